@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import * as E from 'fp-ts/Either';
+import { usage, type TpusegError } from '../errors';
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
+
+export interface Parsed {
+  readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  readonly positionals: string[];
+}
+
+/** Strict parse of a command's arguments; unknown flags and missing values become Usage errors. */
+export function parse(command: string, argv: readonly string[], options: OptionSpec): E.Either<TpusegError, Parsed> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return E.right({ values: values as Parsed['values'], positionals });
+  } catch (e) {
+    return E.left(usage(`${command}: ${(e as Error).message.split('\n')[0]} (see tpuseg ${command} --help)`));
+  }
+}
+
+/** A positive integer flag value, or a Usage error naming the flag and the value. */
+export function positiveInt(command: string, flag: string, raw: unknown, fallback?: number): E.Either<TpusegError, number> {
+  if (raw === undefined && fallback !== undefined) return E.right(fallback);
+  const s = String(raw);
+  const v = Number(s);
+  return /^\d+$/.test(s) && Number.isSafeInteger(v) && v > 0
+    ? E.right(v)
+    : E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
+}
+
+export function nonNegativeNumber(command: string, flag: string, raw: unknown, fallback?: number): E.Either<TpusegError, number> {
+  if (raw === undefined && fallback !== undefined) return E.right(fallback);
+  const s = String(raw);
+  const v = Number(s);
+  return s.trim() !== '' && Number.isFinite(v) && v >= 0
+    ? E.right(v)
+    : E.left(usage(`${command}: --${flag} expects a non-negative number, got "${s}"`));
+}

@@ -1,0 +1,30 @@
+import { main } from './main';
+
+// Defects (bugs) keep their stack trace and exit 1; expected failures are handled inside main.
+let onInterrupt: () => void = () => undefined;
+const interrupted = new Promise<void>((resolve) => (onInterrupt = resolve));
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts += 1;
+  if (interrupts > 1) process.exit(130);
+  process.stderr.write('\ntpuseg: stopping (Ctrl-C again to abort)\n');
+  process.exitCode = 130;
+  onInterrupt();
+});
+
+main(process.argv.slice(2), {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  isTty: Boolean(process.stdout.isTTY),
+  cwd: process.cwd(),
+  interrupted,
+}).then(
+  (code) => {
+    if (interrupts === 0) process.exitCode = code;
+    else if (code !== 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`tpuseg: internal error (a bug): ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

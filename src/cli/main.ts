@@ -1,0 +1,49 @@
+import * as E from 'fp-ts/Either';
+import { exitCode, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
+import type { Command, Io } from './command';
+import { commands } from './commands';
+
+function topHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'tpuseg: cut a CNN into pipeline segments across several Edge TPUs, and prove the choice.',
+    '',
+    'usage: tpuseg <command> [options]    (tpuseg <command> --help for details)',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+/** Runs one CLI invocation; returns the exit code. Expected failures print one line; defects rethrow. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(topHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(require('../../package.json').version);
+    return 0;
+  }
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (!command) return fail(io, usage(`unknown command "${name}" (see tpuseg --help)`));
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  let result: E.Either<TpusegError, void>;
+  try {
+    result = await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof TpusegFailure) return fail(io, e.error);
+    if (isTpusegError(e)) return fail(io, e);
+    throw e;
+  }
+  return E.isLeft(result) ? fail(io, result.left) : 0;
+}
+
+function fail(io: Io, e: TpusegError): number {
+  io.err(`tpuseg: ${formatError(e)}`);
+  return exitCode(e);
+}
