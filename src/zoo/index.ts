@@ -1,0 +1,46 @@
+import * as E from 'fp-ts/Either';
+import { TpusegFailure, usage, type TpusegError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+import type { ZooEntry } from './builder';
+import { vgg16, vgg19 } from './vgg';
+
+export type { ZooEntry } from './builder';
+
+/** Every zoo model, in the order `tpuseg zoo` lists them. One entry per line. */
+export const ZOO: readonly ZooEntry[] = [
+  vgg16,
+  vgg19,
+];
+
+export function zooNames(): string[] {
+  return ZOO.map((e) => e.name);
+}
+
+export function zooEntry(name: string): ZooEntry | undefined {
+  return ZOO.find((e) => e.name === name);
+}
+
+/**
+ * `zoo:NAME[@SIZE]`: builds the model at its default input side or at SIZE. The graph's source
+ * is the canonical `zoo:NAME@SIZE`; its name is NAME, or NAME_SIZE away from the default size.
+ */
+export function zooModel(spec: string): E.Either<TpusegError, LayerGraph> {
+  const m = /^zoo:([^@]*)(?:@(.*))?$/.exec(spec.trim());
+  if (!m) return E.left(usage(`${spec}: expected zoo:NAME[@SIZE]`));
+  const entry = zooEntry(m[1]!);
+  if (!entry) return E.left(usage(`${spec}: unknown zoo model "${m[1]}" (known: ${zooNames().join(', ')})`));
+  let size = entry.inputSize;
+  if (m[2] !== undefined) {
+    const v = Number(m[2]);
+    if (!/^\d+$/.test(m[2]) || !Number.isSafeInteger(v) || v < 1) return E.left(usage(`${spec}: input size must be a positive integer, got "${m[2]}"`));
+    if (v < entry.minSize) return E.left(usage(`${spec}: input size ${v} is too small for ${entry.name} (minimum ${entry.minSize})`));
+    size = v;
+  }
+  try {
+    const g = entry.build(size);
+    return E.right({ ...g, name: size === entry.inputSize ? entry.name : `${entry.name}_${size}`, source: `zoo:${entry.name}@${size}` });
+  } catch (e) {
+    if (e instanceof TpusegFailure && e.error._tag === 'Usage') return E.left(usage(`${spec}: ${e.error.message}`));
+    throw e;
+  }
+}
