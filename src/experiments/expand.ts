@@ -1,0 +1,146 @@
+import * as E from 'fp-ts/Either';
+import * as path from 'node:path';
+import type { ModelEntry, Range, ResolvedConfig, SweepValues, TpuSet } from '../../experiments/schema';
+import type { Catalog } from './catalog';
+import { makeCell, type Cell } from './cell';
+
+/**
+ * A config expanded into cells: models (with `zoo:*` and parameter sweeps unrolled) x profiles x
+ * TPU counts x seeds x strategies, in that nesting order, without duplicates. Every problem a
+ * config can have beyond its shape (unknown model, strategy, option or profile, empty range)
+ * is collected here with its JSON path, before any work is done.
+ */
+
+const MAX_CELLS = 100_000;
+
+function rangeValues(r: Range): number[] | string {
+  const step = r.step ?? 1;
+  if (r.to < r.from) return `range is empty (from ${r.from} > to ${r.to})`;
+  const count = Math.floor((r.to - r.from) / step + 1e-9) + 1;
+  if (count > MAX_CELLS) return `range has ${count} values (at most ${MAX_CELLS})`;
+  return Array.from({ length: count }, (_, i) => Math.round((r.from + i * step) * 1e9) / 1e9);
+}
+
+function tpuValues(s: TpuSet): number[] | string {
+  if (typeof s === 'number') return [s];
+  if (Array.isArray(s)) return [...new Set(s)];
+  return rangeValues(s);
+}
+
+const sweepValues = (v: SweepValues): (number | string)[] | string =>
+  typeof v === 'number' || typeof v === 'string' ? [v] : Array.isArray(v) ? v : rangeValues(v);
+
+/** Every combination of the sweep's values, first key outermost. */
+function combinations(sweep: Readonly<Record<string, readonly (number | string)[]>>): Record<string, number | string>[] {
+  return Object.entries(sweep).reduce<Record<string, number | string>[]>(
+    (acc, [k, vs]) => acc.flatMap((combo) => vs.map((v) => ({ ...combo, [k]: v }))),
+    [{}],
+  );
+}
+
+function applySweep(spec: string, combo: Record<string, number | string>): string | { error: string } {
+  const keys = Object.keys(combo);
+  if (keys.length === 0) return spec;
+  if (spec.startsWith('synth:')) {
+    const [head, query = ''] = spec.split('?', 2) as [string, string?];
+    const params = new URLSearchParams(query);
+    for (const k of keys) params.set(k, String(combo[k]));
+    return `${head}?${decodeURIComponent(params.toString())}`;
+  }
+  if (spec.startsWith('zoo:')) {
+    const other = keys.filter((k) => k !== 'size');
+    if (other.length > 0) return { error: `a zoo model can only sweep "size", not "${other[0]}"` };
+    return `${spec.split('@')[0]}@${combo['size']}`;
+  }
+  return { error: 'a .tflite file has no parameters to sweep' };
+}
+
+export interface Expansion {
+  readonly cells: readonly Cell[];
+  /** Distinct model specs in cell order. */
+  readonly models: readonly string[];
+}
+
+/** File specs are checked relative to `baseDir` (the config's directory) but kept as written in cells. */
+export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string): E.Either<readonly string[], Expansion> {
+  const problems: string[] = [];
+
+  const globalTpus = tpuValues(config.tpus);
+  if (typeof globalTpus === 'string') problems.push(`tpus: ${globalTpus}`);
+
+  config.profiles.forEach((p, i) => {
+    const why = catalog.checkProfile(p);
+    if (why !== undefined) problems.push(`profile${config.profiles.length > 1 ? `[${i}]` : ''}: ${why}`);
+  });
+
+  const labels = new Map<string, number>();
+  config.strategies.forEach((s, i) => {
+    for (const [sub, why] of catalog.checkStrategy(s.name, s.options)) problems.push(`strategies[${i}]${sub === '' ? '' : `.${sub}`}: ${why}`);
+    const key = `${s.label}`;
+    const prior = labels.get(key);
+    if (prior !== undefined) problems.push(`strategies[${i}]: label "${key}" is already used by strategies[${prior}] (give one a "label")`);
+    else labels.set(key, i);
+  });
+
+  const models: { spec: string; tpus: readonly number[] }[] = [];
+  config.models.forEach((entry: ModelEntry, i) => {
+    const at = `models[${i}]`;
+    const spec = typeof entry === 'string' ? entry : entry.model;
+    const specPath = typeof entry === 'string' ? at : `${at}.model`;
+    let tpus = typeof globalTpus === 'string' ? [] : globalTpus;
+    if (typeof entry !== 'string' && entry.tpus !== undefined) {
+      const own = tpuValues(entry.tpus);
+      if (typeof own === 'string') problems.push(`${at}.tpus: ${own}`);
+      else tpus = own;
+    }
+    const sweep: Record<string, (number | string)[]> = {};
+    const entrySweep: Record<string, SweepValues> = typeof entry === 'string' ? {} : entry.sweep ?? {};
+    for (const [k, v] of Object.entries(entrySweep)) {
+      const vs = sweepValues(v);
+      if (typeof vs === 'string') problems.push(`${at}.sweep.${k}: ${vs}`);
+      else sweep[k] = vs;
+    }
+    let bases = [spec];
+    if (spec === 'zoo:*') bases = catalog.zooNames().map((n) => `zoo:${n}`);
+    for (const base of bases) {
+      for (const combo of combinations(sweep)) {
+        const expanded = applySweep(base, combo);
+        if (typeof expanded !== 'string') {
+          problems.push(`${at}.sweep: ${expanded.error}`);
+          return;
+        }
+        const isFile = !expanded.startsWith('zoo:') && !expanded.startsWith('synth:');
+        const why = catalog.checkModel(isFile ? path.resolve(baseDir, expanded) : expanded);
+        if (why !== undefined) {
+          problems.push(`${Object.keys(combo).length > 0 ? `${at} (${expanded})` : specPath}: ${why}`);
+          return;
+        }
+        models.push({ spec: expanded, tpus });
+      }
+    }
+  });
+
+  if (problems.length > 0) return E.left([...new Set(problems)]);
+
+  const seen = new Set<string>();
+  const cells: Cell[] = [];
+  for (const m of models) {
+    for (const profile of config.profiles) {
+      for (const tpus of m.tpus) {
+        for (const seed of config.seeds) {
+          for (const s of config.strategies) {
+            const cell = makeCell({
+              model: m.spec, tpus, strategy: s.name, options: s.options, label: s.label, profile,
+              objective: config.objective, batch: config.batch, seed, budget: config.budget,
+            });
+            if (seen.has(cell.id)) continue;
+            seen.add(cell.id);
+            cells.push(cell);
+            if (cells.length > MAX_CELLS) return E.left([`(top level): the config expands into more than ${MAX_CELLS} cells`]);
+          }
+        }
+      }
+    }
+  }
+  return E.right({ cells, models: [...new Set(models.map((m) => m.spec))] });
+}

@@ -1,0 +1,171 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CellParams } from './cell';
+
+/**
+ * The results store: one JSON object per line, one line per finished cell. A line is appended
+ * with a single write call and fsync'd before the next cell is reported done, so a crash or
+ * Ctrl-C leaves either the whole line or (at worst, from a crash mid-write) a torn last line
+ * without its newline, which `readStore` detects and `repairStore` cuts off.
+ */
+
+export interface SegmentRecord {
+  readonly firstOp: number;
+  readonly lastOp: number;
+  readonly ops: number;
+  readonly paramBytes: number;
+  readonly onChipBytes: number;
+  readonly offChipBytes: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly ms: number;
+}
+
+/** The result object of `tpuseg segment --json` / `tpuseg predict --json` for one strategy. */
+export interface ResultObject {
+  readonly strategy: string;
+  readonly cuts: readonly number[];
+  readonly segments: readonly SegmentRecord[];
+  readonly bottleneckMs: number;
+  readonly latencyMs: number;
+  readonly batch: number;
+  readonly msPerInput: number;
+  readonly evaluations?: number;
+  readonly searchMs?: number;
+  readonly error?: string;
+}
+
+export interface CellRecord {
+  /** Cell id (hash of `params`). */
+  readonly cell: string;
+  /** tpuseg version that computed it. */
+  readonly tool: string;
+  /** Hash of the whole config (with defaults) the run used. */
+  readonly config: string;
+  /** Hash of the cost profile's contents, so a recalibrated profile makes old results stale. */
+  readonly profileHash: string;
+  readonly params: CellParams;
+  /** Model facts the tables need (ops, parameter bytes), computed with the result. */
+  readonly modelOps?: number;
+  readonly modelParamBytes?: number;
+  readonly result?: ResultObject;
+  /** Set when the cell failed (infeasible, strategy error); a failed cell is finished too. */
+  readonly error?: string;
+}
+
+export interface StoreContents {
+  readonly records: readonly CellRecord[];
+  /** 1-based numbers of lines that are not a valid record (ignored). */
+  readonly badLines: readonly number[];
+  /** Byte length of the complete lines; less than the file size when the last line is torn. */
+  readonly goodLength: number;
+  readonly torn: boolean;
+}
+
+const isRecord = (u: unknown): u is CellRecord => {
+  if (typeof u !== 'object' || u === null) return false;
+  const r = u as Record<string, unknown>;
+  return typeof r['cell'] === 'string' && typeof r['tool'] === 'string' && typeof r['config'] === 'string' &&
+    typeof r['profileHash'] === 'string' && typeof r['params'] === 'object' && r['params'] !== null &&
+    (typeof r['result'] === 'object' || typeof r['error'] === 'string');
+};
+
+/** Parses store text; a missing file reads as empty. */
+export function parseStore(text: string): StoreContents {
+  const lastNewline = text.lastIndexOf('\n');
+  const complete = lastNewline < 0 ? '' : text.slice(0, lastNewline);
+  const torn = lastNewline < text.length - 1;
+  const records: CellRecord[] = [];
+  const badLines: number[] = [];
+  if (complete !== '') {
+    complete.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        const u: unknown = JSON.parse(line);
+        if (isRecord(u)) records.push(u);
+        else badLines.push(i + 1);
+      } catch {
+        badLines.push(i + 1);
+      }
+    });
+  }
+  return { records, badLines, goodLength: Buffer.byteLength(complete) + (lastNewline < 0 ? 0 : 1), torn };
+}
+
+export function readStore(file: string): StoreContents {
+  if (!fs.existsSync(file)) return { records: [], badLines: [], goodLength: 0, torn: false };
+  return parseStore(fs.readFileSync(file, 'utf8'));
+}
+
+/** Cuts a torn last line off the file; returns whether it did. */
+export function repairStore(file: string, contents: StoreContents): boolean {
+  if (!contents.torn) return false;
+  fs.truncateSync(file, contents.goodLength);
+  return true;
+}
+
+export interface Appender {
+  append(record: CellRecord): void;
+  close(): void;
+}
+
+/** Opens the store for appending; each record is one write call of one line, then fsync. */
+export function openAppender(file: string): Appender {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a');
+  let open = true;
+  return {
+    append(record) {
+      const line = Buffer.from(JSON.stringify(record) + '\n');
+      let written = fs.writeSync(fd, line);
+      // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
+      while (written < line.length) written += fs.writeSync(fd, line, written);
+      fs.fsyncSync(fd);
+    },
+    close() {
+      if (open) fs.closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+/** Replaces the store with exactly these records (written to a temporary file, then renamed). */
+export function writeStore(file: string, records: readonly CellRecord[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, records.map((r) => JSON.stringify(r) + '\n').join(''));
+  const fd = fs.openSync(tmp, 'r');
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+
+export interface Freshness {
+  /** Latest usable record per cell id. */
+  readonly fresh: ReadonlyMap<string, CellRecord>;
+  /** Records for cells of this config that must be recomputed, with the reason. */
+  readonly stale: readonly { record: CellRecord; reason: string }[];
+  /** Records of cells the config no longer has (kept out of reports). */
+  readonly orphans: number;
+}
+
+/** Which stored records can be reused for these cells (same id, tool version and profile contents). */
+export function classify(
+  records: readonly CellRecord[],
+  cellIds: ReadonlySet<string>,
+  tool: string,
+  profileHash: (profile: string) => string,
+): Freshness {
+  const latest = new Map<string, CellRecord>();
+  for (const r of records) latest.set(r.cell, r);
+  const fresh = new Map<string, CellRecord>();
+  const stale: { record: CellRecord; reason: string }[] = [];
+  let orphans = 0;
+  for (const [id, r] of latest) {
+    if (!cellIds.has(id)) orphans += 1;
+    else if (r.tool !== tool) stale.push({ record: r, reason: `computed by tpuseg ${r.tool}, this is ${tool}` });
+    else if (r.profileHash !== profileHash(r.params.profile)) stale.push({ record: r, reason: `profile ${r.params.profile} has changed since` });
+    else fresh.set(id, r);
+  }
+  return { fresh, stale, orphans };
+}
