@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+/**
+ * Loads @litertjs/core (Google's WebAssembly build of TFLite/LiteRT with XNNPACK) into Node, once
+ * per process and lazily. The package is written for browsers and is ESM-only, so:
+ * - it is loaded with Node's own require (require(esm) works in Node >= 20.19), which also keeps
+ *   it out of jest's module sandbox;
+ * - `self` and `importScripts` are defined on the main context's global; `importScripts`
+ *   evaluates the Emscripten glue with `vm` and exposes its `ModuleFactory`;
+ * - the glue's print/printErr and the loader's console warnings (INFO lines, "no WebGPU") go to
+ *   an in-memory log (`liteRtLog`) instead of the terminal.
+ */
+
+/** The parts of the @litertjs/core API used here. */
+export interface LiteRtTensor {
+  toTypedArray(): Float32Array | Int32Array | Uint8Array;
+  delete(): void;
+}
+export interface LiteRtTensorDetails {
+  readonly name: string;
+  readonly index: number;
+  readonly dtype: string;
+  readonly shape: Int32Array;
+}
+export interface LiteRtCompiledModel {
+  getInputDetails(): readonly LiteRtTensorDetails[];
+  getOutputDetails(): readonly LiteRtTensorDetails[];
+  run(input: LiteRtTensor[]): Promise<LiteRtTensor[]>;
+  delete(): void;
+}
+export interface LiteRtApi {
+  loadAndCompile(model: Uint8Array, options: { accelerator: 'wasm' }): Promise<LiteRtCompiledModel>;
+  Tensor: new (data: Float32Array | Int32Array | Uint8Array, shape: number[]) => LiteRtTensor;
+}
+
+const LOG_LINES = 400;
+const log: string[] = [];
+let logCount = 0;
+
+/** Recent lines LiteRT printed (INFO, WARNING, ERROR), oldest first. */
+export const liteRtLog = (): readonly string[] => [...log];
+
+/** Index to pass to `liteRtLogSince` to see only lines printed after this call. */
+export const liteRtLogMark = (): number => logCount;
+
+export function liteRtLogSince(mark: number): readonly string[] {
+  const fresh = Math.min(logCount - mark, log.length);
+  return fresh > 0 ? log.slice(log.length - fresh) : [];
+}
+
+function record(...parts: unknown[]): void {
+  log.push(parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' '));
+  logCount += 1;
+  if (log.length > LOG_LINES) log.splice(0, log.length - LOG_LINES);
+}
+
+const nodeRequire = createRequire(__filename);
+
+/** node_modules/@litertjs/core/wasm/, the folder holding the glue scripts and .wasm files. */
+export const liteRtWasmDir = (): string =>
+  path.join(path.dirname(path.dirname(nodeRequire.resolve('@litertjs/core'))), 'wasm') + path.sep;
+
+let loading: Promise<LiteRtApi> | undefined;
+
+/** The LiteRT API, loading it on first use (about 0.1 s). */
+export function liteRt(): Promise<LiteRtApi> {
+  loading ??= load().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+async function load(): Promise<LiteRtApi> {
+  const main = vm.runInThisContext('globalThis') as Record<string, unknown>;
+  main['self'] ??= main;
+  main['importScripts'] = (url: string): void => {
+    const file = url.startsWith('file:') ? nodeRequire('node:url').fileURLToPath(url) : url;
+    const source = fs.readFileSync(file, 'utf8');
+    const factory = vm.runInThisContext(
+      `(function (require, __dirname, __filename) {\n${source}\n;return ModuleFactory;\n})`,
+      { filename: file },
+    ) as (req: NodeJS.Require, dir: string, file: string) => unknown;
+    main['ModuleFactory'] = factory(nodeRequire, path.dirname(file), file);
+  };
+  main['Module'] = { print: record, printErr: record };
+
+  const core = nodeRequire('@litertjs/core') as LiteRtApi & { loadLiteRt(dir: string): Promise<unknown> };
+  const console = main['console'] as Console;
+  const warn = console.warn;
+  console.warn = record;
+  try {
+    await core.loadLiteRt(liteRtWasmDir());
+  } finally {
+    console.warn = warn;
+  }
+  return core;
+}
