@@ -1,0 +1,111 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { configInvalid, type TpusegError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+
+/**
+ * Reading the plan to export: either the whole `tpuseg segment --json` report (its `best` is
+ * used: a result object, a strategy name or an index into `results`) or one result object of it.
+ */
+
+const ResultCodec = t.intersection([
+  t.type({ cuts: t.array(t.number) }),
+  t.partial({
+    strategy: t.string,
+    segments: t.array(t.partial({ firstOp: t.number, lastOp: t.number })),
+    bottleneckMs: t.number,
+    latencyMs: t.number,
+    msPerInput: t.number,
+    batch: t.number,
+    error: t.unknown,
+  }),
+]);
+const ReportCodec = t.intersection([
+  t.type({ results: t.array(t.unknown) }),
+  t.partial({ model: t.string, tpus: t.number, profile: t.string, objective: t.string, best: t.unknown }),
+]);
+
+export type PlanResult = t.TypeOf<typeof ResultCodec>;
+
+export interface PlanChoice {
+  readonly cuts: readonly number[];
+  readonly strategy?: string;
+  readonly model?: string;
+  readonly profile?: string;
+  /** The result object as it was in the file (predictions included). */
+  readonly result: PlanResult;
+}
+
+const problems = (errors: t.Errors): string[] =>
+  errors.slice(0, 5).map((e) => {
+    // Intersection members show up as context entries whose type is the intersection itself; skip them.
+    const where = e.context.filter((c, i) => c.key !== '' && !(e.context[i - 1]?.type instanceof t.IntersectionType)).map((c) => c.key).join('.');
+    return `${where || '(root)'}: expected ${e.context[e.context.length - 1]?.type.name ?? 'a value'}, got ${JSON.stringify(e.value)}`;
+  });
+
+function decodeResult(u: unknown, file: string, where: string): E.Either<TpusegError, PlanResult> {
+  const r = ResultCodec.decode(u);
+  if (E.isLeft(r)) return E.left(configInvalid(file, problems(r.left).map((p) => `${where}${p}`)));
+  if (r.right.error !== undefined) {
+    return E.left(configInvalid(file, [`${where}the chosen result is a failed search (error: ${JSON.stringify(r.right.error)}); pick another result`]));
+  }
+  return E.right(r.right);
+}
+
+function pickBest(results: readonly unknown[], best: unknown, file: string): E.Either<TpusegError, { u: unknown; where: string }> {
+  if (best === undefined || best === null) return E.left(configInvalid(file, ['best: the report names no best result (every strategy failed?)']));
+  if (typeof best === 'object') return E.right({ u: best, where: 'best.' });
+  if (typeof best === 'number') {
+    return Number.isInteger(best) && best >= 0 && best < results.length
+      ? E.right({ u: results[best], where: `results.${best}.` })
+      : E.left(configInvalid(file, [`best: index ${best} is not one of the ${results.length} results`]));
+  }
+  if (typeof best === 'string') {
+    const k = results.findIndex((r) => typeof r === 'object' && r !== null && (r as { strategy?: unknown }).strategy === best);
+    return k >= 0
+      ? E.right({ u: results[k], where: `results.${k}.` })
+      : E.left(configInvalid(file, [`best: no result of strategy "${best}" in results`]));
+  }
+  return E.left(configInvalid(file, [`best: expected a result object, a strategy name or an index, got ${JSON.stringify(best)}`]));
+}
+
+/** Parses a plan file's text. */
+export function parsePlanFile(text: string, file: string): E.Either<TpusegError, PlanChoice> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return E.left(configInvalid(file, ['expected a JSON object: a `tpuseg segment --json` report or one of its results']));
+  }
+  const report = ReportCodec.decode(json);
+  if (E.isRight(report) && !('cuts' in json)) {
+    const picked = pickBest(report.right.results, report.right.best, file);
+    if (E.isLeft(picked)) return picked;
+    return E.map((r: PlanResult) => ({
+      cuts: r.cuts,
+      ...(r.strategy !== undefined ? { strategy: r.strategy } : {}),
+      ...(report.right.model !== undefined ? { model: report.right.model } : {}),
+      ...(report.right.profile !== undefined ? { profile: report.right.profile } : {}),
+      result: r,
+    }))(decodeResult(picked.right.u, file, picked.right.where));
+  }
+  return E.map((r: PlanResult) => ({ cuts: r.cuts, ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), result: r }))(
+    decodeResult(json, file, ''),
+  );
+}
+
+/** Checks that a plan fits the model it is applied to (op count seen through the plan's segments). */
+export function checkPlanFits(plan: PlanChoice, graph: LayerGraph, file: string): E.Either<TpusegError, PlanChoice> {
+  const segs = plan.result.segments;
+  if (segs && segs.length !== plan.cuts.length + 1) {
+    return E.left(configInvalid(file, [`segments: ${segs.length} segments but ${plan.cuts.length} cuts (expected ${plan.cuts.length + 1})`]));
+  }
+  const last = segs?.[segs.length - 1]?.lastOp;
+  if (last !== undefined && last !== graph.ops.length - 1) {
+    return E.left(configInvalid(file, [`the plan covers ops 0..${last} but ${graph.source} has ${graph.ops.length} ops (0..${graph.ops.length - 1}): was it made for another model?`]));
+  }
+  return E.right(plan);
+}
