@@ -1,5 +1,9 @@
 import type { Command } from '../command';
+import { exportModel } from './export-model';
+import { inspect } from './inspect';
 
 /** Every CLI command, in the order `tpuseg --help` lists them. */
 export const commands: readonly Command[] = [
+  exportModel,
+  inspect,
 ];

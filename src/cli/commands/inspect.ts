@@ -1,0 +1,114 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import { usage } from '../../errors';
+import { summarize, type GraphSummary, type OpRow, type TensorInfo } from '../../graph/summary';
+import { loadModel } from '../../model/load';
+import { parse } from '../args';
+import type { Command } from '../command';
+
+const HELP = `usage: tpuseg inspect <model> [--json] [--ops]
+
+Reads a model and prints what segmentation works on: op count, histogram of op types,
+parameter bytes, MACs, the largest activation tensor, and the model's inputs and outputs.
+
+<model> is a .tflite file, zoo:NAME[@SIZE] or synth:FAMILY?k=v&... A compiled
+*_edgetpu.tflite is read too and reported as such (segment the uncompiled model instead).
+
+options:
+  --ops    add a per-op table: index, type, input/output tensors, parameter bytes, MACs,
+           activation bytes read and written
+  --json   print one JSON object instead of text: ops, tensors, constants, paramBytes, macs,
+           opTypes, inputs, outputs, largestActivation, compiledForEdgeTpu, edgeTpuOps
+           (+ note for compiled models, + opList with --ops)
+  -h, --help`;
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function human(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(2)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
+}
+
+const shapeText = (s: readonly number[]): string => (s.length === 0 ? 'scalar' : s.join('x'));
+const tensorLine = (t: TensorInfo): string =>
+  `#${t.index} "${t.name}" ${shapeText(t.shape)} ${t.dtype} (${int(t.bytes)} B)`;
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]): string =>
+    r.map((v, c) => (rightAligned.has(c) ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+const tensorList = (ts: readonly number[]): string => ts.join(',');
+
+function opTable(rows: readonly OpRow[]): string[] {
+  return table(
+    ['op', 'type', 'inputs', 'outputs', 'param B', 'MACs', 'act in B', 'act out B'],
+    rows.map((r) => [
+      String(r.index),
+      r.type,
+      tensorList(r.inputs),
+      tensorList(r.outputs),
+      int(r.paramBytes),
+      int(r.macs),
+      int(r.actInBytes),
+      int(r.actOutBytes),
+    ]),
+    new Set([0, 4, 5, 6, 7]),
+  );
+}
+
+/** The text form of a summary, one string per line. */
+export function renderSummary(s: GraphSummary): string[] {
+  const lines = [
+    `model       ${s.name}  (${s.source})`,
+    ...(s.description ? [`description ${s.description}`] : []),
+    `ops         ${s.ops}  (${s.tensors} tensors, ${s.constants} constant)`,
+    `op types    ${Object.entries(s.opTypes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `parameters  ${int(s.paramBytes)} B (${human(s.paramBytes)})`,
+    `MACs        ${int(s.macs)} (${(s.macs / 1e9).toFixed(3)} G)`,
+    `largest activation  ${s.largestActivation ? `${tensorLine(s.largestActivation)}, ${s.largestActivation.producer < 0 ? 'model input' : `written by op ${s.largestActivation.producer}`}` : 'none'}`,
+    'inputs',
+    ...s.inputs.map((t) => `  ${tensorLine(t)}`),
+    'outputs',
+    ...s.outputs.map((t) => `  ${tensorLine(t)}`),
+  ];
+  if (s.compiledForEdgeTpu) {
+    lines.push('compiled for the Edge TPU');
+    for (const o of s.edgeTpuOps) lines.push(`  op ${o.index} edgetpu-custom-op, executable ${int(o.executableBytes)} B (${human(o.executableBytes)})`);
+    lines.push(`note: ${s.note}`);
+  }
+  if (s.opList) lines.push('', ...opTable(s.opList));
+  return lines;
+}
+
+/** JSON.stringify that tolerates bigint (never expected in a summary, but never a crash either). */
+const toJson = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x), 2);
+
+export const inspect: Command = {
+  name: 'inspect',
+  summary: 'summarize a model: op types, parameter bytes, MACs, inputs/outputs, per-op table',
+  help: HELP,
+  async run(argv, io) {
+    return pipe(
+      parse('inspect', argv, { json: { type: 'boolean' }, ops: { type: 'boolean' } }),
+      E.chain(({ values, positionals }) =>
+        positionals.length === 1
+          ? E.right({ spec: positionals[0]!, json: values['json'] === true, ops: values['ops'] === true })
+          : E.left(usage(`inspect: expected exactly one model, got ${positionals.length} (see tpuseg inspect --help)`)),
+      ),
+      E.chain((args) =>
+        pipe(
+          loadModel(args.spec),
+          E.map((graph) => {
+            const s = summarize(graph, { ops: args.ops });
+            if (args.json) io.out(toJson(s));
+            else for (const line of renderSummary(s)) io.out(line);
+          }),
+        ),
+      ),
+    );
+  },
+};
