@@ -2,12 +2,26 @@ import * as E from 'fp-ts/Either';
 import { TpusegFailure, usage, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import type { ZooEntry } from './builder';
+import { densenet121, densenet169, densenet201 } from './densenet';
+import { mobilenetV1, mobilenetV2 } from './mobilenet';
+import { resnet101V1, resnet101V2, resnet152V1, resnet152V2, resnet50V1, resnet50V2 } from './resnet';
 import { vgg16, vgg19 } from './vgg';
 
 export type { ZooEntry } from './builder';
 
 /** Every zoo model, in the order `tpuseg zoo` lists them. One entry per line. */
 export const ZOO: readonly ZooEntry[] = [
+  mobilenetV1,
+  mobilenetV2,
+  resnet50V1,
+  resnet101V1,
+  resnet152V1,
+  resnet50V2,
+  resnet101V2,
+  resnet152V2,
+  densenet121,
+  densenet169,
+  densenet201,
   vgg16,
   vgg19,
 ];
