@@ -1,0 +1,84 @@
+import * as E from 'fp-ts/Either';
+import { usage, type TpusegError } from '../../errors';
+import type { LayerGraph } from '../../graph/types';
+import { ZOO, zooModel } from '../../zoo';
+import { parse } from '../args';
+import type { Command } from '../command';
+
+const HELP = `usage: tpuseg zoo [--json]
+
+Lists the model zoo: every architecture tpuseg builds itself (int8, laid out as the TFLite
+converter would), addressed as zoo:NAME or zoo:NAME@SIZE wherever a model is accepted.
+
+columns:
+  name         zoo name
+  input        default input side (SIZE x SIZE x 3)
+  keras params parameter count as Keras counts it (batch norm included)
+  param bytes  bytes of the int8/int32 constants in the converted graph (BN folded)
+  MACs         multiply-accumulates at the default input
+  ops          operators in the graph
+
+options:
+  --json   print a JSON array of { name, inputSize, kerasParams, paramBytes, macs, ops, description }
+  -h, --help`;
+
+export interface ZooRow {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly kerasParams: number;
+  readonly paramBytes: number;
+  readonly macs: number;
+  readonly ops: number;
+  readonly description: string;
+}
+
+export function zooRow(g: LayerGraph, inputSize: number, description: string): ZooRow {
+  return {
+    name: g.name,
+    inputSize,
+    kerasParams: g.kerasParams ?? 0,
+    paramBytes: g.ops.reduce((s, o) => s + o.paramBytes, 0),
+    macs: g.ops.reduce((s, o) => s + o.macs, 0),
+    ops: g.ops.length,
+    description,
+  };
+}
+
+/** One row per registered model, built at its default input. */
+export function zooRows(): E.Either<TpusegError, ZooRow[]> {
+  const rows: ZooRow[] = [];
+  for (const entry of ZOO) {
+    const g = zooModel(`zoo:${entry.name}`);
+    if (E.isLeft(g)) return g;
+    rows.push(zooRow(g.right, entry.inputSize, entry.description));
+  }
+  return E.right(rows);
+}
+
+const int = (n: number): string => n.toLocaleString('en-US');
+
+export function renderZoo(rows: readonly ZooRow[]): string[] {
+  const header = ['name', 'input', 'keras params', 'param bytes', 'MACs', 'ops', 'description'];
+  const cells = rows.map((r) => [r.name, String(r.inputSize), int(r.kerasParams), int(r.paramBytes), `${(r.macs / 1e9).toFixed(3)} G`, String(r.ops), r.description]);
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
+  const left = new Set([0, 6]);
+  const line = (r: readonly string[]): string =>
+    r.map((v, c) => (left.has(c) ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ').trimEnd();
+  return [line(header), ...cells.map(line)];
+}
+
+export const zooCommand: Command = {
+  name: 'zoo',
+  summary: 'list the built-in model zoo with parameters, parameter bytes and MACs',
+  help: HELP,
+  async run(argv, io) {
+    const parsed = parse('zoo', argv, { json: { type: 'boolean' } });
+    if (E.isLeft(parsed)) return parsed;
+    if (parsed.right.positionals.length > 0) return E.left(usage(`zoo: unexpected argument "${parsed.right.positionals[0]}" (see tpuseg zoo --help)`));
+    const rows = zooRows();
+    if (E.isLeft(rows)) return rows;
+    if (parsed.right.values['json']) io.out(JSON.stringify(rows.right, null, 2));
+    else for (const l of renderZoo(rows.right)) io.out(l);
+    return E.right(undefined);
+  },
+};
