@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { buildGraph } from '../graph/build';
 import { rangeIndex, type RangeIndex } from '../graph/cuts';
 import { isExecutionOrderTopological } from '../graph/topo';
-import type { LayerGraph, OpSpec, TensorSpec } from '../graph/types';
+import type { LayerGraph, Op, OpSpec, Tensor, TensorSpec } from '../graph/types';
 import { exportFailed, type TpusegError } from '../errors';
 
 /**
@@ -57,6 +57,27 @@ function portOrder(tensors: readonly number[], modelPorts: readonly number[]): n
   return [...first, ...[...tensors].sort((x, y) => x - y).filter((t) => !firstSet.has(t))];
 }
 
+/** A tensor's raw description (what buildGraph derives is left out). */
+export function tensorSpec(t: Tensor): TensorSpec {
+  const { index: _i, producer: _p, consumers: _c, ...rest } = t;
+  return rest;
+}
+
+/** An op's raw description, its tensor indices passed through `map`. */
+export function opSpec(op: Op, map: (t: number) => number = (t) => t): OpSpec {
+  return {
+    type: op.type,
+    builtinCode: op.builtinCode,
+    ...(op.customCode !== undefined ? { customCode: op.customCode } : {}),
+    version: op.version,
+    inputs: op.inputs.map(map),
+    outputs: op.outputs.map(map),
+    ...(op.intermediates !== undefined ? { intermediates: op.intermediates.map(map) } : {}),
+    ...(op.options !== undefined ? { options: op.options } : {}),
+    ...(op.customOptions !== undefined ? { customOptions: op.customOptions } : {}),
+  };
+}
+
 /** The sub-graph of ops [a, b) with the given ports (original tensor indices). */
 export function subGraph(
   graph: LayerGraph,
@@ -75,21 +96,8 @@ export function subGraph(
   const remap = new Map<number, number>(kept.map((t, k) => [t, k]));
   const map = (t: number): number => (t < 0 ? t : remap.get(t)!);
 
-  const tensors: TensorSpec[] = kept.map((t) => {
-    const { index: _i, producer: _p, consumers: _c, ...rest } = graph.tensors[t]!;
-    return rest;
-  });
-  const ops: OpSpec[] = graph.ops.slice(a, b).map((op) => ({
-    type: op.type,
-    builtinCode: op.builtinCode,
-    ...(op.customCode !== undefined ? { customCode: op.customCode } : {}),
-    version: op.version,
-    inputs: op.inputs.map(map),
-    outputs: op.outputs.map(map),
-    ...(op.intermediates !== undefined ? { intermediates: op.intermediates.map(map) } : {}),
-    ...(op.options !== undefined ? { options: op.options } : {}),
-    ...(op.customOptions !== undefined ? { customOptions: op.customOptions } : {}),
-  }));
+  const tensors = kept.map((t) => tensorSpec(graph.tensors[t]!));
+  const ops = graph.ops.slice(a, b).map((op) => opSpec(op, map));
   return buildGraph({
     name,
     source: `${graph.source}#ops ${a}..${b - 1}`,
