@@ -1,0 +1,188 @@
+import * as E from 'fp-ts/Either';
+import { workerFailed } from '../src/errors';
+import { feasibleChains } from '../src/search/problem';
+import { optionsCodec } from './options';
+import { paretoBatch } from './dp-pareto';
+import type { Budget, Problem, Strategy } from './types';
+
+/**
+ * dp: the exact optimum over contiguous cuts of the execution order, for any segment cost.
+ *
+ * Source: the chains-on-chains dynamic program (Pinar & Aykanat, "Fast optimal load balancing
+ * algorithms for 1D partitioning", JPDC 2004, section 3), extended with the objectives'
+ * tie-breaks and the problem's constraints.
+ *
+ * Complexity: O(n^2) cost evaluations (each segment [a, b) priced once and shared by all k
+ * layers) plus O(k n^2) arithmetic; memory O(k n) (+ an n^2 table of costs when n <= 2048).
+ * `batch` keeps Pareto fronts: O(k n^2 F) for fronts of size F, pruned by an incumbent.
+ *
+ * Why it is exact. Let F[j][b] be the least possible slowest stage over the ways to cut ops
+ * [0, b) into j+1 non-empty segments whose cuts satisfy the constraints (cut j' at an allowed
+ * position within its pin bounds). Any such way ends with a segment [a, b) after a way for
+ * [0, a) with j segments, and max is monotone in both arguments, so
+ *   F[j][b] = min over allowed a < b of max(F[j-1][a], cost(a, b))           (Bellman)
+ * covers every plan and F[k-1][n] = B* is the optimum, for ANY cost (no monotonicity used).
+ * throughput ties: among plans with max <= B* (these are exactly the optimal ones) we minimise
+ * (off-chip bytes, latency) lexicographically. Both are sums over segments, and lexicographic
+ * order on pairs is preserved when the same pair is added to both sides (floating-point addition
+ * is monotone), so the same recurrence with (+, lexicographic min) over the segments with
+ * cost <= B* whose prefix admits F <= B* is exact.
+ * latency: the objective (sum, then off-chip bytes) is additive: the lexicographic DP is exact.
+ * batch: sum + (B-1) max is not decomposable, but it is monotone in (max, sum, off-chip) and a
+ * segment extends these monotonically, so a label dominated in all three can never finish
+ * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts).
+ * Ties between equal labels keep the smallest a (the scan order), so the answer is deterministic.
+ */
+
+const TABLE_LIMIT = 2048;
+
+/** `segmentMs` memoised in a table (small graphs) so the tie-break phase re-reads instead of re-pricing. */
+export function costTable(p: Problem): (a: number, b: number) => number {
+  const n = p.n;
+  if (n > TABLE_LIMIT) return (a, b) => p.cost.segmentMs(a, b);
+  const table = new Float64Array((n + 1) * (n + 1)).fill(NaN);
+  return (a, b) => {
+    const i = a * (n + 1) + b;
+    let v = table[i]!;
+    if (v !== v) table[i] = v = p.cost.segmentMs(a, b);
+    return v;
+  };
+}
+
+/** okEnd[j * (n + 1) + b] = 1 when segment j may end at b (b = n for the last one). */
+export function allowedEnds(p: Problem): Uint8Array {
+  const { n, tpus: k } = p;
+  const ok = new Uint8Array(k * (n + 1));
+  const chains = feasibleChains(p)!;
+  for (let j = 0; j < k - 1; j++) {
+    for (let b = chains.left[j]!; b <= chains.right[j]!; b++) if (p.canCut[b]) ok[j * (n + 1) + b] = 1;
+  }
+  ok[(k - 1) * (n + 1) + n] = 1;
+  return ok;
+}
+
+export interface Layers {
+  /** Value per (segment j, end b), row-major (n + 1 per row); Infinity when unreachable. */
+  value: Float64Array;
+  parent: Int32Array;
+}
+
+const fresh = (k: number, n: number): Layers => ({
+  value: new Float64Array(k * (n + 1)).fill(Infinity),
+  parent: new Int32Array(k * (n + 1)).fill(-1),
+});
+
+export function cutsFrom(parent: Int32Array, n: number, k: number): number[] {
+  const cuts: number[] = [];
+  let b = n;
+  for (let j = k - 1; j > 0; j--) {
+    b = parent[j * (n + 1) + b]!;
+    cuts.unshift(b);
+  }
+  return cuts;
+}
+
+const expiredError = (budget: Budget) => workerFailed('dp', 0, `exceeded its time budget of ${budget.timeMs} ms`);
+
+/** Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)). */
+export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget): Layers | undefined {
+  const { n, tpus: k } = p;
+  const L = fresh(k, n);
+  const W = n + 1;
+  for (let b = 1; b <= n; b++) {
+    if ((b & 63) === 0 && budget.expired()) return undefined;
+    for (let a = 0; a < b; a++) {
+      let c = -1;
+      for (let j = 0; j < k; j++) {
+        if (!ok[j * W + b]) continue;
+        const prev = j === 0 ? (a === 0 ? 0 : Infinity) : L.value[(j - 1) * W + a]!;
+        if (prev === Infinity) continue;
+        if (c < 0) c = ms(a, b);
+        const v = prev > c ? prev : c;
+        if (v < L.value[j * W + b]!) {
+          L.value[j * W + b] = v;
+          L.parent[j * W + b] = a;
+        }
+      }
+    }
+  }
+  return L;
+}
+
+/**
+ * Additive lexicographic DP over (first, second) with first = off-chip bytes and second = sum of
+ * stage times (throughput, restricted to cost <= cap and prefixes with F <= cap), or
+ * first = sum and second = off-chip bytes (latency, cap = Infinity). Off-chip bytes of a segment
+ * are priced lazily: only when the candidate could still win.
+ */
+export function lexicographic(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, cap: number, bound: Layers | undefined, offFirst: boolean): Layers | undefined {
+  const { n, tpus: k } = p;
+  const W = n + 1;
+  const first = fresh(k, n);
+  const second = new Float64Array(k * W).fill(Infinity);
+  for (let b = 1; b <= n; b++) {
+    if ((b & 63) === 0 && budget.expired()) return undefined;
+    for (let a = 0; a < b; a++) {
+      let c = -1;
+      let off = -1;
+      for (let j = 0; j < k; j++) {
+        const at = j * W + b;
+        if (!ok[at]) continue;
+        const from = (j - 1) * W + a;
+        if (j === 0 ? a !== 0 : first.value[from] === Infinity) continue;
+        if (bound && j > 0 && bound.value[from]! > cap) continue;
+        if (c < 0) c = ms(a, b);
+        if (c > cap) break;
+        const f0 = j === 0 ? 0 : first.value[from]!;
+        const s0 = j === 0 ? 0 : second[from]!;
+        if (offFirst) {
+          if (f0 > first.value[at]! || (f0 === first.value[at]! && s0 + c >= second[at]!)) continue;
+          if (off < 0) off = p.cost.segment(a, b).offChipBytes;
+          const f = f0 + off;
+          const s = s0 + c;
+          if (f < first.value[at]! || (f === first.value[at]! && s < second[at]!)) {
+            first.value[at] = f;
+            second[at] = s;
+            first.parent[at] = a;
+          }
+        } else {
+          const f = f0 + c;
+          if (f > first.value[at]!) continue;
+          if (off < 0) off = p.cost.segment(a, b).offChipBytes;
+          const s = s0 + off;
+          if (f < first.value[at]! || s < second[at]!) {
+            first.value[at] = f;
+            second[at] = s;
+            first.parent[at] = a;
+          }
+        }
+      }
+    }
+  }
+  return first;
+}
+
+export const strategy: Strategy<Record<string, never>> = {
+  name: 'dp',
+  description: 'exact optimum over contiguous cuts for any segment cost (chains-on-chains DP with tie-breaks)',
+  options: optionsCodec('dp', {}, {}),
+  search(p, _options, _rng, budget) {
+    const { n, tpus: k } = p;
+    if (k === 1) return E.right({ cuts: [] });
+    const ms = costTable(p);
+    const ok = allowedEnds(p);
+    if (p.objective.kind === 'latency') {
+      const L = lexicographic(p, ms, ok, budget, Infinity, undefined, false);
+      return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));
+    }
+    const F = minMax(p, ms, ok, budget);
+    if (!F) return E.left(expiredError(budget));
+    const bStar = F.value[(k - 1) * (n + 1) + n]!;
+    const G = lexicographic(p, ms, ok, budget, bStar, F, true);
+    if (!G) return E.left(expiredError(budget));
+    const best = cutsFrom(G.parent, n, k);
+    if (p.objective.kind === 'throughput') return E.right({ cuts: best });
+    const front = paretoBatch(p, ms, ok, budget, best);
+    return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+  },
+};

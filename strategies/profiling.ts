@@ -1,0 +1,108 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { compilerCuts } from '../src/plan/fixed-splits';
+import { segmentsOf } from '../src/search/objective';
+import { feasibleChains, projectPlan } from '../src/search/problem';
+import { NonNegative, optionsCodec, PositiveInt } from './options';
+import type { Problem, Strategy } from './types';
+
+/**
+ * profiling: libcoral's `partition_with_profiling` (coral/tools/partitioner,
+ * ProfilingBasedPartitioner), with the cost model standing in for compile + run on the TPUs.
+ *
+ * Algorithm, in libcoral's terms:
+ *   1. Start from the parameter-based (compiler) partition; measure its segments. The target
+ *      latency is searched in [lower, upper] = [fastest, slowest] segment latency.
+ *   2. While upper - lower > diff_threshold: target = (lower + upper) / 2; partition greedily:
+ *      segment 0 takes as many ops as it can (leaving one per later segment) and backs off by
+ *      `partition_search_step` ops until its latency <= target, then segment 1 from there, ...;
+ *      the last segment takes the rest. The partition is feasible when the LAST segment's
+ *      latency <= target (only that one is checked): then upper = target, else lower = target.
+ *   3. The answer is the partition of the last feasible target (the greedy partition at the
+ *      initial upper bound when none was feasible).
+ * Latency is cached by (first op, op count); every cache miss is one compile + measure probe
+ * on hardware, reported as `probes`.
+ *
+ * Our choices where libcoral has no counterpart: when no prefix meets the target, the segment
+ * takes the shortest allowed length; cut positions the constraints forbid are skipped while
+ * backing off (libcoral has no constraints).
+ * Complexity: O(log((upper - lower) / threshold) * n / step) probes. Optimality: none.
+ */
+
+interface Options {
+  searchStep: number;
+  diffThresholdMs: number;
+}
+
+function partition(p: Problem, target: number, step: number, latency: (a: number, count: number) => number): { cuts: number[]; feasible: boolean } {
+  const { n, tpus: k } = p;
+  const chains = feasibleChains(p)!;
+  const cuts: number[] = [];
+  let start = 0;
+  for (let i = 0; i < k - 1; i++) {
+    const lo = Math.max(start + 1, chains.left[i]!);
+    const hi = chains.right[i]!;
+    const allowed = (end: number): boolean => end >= lo && end <= hi && p.canCut[end] === 1;
+    let chosen = -1;
+    for (let count = hi - start; count > 0; count -= step) {
+      if (allowed(start + count) && latency(start, count) <= target) {
+        chosen = start + count;
+        break;
+      }
+    }
+    if (chosen < 0) {
+      for (let end = lo; end <= hi && chosen < 0; end++) if (allowed(end)) chosen = end;
+      if (chosen < 0) return { cuts, feasible: false };
+    }
+    cuts.push(chosen);
+    start = chosen;
+  }
+  return { cuts, feasible: latency(start, n - start) <= target };
+}
+
+export const strategy: Strategy<Options> = {
+  name: 'profiling',
+  description: "libcoral's partition_with_profiling: bisection on a target latency, greedy longest prefixes (Segm_Prof)",
+  options: optionsCodec('profiling', { searchStep: PositiveInt, diffThresholdMs: NonNegative as t.Type<number, number, unknown> }, { searchStep: 1, diffThresholdMs: 1 }),
+  search(p, o, _rng, budget) {
+    const { n, tpus: k } = p;
+    if (k === 1) return E.right({ cuts: [], stats: { probes: 1, bisections: 0 } });
+    const cache = new Map<number, number>();
+    const latency = (a: number, count: number): number => {
+      const key = a * (n + 1) + count;
+      let v = cache.get(key);
+      if (v === undefined) cache.set(key, (v = p.cost.segmentMs(a, a + count)));
+      return v;
+    };
+
+    // 1. Bounds from the compiler's partition (projected onto the constraints, if any).
+    const split = compilerCuts(p.graph, k);
+    if (E.isLeft(split)) return split;
+    const initial = projectPlan(p, split.right);
+    const times = segmentsOf(n, initial).map(([a, b]) => latency(a, b - a));
+    let lower = Math.min(...times);
+    let upper = Math.max(...times);
+
+    // 2. Bisection on the target latency.
+    let best: number[] | undefined;
+    let bisections = 0;
+    while (upper - lower > o.diffThresholdMs && !budget.expired()) {
+      const target = (lower + upper) / 2;
+      const probe = partition(p, target, o.searchStep, latency);
+      bisections++;
+      if (probe.feasible && probe.cuts.length === k - 1) {
+        upper = target;
+        best = probe.cuts;
+      } else {
+        lower = target;
+      }
+    }
+
+    // 3. The last feasible partition, else the greedy one at the initial upper bound.
+    const fallback = (): number[] => {
+      const probe = partition(p, upper, o.searchStep, latency);
+      return probe.cuts.length === k - 1 ? probe.cuts : initial;
+    };
+    return E.right({ cuts: best ?? fallback(), stats: { probes: cache.size, bisections } });
+  },
+};

@@ -1,0 +1,99 @@
+import * as E from 'fp-ts/Either';
+import { strategy as dp } from '../../strategies/dp';
+import type { Constraints, ObjectiveKind, Problem } from '../../strategies/types';
+import { unlimited } from '../../src/search/budget';
+import { compareScores, scorePlan } from '../../src/search/objective';
+import { checkPlan, digestProblem, makeProblem } from '../../src/search/problem';
+import { rng } from '../../src/rng';
+import { additiveCost, allPlans, randomGraph, tableCost } from '../search/fixtures';
+
+const problem = (cost: Parameters<typeof makeProblem>[0], k: number, kind: ObjectiveKind = 'throughput', constraints: Constraints = { pins: [] }): Problem => {
+  const p = makeProblem(cost, k, { kind, batch: 4 }, constraints);
+  if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+  return p.right;
+};
+
+const solve = (p: Problem): number[] => {
+  const r = dp.search(p, {}, rng(0), unlimited, { index: 0, count: 1 });
+  if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+  return [...r.right.cuts];
+};
+
+const brute = (p: Problem): number[] => {
+  let best: number[] | undefined;
+  for (const plan of allPlans(p.n, p.tpus)) {
+    if (E.isLeft(checkPlan(p, plan))) continue;
+    if (!best || compareScores(scorePlan(p, plan), scorePlan(p, best)) < 0) best = plan;
+  }
+  return best!;
+};
+
+describe('strategies/dp', () => {
+  describe('search', () => {
+    it('should split equal weights evenly (hand-checked)', () => {
+      const g = randomGraph(6, rng(1));
+      expect(solve(problem(additiveCost(g, [1, 1, 1, 1, 1, 1]), 3))).toEqual([2, 4]);
+    });
+
+    it('should isolate one giant layer (hand-checked)', () => {
+      const g = randomGraph(5, rng(2));
+      // [1, 1, 10, 1, 1] into 3: the giant layer alone bounds the max at 10; ties go to fewer
+      // off-chip bytes (none here), then the lowest latency (all equal): the first plan found.
+      const cuts = solve(problem(additiveCost(g, [1, 1, 10, 1, 1]), 3));
+      expect(scorePlan(problem(additiveCost(g, [1, 1, 10, 1, 1]), 3), cuts).primary).toBe(10);
+    });
+
+    it('should return no cuts for one segment and one op per segment when k = n', () => {
+      const g = randomGraph(4, rng(3));
+      expect(solve(problem(additiveCost(g, [1, 2, 3, 4]), 1))).toEqual([]);
+      expect(solve(problem(additiveCost(g, [1, 2, 3, 4]), 4))).toEqual([1, 2, 3]);
+    });
+
+    it('should match brute force on random graphs and random cost tables, for every objective', () => {
+      for (let trial = 0; trial < 60; trial++) {
+        const r = rng(`dp-brute-${trial}`);
+        const n = r.int(2, 9);
+        const k = r.int(1, Math.min(n, 4));
+        const g = randomGraph(n, r, 0.3);
+        const cost = tableCost(g, `table-${trial}`);
+        for (const kind of ['throughput', 'batch', 'latency'] as const) {
+          const p = problem(cost, k, kind);
+          const got = scorePlan(p, solve(p));
+          const want = scorePlan(p, brute(p));
+          expect([trial, kind, got]).toEqual([trial, kind, want]);
+        }
+      }
+    });
+
+    it('should match brute force under pins and crossing limits', () => {
+      let checked = 0;
+      let infeasibleSeen = 0;
+      for (let trial = 0; trial < 80; trial++) {
+        const r = rng(`dp-constrained-${trial}`);
+        const n = r.int(3, 9);
+        const k = r.int(2, Math.min(n, 4));
+        const g = randomGraph(n, r, 0.4);
+        const cost = tableCost(g, `ctable-${trial}`);
+        const pins = r.next() < 0.7 ? [{ op: r.int(0, n - 1), segment: r.int(0, k - 1) }] : [];
+        const limit = r.next() < 0.5 ? r.int(4, 24) : undefined;
+        for (const kind of ['throughput', 'batch', 'latency'] as const) {
+          const p = makeProblem(cost, k, { kind, batch: 3 }, { pins, ...(limit !== undefined ? { maxCrossingBytes: limit } : {}) });
+          if (E.isLeft(p)) {
+            expect(p.left._tag).toBe('Infeasible');
+            const raw = digestProblem(cost, k, { kind, batch: 3 }, { pins, ...(limit !== undefined ? { maxCrossingBytes: limit } : {}) });
+            if (E.isLeft(raw)) throw new Error('digest failed');
+            expect([...allPlans(n, k)].filter((plan) => E.isRight(checkPlan(raw.right, plan)))).toEqual([]);
+            infeasibleSeen++;
+            continue;
+          }
+          const cuts = solve(p.right);
+          expect(E.isRight(checkPlan(p.right, cuts))).toBe(true);
+          expect(scorePlan(p.right, cuts)).toEqual(scorePlan(p.right, brute(p.right)));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(100);
+      expect(infeasibleSeen).toBeGreaterThan(0);
+    });
+  });
+});
