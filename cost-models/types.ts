@@ -21,6 +21,13 @@ export interface SegmentCost {
   readonly outBytes: number;
   readonly inMs: number;
   readonly outMs: number;
+  /**
+   * Bytes that actually cross the host link, when the model says: the segment's boundary bytes less
+   * what host-side ops at its edges consume or produce (a float input is quantized on the host and
+   * moves as 8-bit), plus what they hand to or take from the TPU.
+   */
+  readonly tpuInBytes?: number;
+  readonly tpuOutBytes?: number;
   /** Fixed cost per invoke. */
   readonly fixedMs: number;
   /** Host hop (threads + queues) paid by a stage of a multi-stage pipeline; 0 for a whole model on one device. */

@@ -1,0 +1,48 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LayerGraph } from '../src/graph/types';
+import { configInvalid, type TpusegError } from '../src/errors';
+import type { CostModel } from './types';
+import { decodeProfile, type CostProfile } from './profile';
+import { edgeTpuModel } from './edgetpu';
+
+export type { CostModel, SegmentCost } from './types';
+export type { CostProfile, ProfileValues, ConstantName } from './profile';
+export { CONSTANT_NAMES, decodeProfile, profileValues, withValues } from './profile';
+
+/** Built-in profiles, in cost-models/profiles/<name>.json. */
+export const PROFILE_NAMES: readonly string[] = ['edgetpu-usb3', 'edgetpu-pcie', 'edgetpu-ucm-bench'];
+export const DEFAULT_PROFILE = 'edgetpu-usb3';
+
+export const builtinProfilePath = (name: string): string => path.join(__dirname, 'profiles', `${name}.json`);
+
+/** Parses and validates profile JSON text; `file` names it in errors. */
+export function parseProfile(text: string, file: string): E.Either<TpusegError, CostProfile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
+  }
+  return decodeProfile(json, file);
+}
+
+/** A built-in profile by name, or a profile file by path. */
+export function loadProfile(nameOrPath: string): E.Either<TpusegError, CostProfile> {
+  const file = PROFILE_NAMES.includes(nameOrPath) ? builtinProfilePath(nameOrPath) : nameOrPath;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    return E.left(configInvalid(nameOrPath, [`${why} (built-in profiles: ${PROFILE_NAMES.join(', ')})`]));
+  }
+  return parseProfile(text, nameOrPath);
+}
+
+/** The cost model of `graph` under `profile`: per-op tables are built here, once. */
+export function costModel(graph: LayerGraph, profile: CostProfile): CostModel {
+  return edgeTpuModel(graph, profile);
+}

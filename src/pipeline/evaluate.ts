@@ -1,0 +1,59 @@
+import * as E from 'fp-ts/Either';
+import type { CostModel, SegmentCost } from '../../cost-models/types';
+import { segmentInvalid, type TpusegError } from '../errors';
+
+/** A plan priced by a cost model: per-stage costs and the pipeline's figures for a batch. */
+export interface PlanEvaluation {
+  readonly cuts: readonly number[];
+  readonly segments: readonly SegmentCost[];
+  /** Slowest stage: the steady-state time per input (throughput = 1 / bottleneck). */
+  readonly bottleneckMs: number;
+  /** One input through every stage: the sum of stage times. */
+  readonly latencyMs: number;
+  readonly batch: number;
+  /** Time per input for a batch of `batch` inputs: (sum + (B - 1) x max) / B. */
+  readonly msPerInput: number;
+}
+
+/** Checks the plan contract: cuts strictly increasing inside 1..n-1 (so no segment is empty). */
+export function checkCuts(n: number, cuts: readonly number[]): E.Either<TpusegError, readonly number[]> {
+  for (let i = 0; i < cuts.length; i++) {
+    const c = cuts[i]!;
+    if (!Number.isInteger(c) || c < 1 || c > n - 1) {
+      return E.left(segmentInvalid(`cut ${i} is ${c}: cuts must be integers in 1..${n - 1} for a model of ${n} ops`));
+    }
+    if (i > 0 && c <= cuts[i - 1]!) {
+      return E.left(segmentInvalid(`cuts must increase strictly (cut ${i - 1} = ${cuts[i - 1]}, cut ${i} = ${c}): segment ${i} would be empty`));
+    }
+  }
+  return E.right(cuts);
+}
+
+/** Segment boundaries [start, end) of a plan over n ops. */
+export const segmentRanges = (n: number, cuts: readonly number[]): [number, number][] =>
+  [0, ...cuts].map((a, i) => [a, i < cuts.length ? cuts[i]! : n]);
+
+/** Closed form of a B-input pipeline with deterministic stage times: (sum + (B - 1) x max) / B. */
+export const batchMsPerInput = (stageMs: readonly number[], batch: number): number => {
+  const sum = stageMs.reduce((s, x) => s + x, 0);
+  const max = stageMs.reduce((m, x) => Math.max(m, x), 0);
+  return (sum + (batch - 1) * max) / batch;
+};
+
+/** Prices a plan. Invalid cuts are a defect of the caller here (validate user plans with `checkCuts`). */
+export function evaluatePlan(model: CostModel, cuts: readonly number[], batch = 15): PlanEvaluation {
+  const n = model.graph.ops.length;
+  const checked = checkCuts(n, cuts);
+  if (E.isLeft(checked)) throw new RangeError(checked.left._tag === 'SegmentInvalid' ? checked.left.message : 'invalid cuts');
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
+  const segments = segmentRanges(n, cuts).map(([a, b]) => model.segment(a, b));
+  const ms = segments.map((s) => s.ms);
+  return {
+    cuts: [...cuts],
+    segments,
+    bottleneckMs: Math.max(...ms),
+    latencyMs: ms.reduce((s, x) => s + x, 0),
+    batch,
+    msPerInput: batchMsPerInput(ms, batch),
+  };
+}

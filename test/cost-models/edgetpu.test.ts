@@ -1,0 +1,122 @@
+import * as E from 'fp-ts/Either';
+import { edgeTpuModel } from '../../cost-models/edgetpu';
+import { loadProfile, withValues, type CostProfile, type ProfileValues } from '../../cost-models';
+import { chain } from './graphs';
+
+const MiB = 1024 * 1024;
+
+/** Round constants so every figure below can be checked by hand. */
+function profile(over: Partial<ProfileValues> = {}): CostProfile {
+  const base = loadProfile('edgetpu-usb3');
+  if (E.isLeft(base)) throw new Error('built-in profile failed to load');
+  return withValues(base.right, {
+    fixedMs: 0.5, hopMs: 0.25, inMBps: 1, outMBps: 2, convTops: 1, depthwiseTops: 0.5, fcTops: 2,
+    channelWidth: 1, eltwiseMsPerMiB: 0, hostMsPerMiB: 0, hostGmacPerS: 1, capacityMiB: 1,
+    capacityPerInputMiB: 0, maxLayerMiB: 100, streamMsPerMiB: 1, streamActAmpPerMiB: 0,
+    streamHideFrac: 0, weightPadChannels: 1, channelOverheadBytes: 0, ...over,
+  }, 'test');
+}
+
+// fc weights 512x1024 (0.5 MiB), 512x512 (0.25 MiB), 1024x512 (0.5 MiB).
+const fc3 = chain([{ kind: 'fc', units: 512 }, { kind: 'fc', units: 512 }, { kind: 'fc', units: 1024 }], { input: [1024] });
+
+describe('cost-models/edgetpu', () => {
+  describe('segment', () => {
+    it('should cache the longest prefix of layers that fits and stream the rest', () => {
+      const s = edgeTpuModel(fc3, profile()).segment(0, 3);
+      expect(s.onChipBytes).toBe(0.75 * MiB);
+      expect(s.offChipBytes).toBe(0.5 * MiB);
+      expect(s.streamMs).toBeCloseTo(0.5, 12);
+    });
+
+    it('should add fixed, compute, stream and asymmetric transfer times for a whole model', () => {
+      const s = edgeTpuModel(fc3, profile()).segment(0, 3);
+      const macs = 512 * 1024 + 512 * 512 + 1024 * 512;
+      expect(s.computeMs).toBeCloseTo((2 * macs) / 2e9, 12);
+      expect(s.inMs).toBeCloseTo(1024 / 1e3, 12);
+      expect(s.outMs).toBeCloseTo(1024 / 2e3, 12);
+      expect(s.hopMs).toBe(0);
+      expect(s.ms).toBeCloseTo(0.5 + (2 * macs) / 2e9 + 0.5 + 1.024 + 0.512, 12);
+    });
+
+    it('should stream a layer above maxLayerMiB without stopping later layers from caching', () => {
+      const s = edgeTpuModel(fc3, profile({ maxLayerMiB: 0.4 })).segment(0, 3);
+      expect(s.onChipBytes).toBe(0.25 * MiB);
+      expect(s.offChipBytes).toBe(1.0 * MiB);
+    });
+
+    it('should charge a hop to a stage that is not the whole model', () => {
+      const m = edgeTpuModel(fc3, profile());
+      expect(m.segment(0, 1).hopMs).toBe(0.25);
+      expect(m.segment(1, 3).hopMs).toBe(0.25);
+      expect(m.segment(1, 3).offChipBytes).toBe(0);
+    });
+
+    it('should shrink the capacity by the input activation bytes', () => {
+      // 1024 input bytes x 512 MiB-per-MiB = 0.5 MiB less room: only the first layer fits.
+      const s = edgeTpuModel(fc3, profile({ capacityPerInputMiB: 512 })).segment(0, 3);
+      expect(s.onChipBytes).toBe(0.5 * MiB);
+    });
+
+    it('should price float edges on the host and move their 8-bit side', () => {
+      const g = chain([{ kind: 'fc', units: 256 }], { input: [1024], floatEdges: true });
+      const s = edgeTpuModel(g, profile({ hostMsPerMiB: 1 })).segment(0, 3);
+      expect(s.cpuOps).toEqual([0, 2]);
+      expect(s.inBytes).toBe(4096);
+      expect(s.tpuInBytes).toBe(1024);
+      expect(s.outBytes).toBe(1024);
+      expect(s.tpuOutBytes).toBe(256);
+      // QUANTIZE touches 4096 + 1024 bytes, DEQUANTIZE 256 + 1024.
+      expect(s.cpuMs).toBeCloseTo((4096 + 1024 + 256 + 1024) / MiB, 12);
+    });
+
+    it('should run a host-only segment without TPU fixed or transfer costs', () => {
+      const g = chain([{ kind: 'fc', units: 256 }], { input: [1024], floatEdges: true });
+      const s = edgeTpuModel(g, profile()).segment(2, 3);
+      expect(s.fixedMs).toBe(0);
+      expect(s.inMs + s.outMs).toBe(0);
+      expect(s.hopMs).toBe(0.25);
+    });
+
+    it('should slow convs reading fewer channels than channelWidth', () => {
+      const g = chain([{ kind: 'conv', filters: 8, k: 1 }], { input: [4, 4, 2] });
+      const wide = edgeTpuModel(g, profile()).segment(0, 1).computeMs;
+      const narrow = edgeTpuModel(g, profile({ channelWidth: 8 })).segment(0, 1).computeMs;
+      expect(narrow).toBeCloseTo(wide * 4, 12);
+    });
+
+    it('should amplify conv streaming by activation size and hide part of it behind compute', () => {
+      // one 1x1 conv 1024 -> 1024 on 1x1: 1 MiB weights, 2 KiB of activations, 1 MiB MACs.
+      const g = chain([{ kind: 'conv', filters: 1024, k: 1 }], { input: [1, 1, 1024] });
+      const compute = (2 * 1024 * 1024) / 1e9;
+      const over = { capacityMiB: 0.5, streamActAmpPerMiB: 512, streamHideFrac: 1 };
+      const s = edgeTpuModel(g, profile(over)).segment(0, 1);
+      expect(s.offChipBytes).toBe(MiB);
+      expect(s.streamMs).toBeCloseTo(1 * (1 + 512 * (2048 / MiB)) - compute, 12);
+    });
+
+    it('should pad compiled weights to whole channel groups and add per-channel bytes', () => {
+      const g = chain([{ kind: 'fc', units: 100 }], { input: [64] });
+      const s = edgeTpuModel(g, profile({ weightPadChannels: 64, channelOverheadBytes: 8, capacityMiB: 8 })).segment(0, 1);
+      expect(s.onChipBytes).toBe(64 * 128 + 8 * 128);
+      expect(s.paramBytes).toBe(64 * 100 + 4 * 100);
+    });
+
+    it('should reject an empty or out-of-range segment as a defect', () => {
+      const m = edgeTpuModel(fc3, profile());
+      expect(() => m.segment(1, 1)).toThrow(RangeError);
+      expect(() => m.segmentMs(0, 4)).toThrow(RangeError);
+    });
+  });
+
+  describe('segmentMs', () => {
+    it('should equal segment(a, b).ms on every range', () => {
+      const g = chain([{ kind: 'conv', filters: 64 }, { kind: 'relu' }, { kind: 'dw' }, { kind: 'conv', filters: 128 },
+        { kind: 'cpu', type: 'GATHER' }, { kind: 'conv', filters: 32 }], { input: [16, 16, 3], floatEdges: true });
+      const m = edgeTpuModel(g, profile({ capacityMiB: 0.05, streamActAmpPerMiB: 2, streamHideFrac: 0.3, hostMsPerMiB: 2 }));
+      for (let a = 0; a < g.ops.length; a++) {
+        for (let b = a + 1; b <= g.ops.length; b++) expect(m.segmentMs(a, b)).toBe(m.segment(a, b).ms);
+      }
+    });
+  });
+});
