@@ -48,6 +48,8 @@ export interface CellRecord {
   /** Model facts the tables need (ops, parameter bytes), computed with the result. */
   readonly modelOps?: number;
   readonly modelParamBytes?: number;
+  /** Shape of the model's first input without the batch dimension, e.g. [224, 224, 3]. */
+  readonly modelInput?: readonly number[];
   readonly result?: ResultObject;
   /** Set when the cell failed (infeasible, strategy error); a failed cell is finished too. */
   readonly error?: string;

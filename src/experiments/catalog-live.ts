@@ -1,0 +1,61 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import { loadProfile } from '../../cost-models';
+import { loadStrategy } from '../../strategies';
+import { optionErrors } from '../../strategies/options';
+import { formatError } from '../errors';
+import { zooEntry, zooNames } from '../zoo';
+import { parseSynth } from '../zoo/synth';
+import type { Catalog } from './catalog';
+import { hashOf } from './cell';
+
+/** Fixed splits the runner evaluates without a search (not in the strategy registry). */
+export const FIXED_SPLITS: readonly string[] = ['layers'];
+
+const messageOf = (e: Parameters<typeof formatError>[0]): string =>
+  e._tag === 'ConfigInvalid' ? e.problems.join('; ') : e._tag === 'Usage' ? e.message : formatError(e);
+
+/** The real registries: zoo, synthetic families, files on disk, strategies and profiles. */
+export function liveCatalog(cwd: string): Catalog {
+  return {
+    zooNames,
+    checkModel(spec) {
+      if (spec.startsWith('zoo:')) {
+        const m = /^zoo:([^@]*)(?:@(.*))?$/.exec(spec);
+        const entry = m === null ? undefined : zooEntry(m[1]!);
+        if (entry === undefined) return `unknown zoo model "${m?.[1] ?? spec}" (known: ${zooNames().join(', ')}, or zoo:* for all)`;
+        const size = m![2] === undefined ? entry.inputSize : Number(m![2]);
+        if (!Number.isSafeInteger(size) || size < entry.minSize) return `input size of ${spec} must be an integer >= ${entry.minSize}`;
+        return undefined;
+      }
+      if (spec.startsWith('synth:')) {
+        const p = parseSynth(spec);
+        return E.isLeft(p) ? messageOf(p.left) : undefined;
+      }
+      try {
+        return fs.statSync(spec).isFile() ? undefined : `${spec} is not a file`;
+      } catch {
+        return `no such model file ${spec} (or give zoo:NAME / synth:FAMILY?...)`;
+      }
+    },
+    checkStrategy(name, options) {
+      if (FIXED_SPLITS.includes(name)) {
+        return Object.keys(options).length === 0 ? [] : [['options', `the fixed split "${name}" takes no options`]];
+      }
+      const s = loadStrategy(name, cwd);
+      if (E.isLeft(s)) return [['name', messageOf(s.left)]];
+      const decoded = s.right.options.decode(options);
+      return E.isLeft(decoded) ? optionErrors(name, decoded.left).map((m) => ['options', m] as const) : [];
+    },
+    checkProfile(nameOrPath) {
+      const p = loadProfile(nameOrPath);
+      return E.isLeft(p) ? messageOf(p.left) : undefined;
+    },
+  };
+}
+
+/** Hash of a profile's contents (so results computed under an older calibration are stale). */
+export function profileHash(nameOrPath: string): string {
+  const p = loadProfile(nameOrPath);
+  return E.isLeft(p) ? 'unloadable' : hashOf(p.right);
+}

@@ -1,0 +1,30 @@
+import { modelName } from './data';
+import { fixed, mib, ms } from './format';
+import { cellsCsv } from './multi-tpu';
+import { assumptions, type ReportInput, type Section } from './section';
+
+/** The generic table of any experiment: one line per cell, with stage times and speedups. */
+export function cellsSection(input: ReportInput): Section {
+  const failed = input.rows.filter((r) => r.error !== undefined).length;
+  return {
+    name: 'cells',
+    title: 'Every cell of the experiment',
+    notes: [assumptions(input.rows), `${input.rows.length} cells${failed > 0 ? `, ${failed} failed (see the error column)` : ''}.`],
+    blocks: [{
+      table: {
+        columns: ['model', 'N', 'strategy', 'profile', 'ms per input', 'bottleneck ms', 'latency ms', 'x 1 TPU', 'x compiler', 'stage ms', 'off-chip MiB', 'error'],
+        rows: input.rows.map((r) => {
+          const s = input.speedups.get(r.id);
+          return [
+            modelName(r.model), r.tpus, r.label, r.profile, ms(r.msPerInput), ms(r.bottleneckMs), ms(r.latencyMs),
+            s?.overOne === undefined ? '' : `${s.overOne.toFixed(2)}x${s.overOne > r.tpus + 1e-9 ? '*' : ''}`,
+            s?.overCompiler === undefined ? '' : `${s.overCompiler.toFixed(2)}x`,
+            r.stageMs.map((x) => ms(x)).join(' / '), r.offChipBytes === undefined ? '' : fixed(mib(r.offChipBytes), 2), r.error ?? '',
+          ];
+        }),
+      },
+    }],
+    csv: cellsCsv(input),
+    skipped: [],
+  };
+}

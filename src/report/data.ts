@@ -1,0 +1,93 @@
+import type { CellRecord } from '../experiments/store';
+
+/** One finished cell flattened for tables and figures. Times in ms, sizes in bytes. */
+export interface Row {
+  readonly id: string;
+  readonly model: string;
+  readonly tpus: number;
+  readonly strategy: string;
+  readonly label: string;
+  readonly profile: string;
+  readonly seed: number;
+  readonly batch: number;
+  readonly msPerInput?: number;
+  readonly bottleneckMs?: number;
+  readonly latencyMs?: number;
+  readonly stageMs: readonly number[];
+  readonly cuts: readonly number[];
+  readonly onChipBytes?: number;
+  readonly offChipBytes?: number;
+  readonly modelParamBytes?: number;
+  readonly modelOps?: number;
+  readonly modelInput?: readonly number[];
+  readonly searchMs?: number;
+  readonly error?: string;
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+export function rowOf(r: CellRecord): Row {
+  const p = r.params;
+  const res = r.result;
+  const error = r.error ?? res?.error;
+  const ok = res !== undefined && error === undefined;
+  return {
+    id: r.cell, model: p.model, tpus: p.tpus, strategy: p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch,
+    ...(ok ? {
+      msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs,
+      onChipBytes: sum(res.segments.map((s) => s.onChipBytes)), offChipBytes: sum(res.segments.map((s) => s.offChipBytes)),
+    } : {}),
+    stageMs: ok ? res.segments.map((s) => s.ms) : [],
+    cuts: ok ? res.cuts : [],
+    ...(r.modelParamBytes !== undefined ? { modelParamBytes: r.modelParamBytes } : {}),
+    ...(r.modelOps !== undefined ? { modelOps: r.modelOps } : {}),
+    ...(r.modelInput !== undefined ? { modelInput: r.modelInput } : {}),
+    ...(res?.searchMs !== undefined ? { searchMs: res.searchMs } : {}),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** Short display name of a model spec: `zoo:resnet50_v1@299` -> `resnet50_v1@299`. */
+export const modelName = (spec: string): string => (spec.startsWith('zoo:') ? spec.slice(4) : spec);
+
+const groupKey = (r: Row): string => `${r.model}\u0000${r.profile}\u0000${r.seed}\u0000${r.batch}`;
+
+export interface Speedup {
+  /** ms per input on one TPU / ms per input here. */
+  readonly overOne?: number;
+  /** ms per input of the compiler's split (same N) / ms per input here. */
+  readonly overCompiler?: number;
+}
+
+/**
+ * Speedups of every row. The 1-TPU reference is the same strategy's N = 1 cell, or any N = 1
+ * cell of the model (every strategy gives the same single segment). The compiler reference is
+ * the `compiler` strategy's cell at the same N.
+ */
+export function speedups(rows: readonly Row[]): Map<string, Speedup> {
+  const one = new Map<string, number>();
+  const oneByLabel = new Map<string, number>();
+  const compiler = new Map<string, number>();
+  for (const r of rows) {
+    if (r.msPerInput === undefined) continue;
+    if (r.tpus === 1) {
+      if (!one.has(groupKey(r))) one.set(groupKey(r), r.msPerInput);
+      oneByLabel.set(`${groupKey(r)}\u0000${r.label}`, r.msPerInput);
+    }
+    if (r.strategy === 'compiler') compiler.set(`${groupKey(r)}\u0000${r.tpus}`, r.msPerInput);
+  }
+  const out = new Map<string, Speedup>();
+  for (const r of rows) {
+    if (r.msPerInput === undefined || r.msPerInput <= 0) continue;
+    const base = oneByLabel.get(`${groupKey(r)}\u0000${r.label}`) ?? one.get(groupKey(r));
+    const comp = compiler.get(`${groupKey(r)}\u0000${r.tpus}`);
+    out.set(r.id, {
+      ...(base !== undefined ? { overOne: base / r.msPerInput } : {}),
+      ...(comp !== undefined ? { overCompiler: comp / r.msPerInput } : {}),
+    });
+  }
+  return out;
+}
+
+/** Distinct values in first-seen order. */
+export const distinct = <A>(xs: readonly A[]): A[] => [...new Set(xs)];

@@ -1,0 +1,143 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FigureKind, TableKind } from '../../experiments/schema';
+import type { CellRecord } from '../experiments/store';
+import { cellsSection } from './cells';
+import { distinct, rowOf, speedups } from './data';
+import { scatterSpec, renderSvg, speedupSpec, stagesSpec, type VlSpec } from './figures';
+import { csvTable, markdownTable } from './format';
+import { multiTpuSection } from './multi-tpu';
+import type { ReportInput, Section } from './section';
+import { singleTpuSection } from './single-tpu';
+import { syntheticSection } from './synthetic';
+
+/**
+ * Writes a report directory from finished cells: one Markdown page + CSV per table, SVG
+ * figures under `figures/`, and `index.md` linking them. Inputs that live outside the project
+ * (published figures, measurement CSVs) are read here at run time; when absent the tables say so.
+ */
+
+export interface ReportOptions {
+  readonly outDir: string;
+  readonly title: string;
+  readonly description: string;
+  readonly tables: readonly TableKind[];
+  readonly figures: readonly FigureKind[];
+  readonly stagesAt?: number;
+  /** Absolute paths (already resolved against the config's directory). */
+  readonly published?: string;
+  readonly measurements?: string;
+  /** Path of the results file, for the index's provenance line. */
+  readonly resultsFile: string;
+  readonly provenance: readonly string[];
+}
+
+export interface ReportOutput {
+  readonly index: string;
+  readonly files: readonly string[];
+  readonly headlines: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+const SECTIONS: Record<TableKind, (input: ReportInput) => Section> = {
+  'single-tpu': singleTpuSection,
+  'multi-tpu': multiTpuSection,
+  synthetic: syntheticSection,
+  cells: cellsSection,
+};
+
+const safe = (s: string): string => s.replace(/^zoo:/, '').replace(/[^A-Za-z0-9_.-]+/g, '_');
+
+function readInputs(opts: ReportOptions): Pick<ReportInput, 'published' | 'measurements' | 'missing'> {
+  const missing: string[] = [];
+  let published: ReportInput['published'];
+  if (opts.published !== undefined) {
+    if (fs.existsSync(opts.published)) published = { file: opts.published, text: fs.readFileSync(opts.published, 'utf8') };
+    else missing.push(opts.published);
+  }
+  let measurements: ReportInput['measurements'];
+  if (opts.measurements !== undefined) {
+    if (fs.existsSync(opts.measurements) && fs.statSync(opts.measurements).isDirectory()) {
+      const files = new Map(fs.readdirSync(opts.measurements).filter((f) => f.endsWith('.csv')).sort()
+        .map((f) => [f, fs.readFileSync(path.join(opts.measurements!, f), 'utf8')] as const));
+      measurements = { dir: opts.measurements, files };
+    } else missing.push(opts.measurements);
+  }
+  return { ...(published ? { published } : {}), ...(measurements ? { measurements } : {}), missing };
+}
+
+function figureSpecs(kind: FigureKind, input: ReportInput, sections: readonly Section[], stagesAt: number | undefined): [string, VlSpec | undefined][] {
+  const profiles = distinct(input.rows.map((r) => r.profile));
+  if (kind === 'speedup') return profiles.map((p) => [`speedup-${safe(p)}`, speedupSpec(input.rows, input.speedups, p)]);
+  if (kind === 'stages') {
+    return profiles.flatMap((p) => distinct(input.rows.filter((r) => r.profile === p).map((r) => r.model)).map((m): [string, VlSpec | undefined] => {
+      const counts = input.rows.filter((r) => r.model === m && r.profile === p).map((r) => r.tpus);
+      const n = stagesAt !== undefined && counts.includes(stagesAt) ? stagesAt : Math.max(...counts);
+      return [`stages-${safe(m)}-n${n}${profiles.length > 1 ? `-${safe(p)}` : ''}`, stagesSpec(input.rows, m, n, p)];
+    }));
+  }
+  return sections.filter((s) => (s.scatter ?? []).length > 0)
+    .map((s) => [`scatter-${s.name}`, scatterSpec(s.scatter!, `Predicted vs measured ms: ${s.title.split(':')[0]}`)]);
+}
+
+function sectionMarkdown(s: Section, figures: readonly string[]): string {
+  return [
+    `# ${s.title}`,
+    '',
+    ...s.notes.flatMap((n) => [n, '']),
+    ...(s.headline !== undefined ? [`**${s.headline}**`, ''] : []),
+    ...s.skipped.map((m) => `> Skipped: ${m}\n`),
+    ...figures.flatMap((f) => [`![${f}](figures/${f}.svg)`, '']),
+    ...s.blocks.flatMap((b) => [...(b.caption !== undefined ? [`## ${b.caption}`, ''] : []), markdownTable(b.table), '']),
+    `All numbers: [${s.name}.csv](${s.name}.csv)`,
+    '',
+  ].join('\n');
+}
+
+/** Which figures a section page shows. */
+const figuresOf = (s: Section, all: readonly string[]): string[] =>
+  all.filter((f) => (s.name === 'multi-tpu' ? /^(speedup|stages)-/.test(f) : f === `scatter-${s.name}`));
+
+export async function writeReport(records: readonly CellRecord[], opts: ReportOptions): Promise<ReportOutput> {
+  const rows = records.map(rowOf);
+  const input: ReportInput = { rows, speedups: speedups(rows), ...readInputs(opts) };
+  const sections = opts.tables.map((t) => SECTIONS[t](input));
+  fs.mkdirSync(path.join(opts.outDir, 'figures'), { recursive: true });
+  const files: string[] = [];
+  const write = (rel: string, text: string): void => {
+    fs.writeFileSync(path.join(opts.outDir, rel), text);
+    files.push(rel);
+  };
+
+  const figureNames: string[] = [];
+  for (const kind of opts.figures) {
+    for (const [name, spec] of figureSpecs(kind, input, sections, opts.stagesAt)) {
+      if (spec === undefined) continue;
+      write(`figures/${name}.svg`, await renderSvg(spec));
+      write(`figures/${name}.vl.json`, JSON.stringify(spec, null, 1) + '\n');
+      figureNames.push(name);
+    }
+  }
+  for (const s of sections) {
+    write(`${s.name}.md`, sectionMarkdown(s, figuresOf(s, figureNames)));
+    write(`${s.name}.csv`, csvTable(s.csv));
+  }
+  const headlines = sections.flatMap((s) => (s.headline !== undefined ? [`${s.title.split(':')[0]}: ${s.headline}`] : []));
+  const skipped = sections.flatMap((s) => s.skipped);
+  const index = [
+    `# ${opts.title}`,
+    '',
+    ...(opts.description !== '' ? [opts.description, ''] : []),
+    ...opts.provenance.map((p) => `- ${p}`),
+    `- Results: \`${opts.resultsFile}\` (${records.length} cells)`,
+    '',
+    '## Tables',
+    '',
+    ...sections.map((s) => `- [${s.title}](${s.name}.md) ([CSV](${s.name}.csv))${s.headline !== undefined ? `: ${s.headline}` : ''}`),
+    '',
+    ...(figureNames.length > 0 ? ['## Figures', '', ...figureNames.map((f) => `- [${f}](figures/${f}.svg)`), ''] : []),
+    ...(skipped.length > 0 ? ['## Skipped', '', ...skipped.map((m) => `- ${m}`), ''] : []),
+  ].join('\n');
+  write('index.md', index);
+  return { index: path.join(opts.outDir, 'index.md'), files, headlines, skipped };
+}

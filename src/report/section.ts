@@ -1,0 +1,47 @@
+import type { Table } from './format';
+import type { Row, Speedup } from './data';
+
+/** One table of a report: a Markdown page (text and tables) plus the same numbers as CSV. */
+export interface Section {
+  /** File stem: `<name>.md`, `<name>.csv`. */
+  readonly name: string;
+  readonly title: string;
+  /** Paragraphs stating the profile, batch and assumptions the numbers rest on. */
+  readonly notes: readonly string[];
+  /** One line with the main finding, repeated on the index page. */
+  readonly headline?: string;
+  readonly blocks: readonly { readonly caption?: string; readonly table: Table }[];
+  readonly csv: Table;
+  /** Messages about inputs that were absent or skipped (e.g. measurement files). */
+  readonly skipped: readonly string[];
+  /** Predicted vs measured pairs, for the scatter figure. */
+  readonly scatter?: readonly ScatterPoint[];
+}
+
+export interface ScatterPoint {
+  /** Series: the measurement file or table column. */
+  readonly series: string;
+  readonly label: string;
+  readonly measuredMs: number;
+  readonly predictedMs: number;
+}
+
+export interface ReportInput {
+  readonly rows: readonly Row[];
+  readonly speedups: ReadonlyMap<string, Speedup>;
+  /** Published single-TPU figures (CSV text), when available. */
+  readonly published?: { readonly file: string; readonly text: string };
+  /** Measurement CSVs by file name, when available. */
+  readonly measurements?: { readonly dir: string; readonly files: ReadonlyMap<string, string> };
+  /** Where `published`/`measurements` were looked for, for the "skipped" message. */
+  readonly missing: readonly string[];
+}
+
+/** The assumptions line shared by every table: profiles, batch size, objective. */
+export function assumptions(rows: readonly Row[]): string {
+  const profiles = [...new Set(rows.map((r) => r.profile))];
+  const batches = [...new Set(rows.map((r) => r.batch))];
+  return `Predicted with the cost model under profile${profiles.length > 1 ? 's' : ''} ${profiles.map((p) => `\`${p}\``).join(', ')}; ` +
+    `time per input for a pipelined batch of ${batches.join('/')} inputs, (sum of stage times + (B-1) x slowest stage) / B; ` +
+    'no hardware was used for these numbers.';
+}

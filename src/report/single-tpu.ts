@@ -1,0 +1,96 @@
+import { distinct, modelName, type Row } from './data';
+import { fixed, mib, ms, parseCsv, percentile, type CellValue } from './format';
+import { assumptions, type ReportInput, type ScatterPoint, type Section } from './section';
+
+/**
+ * Table 1: every model on one TPU: parameter MiB, predicted on-chip / off-chip MiB, predicted
+ * ms under each profile, and the published measured ms where the benchmark table has the model
+ * at the same input size.
+ */
+
+export interface PublishedRow {
+  readonly model: string;
+  readonly input: number;
+  /** Measured ms by column name (`usb3_ms`, `devboard_pcie_ms`). */
+  readonly ms: Readonly<Record<string, number>>;
+  readonly source: string;
+}
+
+export function parsePublished(text: string): PublishedRow[] {
+  const { header, rows } = parseCsv(text);
+  const col = (name: string): number => header.indexOf(name);
+  return rows.map((r) => ({
+    model: r[col('model')] ?? '',
+    input: Number(r[col('input')]),
+    ms: Object.fromEntries(header.filter((h) => h.endsWith('_ms')).map((h) => [h, Number(r[col(h)])]).filter(([, v]) => Number.isFinite(v))),
+    source: r[col('source')] ?? '',
+  }));
+}
+
+/** Which published column a profile predicts: USB 3 accelerator, or a PCIe-attached TPU. */
+export const publishedColumn = (profile: string): string | undefined =>
+  /usb3/.test(profile) ? 'usb3_ms' : /pcie/.test(profile) ? 'devboard_pcie_ms' : undefined;
+
+/** The published row for a zoo model: same base name (`mobilenet_v1_1.0` is `mobilenet_v1`) and input size. */
+export function findPublished(published: readonly PublishedRow[], r: Row): PublishedRow | undefined {
+  const name = modelName(r.model).split('@')[0]!;
+  const size = r.modelInput?.[0];
+  return published.find((p) => p.model.replace(/_1\.0$/, '') === name && p.input === size);
+}
+
+export function singleTpuSection(input: ReportInput): Section {
+  const rows = input.rows.filter((r) => r.tpus === 1);
+  const profiles = distinct(rows.map((r) => r.profile));
+  const models = distinct(rows.map((r) => r.model));
+  const published = input.published === undefined ? [] : parsePublished(input.published.text);
+  const skipped = input.published === undefined ? input.missing.map((m) => `published figures not found at ${m}: the measured columns are left out`) : [];
+  const errors = new Map<string, number[]>(profiles.map((p) => [p, []]));
+  const scatter: ScatterPoint[] = [];
+
+  const tableRows = models.map((m): CellValue[] => {
+    const byProfile = profiles.map((p) => rows.find((r) => r.model === m && r.profile === p && r.msPerInput !== undefined));
+    const first = byProfile.find((r) => r !== undefined);
+    const cells: CellValue[] = [
+      modelName(m), first?.modelInput?.join('x') ?? '', first?.modelParamBytes === undefined ? '' : fixed(mib(first.modelParamBytes), 2),
+      first?.onChipBytes === undefined ? '' : fixed(mib(first.onChipBytes), 2), first?.offChipBytes === undefined ? '' : fixed(mib(first.offChipBytes), 2),
+    ];
+    profiles.forEach((p, i) => {
+      const r = byProfile[i];
+      cells.push(r === undefined ? '' : ms(r.msPerInput));
+      if (published.length > 0) {
+        const column = publishedColumn(p);
+        const pub = r === undefined || column === undefined ? undefined : findPublished(published, r)?.ms[column];
+        cells.push(pub === undefined ? '' : ms(pub));
+        const err = pub === undefined || r?.msPerInput === undefined ? undefined : (r.msPerInput - pub) / pub;
+        cells.push(err === undefined ? '' : `${(err * 100).toFixed(1)}%`);
+        if (err !== undefined) errors.get(p)!.push(Math.abs(err));
+        if (pub !== undefined && r?.msPerInput !== undefined) scatter.push({ series: `published ${column} (${p})`, label: modelName(m), measuredMs: pub, predictedMs: r.msPerInput });
+      }
+    });
+    return cells;
+  });
+
+  const columns = ['model', 'input', 'params MiB', 'on-chip MiB', 'off-chip MiB', ...profiles.flatMap((p) =>
+    published.length > 0 ? [`ms (${p})`, `measured ms (${publishedColumn(p) ?? 'n/a'})`, 'error'] : [`ms (${p})`])];
+  const errorLines = profiles.filter((p) => errors.get(p)!.length > 0).map((p) => {
+    const e = errors.get(p)!;
+    return `${p}: median absolute error ${(percentile(e, 50)! * 100).toFixed(1)}% over ${e.length} published models (max ${(Math.max(...e) * 100).toFixed(1)}%)`;
+  });
+  const onChipNote = profiles.length > 1 ? ` On-chip and off-chip MiB are those predicted under \`${profiles[0]}\`.` : '';
+  return {
+    name: 'single-tpu',
+    title: 'Single Edge TPU: parameters, predicted caching and time per inference',
+    notes: [
+      assumptions(rows) + onChipNote,
+      'Parameter MiB: bytes of the int8 weights and int32 biases in the graph. On-chip: bytes the cost model caches in the TPU\'s ' +
+      'parameter memory (all-or-nothing per layer, in execution order); off-chip: bytes streamed from the host on every inference.',
+      ...(published.length > 0 ? [`Measured: ${input.published!.file} (Coral's published benchmark table; USB 3 accelerator on a desktop, ` +
+        'Dev Board over PCIe); a model is matched by name and input size.', ...errorLines] : []),
+    ],
+    ...(errorLines.length > 0 ? { headline: errorLines.join('; ') } : {}),
+    blocks: [{ table: { columns, rows: tableRows } }],
+    csv: { columns: columns.map((c) => c.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '').toLowerCase()), rows: tableRows },
+    skipped,
+    scatter,
+  };
+}
