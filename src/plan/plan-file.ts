@@ -1,0 +1,70 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import { configInvalid, segmentInvalid, type TpusegError } from '../errors';
+import { checkCuts } from '../pipeline/evaluate';
+
+/**
+ * Reads a plan for `predict --strategy <plan.json>`. Accepted shapes:
+ * - `{ "cuts": [c1, ...] }`: N-1 op positions (a result object of `predict`/`segment --json` is one);
+ * - `{ "counts": [n1, ...] }`: ops per segment, as libcoral's partition vector;
+ * - a `segment --json` report `{ "results": [...], "best": "<strategy>" }`: the best result's cuts.
+ */
+export interface PlanFile {
+  readonly strategy: string;
+  readonly cuts: readonly number[];
+}
+
+const isIntArray = (u: unknown): u is number[] => Array.isArray(u) && u.every((x) => Number.isInteger(x));
+
+export function parsePlan(json: unknown, file: string, nOps: number, tpus?: number): E.Either<TpusegError, PlanFile> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return E.left(configInvalid(file, ['(root): expected an object with "cuts", "counts" or "results"']));
+  }
+  const o = json as Record<string, unknown>;
+  const name = typeof o['strategy'] === 'string' ? (o['strategy'] as string) : `plan:${file}`;
+  let plan: PlanFile;
+  if ('cuts' in o) {
+    if (!isIntArray(o['cuts'])) return E.left(configInvalid(file, [`cuts: expected an array of integers, got ${JSON.stringify(o['cuts'])}`]));
+    plan = { strategy: name, cuts: o['cuts'] };
+  } else if ('counts' in o) {
+    const counts = o['counts'];
+    if (!isIntArray(counts) || counts.length === 0) {
+      return E.left(configInvalid(file, [`counts: expected a non-empty array of integers, got ${JSON.stringify(counts)}`]));
+    }
+    const sum = counts.reduce((s, x) => s + x, 0);
+    if (sum !== nOps) return E.left(segmentInvalid(`${file}: counts add up to ${sum} ops, the model has ${nOps}`));
+    const cuts: number[] = [];
+    counts.slice(0, -1).reduce((acc, c) => (cuts.push(acc + c), acc + c), 0);
+    plan = { strategy: name, cuts };
+  } else if (Array.isArray(o['results'])) {
+    const results = o['results'] as unknown[];
+    const best = results.find((r) => typeof r === 'object' && r !== null && (r as Record<string, unknown>)['strategy'] === o['best']);
+    if (!best) return E.left(configInvalid(file, [`best: no result of strategy ${JSON.stringify(o['best'])} in results`]));
+    return parsePlan(best, file, nOps, tpus);
+  } else {
+    return E.left(configInvalid(file, ['(root): expected "cuts", "counts" or "results"']));
+  }
+  const checked = checkCuts(nOps, plan.cuts);
+  if (E.isLeft(checked)) return E.left(segmentInvalid(`${file}: ${checked.left._tag === 'SegmentInvalid' ? checked.left.message : ''}`));
+  if (tpus !== undefined && plan.cuts.length + 1 !== tpus) {
+    return E.left(segmentInvalid(`${file}: the plan has ${plan.cuts.length + 1} segments but --tpus is ${tpus}`));
+  }
+  return E.right(plan);
+}
+
+export function readPlanFile(file: string, nOps: number, tpus?: number): E.Either<TpusegError, PlanFile> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return E.left(configInvalid(file, [code === 'ENOENT' ? 'no such file' : (e as Error).message]));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
+  }
+  return parsePlan(json, file, nOps, tpus);
+}
