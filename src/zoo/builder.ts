@@ -181,7 +181,7 @@ export class GraphBuilder {
   /** GlobalAveragePooling2D: MEAN over H and W, as TF2 converters emit it. */
   globalAvgPool(x: Tn, o: { readonly keepDims?: boolean; readonly name?: string } = {}): Tn {
     const layer = o.name ?? this.layerName('global_average_pooling2d');
-    const axes = this.tensor(`${this.name}/${layer}/Mean/reduction_indices`, [2], 'int32', undefined, true);
+    const axes = this.int32Const(`${this.name}/${layer}/Mean/reduction_indices`, [2], [1, 2]);
     const c = x.shape[3]!;
     return this.op('MEAN', [x.index, axes], `${this.name}/${layer}/Mean`, o.keepDims ? [1, 1, 1, c] : [1, c], this.quantOf(x),
       { type: 'ReducerOptions', fields: { keepDims: o.keepDims ?? false } }, false);
@@ -191,7 +191,7 @@ export class GraphBuilder {
   pad(x: Tn, p: Pad2d, name?: string): Tn {
     const layer = name ?? this.layerName('zero_padding2d');
     const [[t, b], [l, r]] = pad2d(p);
-    const paddings = this.tensor(`${this.name}/${layer}/Pad/paddings`, [4, 2], 'int32', undefined, true);
+    const paddings = this.int32Const(`${this.name}/${layer}/Pad/paddings`, [4, 2], [0, 0, t, b, l, r, 0, 0]);
     return this.op('PAD', [x.index, paddings], `${this.name}/${layer}/Pad`, [1, x.shape[1]! + t + b, x.shape[2]! + l + r, x.shape[3]!], this.quantOf(x),
       { type: 'PadOptions', fields: {} });
   }
@@ -199,7 +199,7 @@ export class GraphBuilder {
   reshape(x: Tn, shape: readonly number[], name?: string): Tn {
     const layer = name ?? this.layerName('reshape');
     if (elementCount(shape) !== elementCount(x.shape)) throw new Error(`reshape ${layer}: [${x.shape}] -> [${shape}] changes the element count`);
-    const s = this.tensor(`${this.name}/${layer}/Reshape/shape`, [shape.length], 'int32', undefined, true);
+    const s = this.int32Const(`${this.name}/${layer}/Reshape/shape`, [shape.length], shape);
     return this.op('RESHAPE', [x.index, s], `${this.name}/${layer}/Reshape`, shape, this.quantOf(x));
   }
 
@@ -289,6 +289,16 @@ export class GraphBuilder {
     for (let i = 1; this.names.has(name); i++) name = `${base}${i}`;
     this.names.add(name);
     return name;
+  }
+
+  /** Structural int32 constants (axes, paddings, shapes) carry their values; the writer only invents weights. */
+  private int32Const(name: string, shape: readonly number[], values: readonly number[]): number {
+    const data = new Uint8Array(4 * values.length);
+    const view = new DataView(data.buffer);
+    values.forEach((v, i) => view.setInt32(4 * i, v, true));
+    const t = this.tensor(name, shape, 'int32', undefined, true);
+    this.tensors[t] = { ...this.tensors[t]!, data };
+    return t;
   }
 
   private tensor(name: string, shape: readonly number[], dtype: DType, quantization: Quantization | undefined, isConstant = false): number {
