@@ -1,11 +1,15 @@
 import type { Command } from '../command';
+import { exportCommand } from './export';
 import { exportModel } from './export-model';
 import { inspect } from './inspect';
+import { validateCommand } from './validate';
 import { zooCommand } from './zoo';
 
 /** Every CLI command, in the order `tpuseg --help` lists them. */
 export const commands: readonly Command[] = [
+  exportCommand,
   exportModel,
   inspect,
   zooCommand,
+  validateCommand,
 ];

@@ -1,0 +1,122 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
+import { usage, type TpusegError } from '../../errors';
+import { buildExport, writeExport, type ExportBundle } from '../../export/export';
+import { checkPlanFits, parsePlanFile } from '../../export/plan-file';
+import { searchPlan } from '../../export/search-plan';
+import { loadModel } from '../../model/load';
+import { parse, positiveInt } from '../args';
+import type { Command, Io } from '../command';
+
+const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
+       tpuseg export <model> --strategy S --tpus N --out DIR [options]
+
+Turns a plan into the files a multi-TPU board runs. <model> is a .tflite file, zoo:NAME[@SIZE]
+or synth:FAMILY?k=v&... Writes into DIR:
+  <stem>_segment_<i>_of_<N>.tflite  one model per segment: exactly its ops, tensors and weights;
+                                    inputs = tensors crossing into it (also from segments
+                                    further back), outputs = tensors a later segment reads or
+                                    model outputs; original tensor names kept
+  plan.json                         the plan, its predictions under the profile, the files
+  compile.sh                        edgetpu_compiler for each segment (-s, -o, --timeout_sec)
+  run_pipeline.py                   pycoral pipeline on N Edge TPUs; prints JSON timings
+Then \`tpuseg validate DIR --backend litert\` checks the segments against the model.
+
+options:
+  --plan FILE       what \`tpuseg segment --json\` printed (its best result is used), or one
+                    result object of it
+  --strategy S      search for the plan with strategy S instead (with --tpus)
+  --tpus N          number of segments for --strategy
+  --out DIR         directory to write (created if needed; files of the same names are replaced)
+  --profile P       cost profile for the predictions and the search (default ${DEFAULT_PROFILE})
+  --batch B         batch of the predictions and of run_pipeline.py (default 15)
+  --seed S          seed of the search and of generated weights of zoo/synth models (default 0)
+  --json            print plan.json instead of the summary
+  -h, --help`;
+
+function summary(bundle: ExportBundle, dir: string): string[] {
+  const m = bundle.manifest;
+  const lines = [`${m.model.name}: ${m.tpus} segment(s) by ${m.predicted.strategy} (cuts ${m.predicted.cuts.join(', ') || 'none'}) -> ${dir}`];
+  m.segments.forEach((s, i) => {
+    const p = m.predicted.segments[i]!;
+    lines.push(`  ${s.file}  ops ${s.firstOp}..${s.lastOp}  in ${s.inputs.length}  out ${s.outputs.length}  predicted ${p.ms.toFixed(2)} ms`);
+  });
+  lines.push(`  predicted (${m.profile}): ${m.predicted.msPerInput.toFixed(2)} ms per input for a batch of ${m.predicted.batch}, slowest stage ${m.predicted.bottleneckMs.toFixed(2)} ms`);
+  lines.push('  plan.json  compile.sh  run_pipeline.py');
+  return lines;
+}
+
+async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegError, void>> {
+  const parsed = parse('export', argv, {
+    plan: { type: 'string' },
+    strategy: { type: 'string' },
+    tpus: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    profile: { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (E.isLeft(parsed)) return parsed;
+  const { values: v, positionals } = parsed.right;
+  if (positionals.length !== 1) return E.left(usage(`export: expected one model, got ${positionals.length} (see tpuseg export --help)`));
+  if (typeof v.out !== 'string') return E.left(usage('export: --out DIR is required'));
+  if ((v.plan === undefined) === (v.strategy === undefined)) return E.left(usage('export: give either --plan FILE or --strategy S --tpus N'));
+  if (v.plan !== undefined && v.tpus !== undefined) return E.left(usage('export: --tpus goes with --strategy; a plan file fixes the number of segments'));
+  const batch = positiveInt('export', 'batch', v.batch, 15);
+  if (E.isLeft(batch)) return batch;
+  const seed = typeof v.seed === 'string' ? v.seed : '0';
+
+  const raw = positionals[0]!;
+  const spec = /^(zoo|synth):/.test(raw) ? raw : path.resolve(io.cwd, raw);
+  const graph = loadModel(spec);
+  if (E.isLeft(graph)) return graph;
+  const profileName = typeof v.profile === 'string' ? v.profile : DEFAULT_PROFILE;
+  const profile = loadProfile(PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName);
+  if (E.isLeft(profile)) return profile;
+
+  let cuts: readonly number[];
+  let strategy: string;
+  if (typeof v.plan === 'string') {
+    const file = path.resolve(io.cwd, v.plan);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      return E.left(usage(`export: cannot read --plan ${v.plan}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`));
+    }
+    const plan = E.chain((p: Parameters<typeof checkPlanFits>[0]) => checkPlanFits(p, graph.right, v.plan as string))(parsePlanFile(text, v.plan));
+    if (E.isLeft(plan)) return plan;
+    cuts = plan.right.cuts;
+    strategy = plan.right.strategy ?? 'plan';
+  } else {
+    const tpus = positiveInt('export', 'tpus', v.tpus);
+    if (E.isLeft(tpus)) return tpus;
+    const found = searchPlan({ graph: graph.right, strategy: v.strategy as string, tpus: tpus.right, profile: profile.right, batch: batch.right, seed, cwd: io.cwd });
+    if (E.isLeft(found)) return found;
+    cuts = found.right.cuts;
+    strategy = found.right.strategy;
+  }
+
+  const fileBytes = /^(zoo|synth):/.test(spec) ? undefined : new Uint8Array(fs.readFileSync(spec));
+  const bundle = buildExport({ graph: graph.right, spec, ...(fileBytes ? { fileBytes } : {}), cuts, strategy, profile: profile.right, batch: batch.right, seed });
+  if (E.isLeft(bundle)) return bundle;
+  const dir = path.resolve(io.cwd, v.out);
+  const written = writeExport(dir, bundle.right);
+  if (E.isLeft(written)) return written;
+  for (const w of bundle.right.manifest.warnings) io.err(`tpuseg export: warning: ${w}`);
+  if (v.json) io.out(JSON.stringify(bundle.right.manifest, null, 2));
+  else for (const line of summary(bundle.right, v.out)) io.out(line);
+  return E.right(undefined);
+}
+
+const PROFILE_IS_PATH = (p: string): boolean => p.endsWith('.json') || p.includes('/');
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write a plan as per-segment .tflite files plus compile.sh and run_pipeline.py',
+  help: HELP,
+  run,
+};

@@ -1,0 +1,136 @@
+import * as E from 'fp-ts/Either';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { costModel, type CostProfile } from '../../cost-models';
+import { exportFailed, type TpusegError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+import { evaluatePlan } from '../pipeline/evaluate';
+import { planResult } from '../plan/result';
+import { readTflite } from '../tflite/reader';
+import { tryWriteTflite } from '../tflite/writer';
+import { compiledName, compilerLogName, compileScript } from './compile-script';
+import { extractSegments, segmentStem } from './extract';
+import { MANIFEST, type Manifest } from './manifest';
+import { pipelineScript } from './pipeline-script';
+
+/**
+ * Export = plan -> files: one .tflite per segment, plan.json, compile.sh, run_pipeline.py.
+ * `buildExport` is pure (bytes and texts in memory); `writeExport` puts them on disk.
+ */
+
+export interface ExportRequest {
+  readonly graph: LayerGraph;
+  /** How the model is reloaded later: an absolute file path, or a zoo:/synth: spec. */
+  readonly spec: string;
+  /** The file's bytes when the model is a real file. */
+  readonly fileBytes?: Uint8Array;
+  readonly cuts: readonly number[];
+  readonly strategy: string;
+  readonly profile: CostProfile;
+  readonly batch: number;
+  /** Seed of the writer's generated weights for builder-made graphs. */
+  readonly seed: string;
+}
+
+export interface ExportFile {
+  readonly name: string;
+  readonly content: Uint8Array | string;
+  readonly executable?: boolean;
+}
+
+export interface ExportBundle {
+  readonly manifest: Manifest;
+  readonly files: readonly ExportFile[];
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** True when every constant that an op reads carries its bytes (a model read from a file). */
+const hasAllWeights = (g: LayerGraph): boolean => g.tensors.every((t) => !t.isConstant || t.consumers.length === 0 || t.data !== undefined);
+
+/**
+ * The whole model as bytes, and the graph to cut (read back from those bytes, so segment weights
+ * are the whole model's). Builder-made graphs are written once with the writer's seeded weights.
+ */
+export function materialize(graph: LayerGraph, fileBytes: Uint8Array | undefined, seed: string): E.Either<TpusegError, { bytes: Uint8Array; graph: LayerGraph; writerSeed?: string }> {
+  if (fileBytes && hasAllWeights(graph)) return E.right({ bytes: fileBytes, graph });
+  const written = tryWriteTflite(graph, { seed });
+  if (E.isLeft(written)) return written;
+  const back = readTflite(written.right, `${graph.source} (written)`);
+  if (E.isLeft(back)) return E.left(exportFailed(`the written ${graph.name} does not read back: ${JSON.stringify(back.left)}`));
+  if (back.right.ops.length !== graph.ops.length) {
+    return E.left(exportFailed(`the written ${graph.name} has ${back.right.ops.length} ops, the model ${graph.ops.length}`));
+  }
+  return E.right({ bytes: written.right, graph: back.right, writerSeed: seed });
+}
+
+export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBundle> {
+  const whole = materialize(req.graph, req.fileBytes, req.seed);
+  if (E.isLeft(whole)) return whole;
+  const g = whole.right.graph;
+  const stem = req.graph.name;
+  const split = extractSegments(g, req.cuts, stem);
+  if (E.isLeft(split)) return split;
+  const N = split.right.segments.length;
+
+  const files: ExportFile[] = [];
+  const segments: Manifest['segments'] = [];
+  for (const s of split.right.segments) {
+    const bytes = tryWriteTflite(s.graph);
+    if (E.isLeft(bytes)) return bytes;
+    const file = `${segmentStem(stem, s.index, N)}.tflite`;
+    files.push({ name: file, content: bytes.right });
+    segments.push({
+      index: s.index,
+      file,
+      compiled: compiledName(file),
+      compilerLog: compilerLogName(file),
+      firstOp: s.first,
+      lastOp: s.end - 1,
+      inputs: s.inputs.map((t) => g.tensors[t]!.name),
+      outputs: s.outputs.map((t) => g.tensors[t]!.name),
+      sha256: sha256(bytes.right),
+    });
+  }
+
+  const predicted = planResult(req.strategy, evaluatePlan(costModel(req.graph, req.profile), req.cuts, req.batch));
+  const manifest: Manifest = {
+    tool: 'tpuseg export',
+    format: 1,
+    model: {
+      spec: req.spec,
+      name: stem,
+      ops: g.ops.length,
+      sha256: sha256(whole.right.bytes),
+      ...(whole.right.writerSeed !== undefined ? { writerSeed: whole.right.writerSeed } : {}),
+    },
+    profile: req.profile.name,
+    tpus: N,
+    predicted: { ...predicted, cuts: [...predicted.cuts], segments: [...predicted.segments] },
+    segments,
+    warnings: [...split.right.warnings],
+  };
+  const names = segments.map((s) => s.file);
+  files.push(
+    { name: MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n` },
+    { name: 'compile.sh', content: compileScript({ segments: names, model: stem }), executable: true },
+    { name: 'run_pipeline.py', content: pipelineScript({ model: stem, compiled: segments.map((s) => s.compiled), batch: req.batch }), executable: true },
+  );
+  return E.right({ manifest, files });
+}
+
+/** Writes the bundle into `dir` (created if needed); returns the paths written. */
+export function writeExport(dir: string, bundle: ExportBundle): E.Either<TpusegError, string[]> {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    return E.right(bundle.files.map((f) => {
+      const p = path.join(dir, f.name);
+      fs.writeFileSync(p, f.content, f.executable ? { mode: 0o755 } : {});
+      if (f.executable) fs.chmodSync(p, 0o755);
+      return p;
+    }));
+  } catch (e) {
+    return E.left(exportFailed(`cannot write into ${dir}: ${(e as Error).message}`));
+  }
+}

@@ -1,0 +1,74 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { configInvalid, type TpusegError } from '../errors';
+
+/**
+ * `plan.json` of an export directory: which model was cut where, the predictions for the plan,
+ * and the files. `tpuseg validate` reads it back; `model.sha256` lets it check that the model it
+ * reloads is the one that was cut.
+ */
+
+const SegmentSpec = t.type({
+  index: t.number,
+  file: t.string,
+  compiled: t.string,
+  compilerLog: t.string,
+  firstOp: t.number,
+  lastOp: t.number,
+  inputs: t.array(t.string),
+  outputs: t.array(t.string),
+  sha256: t.string,
+});
+
+const Predicted = t.type({
+  strategy: t.string,
+  cuts: t.array(t.number),
+  segments: t.array(t.type({
+    firstOp: t.number, lastOp: t.number, ops: t.number, paramBytes: t.number, onChipBytes: t.number,
+    offChipBytes: t.number, inBytes: t.number, outBytes: t.number, ms: t.number,
+  })),
+  bottleneckMs: t.number,
+  latencyMs: t.number,
+  batch: t.number,
+  msPerInput: t.number,
+});
+
+export const ManifestCodec = t.type({
+  tool: t.literal('tpuseg export'),
+  format: t.literal(1),
+  model: t.intersection([
+    t.type({ spec: t.string, name: t.string, ops: t.number, sha256: t.string }),
+    t.partial({ writerSeed: t.string }),
+  ]),
+  profile: t.string,
+  tpus: t.number,
+  predicted: Predicted,
+  segments: t.array(SegmentSpec),
+  warnings: t.array(t.string),
+});
+
+export type Manifest = t.TypeOf<typeof ManifestCodec>;
+export type ManifestSegment = t.TypeOf<typeof SegmentSpec>;
+
+export const MANIFEST = 'plan.json';
+
+export function parseManifest(text: string, file: string): E.Either<TpusegError, Manifest> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
+  }
+  const r = ManifestCodec.decode(json);
+  if (E.isRight(r)) {
+    if (r.right.segments.length !== r.right.tpus) {
+      return E.left(configInvalid(file, [`segments: ${r.right.segments.length} listed for ${r.right.tpus} TPUs`]));
+    }
+    return r;
+  }
+  const problems = [...new Set(r.left.slice(0, 5).map((e) => {
+    const keys = e.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k));
+    return `${keys.join('.') || '(root)'}: expected ${e.context[e.context.length - 1]?.type.name ?? 'a value'}, got ${JSON.stringify(e.value) ?? 'nothing'}`;
+  }))];
+  return E.left(configInvalid(file, [...problems, 'is this a directory written by `tpuseg export`?']));
+}

@@ -1,0 +1,32 @@
+import * as E from 'fp-ts/Either';
+import { costModel, type CostProfile } from '../../cost-models';
+import { loadStrategy } from '../../strategies';
+import type { TpusegError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+import { makeProblem } from '../search/problem';
+import { solveInProcess } from '../search/task';
+
+/**
+ * `tpuseg export --strategy S --tpus N`: one strategy's plan, searched in this thread with the
+ * search orchestrator's own task code (task seeds from (seed, strategy, task index)), so the plan
+ * is the one `tpuseg segment --strategy S --seed SEED` reports for the same model and profile.
+ */
+
+export interface SearchPlanRequest {
+  readonly graph: LayerGraph;
+  readonly strategy: string;
+  readonly tpus: number;
+  readonly profile: CostProfile;
+  readonly batch: number;
+  readonly seed: string;
+  readonly cwd: string;
+}
+
+export function searchPlan(r: SearchPlanRequest): E.Either<TpusegError, { cuts: readonly number[]; strategy: string }> {
+  const s = loadStrategy(r.strategy, r.cwd);
+  if (E.isLeft(s)) return s;
+  const problem = makeProblem(costModel(r.graph, r.profile), r.tpus, { kind: 'throughput', batch: r.batch }, { pins: [] });
+  if (E.isLeft(problem)) return problem;
+  const outcome = solveInProcess(problem.right, s.right, {}, r.seed);
+  return E.map((x: { cuts: readonly number[] }) => ({ cuts: x.cuts, strategy: s.right.name }))(outcome.result);
+}

@@ -1,0 +1,76 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { exportFailed, usage, type TpusegError } from '../errors';
+import { sha256 } from '../export/export';
+import { MANIFEST, parseManifest, type Manifest } from '../export/manifest';
+import { loadModel } from '../model/load';
+import { readTflite } from '../tflite/reader';
+import { tryWriteTflite } from '../tflite/writer';
+import type { Unit } from './litert';
+
+/** Reading an export directory back: its plan.json, the model it was cut from, its segment files. */
+
+export interface ExportDir {
+  readonly dir: string;
+  readonly manifest: Manifest;
+}
+
+export function loadExportDir(dir: string): E.Either<TpusegError, ExportDir> {
+  const file = path.join(dir, MANIFEST);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return E.left(usage(`${dir}: no ${MANIFEST} here; pass a directory written by \`tpuseg export\``));
+    }
+    return E.left(usage(`${file}: ${(e as Error).message}`));
+  }
+  return E.map((manifest: Manifest) => ({ dir, manifest }))(parseManifest(text, file));
+}
+
+/**
+ * The whole model the segments were cut from, as bytes and graph: the file itself, or the zoo /
+ * synth graph written with the export's writer seed. Its SHA-256 must match plan.json's.
+ */
+export function loadWholeModel(x: ExportDir): E.Either<TpusegError, Unit> {
+  const m = x.manifest.model;
+  const g = loadModel(m.spec);
+  if (E.isLeft(g)) return g;
+  let bytes: Uint8Array;
+  let graph = g.right;
+  if (m.writerSeed === undefined) {
+    bytes = new Uint8Array(fs.readFileSync(m.spec));
+  } else {
+    const w = tryWriteTflite(g.right, { seed: m.writerSeed });
+    if (E.isLeft(w)) return w;
+    bytes = w.right;
+    const back = readTflite(bytes, `${m.spec} (written)`);
+    if (E.isLeft(back)) return back;
+    graph = back.right;
+  }
+  if (sha256(bytes) !== m.sha256) {
+    return E.left(exportFailed(`${m.spec} is not the model these segments were cut from (its SHA-256 changed since the export); export again`));
+  }
+  return E.right({ label: `${m.name} (whole model)`, bytes, graph });
+}
+
+/** The segment files as they are on disk now (edited files are validated as they are). */
+export function loadSegments(x: ExportDir): E.Either<TpusegError, (Unit & { first: number; changed: boolean })[]> {
+  const out: (Unit & { first: number; changed: boolean })[] = [];
+  for (const s of x.manifest.segments) {
+    const file = path.join(x.dir, s.file);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(fs.readFileSync(file));
+    } catch (e) {
+      return E.left(usage(`${file}: cannot read segment ${s.index}: ${(e as Error).message}`));
+    }
+    const g = readTflite(bytes, file);
+    if (E.isLeft(g)) return g;
+    out.push({ label: s.file, bytes, graph: g.right, first: s.firstOp, changed: sha256(bytes) !== s.sha256 });
+  }
+  return E.right(out);
+}
