@@ -1,54 +1,14 @@
 import { buildGraph } from '../graph/build';
 import type { DType, LayerGraph, OpOptions, Quantization, TensorSpec } from '../graph/types';
 import { elementCount } from '../graph/dtype';
+import type { BnOpts, ConvOpts, DenseOpts, DepthwiseOpts, IoType, PoolOpts, Tn } from './layers';
 import * as Q from './quant';
-import { pad2d, pair, windowOut, type Pad2d, type Pair, type Padding } from './shapes';
+import { pad2d, pair, windowOut, type Pad2d } from './shapes';
 
 export type { Act } from './quant';
 export type { Pad2d, Pair, Padding } from './shapes';
+export type { BnOpts, ConvOpts, DenseOpts, DepthwiseOpts, IoType, PoolOpts, Tn, ZooEntry } from './layers';
 export { correctPad } from './shapes';
-
-/** A handle to an activation tensor of the graph under construction (shape NHWC or [1, features]). */
-export interface Tn {
-  readonly index: number;
-  readonly shape: readonly number[];
-}
-
-/** Keras BatchNormalization: 4 parameters per channel, 3 without `scale` or `center`. */
-export interface BnOpts { readonly scale?: boolean; readonly center?: boolean }
-
-export interface ConvOpts {
-  readonly filters: number;
-  readonly kernel: Pair;
-  readonly stride?: Pair;
-  readonly padding?: Padding;
-  readonly dilation?: Pair;
-  /** Keras use_bias; defaults to true without batch norm, false with it. */
-  readonly bias?: boolean;
-  /** A BatchNormalization right after the conv: folded into its weights and bias. */
-  readonly bn?: boolean | BnOpts;
-  readonly act?: Q.Act;
-  readonly name?: string;
-  readonly bnName?: string;
-}
-
-export type DepthwiseOpts = Omit<ConvOpts, 'filters'> & { readonly depthMultiplier?: number };
-
-export interface DenseOpts { readonly units: number; readonly bias?: boolean; readonly act?: Q.Act; readonly name?: string }
-
-export interface PoolOpts { readonly pool: Pair; readonly stride?: Pair; readonly padding?: Padding; readonly name?: string }
-
-/** Model input/output element type: uint8 as the full-integer converter emits, or float32 (QUANTIZE/DEQUANTIZE on the CPU). */
-export type IoType = 'uint8' | 'float32';
-
-/** One zoo architecture: built at any input side of at least `minSize`. */
-export interface ZooEntry {
-  readonly name: string;
-  readonly inputSize: number;
-  readonly minSize: number;
-  readonly description: string;
-  readonly build: (inputSize: number) => LayerGraph;
-}
 
 const ACT_CODE: Readonly<Record<Q.Act, number>> = { linear: 0, relu: 1, relu6: 3, tanh: 4, sigmoid: 0 };
 const FUSABLE: ReadonlySet<Q.Act> = new Set(['linear', 'relu', 'relu6']);
