@@ -3,9 +3,13 @@ import { TpusegFailure, usage, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import type { ZooEntry } from './builder';
 import { densenet121, densenet169, densenet201 } from './densenet';
+import { efficientnetEdgeTpuL, efficientnetEdgeTpuM, efficientnetEdgeTpuS } from './efficientnet';
+import { inceptionV1, inceptionV3, inceptionV4 } from './inception';
+import { inceptionResnetV2 } from './inception-resnet';
 import { mobilenetV1, mobilenetV2 } from './mobilenet';
 import { resnet101V1, resnet101V2, resnet152V1, resnet152V2, resnet50V1, resnet50V2 } from './resnet';
 import { vgg16, vgg19 } from './vgg';
+import { xception } from './xception';
 
 export type { ZooEntry } from './builder';
 
@@ -13,6 +17,10 @@ export type { ZooEntry } from './builder';
 export const ZOO: readonly ZooEntry[] = [
   mobilenetV1,
   mobilenetV2,
+  inceptionV1,
+  inceptionV3,
+  inceptionV4,
+  inceptionResnetV2,
   resnet50V1,
   resnet101V1,
   resnet152V1,
@@ -22,8 +30,12 @@ export const ZOO: readonly ZooEntry[] = [
   densenet121,
   densenet169,
   densenet201,
+  xception,
   vgg16,
   vgg19,
+  efficientnetEdgeTpuS,
+  efficientnetEdgeTpuM,
+  efficientnetEdgeTpuL,
 ];
 
 export function zooNames(): string[] {
