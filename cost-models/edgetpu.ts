@@ -50,6 +50,7 @@ export function edgeTpuModel(graph: LayerGraph, profile: CostProfile): CostModel
   const inAdj = new Float64Array(n + 1);
   const outAdj = new Float64Array(n + 1);
   const maxLayer = p.maxLayerMiB * MiB;
+  const layout = { padOut: p.weightPadChannels, padIn: p.inputPadChannels, channelOverhead: p.channelOverheadBytes };
 
   graph.ops.forEach((op, i) => {
     const kind = kinds[i]!;
@@ -82,7 +83,7 @@ export function edgeTpuModel(graph: LayerGraph, profile: CostProfile): CostModel
       else if (kind === 'depthwise') c = tops(p.depthwiseTops);
       else if (kind === 'fc') c = tops(p.fcTops);
       else if (kind === 'eltwise') c = actMiB * p.eltwiseMsPerMiB;
-      cb = compiledBytes(graph, op, p.weightPadChannels, p.channelOverheadBytes);
+      cb = compiledBytes(graph, op, layout);
       const base = (cb / MiB) * p.streamMsPerMiB;
       extra = kind === 'conv' || kind === 'depthwise'
         ? Math.max(0, base * (1 + p.streamActAmpPerMiB * actMiB) - p.streamHideFrac * c)

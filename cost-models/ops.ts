@@ -54,7 +54,7 @@ export function opKind(g: LayerGraph, op: Op): OpKind {
 }
 
 const filterShape = (g: LayerGraph, op: Op): readonly number[] | undefined => {
-  const t = op.type === 'TRANSPOSE_CONV' ? op.inputs[1] : op.inputs[1];
+  const t = op.inputs[1];
   return t !== undefined && t >= 0 ? g.tensors[t]?.shape : undefined;
 };
 
@@ -67,33 +67,42 @@ export function opChannels(g: LayerGraph, op: Op): number {
 
 const pad = (v: number, m: number): number => Math.ceil(v / m) * m;
 
+export interface Layout {
+  /** Output channels of conv, depthwise and fully-connected weights are padded to this multiple. */
+  readonly padOut: number;
+  /** Input channels of conv weights are padded to this multiple. */
+  readonly padIn: number;
+  /** Bytes per padded output channel of a conv or depthwise layer (bias and requantization data). */
+  readonly channelOverhead: number;
+}
+
 /**
  * Parameter bytes of an op as the compiler lays them out. Our inference from the compiler's
- * on-chip/off-chip figures in ../shared/data/edgetpu-measurements (fc: 6912 x 2 weights report
- * 0.42 MiB = 6912 x 64; conv 3x3, 32 -> 32 reports about 9 x 32 x 64 bytes per layer): weights of
- * conv, depthwise and fully-connected layers are padded to a multiple of `padChannels` output
- * channels, and each padded output channel carries `channelOverhead` bytes (bias and requantization
- * data) instead of the .tflite bias. Other ops keep their .tflite constant bytes.
+ * on-chip + off-chip MiB in ../shared/data/edgetpu-measurements, which these rules reproduce to
+ * the report's rounding on every row of the single-TPU files:
+ * - fully-connected: features x pad(units, padOut), and nothing else (fc 6912 -> 2 reports
+ *   0.42 MiB = 6912 x 64 bytes; the 64 -> N -> ... -> 10 models match to the byte below 1 MiB);
+ * - conv: kh x kw x pad(cin, padIn) x pad(cout, padOut) + channelOverhead x pad(cout, padOut)
+ *   (3x3 convs with F = 42 mod 4 = 2 carry 2 more input channels than F = 32; 8 bytes remain per
+ *   padded output channel);
+ * - depthwise: kh x kw x pad(c, padOut) + channelOverhead x pad(c, padOut), by analogy with conv
+ *   (no depthwise layer in the measurements);
+ * - other ops keep their .tflite constant bytes.
  */
-export function compiledBytes(g: LayerGraph, op: Op, padChannels: number, channelOverhead: number): number {
+export function compiledBytes(g: LayerGraph, op: Op, layout: Layout): number {
   if (op.paramBytes === 0) return 0;
   const w = filterShape(g, op);
+  const { padOut, padIn, channelOverhead } = layout;
   switch (op.type) {
     case 'CONV_2D':
-      if (w && w.length === 4) return w[1]! * w[2]! * w[3]! * pad(w[0]!, padChannels) + channelOverhead * pad(w[0]!, padChannels);
-      break;
     case 'TRANSPOSE_CONV':
-      if (w && w.length === 4) return w[1]! * w[2]! * w[3]! * pad(w[0]!, padChannels) + channelOverhead * pad(w[0]!, padChannels);
+      if (w && w.length === 4) return (w[1]! * w[2]! * pad(w[3]!, padIn) + channelOverhead) * pad(w[0]!, padOut);
       break;
     case 'DEPTHWISE_CONV_2D':
-      if (w && w.length === 4) return w[1]! * w[2]! * pad(w[3]!, padChannels) + channelOverhead * pad(w[3]!, padChannels);
+      if (w && w.length === 4) return (w[1]! * w[2]! + channelOverhead) * pad(w[3]!, padOut);
       break;
     case 'FULLY_CONNECTED':
-      if (w && w.length >= 2) {
-        const units = w[0]!;
-        const features = w[w.length - 1]!;
-        return features * pad(units, padChannels) + channelOverhead * pad(units, padChannels);
-      }
+      if (w && w.length >= 2) return w[w.length - 1]! * pad(w[0]!, padOut);
       break;
   }
   return op.paramBytes;

@@ -53,9 +53,10 @@ export const CONSTANT_KINDS = {
   streamActAmpPerMiB: nonNegative,
   /** Fraction of a streamed conv layer's compute that hides its streaming. */
   streamHideFrac: fraction,
-  /** The compiler pads output channels of weights to this multiple. */
+  /** The compiler pads output channels of weights, and input channels of conv weights, to these multiples. */
   weightPadChannels: positiveInteger,
-  /** Compiled bytes per padded output channel beyond the weights (bias, requantization). */
+  inputPadChannels: positiveInteger,
+  /** Compiled bytes per padded output channel of a conv beyond the weights (bias, requantization). */
   channelOverheadBytes: nonNegative,
 } as const;
 

@@ -13,7 +13,7 @@ function profile(over: Partial<ProfileValues> = {}): CostProfile {
     fixedMs: 0.5, hopMs: 0.25, inMBps: 1, outMBps: 2, convTops: 1, depthwiseTops: 0.5, fcTops: 2,
     channelWidth: 1, eltwiseMsPerMiB: 0, hostMsPerMiB: 0, hostGmacPerS: 1, capacityMiB: 1,
     capacityPerInputMiB: 0, maxLayerMiB: 100, streamMsPerMiB: 1, streamActAmpPerMiB: 0,
-    streamHideFrac: 0, weightPadChannels: 1, channelOverheadBytes: 0, ...over,
+    streamHideFrac: 0, weightPadChannels: 1, inputPadChannels: 1, channelOverheadBytes: 0, ...over,
   }, 'test');
 }
 
@@ -95,11 +95,18 @@ describe('cost-models/edgetpu', () => {
       expect(s.streamMs).toBeCloseTo(1 * (1 + 512 * (2048 / MiB)) - compute, 12);
     });
 
-    it('should pad compiled weights to whole channel groups and add per-channel bytes', () => {
+    it('should pad fully-connected weights to whole groups of units', () => {
       const g = chain([{ kind: 'fc', units: 100 }], { input: [64] });
       const s = edgeTpuModel(g, profile({ weightPadChannels: 64, channelOverheadBytes: 8, capacityMiB: 8 })).segment(0, 1);
-      expect(s.onChipBytes).toBe(64 * 128 + 8 * 128);
+      expect(s.onChipBytes).toBe(64 * 128);
       expect(s.paramBytes).toBe(64 * 100 + 4 * 100);
+    });
+
+    it('should pad conv weights on both channel axes and add per-channel bytes', () => {
+      const g = chain([{ kind: 'conv', filters: 42 }, { kind: 'dw' }], { input: [8, 8, 3] });
+      const m = edgeTpuModel(g, profile({ weightPadChannels: 64, inputPadChannels: 4, channelOverheadBytes: 8, capacityMiB: 8 }));
+      expect(m.segment(0, 1).onChipBytes).toBe((9 * 4 + 8) * 64);
+      expect(m.segment(1, 2).onChipBytes).toBe((9 + 8) * 64);
     });
 
     it('should reject an empty or out-of-range segment as a defect', () => {

@@ -1,0 +1,125 @@
+import * as E from 'fp-ts/Either';
+import * as path from 'node:path';
+import type { LayerGraph } from '../graph/types';
+import { configInvalid, type TpusegError } from '../errors';
+import { compilerCuts, layerCuts } from '../plan/fixed-splits';
+import { parseCsv, parseNumbers, type CsvTable } from './csv';
+import type { MeasurementEntry, PublishedEntry } from './mapping';
+import { calibrationModel } from './models';
+
+/** One measured configuration: a model, its segmentation, and what was measured on it. */
+export interface CalibrationCase {
+  /** Base name of the file it came from. */
+  readonly file: string;
+  readonly group: 'single' | 'multi' | 'published';
+  /** The row's key: `x=F` for measurement files, the model name for the published table. */
+  readonly label: string;
+  readonly spec: string;
+  readonly graph: LayerGraph;
+  readonly cuts: readonly number[];
+  readonly batch: number;
+  readonly measuredMs: number;
+  /** Compiler-reported MiB per segment, when the file has them. */
+  readonly onChipMiB?: readonly number[];
+  readonly offChipMiB?: readonly number[];
+  /** Published rows: the profile whose column this is. */
+  readonly profile?: string;
+}
+
+export interface Skipped {
+  readonly file: string;
+  readonly label: string;
+  readonly reason: string;
+}
+
+export interface CaseSet {
+  readonly cases: readonly CalibrationCase[];
+  readonly skipped: readonly Skipped[];
+}
+
+const ON = 'On chip mem used';
+const OFF = 'Off chip mem used';
+const TIME = 'Inference time';
+
+const columnOf = (table: CsvTable, name: string, file: string): E.Either<TpusegError, number> => {
+  const i = table.header.indexOf(name);
+  return i >= 0 ? E.right(i) : E.left(configInvalid(file, [`no column "${name}" (columns: ${table.header.join(', ')})`]));
+};
+
+function cutsFor(graph: LayerGraph, entry: MeasurementEntry): E.Either<TpusegError, number[]> {
+  if (entry.split === 'whole' || entry.tpus === 1) return E.right([]);
+  return entry.split === 'compiler' ? compilerCuts(graph, entry.tpus) : layerCuts(graph, entry.tpus);
+}
+
+/** The cases of one measurement file (format of ../shared/data/edgetpu-measurements). */
+export function measurementCases(text: string, file: string, entry: MeasurementEntry): E.Either<TpusegError, CaseSet> {
+  const parsed = parseCsv(text, file);
+  if (E.isLeft(parsed)) return parsed;
+  const table = parsed.right;
+  const cols = [entry.x, TIME].map((c) => columnOf(table, c, file));
+  for (const c of cols) if (E.isLeft(c)) return c;
+  const [xi, ti] = cols.map((c) => (c as E.Right<number>).right) as [number, number];
+  const oi = table.header.indexOf(ON);
+  const fi = table.header.indexOf(OFF);
+  const cases: CalibrationCase[] = [];
+  const base = path.basename(file);
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r]!;
+    const where = `row ${r + 2}`;
+    const x = row[xi]!.trim();
+    const ms = Number(row[ti]);
+    if (!/^\d+$/.test(x)) return E.left(configInvalid(file, [`${where}, column "${entry.x}": expected a positive integer, got "${x}"`]));
+    if (!(Number.isFinite(ms) && ms > 0)) return E.left(configInvalid(file, [`${where}, column "${TIME}": expected a positive time, got "${row[ti]}"`]));
+    const on = oi >= 0 ? parseNumbers(row[oi]!) : undefined;
+    const off = fi >= 0 ? parseNumbers(row[fi]!) : undefined;
+    if (oi >= 0 && (!on || on.length !== entry.tpus)) return E.left(configInvalid(file, [`${where}, column "${ON}": expected ${entry.tpus} number(s), got "${row[oi]}"`]));
+    if (fi >= 0 && (!off || off.length !== entry.tpus)) return E.left(configInvalid(file, [`${where}, column "${OFF}": expected ${entry.tpus} number(s), got "${row[fi]}"`]));
+    const spec = entry.model.replace(/\{x\}/g, x);
+    const graph = calibrationModel(spec);
+    if (E.isLeft(graph)) return graph;
+    const cuts = cutsFor(graph.right, entry);
+    if (E.isLeft(cuts)) return cuts;
+    cases.push({
+      file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right, batch: entry.batch,
+      measuredMs: ms, ...(on ? { onChipMiB: on } : {}), ...(off ? { offChipMiB: off } : {}),
+    });
+  }
+  return E.right({ cases, skipped: [] });
+}
+
+/**
+ * The cases of the published table: one per (row, column) whose column maps to a profile.
+ * A row whose model the zoo cannot build (not registered yet) is skipped with the reason.
+ */
+export function publishedCases(text: string, file: string, entry: PublishedEntry): E.Either<TpusegError, CaseSet> {
+  const parsed = parseCsv(text, file);
+  if (E.isLeft(parsed)) return parsed;
+  const table = parsed.right;
+  const mi = columnOf(table, 'model', file);
+  if (E.isLeft(mi)) return mi;
+  const ii = table.header.indexOf('input');
+  const base = path.basename(file);
+  const cases: CalibrationCase[] = [];
+  const skipped: Skipped[] = [];
+  for (const row of table.rows) {
+    const name = row[mi.right]!;
+    const template = entry.models[name];
+    if (!template) {
+      skipped.push({ file: base, label: name, reason: 'no model for it in the mapping' });
+      continue;
+    }
+    const spec = template.replace(/\{input\}/g, ii >= 0 ? row[ii]! : '');
+    const graph = calibrationModel(spec);
+    if (E.isLeft(graph)) {
+      skipped.push({ file: base, label: name, reason: `${spec} cannot be built: ${graph.left._tag === 'Usage' ? graph.left.message : graph.left._tag}` });
+      continue;
+    }
+    for (const [column, profile] of Object.entries(entry.columns)) {
+      const ci = table.header.indexOf(column);
+      const ms = ci >= 0 ? Number(row[ci]) : NaN;
+      if (!(Number.isFinite(ms) && ms > 0)) continue;
+      cases.push({ file: base, group: 'published', label: `${name} (${column})`, spec, graph: graph.right, cuts: [], batch: 1, measuredMs: ms, profile });
+    }
+  }
+  return E.right({ cases, skipped });
+}
