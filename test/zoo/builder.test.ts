@@ -1,4 +1,9 @@
+import * as fs from 'node:fs';
+import * as E from 'fp-ts/Either';
 import { TpusegFailure } from '../../src/errors';
+import { readTflite } from '../../src/tflite/reader';
+import { mobilenetV2 } from '../../src/zoo/mobilenet';
+import { describeShared, sharedPath } from '../helpers/shared';
 import type { LayerGraph, Op, Tensor } from '../../src/graph/types';
 import { correctPad, GraphBuilder } from '../../src/zoo/builder';
 
@@ -182,6 +187,37 @@ describe('zoo/builder', () => {
     it('should pad (0, 1) on even sides and (1, 1) on odd sides for a 3x3 kernel', () => {
       expect(correctPad([112, 112], 3)).toEqual([[0, 1], [0, 1]]);
       expect(correctPad([7, 8], 3)).toEqual([[1, 1], [0, 1]]);
+    });
+  });
+
+  describeShared('GraphBuilder conventions vs the real TF2 full-integer MobileNetV2 (../shared/models)', () => {
+    const read = readTflite(fs.readFileSync(sharedPath('models', 'tf2_mobilenet_v2_1.0_224_ptq.tflite')), 'tf2_mobilenet_v2_1.0_224_ptq.tflite');
+    const real = E.isRight(read) ? read.right : undefined;
+    const ours = mobilenetV2.build(224);
+    /** Per op type: version, options table and option field names of its first op. */
+    const conventions = (g: LayerGraph): Map<string, string> => {
+      const m = new Map<string, string>();
+      for (const o of g.ops) if (!m.has(o.type)) m.set(o.type, `v${o.version} ${o.options?.type ?? '-'} ${Object.keys(o.options?.fields ?? {}).join(',')}`);
+      return m;
+    };
+
+    it('should use the same op versions, options tables and option fields for every op type both graphs contain', () => {
+      expect(real).toBeDefined();
+      const theirs = conventions(real!);
+      const mine = conventions(ours);
+      const shared = [...mine.keys()].filter((t) => theirs.has(t));
+      expect(shared).toEqual(expect.arrayContaining(['QUANTIZE', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'ADD', 'MEAN', 'SOFTMAX']));
+      for (const t of shared) expect([t, mine.get(t)]).toEqual([t, theirs.get(t)]);
+    });
+
+    it('should quantize model I/O and per-channel weights as the converter does', () => {
+      const io = (g: LayerGraph) => [g.tensors[g.inputs[0]!]!, g.tensors[g.outputs[0]!]!].map((t) => [t.dtype, t.quantization!.zeroPoint]);
+      expect(io(ours)).toEqual(io(real!));
+      const axes = (g: LayerGraph, type: string) => {
+        const op = g.ops.find((o) => o.type === type)!;
+        return [weights(g, op).dtype, weights(g, op).quantization!.quantizedDimension, bias(g, op).dtype];
+      };
+      for (const type of ['CONV_2D', 'DEPTHWISE_CONV_2D']) expect(axes(ours, type)).toEqual(axes(real!, type));
     });
   });
 });
