@@ -2,6 +2,9 @@ import type { Command } from '../command';
 import { exportCommand } from './export';
 import { exportModel } from './export-model';
 import { inspect } from './inspect';
+import { reportCommand } from './report';
+import { reproduceCommand } from './reproduce';
+import { runCommand } from './run';
 import { validateCommand } from './validate';
 import { zooCommand } from './zoo';
 
@@ -12,4 +15,7 @@ export const commands: readonly Command[] = [
   inspect,
   zooCommand,
   validateCommand,
+  runCommand,
+  reportCommand,
+  reproduceCommand,
 ];

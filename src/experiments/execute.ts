@@ -1,0 +1,89 @@
+import * as E from 'fp-ts/Either';
+import * as path from 'node:path';
+import { costModel, loadProfile } from '../../cost-models';
+import type { CostModel } from '../../cost-models/types';
+import { loadStrategy } from '../../strategies';
+import { formatError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+import { loadModel } from '../model/load';
+import { evaluatePlan } from '../pipeline/evaluate';
+import { layerCuts } from '../plan/fixed-splits';
+import { planResult } from '../plan/result';
+import { makeProblem } from '../search/problem';
+import { solveInProcess } from '../search/task';
+import type { CellParams } from './cell';
+import type { CellOutcome } from './runner';
+
+/**
+ * Runs one group of cells (same model, N, profile, objective, batch, seed, budget) in this
+ * thread: the model and cost model are built once per group (and cached across groups), each
+ * strategy is solved with the search module's own task runner, so a cell gets the same plan
+ * `tpuseg segment` gives for the same seed. `layers` is the fixed equal-layer split.
+ */
+
+export interface GroupRequest {
+  /** Directory file model specs are relative to. */
+  readonly baseDir: string;
+  /** Directory strategy module paths are relative to. */
+  readonly cwd: string;
+  readonly cells: readonly CellParams[];
+}
+
+const graphs = new Map<string, E.Either<string, LayerGraph>>();
+const costs = new Map<string, E.Either<string, CostModel>>();
+const CACHE_LIMIT = 16;
+
+const remember = <V>(cache: Map<string, V>, key: string, make: () => V): V => {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const v = make();
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, v);
+  return v;
+};
+
+const resolveSpec = (spec: string, baseDir: string): string =>
+  spec.startsWith('zoo:') || spec.startsWith('synth:') ? spec : path.resolve(baseDir, spec);
+
+function modelFacts(g: LayerGraph): Pick<CellOutcome, 'modelOps' | 'modelParamBytes' | 'modelInput'> {
+  const input = g.tensors[g.inputs[0] ?? -1];
+  return {
+    modelOps: g.ops.length,
+    modelParamBytes: g.ops.reduce((s, op) => s + op.paramBytes, 0),
+    ...(input !== undefined ? { modelInput: input.shape.slice(1) } : {}),
+  };
+}
+
+export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
+  const first = req.cells[0];
+  if (first === undefined) return [];
+  const spec = resolveSpec(first.model, req.baseDir);
+  const graph = remember(graphs, spec, () => E.mapLeft(formatError)(loadModel(spec)));
+  if (E.isLeft(graph)) return req.cells.map(() => ({ error: graph.left }));
+  const facts = modelFacts(graph.right);
+  const cost = remember(costs, `${spec}\u0000${first.profile}`, () =>
+    E.map((p: Parameters<typeof costModel>[1]) => costModel(graph.right, p))(E.mapLeft(formatError)(loadProfile(first.profile))));
+  if (E.isLeft(cost)) return req.cells.map(() => ({ ...facts, error: cost.left }));
+  const problem = makeProblem(cost.right, first.tpus, { kind: first.objective, batch: first.batch }, { pins: [] });
+  if (E.isLeft(problem)) return req.cells.map(() => ({ ...facts, error: formatError(problem.left) }));
+
+  return req.cells.map((cell): CellOutcome => {
+    const t0 = performance.now();
+    let cuts: readonly number[];
+    let evaluations = 0;
+    if (cell.strategy === 'layers') {
+      const c = layerCuts(graph.right, cell.tpus);
+      if (E.isLeft(c)) return { ...facts, error: formatError(c.left) };
+      cuts = c.right;
+    } else {
+      const s = loadStrategy(cell.strategy, req.cwd);
+      if (E.isLeft(s)) return { ...facts, error: formatError(s.left) };
+      const outcome = solveInProcess(problem.right, s.right, cell.options, cell.seed, cell.budget.timeMs ?? Infinity);
+      if (E.isLeft(outcome.result)) return { ...facts, error: formatError(outcome.result.left) };
+      cuts = outcome.result.right.cuts;
+      evaluations = outcome.evaluations;
+    }
+    const result = planResult(cell.label, evaluatePlan(cost.right, cuts, cell.batch));
+    return { ...facts, result: { ...result, evaluations, searchMs: performance.now() - t0 } };
+  });
+}

@@ -1,0 +1,128 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig, type LoadedConfig } from '../../experiments/load';
+import type { ResolvedConfig } from '../../experiments/schema';
+import type { Io } from '../cli/command';
+import type { TpusegError } from '../errors';
+import { writeReport, type ReportOutput } from '../report/generate';
+import { liveCatalog, profileHash } from './catalog-live';
+import { inProcessExecutor, poolExecutor } from './pool';
+import { progress } from './progress';
+import { runCells, type RunSummary } from './runner';
+import { readStore } from './store';
+
+/** The edge that ties a config file to the pool, the results store and the report. */
+
+export const TOOL_VERSION: string = (require('../../package.json') as { version: string }).version;
+export const RESULTS_FILE = 'results.jsonl';
+export const CONFIG_FILE = 'config.json';
+
+/** What a results directory remembers of its config, so `tpuseg report DIR` can rebuild the report. */
+export interface SavedConfig {
+  readonly file: string;
+  readonly hash: string;
+  readonly config: ResolvedConfig;
+  /** `outputs.published` / `outputs.measurements` resolved against the config's directory. */
+  readonly published?: string;
+  readonly measurements?: string;
+}
+
+export interface RunRequest {
+  readonly configFile: string;
+  readonly outDir?: string;
+  readonly workers: number;
+  readonly force: boolean;
+}
+
+export interface RunOutcome {
+  readonly loaded: LoadedConfig;
+  readonly outDir: string;
+  readonly summary: RunSummary;
+  readonly report?: ReportOutput;
+}
+
+export function savedConfig(loaded: LoadedConfig): SavedConfig {
+  const o = loaded.config.outputs;
+  return {
+    file: loaded.file, hash: loaded.hash, config: loaded.config,
+    ...(o.published !== undefined ? { published: path.resolve(loaded.baseDir, o.published) } : {}),
+    ...(o.measurements !== undefined ? { measurements: path.resolve(loaded.baseDir, o.measurements) } : {}),
+  };
+}
+
+/** Regenerates the report of a results directory (or of a results file with its config.json beside it). */
+export async function reportFrom(resultsFile: string, outDir: string, saved: SavedConfig | undefined): Promise<ReportOutput> {
+  const records = readStore(resultsFile).records;
+  const c = saved?.config;
+  return writeReport(records, {
+    outDir,
+    title: c !== undefined ? `Experiment ${c.name}` : `Results ${path.basename(resultsFile)}`,
+    description: c?.description ?? '',
+    tables: c?.outputs.tables ?? ['cells'],
+    figures: c?.outputs.figures ?? ['speedup', 'stages'],
+    ...(c?.outputs.stagesAt !== undefined ? { stagesAt: c.outputs.stagesAt } : {}),
+    ...(saved?.published !== undefined ? { published: saved.published } : {}),
+    ...(saved?.measurements !== undefined ? { measurements: saved.measurements } : {}),
+    resultsFile: path.relative(outDir, resultsFile) || RESULTS_FILE,
+    provenance: [
+      `tpuseg ${TOOL_VERSION}`,
+      ...(saved !== undefined ? [`Config: \`${saved.file}\` (hash ${saved.hash})`] : []),
+      ...(c !== undefined ? [`Objective: ${c.objective}; batch ${c.batch}; seeds ${c.seeds.join(', ')}${c.budget.timeMs !== undefined ? `; time budget ${c.budget.timeMs} ms per task` : ''}`] : []),
+    ],
+  });
+}
+
+export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<TpusegError, RunOutcome>> {
+  const loaded = loadConfig(req.configFile, liveCatalog(io.cwd));
+  if (E.isLeft(loaded)) return loaded;
+  const outDir = req.outDir ?? path.join(io.cwd, 'results', loaded.right.config.name);
+  fs.mkdirSync(outDir, { recursive: true });
+  const saved = savedConfig(loaded.right);
+  fs.writeFileSync(path.join(outDir, CONFIG_FILE), JSON.stringify(saved, null, 1) + '\n');
+
+  const cells = loaded.right.expansion.cells;
+  const hashes = new Map<string, string>();
+  const hashOfProfile = (p: string): string => {
+    if (!hashes.has(p)) hashes.set(p, profileHash(p));
+    return hashes.get(p)!;
+  };
+  const executor = req.workers === 0 ? inProcessExecutor(loaded.right.baseDir, io.cwd) : poolExecutor(req.workers, loaded.right.baseDir, io.cwd);
+  const tty = io.isTty && Boolean(process.stderr.isTTY);
+  io.err(`${loaded.right.config.name}: ${cells.length} cells (${loaded.right.expansion.models.length} models), ${req.workers === 0 ? 'in this thread' : `${req.workers} worker(s)`}`);
+  let summary: RunSummary;
+  try {
+    summary = await runCells(cells, executor, {
+      store: path.join(outDir, RESULTS_FILE),
+      force: req.force,
+      tool: TOOL_VERSION,
+      configHash: loaded.right.hash,
+      profileHash: hashOfProfile,
+      concurrency: Math.max(1, req.workers * 2),
+      progress: (total, already) => progress({ write: (s) => process.stderr.write(s), log: io.err, tty, now: () => performance.now() }, total, already),
+      log: io.err,
+      interrupted: io.interrupted,
+    });
+  } finally {
+    await executor.close();
+  }
+  if (summary.interrupted) return E.right({ loaded: loaded.right, outDir, summary });
+  const report = await reportFrom(path.join(outDir, RESULTS_FILE), outDir, saved);
+  return E.right({ loaded: loaded.right, outDir, summary, report });
+}
+
+/** The lines `run` and `reproduce` print when a config is done (or interrupted). */
+export function summaryLines(o: RunOutcome, cwd: string): string[] {
+  const s = o.summary;
+  const rel = (p: string): string => path.relative(cwd, p) || '.';
+  const counts = `${s.records.length}/${o.loaded.expansion.cells.length} cells: ${s.computed} computed, ${s.reused} reused` +
+    `${s.stale > 0 ? ` (${s.stale} stale recomputed)` : ''}${s.failed > 0 ? `, ${s.failed} failed` : ''}`;
+  if (s.interrupted) return [`${o.loaded.config.name}: interrupted; ${counts}. Run the same command again to resume.`];
+  return [
+    `${o.loaded.config.name}: ${counts}`,
+    `  results: ${rel(path.join(o.outDir, RESULTS_FILE))}`,
+    `  report:  ${rel(o.report!.index)}`,
+    ...o.report!.headlines.map((h) => `  ${h}`),
+    ...o.report!.skipped.map((m) => `  skipped: ${m}`),
+  ];
+}
