@@ -1,15 +1,17 @@
 import { buildGraph } from '../../src/graph/build';
-import type { DType, LayerGraph, OpSpec, Quantization, TensorSpec } from '../../src/graph/types';
-import { BuiltinOperator } from '../../src/tflite';
+import type { DType, LayerGraph, OpOptions, OpSpec, Quantization, Tensor, TensorSpec } from '../../src/graph/types';
+import * as tfl from '../../src/tflite';
 
-/** Small hand-made graphs for writer and LiteRT tests; constants carry no data unless given. */
+const { BuiltinOperator } = tfl;
 
-const q = (scale: number | number[], zeroPoint = 0, quantizedDimension = 0): Quantization => {
+/** Small hand-made graphs for writer and LiteRT tests (constants carry no data unless given), and graph comparison. */
+
+export const q = (scale: number | number[], zeroPoint = 0, quantizedDimension = 0): Quantization => {
   const s = Array.isArray(scale) ? scale : [scale];
   return { scale: s, zeroPoint: s.map(() => zeroPoint), quantizedDimension };
 };
 
-class Spec {
+export class Spec {
   readonly tensors: TensorSpec[] = [];
   readonly ops: OpSpec[] = [];
   tensor(name: string, dtype: DType, shape: number[], extra: Partial<TensorSpec> = {}): number {
@@ -18,7 +20,7 @@ class Spec {
   constant(name: string, dtype: DType, shape: number[], extra: Partial<TensorSpec> = {}): number {
     return this.tensor(name, dtype, shape, { ...extra, isConstant: true });
   }
-  op(type: keyof typeof BuiltinOperator, inputs: number[], outputs: number[], version = 1, options?: { type: string; fields: Record<string, unknown> }): void {
+  op(type: keyof typeof tfl.BuiltinOperator, inputs: number[], outputs: number[], version = 1, options?: { type: string; fields: Record<string, unknown> }): void {
     this.ops.push({ type, builtinCode: BuiltinOperator[type], version, inputs, outputs, ...(options ? { options } : {}) });
   }
 }
@@ -72,3 +74,60 @@ export function handGraph(opts: { withShapeData?: boolean } = {}): LayerGraph {
 
   return buildGraph({ name: 'hand', source: 'test:hand', tensors: s.tensors, ops: s.ops, inputs: [x], outputs: [out] });
 }
+
+/** An options table with every field of its flatc class, defaults filled in, for comparison. */
+function fullOptions(o: OpOptions | undefined): unknown {
+  if (!o) return undefined;
+  const ctor = (tfl as unknown as Record<string, new () => object>)[`${o.type}T`];
+  return { type: o.type, fields: { ...(ctor ? new ctor() : {}), ...o.fields } };
+}
+
+const f32 = (xs: readonly number[] | undefined): number[] | undefined => xs?.map(Math.fround);
+const hex = (d: Uint8Array | undefined): string | undefined => (d ? Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('hex') : undefined);
+
+/**
+ * Differences between a graph and its written-and-read-back twin, one line each (empty when they
+ * are the same graph). Scales and min/max are compared as float32, as the file stores them;
+ * constant bytes are compared when `written` gives the bytes the original had or was given.
+ */
+export function graphDifferences(a: LayerGraph, b: LayerGraph, written?: (t: Tensor) => Uint8Array | undefined): string[] {
+  const out: string[] = [];
+  const same = (what: string, x: unknown, y: unknown): void => {
+    const sx = JSON.stringify(x);
+    const sy = JSON.stringify(y);
+    if (sx !== sy) out.push(`${what}: ${sx?.slice(0, 200)} vs ${sy?.slice(0, 200)}`);
+  };
+  same('inputs', a.inputs, b.inputs);
+  same('outputs', a.outputs, b.outputs);
+  same('tensor count', a.tensors.length, b.tensors.length);
+  same('op count', a.ops.length, b.ops.length);
+  a.tensors.forEach((t, i) => {
+    const u = b.tensors[i];
+    if (!u) return;
+    const qa = t.quantization;
+    const qb = u.quantization;
+    same(`tensor ${i}`, [t.name, t.shape, t.shapeSignature, t.dtype, t.isConstant, !!t.isVariable, t.bytes, t.producer, t.consumers],
+      [u.name, u.shape, u.shapeSignature, u.dtype, u.isConstant, !!u.isVariable, u.bytes, u.producer, u.consumers]);
+    same(`tensor ${i} quantization`,
+      qa && [f32(qa.scale), qa.zeroPoint, qa.quantizedDimension, f32(qa.min), f32(qa.max)],
+      qb && [f32(qb.scale), qb.zeroPoint, qb.quantizedDimension, f32(qb.min), f32(qb.max)]);
+    if (t.isConstant) {
+      const want = written ? written(t) : t.data;
+      if (hex(want) !== hex(u.data)) out.push(`tensor ${i} "${t.name}": constant bytes differ`);
+    }
+  });
+  a.ops.forEach((o, i) => {
+    const p = b.ops[i];
+    if (!p) return;
+    same(`op ${i}`, [o.type, o.builtinCode, o.customCode, o.version, o.inputs, o.outputs, o.intermediates ?? []],
+      [p.type, p.builtinCode, p.customCode, p.version, p.inputs, p.outputs, p.intermediates ?? []]);
+    same(`op ${i} options`, fullOptions(o.options), fullOptions(p.options));
+    same(`op ${i} custom options`, hex(o.customOptions), hex(p.customOptions));
+    same(`op ${i} paramBytes/macs/act`, [o.paramBytes, o.macs, o.actInBytes, o.actOutBytes], [p.paramBytes, p.macs, p.actInBytes, p.actOutBytes]);
+  });
+  return out;
+}
+
+/** The graph of a Spec. */
+export const specGraph = (s: Spec, inputs: number[], outputs: number[], name = 'spec'): LayerGraph =>
+  buildGraph({ name, source: `test:${name}`, tensors: s.tensors, ops: s.ops, inputs, outputs });
