@@ -45,7 +45,7 @@ function decode(bytes: Uint8Array, file: string, cursor: Cursor): GraphSpec {
   const unreadable = (what: string): TpusegFailure => new TpusegFailure(modelUnreadable(file, what));
   const mismatch = (what: string): TpusegFailure => new TpusegFailure(schemaMismatch(file, what));
   // Legitimate models need a few reads per metadata byte and none per weight byte.
-  const bb = new CheckedByteBuffer(bytes, 1_000_000 + 8 * bytes.length);
+  const bb = new CheckedByteBuffer(bytes, 65_536 + 8 * bytes.length);
   const model = Model.getRootAsModel(bb);
 
   const version = model.version();
@@ -190,7 +190,7 @@ function readTensor(
   const sigRank = ft.shapeSignatureLength();
   if (sigRank > MAX_RANK) throw unreadable(`tensor ${t} claims a shape signature of rank ${sigRank}`);
   const shapeSignature = readInts(sigRank, (k) => ft.shapeSignature(k)!);
-  const quantization = readQuantization(ft.quantization(new QuantizationParameters()));
+  const quantization = readQuantization(ft.quantization(new QuantizationParameters()), Math.max(1, elements), t, unreadable);
   return {
     name: ft.name() ?? '',
     shape,
@@ -203,8 +203,18 @@ function readTensor(
   };
 }
 
-function readQuantization(q: QuantizationParameters | null): Quantization | undefined {
+/** Quantization parameters; at most one scale (zero point, min, max) per element of the tensor. */
+function readQuantization(
+  q: QuantizationParameters | null,
+  limit: number,
+  t: number,
+  unreadable: (what: string) => TpusegFailure,
+): Quantization | undefined {
   if (q === null) return undefined;
+  const counts = [q.scaleLength(), q.zeroPointLength(), q.minLength(), q.maxLength()];
+  if (counts.some((c) => c > limit)) {
+    throw unreadable(`tensor ${t} has ${Math.max(...counts)} quantization parameters for ${limit} elements`);
+  }
   const scale = readInts(q.scaleLength(), (k) => q.scale(k)!);
   const zeroPoint = readInts(q.zeroPointLength(), (k) => Number(q.zeroPoint(k)!));
   const min = readInts(q.minLength(), (k) => q.min(k)!);
