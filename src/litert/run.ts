@@ -7,7 +7,8 @@ import { liteRt, liteRtLogMark, liteRtLogSince, type LiteRtCompiledModel, type L
 /**
  * Runs .tflite bytes on this machine's CPU with real TFLite (LiteRT.js, XNNPACK). Files LiteRT
  * cannot run here (unresolved custom ops, int8/int64 graph I/O) are refused before LiteRT sees
- * them, as values. Calls are serialised: there is one LiteRT instance per process.
+ * them, as values; a model LiteRT rejects (it logs an ERROR and would return garbage) is a
+ * ModelUnreadable value. Calls are serialised: there is one LiteRT instance per process.
  */
 
 export type TfliteArray = Float32Array | Int32Array | Uint8Array;
@@ -41,6 +42,11 @@ export async function openTflite(bytes: Uint8Array, label = '<model bytes>'): Pr
     const mark = liteRtLogMark();
     try {
       const model = await api.loadAndCompile(bytes, { accelerator: 'wasm' });
+      const errors = loggedErrors(mark);
+      if (errors.length > 0) {
+        model.delete();
+        return E.left(modelUnreadable(label, `LiteRT rejected it: ${errors.join(' | ')}`));
+      }
       return E.right(session(model, details.right, label));
     } catch (e) {
       return E.left(modelUnreadable(label, `LiteRT rejected it: ${failure(e, mark)}`));
@@ -75,6 +81,8 @@ function session(model: LiteRtCompiledModel, details: ModelDetails, label: strin
         try {
           details.inputs.forEach((t, i) => fed.push(new api.Tensor(inputs[i]!, [...t.shape])));
           outs = await model.run(fed);
+          const errors = loggedErrors(mark);
+          if (errors.length > 0) return E.left(modelUnreadable(label, `LiteRT failed to run it: ${errors.join(' | ')}`));
           return E.right(outs.map((o) => o.toTypedArray()));
         } catch (e) {
           return E.left(modelUnreadable(label, `LiteRT failed to run it: ${failure(e, mark)}`));
@@ -104,8 +112,14 @@ function checkInputs(details: ModelDetails, inputs: readonly TfliteArray[], labe
   return undefined;
 }
 
+/**
+ * ERROR lines LiteRT logged since `mark`. LiteRT.js does not throw when a model fails to prepare
+ * (a kernel rejects its shapes, "Failed to allocate tensors"): it logs and returns garbage, so
+ * these lines are the failure signal.
+ */
+const loggedErrors = (mark: number): string[] => liteRtLogSince(mark).filter((l) => l.startsWith('ERROR'));
+
 /** The exception's message plus the ERROR lines LiteRT logged since `mark`. */
 function failure(e: unknown, mark: number): string {
-  const errors = liteRtLogSince(mark).filter((l) => /ERROR/.test(l));
-  return [(e as Error)?.message ?? String(e), ...errors].join(' | ');
+  return [(e as Error)?.message ?? String(e), ...loggedErrors(mark)].join(' | ');
 }
