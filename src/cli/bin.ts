@@ -12,6 +12,14 @@ process.on('SIGINT', () => {
   onInterrupt();
 });
 
+// A closed pipe (`tpuseg inspect ... | head`) ends output quietly rather than crashing.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 main(process.argv.slice(2), {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
