@@ -39,7 +39,7 @@ export function firstDifference(a: readonly TfliteArray[], b: readonly TfliteArr
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.constructor !== y.constructor) return `output ${i}: ${x.constructor.name} vs ${y.constructor.name}`;
+    if (x.constructor.name !== y.constructor.name) return `output ${i}: ${x.constructor.name} vs ${y.constructor.name}`;
     if (x.length !== y.length) return `output ${i}: ${x.length} values vs ${y.length}`;
     const xb = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
     const yb = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { modelUnreadable, unavailable, usage, type TpusegError } from '../errors';
 import { elementCount } from '../graph/dtype';
 import { modelDetails, type ModelDetails } from './inspect';
-import { liteRt, liteRtLogMark, liteRtLogSince, type LiteRtCompiledModel, type LiteRtTensor } from './runtime';
+import { fromLiteRtArray, liteRt, liteRtLogMark, liteRtLogSince, toLiteRtArray, type LiteRtCompiledModel, type LiteRtTensor } from './runtime';
 
 /**
  * Runs .tflite bytes on this machine's CPU with real TFLite (LiteRT.js, XNNPACK). Files LiteRT
@@ -79,11 +79,11 @@ function session(model: LiteRtCompiledModel, details: ModelDetails, label: strin
         const fed: LiteRtTensor[] = [];
         let outs: LiteRtTensor[] = [];
         try {
-          details.inputs.forEach((t, i) => fed.push(new api.Tensor(inputs[i]!, [...t.shape])));
+          details.inputs.forEach((t, i) => fed.push(new api.Tensor(toLiteRtArray(inputs[i]!), [...t.shape])));
           outs = await model.run(fed);
           const errors = loggedErrors(mark);
           if (errors.length > 0) return E.left(modelUnreadable(label, `LiteRT failed to run it: ${errors.join(' | ')}`));
-          return E.right(outs.map((o) => o.toTypedArray()));
+          return E.right(outs.map((o) => fromLiteRtArray(o.toTypedArray())));
         } catch (e) {
           return E.left(modelUnreadable(label, `LiteRT failed to run it: ${failure(e, mark)}`));
         } finally {

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
@@ -7,7 +6,7 @@ import * as vm from 'node:vm';
  * Loads @litertjs/core (Google's WebAssembly build of TFLite/LiteRT with XNNPACK) into Node, once
  * per process and lazily. The package is written for browsers and is ESM-only, so:
  * - it is loaded with Node's own require (require(esm) works in Node >= 20.19), which also keeps
- *   it out of jest's module sandbox;
+ *   it out of jest's module sandbox (process.getBuiltinModule needs Node >= 20.16);
  * - `self` and `importScripts` are defined on the main context's global; `importScripts`
  *   evaluates the Emscripten glue with `vm` and exposes its `ModuleFactory`;
  * - the glue's print/printErr and the loader's console warnings (INFO lines, "no WebGPU") go to
@@ -57,11 +56,30 @@ function record(...parts: unknown[]): void {
   if (log.length > LOG_LINES) log.splice(0, log.length - LOG_LINES);
 }
 
-const nodeRequire = createRequire(__filename);
+/**
+ * Node's own require, reached through the main context's `process`: under jest, `require` and
+ * even `module.createRequire` are jest's, which cannot load ESM.
+ */
+const mainProcess = vm.runInThisContext('process') as NodeJS.Process & {
+  getBuiltinModule(id: 'node:module'): typeof import('node:module');
+};
+const nodeRequire = mainProcess.getBuiltinModule('node:module').createRequire(__filename);
 
 /** node_modules/@litertjs/core/wasm/, the folder holding the glue scripts and .wasm files. */
 export const liteRtWasmDir = (): string =>
   path.join(path.dirname(path.dirname(nodeRequire.resolve('@litertjs/core'))), 'wasm') + path.sep;
+
+type AnyTypedArray = Float32Array | Int32Array | Uint8Array;
+type TypedArrayCtor = new (from: ArrayLike<number>) => AnyTypedArray;
+const mainArrays = vm.runInThisContext('({ Float32Array, Int32Array, Uint8Array })') as Record<string, TypedArrayCtor>;
+const localArrays: Record<string, TypedArrayCtor> = { Float32Array, Int32Array, Uint8Array };
+
+/**
+ * Copies between this module's realm and the main context's, where LiteRT lives: under jest they
+ * differ, and LiteRT's `instanceof Float32Array` rejects a typed array from another realm.
+ */
+export const toLiteRtArray = (a: AnyTypedArray): AnyTypedArray => new mainArrays[a.constructor.name]!(a);
+export const fromLiteRtArray = (a: AnyTypedArray): AnyTypedArray => new localArrays[a.constructor.name]!(a);
 
 let loading: Promise<LiteRtApi> | undefined;
 
