@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { coordinateDescent } from '../src/search/descent';
+import { refine } from '../src/search/descent';
 import { primaryOf, segmentsOf } from '../src/search/objective';
 import { cutRange, evenPlan, projectPlan } from '../src/search/problem';
 import { NonNegative, optionsCodec, PositiveInt } from './options';
@@ -34,7 +34,7 @@ export const strategy: Strategy<Options> = {
   options: optionsCodec(
     'annealing',
     { iterations: PositiveInt, restarts: PositiveInt, t0: NonNegative, t1: NonNegative, polish: t.boolean },
-    { iterations: 20000, restarts: 4, t0: 0.05, t1: 0.0005, polish: true },
+    { iterations: 3000, restarts: 4, t0: 0.05, t1: 0.0005, polish: true },
   ),
   tasks: (o) => o.restarts,
   search(p, o, rng, budget, task) {
@@ -58,11 +58,13 @@ export const strategy: Strategy<Options> = {
     let bestEnergy = energy;
     const scale = energy > 0 ? energy : 1;
     const t1 = Math.min(o.t1, o.t0);
+    const cooling = o.t0 > 0 ? Math.pow(t1 / o.t0, 1 / o.iterations) : 0;
+    let temperature = scale * o.t0;
 
     // 2. Metropolis walk with geometric cooling.
     let accepted = 0;
     let it = 0;
-    for (; it < o.iterations; it++) {
+    for (; it < o.iterations; it++, temperature *= cooling) {
       if ((it & 255) === 0 && budget.expired()) break;
       const j = rng.int(0, k - 2);
       const [lo, hi] = cutRange(p, cuts, j);
@@ -76,7 +78,6 @@ export const strategy: Strategy<Options> = {
       stage[j] = p.cost.segmentMs(a, c);
       stage[j + 1] = p.cost.segmentMs(c, b);
       const e = energyOf(stage);
-      const temperature = scale * o.t0 * Math.pow(o.t0 > 0 ? t1 / o.t0 : 0, it / o.iterations);
       if (e <= energy || (temperature > 0 && rng.next() < Math.exp(-(e - energy) / temperature))) {
         cuts[j] = c;
         energy = e;
@@ -92,7 +93,7 @@ export const strategy: Strategy<Options> = {
     }
 
     // 3. Polish the best plan.
-    const polished = o.polish ? coordinateDescent(p, best, budget) : { cuts: best, sweeps: 0 };
+    const polished = o.polish ? refine(p, best, budget) : { cuts: best, sweeps: 0 };
     return E.right({ cuts: polished.cuts, stats: { iterations: it, accepted, sweeps: polished.sweeps } });
   },
 };

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { usage, type TpusegError } from '../src/errors';
 import { compilerCuts } from '../src/plan/fixed-splits';
-import { coordinateDescent } from '../src/search/descent';
+import { refine } from '../src/search/descent';
 import { evenPlan, projectPlan } from '../src/search/problem';
 import { optionsCodec } from './options';
 import type { Problem, Strategy } from './types';
@@ -15,8 +15,11 @@ import type { Problem, Strategy } from './types';
  * Steps: (1) start from the compiler's split, equal op counts, or a given plan (projected onto
  * the constraints); (2) sweep the cuts left to right, moving each to its best position between
  * its neighbours, ordered by (objective, leximax of stage times, off-chip bytes, latency);
- * (3) repeat while a sweep moves some cut.
- * Complexity: O(n) segment prices per sweep. Optimality: a local optimum for single-cut moves.
+ * (3) repeat while a sweep moves some cut; (4) when none does, try a ripple move on the slowest
+ * stage (move its boundary inwards and let the neighbours pass ops along, src/search/ripple.ts)
+ * and, if it improves that order, go back to (2).
+ * Complexity: O(n) segment prices per sweep, O(n^2) worst case per ripple. Optimality: a local
+ * optimum for single-cut moves and ripples; no guarantee.
  */
 
 interface Options {
@@ -43,8 +46,8 @@ export const strategy: Strategy<Options> = {
       return E.left(usage(`greedy: option plan has ${o.plan.length} cuts, ${p.tpus} segments need ${p.tpus - 1}`));
     }
     return E.map((start: number[]) => {
-      const r = coordinateDescent(p, start, budget);
-      return { cuts: r.cuts, stats: { sweeps: r.sweeps, moves: r.moves } };
+      const r = refine(p, start, budget);
+      return { cuts: r.cuts, stats: { sweeps: r.sweeps, moves: r.moves, ripples: r.ripples } };
     })(startPlan(p, o));
   },
 };

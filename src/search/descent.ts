@@ -1,6 +1,7 @@
 import type { Budget, Problem } from '../../strategies/types';
 import { compareLeximax, primaryOf, segmentsOf } from './objective';
 import { cutRange } from './problem';
+import { push, relieve } from './ripple';
 
 /**
  * Coordinate descent over cut positions: for each cut in turn, move it to its best position
@@ -73,4 +74,62 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
     }
   }
   return { cuts, sweeps, moves };
+}
+
+/**
+ * Coordinate descent alternated with ripple moves on the slowest stages and, when those fail,
+ * the best push move of any cut (src/search/ripple.ts), until none improves (primary, leximax of stage times). Every accepted step strictly lowers
+ * that order, so it ends; the latency objective (a plain sum) needs no ripples.
+ */
+export function refine(p: Problem, start: readonly number[], budget: Budget): DescentResult & { ripples: number } {
+  let r = coordinateDescent(p, start, budget);
+  let sweeps = r.sweeps;
+  let moves = r.moves;
+  let ripples = 0;
+  const stages = (cuts: readonly number[]): number[] => segmentsOf(p.n, cuts).map(([a, b]) => p.cost.segmentMs(a, b));
+  const primary = (ms: readonly number[]): number => primaryOf(p.objective, Math.max(...ms), ms.reduce((s, v) => s + v, 0));
+  // Stage times of `plan`, re-pricing only the segments whose bounds differ from `base`.
+  const restage = (base: readonly number[], baseMs: readonly number[], plan: readonly number[]): number[] =>
+    baseMs.map((v, i) => {
+      const a = i === 0 ? 0 : plan[i - 1]!;
+      const b = i === plan.length ? p.n : plan[i]!;
+      const same = (i === 0 || base[i - 1] === a) && (i === plan.length || base[i] === b);
+      return same ? v : p.cost.segmentMs(a, b);
+    });
+  while (p.objective.kind !== 'latency' && p.tpus > 1 && !budget.expired()) {
+    const ms = stages(r.cuts);
+    const max = Math.max(...ms);
+    let next: number[] | undefined;
+    for (let s = 0; s < p.tpus && !next; s++) {
+      if (ms[s] !== max) continue;
+      for (const side of ['left', 'right'] as const) {
+        const plan = relieve(p, r.cuts, s, side, max);
+        if (!plan) continue;
+        const m = stages(plan);
+        if (primary(m) < primary(ms) || (primary(m) === primary(ms) && compareLeximax(m, ms) < 0)) {
+          next = plan;
+          break;
+        }
+      }
+    }
+    for (let j = 0; j < p.tpus - 1 && !next; j++) {
+      let best = ms;
+      for (let c = 1; c < p.n; c++) {
+        if (c === r.cuts[j]) continue;
+        const plan = push(p, r.cuts, j, c);
+        if (!plan) continue;
+        const m = restage(r.cuts, ms, plan);
+        if (primary(m) < primary(best) || (primary(m) === primary(best) && compareLeximax(m, best) < 0)) {
+          next = plan;
+          best = m;
+        }
+      }
+    }
+    if (!next) break;
+    ripples++;
+    r = coordinateDescent(p, next, budget);
+    sweeps += r.sweeps;
+    moves += r.moves;
+  }
+  return { cuts: r.cuts, sweeps, moves, ripples };
 }
