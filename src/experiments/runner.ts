@@ -91,9 +91,9 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
   const worker = async (): Promise<void> => {
     for (let group = queue.shift(); group !== undefined && !stop; group = queue.shift()) {
       const outcomes = await executor.runGroup(group);
-      group.forEach((cell, i) => {
+      const records = group.map((cell, i): CellRecord => {
         const o = outcomes[i] ?? { error: 'the executor returned no outcome for this cell' };
-        const record: CellRecord = {
+        return {
           cell: cell.id, tool: opts.tool, config: opts.configHash, profileHash: opts.profileHash(cell.profile), params: paramsOf(cell),
           ...(o.modelOps !== undefined ? { modelOps: o.modelOps } : {}),
           ...(o.modelParamBytes !== undefined ? { modelParamBytes: o.modelParamBytes } : {}),
@@ -101,12 +101,14 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
           ...(o.result !== undefined ? { result: o.result } : {}),
           ...(o.error !== undefined ? { error: o.error } : {}),
         };
-        appender.append(record);
-        done.set(cell.id, record);
-        const outcome = o.error !== undefined ? `failed: ${o.error}` : `${o.result!.msPerInput.toFixed(3)} ms/input`;
-        if (o.error !== undefined) failed += 1;
-        progress.tick(`${cell.model} N=${cell.tpus} ${cell.label} (${cell.profile}): ${outcome}`);
       });
+      appender.append(records);
+      for (const r of records) {
+        done.set(r.cell, r);
+        if (r.error !== undefined) failed += 1;
+        const outcome = r.error !== undefined ? `failed: ${r.error}` : `${r.result!.msPerInput.toFixed(3)} ms/input`;
+        progress.tick(`${r.params.model} N=${r.params.tpus} ${r.params.label} (${r.params.profile}): ${outcome}`);
+      }
     }
   };
   try {

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import type { CellParams } from './cell';
 
 /**
- * The results store: one JSON object per line, one line per finished cell. A line is appended
- * with a single write call and fsync'd before the next cell is reported done, so a crash or
- * Ctrl-C leaves either the whole line or (at worst, from a crash mid-write) a torn last line
- * without its newline, which `readStore` detects and `repairStore` cuts off.
+ * The results store: one JSON object per line, one line per finished cell. Each line is appended
+ * with a single write call, and the cells that finish together (one group) are fsync'd before
+ * they are reported done, so a crash or Ctrl-C leaves whole lines or (at worst, from a crash
+ * mid-write) a torn last line without its newline, which `readStore` detects and `repairStore`
+ * cuts off.
  */
 
 export interface SegmentRecord {
@@ -107,21 +108,24 @@ export function repairStore(file: string, contents: StoreContents): boolean {
 }
 
 export interface Appender {
-  append(record: CellRecord): void;
+  /** Appends the records of cells that finished together: one write call per line, then one fsync. */
+  append(records: readonly CellRecord[]): void;
   close(): void;
 }
 
-/** Opens the store for appending; each record is one write call of one line, then fsync. */
+/** Opens the store for appending. */
 export function openAppender(file: string): Appender {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'a');
   let open = true;
   return {
-    append(record) {
-      const line = Buffer.from(JSON.stringify(record) + '\n');
-      let written = fs.writeSync(fd, line);
-      // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
-      while (written < line.length) written += fs.writeSync(fd, line, written);
+    append(records) {
+      for (const record of records) {
+        const line = Buffer.from(JSON.stringify(record) + '\n');
+        let written = fs.writeSync(fd, line);
+        // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
+        while (written < line.length) written += fs.writeSync(fd, line, written);
+      }
       fs.fsyncSync(fd);
     },
     close() {

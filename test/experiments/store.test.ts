@@ -45,7 +45,7 @@ describe('experiments/store', () => {
       fs.writeFileSync(file, `${JSON.stringify(record('a'))}\n{"cell":"b"`);
       expect(_.repairStore(file, _.readStore(file))).toBe(true);
       const app = _.openAppender(file);
-      app.append(record('c'));
+      app.append([record('c')]);
       app.close();
       const s = _.readStore(file);
       expect(s.records.map((r) => r.cell)).toEqual(['a', 'c']);
@@ -57,8 +57,8 @@ describe('experiments/store', () => {
     it('should append one line per record and create the directory', () => {
       const file = path.join(dir, 'sub', 'r.jsonl');
       const app = _.openAppender(file);
-      app.append(record('a'));
-      app.append(record('b'));
+      app.append([record('a')]);
+      app.append([record('b')]);
       app.close();
       expect(fs.readFileSync(file, 'utf8').split('\n')).toHaveLength(3);
       expect(_.readStore(file).records.map((r) => r.cell)).toEqual(['a', 'b']);

@@ -1,0 +1,113 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// These tests drive the real CLI in a child process: the run is killed half-way and resumed.
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/tpuseg.js');
+
+const CONFIG = {
+  name: 'resume-test',
+  models: [{ model: 'synth:fc?layers=5', sweep: { neurons: { from: 100, to: 1060, step: 20 } } }],
+  tpus: { from: 1, to: 3 },
+  strategies: ['compiler', 'dp'],
+  profile: 'edgetpu-ucm-bench',
+  outputs: { tables: ['cells'], figures: ['speedup'] },
+};
+const CELLS = 49 * 3 * 2; // neurons 100, 120, ..., 1060
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-run-'));
+  fs.writeFileSync(path.join(dir, 'cfg.json'), JSON.stringify(CONFIG));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'run', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+
+const lines = (file: string): string[] => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
+
+/** Records without their timing, which is the only thing allowed to differ between runs. */
+const comparable = (file: string): unknown[] => lines(file).map((l) => {
+  const r = JSON.parse(l) as { result?: { searchMs?: number } };
+  if (r.result) delete r.result.searchMs;
+  return r;
+});
+
+/** Starts a run and kills it with `signal` once the results file holds at least `after` lines. */
+function killMidway(out: string, signal: NodeJS.Signals, after: number): Promise<{ code: number | null; stdout: string; linesAtKill: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'run', 'cfg.json', '--out', out, '--workers', '1'], { cwd: dir });
+    let stdout = '';
+    let linesAtKill = -1;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const poll = setInterval(() => {
+      const n = lines(path.join(out, 'results.jsonl')).length;
+      if (n >= after && linesAtKill < 0) {
+        linesAtKill = n;
+        child.kill(signal);
+      }
+    }, 20);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, linesAtKill });
+    });
+  });
+}
+
+describe('cli/run', () => {
+  it('should reject a wrong config before any work, listing every problem by path', () => {
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ ...CONFIG, tpus: [1, '8'], strategies: ['dp', 'nonsense'], batch: 0 }));
+    const r = run(['bad.json', '--out', 'bad-out']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bad.json: invalid configuration:');
+    expect(r.stderr).toContain('tpus[1]: expected a positive integer, got "8"');
+    expect(r.stderr).toContain('batch: expected a positive integer, got 0');
+    expect(r.stderr).not.toContain('    at ');
+    expect(fs.existsSync(path.join(dir, 'bad-out'))).toBe(false);
+  });
+
+  it('should reject bad flags with a usage error', () => {
+    const r = run(['cfg.json', '--workers', 'many']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('tpuseg: usage error: run: --workers expects an integer from 0 to 256, got "many"');
+  });
+
+  it('should finish a killed run on restart with the same results as an uninterrupted run, no cell lost or repeated', async () => {
+    const whole = path.join(dir, 'whole');
+    const once = run(['cfg.json', '--out', whole, '--workers', '1']);
+    expect(once.status).toBe(0);
+    expect(once.stdout).toContain(`${CELLS}/${CELLS} cells: ${CELLS} computed, 0 reused`);
+
+    const killed = path.join(dir, 'killed');
+    const k = await killMidway(killed, 'SIGKILL', 30);
+    expect(k.code).not.toBe(0);
+    const partial = lines(path.join(killed, 'results.jsonl'));
+    expect(partial.length).toBeGreaterThanOrEqual(30);
+    expect(partial.length).toBeLessThan(CELLS);
+    partial.forEach((l) => expect(() => JSON.parse(l)).not.toThrow());
+
+    const resumed = run(['cfg.json', '--out', killed, '--workers', '1']);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain(`${CELLS}/${CELLS} cells: ${CELLS - partial.length} computed, ${partial.length} reused`);
+    expect(comparable(path.join(killed, 'results.jsonl'))).toEqual(comparable(path.join(whole, 'results.jsonl')));
+    expect(fs.readFileSync(path.join(killed, 'cells.csv'), 'utf8')).toBe(fs.readFileSync(path.join(whole, 'cells.csv'), 'utf8'));
+    expect(fs.readFileSync(path.join(killed, 'figures/speedup-edgetpu-ucm-bench.svg'), 'utf8'))
+      .toBe(fs.readFileSync(path.join(whole, 'figures/speedup-edgetpu-ucm-bench.svg'), 'utf8'));
+
+    const again = run(['cfg.json', '--out', killed, '--workers', '1']);
+    expect(again.stdout).toContain(`${CELLS}/${CELLS} cells: 0 computed, ${CELLS} reused`);
+  });
+
+  it('should stop cleanly on Ctrl-C, keep what finished, and say how to resume', async () => {
+    const out = path.join(dir, 'interrupted');
+    const k = await killMidway(out, 'SIGINT', 10);
+    expect(k.code).toBe(130);
+    expect(k.stdout).toContain('resume-test: interrupted;');
+    const partial = lines(path.join(out, 'results.jsonl'));
+    expect(partial.length).toBeLessThan(CELLS);
+    expect(new Set(partial.map((l) => (JSON.parse(l) as { cell: string }).cell)).size).toBe(partial.length);
+  });
+});
