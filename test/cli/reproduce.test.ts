@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hasShared } from '../helpers/shared';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/tpuseg.js');
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-reproduce-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const reproduce = (args: string[]) => spawnSync(process.execPath, [BIN, 'reproduce', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+
+/** Relative Markdown link targets of a page. */
+const links = (file: string): string[] =>
+  [...fs.readFileSync(file, 'utf8').matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
+
+describe('cli/reproduce', () => {
+  it('should reject an unknown table name', () => {
+    const r = reproduce(['table9']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown table "table9" (known: all, single-tpu, multi-tpu, synthetic)');
+  });
+
+  it('should regenerate table 1 with its figure and an index whose links all resolve', () => {
+    const r = reproduce(['single-tpu', '--out', 'out', '--workers', '1']);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.status).toBe(0);
+    const out = path.join(dir, 'out');
+    const index = path.join(out, 'index.md');
+    expect(fs.existsSync(index)).toBe(true);
+    const targets = links(index);
+    expect(targets).toEqual(expect.arrayContaining(['single-tpu/index.md', 'single-tpu/single-tpu.md']));
+    for (const t of targets) expect(fs.existsSync(path.join(out, t))).toBe(true);
+    for (const t of links(path.join(out, 'single-tpu/single-tpu.md'))) expect(fs.existsSync(path.join(out, 'single-tpu', t))).toBe(true);
+
+    const table = fs.readFileSync(path.join(out, 'single-tpu/single-tpu.md'), 'utf8');
+    expect(table).toContain('`edgetpu-usb3`, `edgetpu-pcie`');
+    expect(table).toMatch(/\| vgg16 \| 224x224x3 \|/);
+    if (hasShared) {
+      expect(table).toContain('measured ms (usb3_ms)');
+      expect(fs.readFileSync(path.join(out, 'single-tpu/figures/scatter-single-tpu.svg'), 'utf8')).toMatch(/^<svg/);
+    } else {
+      expect(table).toContain('> Skipped: published figures not found');
+    }
+    const csv = fs.readFileSync(path.join(out, 'single-tpu/single-tpu.csv'), 'utf8').split('\n');
+    expect(csv[0]).toMatch(/^model,input,params_mib,on_chip_mib,off_chip_mib,ms_edgetpu_usb3/);
+  });
+});
