@@ -30,6 +30,14 @@ function human(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
 }
 
+/** Exact byte count, plus the binary-prefixed size when that says more. */
+const bytesText = (n: number): string => (n < 1024 ? `${int(n)} B` : `${int(n)} B (${human(n)})`);
+
+function count(n: number): string {
+  for (const [unit, v] of [['G', 1e9], ['M', 1e6], ['K', 1e3]] as const) if (n >= v) return `${int(n)} (${(n / v).toFixed(2)} ${unit})`;
+  return int(n);
+}
+
 const shapeText = (s: readonly number[]): string => (s.length === 0 ? 'scalar' : s.join('x'));
 const tensorLine = (t: TensorInfo): string =>
   `#${t.index} "${t.name}" ${shapeText(t.shape)} ${t.dtype} (${int(t.bytes)} B)`;
@@ -67,8 +75,8 @@ export function renderSummary(s: GraphSummary): string[] {
     ...(s.description ? [`description ${s.description}`] : []),
     `ops         ${s.ops}  (${s.tensors} tensors, ${s.constants} constant)`,
     `op types    ${Object.entries(s.opTypes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `parameters  ${int(s.paramBytes)} B (${human(s.paramBytes)})`,
-    `MACs        ${int(s.macs)} (${(s.macs / 1e9).toFixed(3)} G)`,
+    `parameters  ${bytesText(s.paramBytes)}`,
+    `MACs        ${count(s.macs)}`,
     `largest activation  ${s.largestActivation ? `${tensorLine(s.largestActivation)}, ${s.largestActivation.producer < 0 ? 'model input' : `written by op ${s.largestActivation.producer}`}` : 'none'}`,
     'inputs',
     ...s.inputs.map((t) => `  ${tensorLine(t)}`),
@@ -77,7 +85,7 @@ export function renderSummary(s: GraphSummary): string[] {
   ];
   if (s.compiledForEdgeTpu) {
     lines.push('compiled for the Edge TPU');
-    for (const o of s.edgeTpuOps) lines.push(`  op ${o.index} edgetpu-custom-op, executable ${int(o.executableBytes)} B (${human(o.executableBytes)})`);
+    for (const o of s.edgeTpuOps) lines.push(`  op ${o.index} edgetpu-custom-op, executable ${bytesText(o.executableBytes)}`);
     lines.push(`note: ${s.note}`);
   }
   if (s.opList) lines.push('', ...opTable(s.opList));
