@@ -65,7 +65,7 @@ function mbConv(b: GraphBuilder, x: Tn, s: Stage, inFilters: number, outFilters:
 
 function efficientnetEdgeTpu(variant: 'S' | 'M' | 'L', width: number, depth: number, inputSize: number): ZooEntry {
   const name = `efficientnet_edgetpu_${variant.toLowerCase()}`;
-  const description = `EfficientNet-EdgeTPU-${variant} (TF TPU models efficientnet/edgetpu, width ${width}, depth ${depth}, 1001 classes)`;
+  const description = `EfficientNet-EdgeTPU-${variant} (TF TPU models efficientnet/edgetpu, width ${width.toFixed(1)}, depth ${depth.toFixed(1)}, 1001 classes)`;
   return {
     name,
     inputSize,
