@@ -32,6 +32,13 @@ export const BUILTIN_CUSTOM_OPS: readonly string[] = ['TFLite_Detection_PostProc
 /** The JS Tensor of LiteRT.js holds only these; a graph input or output of any other type fails to compile. */
 export const FEEDABLE_DTYPES: readonly DType[] = ['float32', 'int32', 'uint8'];
 
+/**
+ * LiteRT.js sizes output buffers from the declared shape; an op that writes a larger result at
+ * run time (TFLite_Detection_PostProcess behind outputs declared []) overruns the buffer and
+ * corrupts the runtime's memory (seen: "memory access out of bounds" on the next delete).
+ */
+const SHAPELESS_OUTPUT = 'LiteRT.js would allocate one element and the op would write past it';
+
 export function modelDetails(bytes: Uint8Array, label = '<model bytes>'): E.Either<TpusegError, ModelDetails> {
   try {
     const bb = new flatbuffers.ByteBuffer(bytes);
@@ -66,8 +73,9 @@ export function modelDetails(bytes: Uint8Array, label = '<model bytes>'): E.Eith
         .map((c) => `custom op "${c}" is not built into TFLite (LiteRT would run it as garbage)`),
       ...inputs.filter((t) => !FEEDABLE_DTYPES.includes(t.dtype)).map((t) => `graph input "${t.name}" is ${t.dtype}`),
       ...outputs.filter((t) => !FEEDABLE_DTYPES.includes(t.dtype)).map((t) => `graph output "${t.name}" is ${t.dtype}`),
+      ...outputs.filter((t) => t.shape.length === 0).map((t) => `graph output "${t.name}" declares no shape (${SHAPELESS_OUTPUT})`),
     ];
-    if (limits.some((l) => l.startsWith('graph'))) limits.push(`LiteRT.js feeds and reads only ${FEEDABLE_DTYPES.join(', ')}`);
+    if ([...inputs, ...outputs].some((t) => !FEEDABLE_DTYPES.includes(t.dtype))) limits.push(`LiteRT.js feeds and reads only ${FEEDABLE_DTYPES.join(', ')}`);
     return E.right({ inputs, outputs, customOps, limits });
   } catch (e) {
     return E.left(modelUnreadable(label, (e as Error).message));
