@@ -1,0 +1,55 @@
+import * as _ from '../../src/report/synthetic';
+import { rowOf, speedups } from '../../src/report/data';
+import { cellRecord } from './fixtures';
+
+describe('report/synthetic', () => {
+  describe('describeFile', () => {
+    it('should read family, layers, TPUs and segmentation from the file names', () => {
+      expect(_.describeFile('conv-1tpu.csv')).toEqual({ family: 'conv', fixed: { layers: 5, size: 64 }, sweepKey: 'filters', tpus: 1, split: '' });
+      expect(_.describeFile('conv-2tpu-compiler-batch100-large.csv')).toMatchObject({ tpus: 2, split: 'compiler' });
+      expect(_.describeFile('fc-L4-2tpu-layersplit-batch50.csv')).toEqual({ family: 'fc', fixed: { layers: 4 }, sweepKey: 'neurons', tpus: 2, split: 'layers' });
+      expect(_.describeFile('notes.csv')).toBeUndefined();
+    });
+  });
+
+  describe('parseSynth', () => {
+    it('should read the family and numeric parameters of a spec', () => {
+      expect(_.parseSynth('synth:fc?layers=4&neurons=100')).toEqual({ family: 'fc', params: { layers: 4, neurons: 100 } });
+      expect(_.parseSynth('zoo:vgg16')).toBeUndefined();
+    });
+  });
+
+  describe('syntheticSection', () => {
+    const CSV = 'Hidden neurons,# MACs,On chip mem used,Off chip mem used,Inference time\n100,1,"[0.1, 0.2]","[0.0, 0.5]",2.0\n140,1,"[0.1, 0.2]","[0.0, 0.0]",4.0\n';
+    const records = [
+      cellRecord('synth:fc?layers=4&neurons=100', 2, 'layers', [2.5, 2.5]),
+      cellRecord('synth:fc?layers=4&neurons=100', 2, 'dp', [2, 2]),
+      cellRecord('synth:fc?layers=5&neurons=100', 2, 'layers', [9, 9]),
+      cellRecord('synth:fc?layers=4&neurons=100', 1, 'dp', [4]),
+    ];
+    const rows = records.map(rowOf);
+    const input = { rows, speedups: speedups(rows), missing: [], measurements: { dir: '/m', files: new Map([['fc-L4-2tpu-layersplit-batch50.csv', CSV]]) } };
+    const s = _.syntheticSection(input);
+
+    it('should compare each measured row with the same segmentation of the same model', () => {
+      const block = s.blocks.find((b) => b.caption?.startsWith('fc-L4-2tpu'))!.table;
+      // layers: (5 + 14 * 2.5) / 15 = 2.667 ms vs 2.0 measured: +33.3%; dp: (4 + 14 * 2) / 15 = 2.133.
+      // The fc L5 cell must not be picked up.
+      expect(block.rows[0]).toEqual([100, '2.000', '2.667', '33.3%', '0.50', '0.00', '2.133', '']);
+      expect(block.rows[1]).toEqual([140, '4.000', '', '', '0.00', '', '', '']);
+      expect(s.scatter).toEqual([{ series: 'fc-L4-2tpu-layersplit-batch50.csv', label: 'neurons=100', measuredMs: 2, predictedMs: 40 / 15 }]);
+    });
+
+    it('should summarize the error per file and list the strategies on every TPU count', () => {
+      expect(s.blocks[0]!.table.rows).toEqual([['fc-L4-2tpu-layersplit-batch50.csv', 2, 'equal layer split', 1, '33.3%', '33.3%']]);
+      const whatIf = s.blocks[s.blocks.length - 1]!.table;
+      expect(whatIf.columns).toEqual(['neurons', 'compiler N=1', 'compiler N=2', 'dp N=1', 'dp N=2', 'balanced N=1', 'balanced N=2']);
+      expect(whatIf.rows[0]).toEqual([100, '4.000', '', '4.000', '2.133', '4.000', '']);
+    });
+
+    it('should say so when the measurement directory is absent', () => {
+      const none = _.syntheticSection({ rows, speedups: speedups(rows), missing: ['/nowhere'] });
+      expect(none.skipped).toEqual(['measurement files not found at /nowhere: the measured columns are left out, predictions are still listed']);
+    });
+  });
+});
