@@ -5,6 +5,7 @@ import { inspect } from './inspect';
 import { reportCommand } from './report';
 import { reproduceCommand } from './reproduce';
 import { runCommand } from './run';
+import { segmentCommand } from './segment';
 import { validateCommand } from './validate';
 import { zooCommand } from './zoo';
 
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   exportModel,
   inspect,
   zooCommand,
+  segmentCommand,
   validateCommand,
   runCommand,
   reportCommand,

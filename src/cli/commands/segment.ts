@@ -1,0 +1,149 @@
+import * as E from 'fp-ts/Either';
+import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models';
+import { strategies } from '../../../strategies';
+import type { ObjectiveKind, Pin } from '../../../strategies/types';
+import { usage, type TpusegError } from '../../errors';
+import { segmentModel, type SegmentReport, type SegmentRequest } from '../../search/segment';
+import { nonNegativeNumber, parse, positiveInt } from '../args';
+import type { Command, Io } from '../command';
+
+const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
+
+Searches the cuts of <model> (a .tflite path, zoo:NAME[@SIZE] or synth:...) into N pipeline
+segments with several strategies in parallel worker threads, prices every plan with the cost
+model, and names the winner. The same --seed gives the same plans whatever --workers is.
+
+strategies (--strategy all, or a comma-separated list; a path loads your own module):
+${strategies().map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
+
+options:
+  --tpus N                   number of segments / Edge TPUs (required)
+  --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
+  --workers W                worker threads (default 2; 0 runs in this thread)
+  --seed S                   run seed (default 0)
+  --time-budget T            seconds per task (default 60); a task running past 2T+1 s fails
+  --profile P                cost profile: ${PROFILE_NAMES.join(' | ')} | a JSON file (default ${DEFAULT_PROFILE})
+  --objective O              throughput (slowest stage, default) | batch (sum + (B-1) max) | latency (sum)
+  --batch B                  inputs per batch for the batch objective and ms/input (default 15)
+  --max-crossing-bytes X     no cut may carry more than X bytes of activations
+  --pin OP:SEG,...           op OP (0-based, execution order) must run in segment SEG (0-based)
+  --option NAME.KEY=VALUE    a strategy option, VALUE as JSON (e.g. annealing.restarts=8); repeatable
+  --json                     print the report as JSON:
+                             { model, tpus, profile, objective, results: [{ strategy, cuts, segments,
+                               bottleneckMs, latencyMs, batch, msPerInput, evaluations, searchMs,
+                               error? }], best }
+  -h, --help
+
+exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
+
+const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
+
+function pins(raw: string): E.Either<TpusegError, Pin[]> {
+  const out: Pin[] = [];
+  for (const item of raw.split(',').filter((s) => s.trim() !== '')) {
+    const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(item);
+    if (!m) return E.left(usage(`segment: --pin expects OP:SEG pairs such as 12:1,40:2, got "${item}"`));
+    out.push({ op: Number(m[1]), segment: Number(m[2]) });
+  }
+  return E.right(out);
+}
+
+function options(raw: readonly string[]): E.Either<TpusegError, Record<string, Record<string, unknown>>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const item of raw) {
+    const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(item);
+    if (!m) return E.left(usage(`segment: --option expects NAME.KEY=VALUE, got "${item}"`));
+    let value: unknown;
+    try {
+      value = JSON.parse(m[3]!);
+    } catch {
+      value = m[3];
+    }
+    (out[m[1]!] ??= {})[m[2]!] = value;
+  }
+  return E.right(out);
+}
+
+/** The request a command line asks for (pure: no file or model is read here). */
+export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean }> {
+  const parsed = parse('segment', argv, {
+    tpus: { type: 'string' }, strategy: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' },
+    'time-budget': { type: 'string' }, profile: { type: 'string' }, objective: { type: 'string' }, batch: { type: 'string' },
+    'max-crossing-bytes': { type: 'string' }, pin: { type: 'string', multiple: true }, option: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  });
+  if (E.isLeft(parsed)) return parsed;
+  const { values: v, positionals } = parsed.right;
+  if (positionals.length !== 1) return E.left(usage(`segment: expected one model, got ${positionals.length} (see tpuseg segment --help)`));
+  if (v['tpus'] === undefined) return E.left(usage('segment: --tpus N is required (see tpuseg segment --help)'));
+  const tpus = positiveInt('segment', 'tpus', v['tpus']);
+  const batch = positiveInt('segment', 'batch', v['batch'], 15);
+  const workersRaw = v['workers'] === undefined ? '2' : String(v['workers']);
+  const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
+  const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
+  const objective = String(v['objective'] ?? 'throughput');
+  const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
+  const opts = options((v['option'] as string[] | undefined) ?? []);
+  for (const e of [tpus, batch, budget, crossing, pinList, opts]) if (E.isLeft(e)) return e;
+  if (!/^\d+$/.test(workersRaw)) return E.left(usage(`segment: --workers expects a non-negative integer, got "${workersRaw}"`));
+  if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
+  const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
+  const maxCrossingBytes = get(crossing);
+  return E.right({
+    json: Boolean(v['json']),
+    request: {
+      model: positionals[0]!,
+      tpus: get(tpus),
+      strategies: strategyList,
+      profile: String(v['profile'] ?? DEFAULT_PROFILE),
+      objective: objective as ObjectiveKind,
+      batch: get(batch),
+      constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
+      seed: String(v['seed'] ?? '0'),
+      timeBudgetMs: get(budget) * 1000,
+      workers: Number(workersRaw),
+      options: get(opts),
+      cwd,
+    },
+  });
+}
+
+const MiB = 1024 * 1024;
+
+export function renderSegmentReport(r: SegmentReport): string[] {
+  const first = r.results.find((x) => !('error' in x));
+  const batch = first && !('error' in first) ? first.batch : 15;
+  const header = ['strategy', 'bottleneck ms', `ms/input (B=${batch})`, 'latency ms', 'off-chip MiB', 'evaluations', 'search ms', 'stage ms', 'cuts'];
+  const rows = r.results.map((x) => 'error' in x
+    ? [x.strategy, 'failed', '', '', '', String(x.evaluations), x.searchMs.toFixed(1), x.error, '']
+    : [x.strategy, x.bottleneckMs.toFixed(3), x.msPerInput.toFixed(3), x.latencyMs.toFixed(3),
+      (x.segments.reduce((s, g) => s + g.offChipBytes, 0) / MiB).toFixed(2), String(x.evaluations), x.searchMs.toFixed(1),
+      x.segments.map((g) => g.ms.toFixed(2)).join(' '), x.cuts.join(',')]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  const left = new Set([0, 7, 8]);
+  const line = (row: readonly string[]): string => row.map((s, c) => (left.has(c) ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ').trimEnd();
+  return [
+    `${r.model} on ${r.tpus} TPUs, profile ${r.profile}, objective ${r.objective}`,
+    line(header),
+    ...rows.map(line),
+    r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}`,
+  ];
+}
+
+export const segmentCommand: Command = {
+  name: 'segment',
+  summary: 'search the best cuts into N segments with several strategies in parallel',
+  get help() {
+    return help();
+  },
+  async run(argv: readonly string[], io: Io) {
+    const req = segmentRequest(argv, io.cwd);
+    if (E.isLeft(req)) return req;
+    const report = await segmentModel({ ...req.right.request, interrupted: io.interrupted });
+    if (E.isLeft(report)) return report;
+    if (req.right.json) io.out(JSON.stringify(report.right, null, 2));
+    else for (const l of renderSegmentReport(report.right)) io.out(l);
+    return E.right(undefined);
+  },
+};

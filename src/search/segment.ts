@@ -1,0 +1,171 @@
+import * as E from 'fp-ts/Either';
+import * as path from 'node:path';
+import { costModel, DEFAULT_PROFILE, loadProfile } from '../../cost-models';
+import { loadStrategy, strategyNames } from '../../strategies';
+import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
+import { formatError, usage, workerFailed, type TpusegError } from '../errors';
+import { loadModel } from '../model/load';
+import { evaluatePlan } from '../pipeline/evaluate';
+import { planResult, type PlanResult } from '../plan/result';
+import { compareScores, scorePlan } from './objective';
+import { createSearchPool, type SearchPool } from './pool';
+import { makeProblem } from './problem';
+import { combineTasks, decodeOptions, runTask, taskCount, type StrategyOutcome, type TaskOutcome } from './task';
+import type { WorkerTask } from './worker';
+
+/**
+ * `segmentModel`: runs the chosen strategies (each restart a separate task) on a worker pool, or
+ * in this thread with `workers: 0`, and reports every plan priced by the cost model plus the
+ * winner. The plans depend only on the request (seeds derive from seed, strategy and task index;
+ * restarts combine in task order), never on the worker count or timing, unless a budget cuts a
+ * search short. A task that throws or overruns its budget fails its strategy alone.
+ */
+export interface SegmentRequest {
+  /** A model spec as `loadModel` takes it (path, zoo:, synth:). */
+  readonly model: string;
+  readonly tpus: number;
+  /** Names or module paths; 'all' expands to every registered strategy. Default: all. */
+  readonly strategies?: readonly string[];
+  readonly profile?: string;
+  readonly objective?: ObjectiveKind;
+  readonly batch?: number;
+  readonly constraints?: Partial<Constraints>;
+  readonly seed?: string | number;
+  /** Per task; a task still running at twice this (+1 s) is stopped and reported failed. */
+  readonly timeBudgetMs?: number;
+  /** Worker threads; 0 runs in this thread. Default 2. Ignored when `pool` is given. */
+  readonly workers?: number;
+  /** A pool to reuse across calls (left open). */
+  readonly pool?: SearchPool;
+  /** Options per strategy name, decoded by each strategy's codec. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Resolves when the caller wants to stop: unfinished tasks are abandoned, finished ones reported. */
+  readonly interrupted?: Promise<void>;
+  /** Base for relative strategy paths. */
+  readonly cwd?: string;
+}
+
+export type StrategyResult =
+  | (PlanResult & { readonly evaluations: number; readonly searchMs: number; readonly tasks: number; readonly stats: Readonly<Record<string, number>> })
+  | { readonly strategy: string; readonly error: string; readonly evaluations: number; readonly searchMs: number; readonly tasks: number };
+
+export interface SegmentReport {
+  readonly model: string;
+  readonly tpus: number;
+  readonly profile: string;
+  readonly objective: ObjectiveKind;
+  readonly results: readonly StrategyResult[];
+  /** Name of the winning strategy (first listed on ties); null when every strategy failed. */
+  readonly best: string | null;
+}
+
+interface Resolved {
+  readonly strategy: Strategy;
+  /** What workers load: the name, or the module's absolute path. */
+  readonly ref: string;
+  readonly options: unknown;
+  readonly count: number;
+}
+
+function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[]> {
+  const wanted = (req.strategies ?? ['all']).flatMap((s) => (s === 'all' ? strategyNames() : [s]));
+  if (wanted.length === 0) return E.left(usage('no strategy given'));
+  const out: Resolved[] = [];
+  for (const ref of wanted) {
+    const s = loadStrategy(ref, req.cwd);
+    if (E.isLeft(s)) return s;
+    if (out.some((r) => r.strategy.name === s.right.name)) continue;
+    const raw = req.options?.[s.right.name];
+    const options = decodeOptions(s.right, raw);
+    if (E.isLeft(options)) return options;
+    const isPath = ref !== s.right.name;
+    out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: taskCount(s.right, options.right) });
+  }
+  return E.right(out);
+}
+
+export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
+  const profileName = req.profile ?? DEFAULT_PROFILE;
+  const graph = loadModel(req.model);
+  if (E.isLeft(graph)) return graph;
+  const profile = loadProfile(profileName);
+  if (E.isLeft(profile)) return profile;
+  const cost = costModel(graph.right, profile.right);
+  const objective = { kind: req.objective ?? 'throughput', batch: req.batch ?? 15 } as const;
+  const constraints: Constraints = { pins: req.constraints?.pins ?? [], ...(req.constraints?.maxCrossingBytes !== undefined ? { maxCrossingBytes: req.constraints.maxCrossingBytes } : {}) };
+  const problem = makeProblem(cost, req.tpus, objective, constraints);
+  if (E.isLeft(problem)) return problem;
+  const resolved = resolveStrategies(req);
+  if (E.isLeft(resolved)) return resolved;
+
+  const seed = req.seed ?? 0;
+  const budgetMs = req.timeBudgetMs ?? 60_000;
+  const tasks: { r: Resolved; task: WorkerTask }[] = resolved.right.flatMap((r) =>
+    Array.from({ length: r.count }, (_, index) => ({
+      r,
+      task: { model: req.model, profile: profileName, tpus: req.tpus, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs },
+    })));
+
+  const outcomes = await runAll(problem.right, tasks, req, budgetMs);
+  const combined = resolved.right.map((r) => combineTasks(problem.right, r.strategy.name, outcomes.filter((o) => o.name === r.strategy.name).map((o) => o.outcome)));
+  return E.right(report(req, profileName, problem.right, combined));
+}
+
+async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: WorkerTask }[], req: SegmentRequest, budgetMs: number): Promise<{ name: string; outcome: TaskOutcome }[]> {
+  let stopped = false;
+  const stop = new AbortController();
+  void req.interrupted?.then(() => {
+    stopped = true;
+    stop.abort();
+  });
+  const interruptedOutcome = (name: string, index: number): TaskOutcome =>
+    ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
+
+  if (!req.pool && (req.workers ?? 2) === 0) {
+    const out: { name: string; outcome: TaskOutcome }[] = [];
+    for (const { r, task } of tasks) {
+      await Promise.resolve();
+      const options = decodeOptions(r.strategy, r.options);
+      const outcome = stopped ? interruptedOutcome(r.strategy.name, task.index)
+        : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }
+        : runTask(problem, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
+      out.push({ name: r.strategy.name, outcome });
+    }
+    return out;
+  }
+
+  const pool = req.pool ?? createSearchPool(Math.max(1, req.workers ?? 2));
+  try {
+    return await Promise.all(tasks.map(async ({ r, task }) => {
+      const name = r.strategy.name;
+      const hard = new AbortController();
+      const timer = setTimeout(() => hard.abort(), 2 * budgetMs + 1000);
+      const onStop = (): void => hard.abort();
+      stop.signal.addEventListener('abort', onStop);
+      try {
+        return { name, outcome: await pool.run(task, hard.signal) as TaskOutcome };
+      } catch (e) {
+        const outcome: TaskOutcome = stopped ? interruptedOutcome(name, task.index)
+          : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, hard.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
+        return { name, outcome };
+      } finally {
+        clearTimeout(timer);
+        stop.signal.removeEventListener('abort', onStop);
+      }
+    }));
+  } finally {
+    if (!req.pool) await pool.close();
+  }
+}
+
+function report(req: SegmentRequest, profile: string, problem: Problem, outcomes: readonly StrategyOutcome[]): SegmentReport {
+  let best: { name: string; cuts: readonly number[] } | undefined;
+  const results: StrategyResult[] = outcomes.map((o) => {
+    const base = { evaluations: o.evaluations, searchMs: o.searchMs, tasks: o.tasks };
+    if (E.isLeft(o.result)) return { strategy: o.strategy, error: formatError(o.result.left), ...base };
+    const cuts = o.result.right.cuts;
+    if (!best || compareScores(scorePlan(problem, cuts), scorePlan(problem, best.cuts)) < 0) best = { name: o.strategy, cuts };
+    return { ...planResult(o.strategy, evaluatePlan(problem.cost, cuts, problem.objective.batch)), ...base, stats: o.result.right.stats };
+  });
+  return { model: req.model, tpus: req.tpus, profile, objective: problem.objective.kind, results, best: best?.name ?? null };
+}

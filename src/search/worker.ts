@@ -1,0 +1,69 @@
+import * as E from 'fp-ts/Either';
+import { costModel, loadProfile } from '../../cost-models';
+import type { CostModel } from '../../cost-models/types';
+import { loadStrategy } from '../../strategies';
+import type { Constraints, Objective, Problem } from '../../strategies/types';
+import { workerFailed, type TpusegError } from '../errors';
+import { loadModel } from '../model/load';
+import { makeProblem } from './problem';
+import { decodeOptions, runTask, type TaskOutcome } from './task';
+
+/**
+ * The pool worker: one search task per call. The model and its cost model are built once per
+ * (model spec, profile) in each worker thread and reused by every later task. Never throws
+ * across the thread boundary: failures come back as a Left outcome.
+ */
+export interface WorkerTask {
+  readonly model: string;
+  readonly profile: string;
+  readonly tpus: number;
+  readonly objective: Objective;
+  readonly constraints: Constraints;
+  /** A registered name, or an absolute path to a strategy module. */
+  readonly strategy: string;
+  readonly options: unknown;
+  readonly seed: string | number;
+  readonly index: number;
+  readonly count: number;
+  readonly timeBudgetMs: number;
+}
+
+const models = new Map<string, E.Either<TpusegError, CostModel>>();
+let loads = 0;
+
+/** How many models this thread has built (tests check that tasks share them). */
+export const modelLoads = (): number => loads;
+
+function costFor(model: string, profile: string): E.Either<TpusegError, CostModel> {
+  const key = `${model}\u0000${profile}`;
+  let cached = models.get(key);
+  if (!cached) {
+    loads++;
+    const graph = loadModel(model);
+    const prof = loadProfile(profile);
+    cached = E.isLeft(graph) ? graph : E.isLeft(prof) ? prof : E.right(costModel(graph.right, prof.right));
+    models.set(key, cached);
+  }
+  return cached;
+}
+
+export function runWorkerTask(task: WorkerTask): TaskOutcome & { readonly modelLoads: number } {
+  const fail = (error: TpusegError): TaskOutcome & { modelLoads: number } =>
+    ({ _tag: 'Left', index: task.index, error, evaluations: 0, searchMs: 0, modelLoads: loads });
+  try {
+    const cost = costFor(task.model, task.profile);
+    if (E.isLeft(cost)) return fail(cost.left);
+    const problem: E.Either<TpusegError, Problem> = makeProblem(cost.right, task.tpus, task.objective, task.constraints);
+    if (E.isLeft(problem)) return fail(problem.left);
+    const strategy = loadStrategy(task.strategy);
+    if (E.isLeft(strategy)) return fail(strategy.left);
+    const options = decodeOptions(strategy.right, task.options);
+    if (E.isLeft(options)) return fail(options.left);
+    const out = runTask(problem.right, strategy.right, options.right, task.seed, task.index, task.count, task.timeBudgetMs);
+    return { ...out, modelLoads: loads };
+  } catch (e) {
+    return fail(workerFailed(task.strategy, task.index, `worker defect: ${(e as Error)?.message ?? String(e)}`));
+  }
+}
+
+export default runWorkerTask;
