@@ -55,14 +55,15 @@ const hasAllWeights = (g: LayerGraph): boolean => g.tensors.every((t) => !t.isCo
  */
 export function materialize(graph: LayerGraph, fileBytes: Uint8Array | undefined, seed: string): E.Either<TpusegError, { bytes: Uint8Array; graph: LayerGraph; writerSeed?: string }> {
   if (fileBytes && hasAllWeights(graph)) return E.right({ bytes: fileBytes, graph });
-  const written = tryWriteTflite(graph, { seed });
-  if (E.isLeft(written)) return written;
-  const back = readTflite(written.right, `${graph.source} (written)`);
+  const w = tryWriteTflite(graph, { seed });
+  if (E.isLeft(w)) return w;
+  const bytes = w.right.slice();
+  const back = readTflite(bytes, `${graph.source} (written)`);
   if (E.isLeft(back)) return E.left(exportFailed(`the written ${graph.name} does not read back: ${JSON.stringify(back.left)}`));
   if (back.right.ops.length !== graph.ops.length) {
     return E.left(exportFailed(`the written ${graph.name} has ${back.right.ops.length} ops, the model ${graph.ops.length}`));
   }
-  return E.right({ bytes: written.right, graph: back.right, writerSeed: seed });
+  return E.right({ bytes, graph: back.right, writerSeed: seed });
 }
 
 export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBundle> {

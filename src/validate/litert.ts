@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/Either';
-import type { TpusegError } from '../errors';
+import { segmentInvalid, unavailable, type TpusegError } from '../errors';
 import { rangeIndex } from '../graph/cuts';
 import type { LayerGraph } from '../graph/types';
 import { segmentPorts, subGraph } from '../export/extract';
-import { BUILTIN_CUSTOM_OPS, FEEDABLE_DTYPES, firstDifference, openTflite, runTflite, seededInputs, type TfliteArray } from '../litert';
+import { BUILTIN_CUSTOM_OPS, FEEDABLE_DTYPES, firstDifference, openTflite, runTflite, seededInputs, type TfliteArray, type TfliteSession } from '../litert';
 import { deriveSeed, rng } from '../rng';
 import { writeTflite } from '../tflite/writer';
 import { bridgeCheckExpected, bridgeCheckModel, bridgeInt8Ports, dequantized, int8Params } from './bridge';
@@ -29,7 +29,7 @@ export interface LitertOptions {
   readonly seed: string | number;
   /** Seeded input sets run through both. */
   readonly samples: number;
-  /** Timed runs per model for the CPU time (median), after the run whose outputs are compared. */
+  /** Timed runs per model for the CPU time (median), after the run whose outputs are compared; 0 times that first run. */
   readonly repeats: number;
 }
 
@@ -76,10 +76,22 @@ function blockers(whole: Unit, segments: readonly Unit[]): string[] {
   return reasons;
 }
 
-/** First op whose model output LiteRT.js cannot read; n when there is none. */
+/**
+ * Ops LiteRT.js runs but not reliably on random inputs: its TFLite_Detection_PostProcess crashes
+ * the wasm module (memory access out of bounds) on random box encodings, and leaves its outputs
+ * unset when nothing is detected, so its outputs cannot be compared.
+ */
+const UNRELIABLE_OPS: readonly string[] = ['TFLite_Detection_PostProcess'];
+
+/** First op whose model output LiteRT.js cannot read, or that it cannot run reliably; n when there is none. */
 function checkableEnd(g: LayerGraph): { end: number; why?: string } {
   let end = g.ops.length;
   let why: string | undefined;
+  const unreliable = g.ops.findIndex((op) => UNRELIABLE_OPS.includes(op.customCode ?? op.type));
+  if (unreliable >= 0) {
+    end = unreliable;
+    why = `${g.ops[unreliable]!.customCode ?? g.ops[unreliable]!.type} cannot be compared in LiteRT.js (on random inputs it crashes the wasm runtime, and it leaves its outputs unset when nothing is detected)`;
+  }
   for (const o of g.outputs) {
     const t = g.tensors[o]!;
     if (runnable(t.dtype) || int8Params(t) || t.producer < 0 || t.producer >= end) continue;
@@ -95,6 +107,9 @@ function prefix(g: LayerGraph, k: number): LayerGraph {
   const { inputs, outputs } = segmentPorts(g, rangeIndex(g), 0, k);
   return subGraph(g, 0, k, inputs, outputs, `${g.name}_ops_0_${k - 1}`);
 }
+
+/** Written bytes in a buffer of their own: flatbuffers' typed-array views need 4-byte aligned offsets, which a builder's sub-array need not have. */
+const written = (g: LayerGraph): Uint8Array => writeTflite(g).slice();
 
 interface Prepared {
   readonly label: string;
@@ -114,7 +129,7 @@ function prepare(u: Unit, k: number): Prepared {
   const names = (ts: readonly number[]): string[] => ts.map((t) => cut.tensors[t]!.name);
   return {
     label: u.label,
-    bytes: changed ? writeTflite(b.graph) : u.bytes,
+    bytes: changed ? written(b.graph) : u.bytes,
     inputNames: names(cut.inputs),
     outputNames: names(cut.outputs),
     bridged: [...names(cut.inputs).filter((_, i) => b.bridgedInputs[i]), ...names(cut.outputs).filter((_, i) => b.bridgedOutputs[i])],
@@ -130,7 +145,7 @@ async function checkBridges(params: readonly { scale: number; zeroPoint: number 
     const key = `${Math.fround(p.scale)}/${p.zeroPoint}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const r = await runTflite(writeTflite(bridgeCheckModel(p.scale, p.zeroPoint)), [Uint8Array.from({ length: 256 }, (_, i) => i)], `int8 bridge check (scale ${p.scale}, zero point ${p.zeroPoint})`);
+    const r = await runTflite(written(bridgeCheckModel(p.scale, p.zeroPoint)), [Uint8Array.from({ length: 256 }, (_, i) => i)], `int8 bridge check (scale ${p.scale}, zero point ${p.zeroPoint})`);
     if (E.isLeft(r)) return r;
     const want = bridgeCheckExpected(p.scale, p.zeroPoint);
     out.push({ ...p, exact: firstDifference(r.right, [want.f, want.out]) === undefined });
@@ -161,26 +176,35 @@ async function runOn(p: Prepared, envs: Map<string, TfliteArray>[], repeats: num
   if (E.isLeft(opened)) return opened;
   const s = opened.right;
   try {
-    const times: number[] = [];
-    for (const env of envs) {
-      const missing = p.inputNames.filter((n) => !env.has(n));
-      if (missing.length > 0) return E.left({ _tag: 'SegmentInvalid', message: `${p.label} reads ${missing.map((n) => `"${n}"`).join(', ')}, which no earlier segment produces` });
-      const feeds = p.inputNames.map((n) => env.get(n)!);
-      const r = await s.run(feeds);
-      if (E.isLeft(r)) return r;
-      p.outputNames.forEach((n, i) => env.set(n, r.right[i]!));
-      for (let k = 0; k < repeats && env === envs[0]; k++) {
-        const t0 = performance.now();
-        const again = await s.run(feeds);
-        times.push(performance.now() - t0);
-        if (E.isLeft(again)) return again;
-      }
-    }
-    times.sort((a, b) => a - b);
-    return E.right(times.length > 0 ? times[Math.floor(times.length / 2)]! : Number.NaN);
+    return await timedRuns(p, s, envs, repeats);
+  } catch (e) {
+    return E.left(unavailable(`LiteRT crashed running ${p.label} (${(e as Error).message}); this model cannot be checked with LiteRT.js`));
   } finally {
     s.close();
   }
+}
+
+/** Runs the model on every environment (outputs stored by name); returns its CPU ms (median). */
+async function timedRuns(p: Prepared, s: TfliteSession, envs: Map<string, TfliteArray>[], repeats: number): Promise<E.Either<TpusegError, number>> {
+  const times: number[] = [];
+  for (const [k, env] of envs.entries()) {
+    const missing = p.inputNames.filter((n) => !env.has(n));
+    if (missing.length > 0) return E.left(segmentInvalid(`${p.label} reads ${missing.map((n) => `"${n}"`).join(', ')}, which no earlier segment produces`));
+    const feeds = p.inputNames.map((n) => env.get(n)!);
+    const t0 = performance.now();
+    const r = await s.run(feeds);
+    if (k === 0 && repeats === 0) times.push(performance.now() - t0);
+    if (E.isLeft(r)) return r;
+    p.outputNames.forEach((n, i) => env.set(n, r.right[i]!));
+    for (let rep = 0; k === 0 && rep < repeats; rep++) {
+      const t1 = performance.now();
+      const again = await s.run(feeds);
+      times.push(performance.now() - t1);
+      if (E.isLeft(again)) return again;
+    }
+  }
+  times.sort((a, b) => a - b);
+  return E.right(times[Math.floor(times.length / 2)] ?? Number.NaN);
 }
 
 export async function validateLitert(whole: Unit, segments: readonly (Unit & { first: number })[], o: LitertOptions): Promise<E.Either<TpusegError, LitertValidation>> {

@@ -46,7 +46,7 @@ export function loadWholeModel(x: ExportDir): E.Either<TpusegError, Unit> {
   } else {
     const w = tryWriteTflite(g.right, { seed: m.writerSeed });
     if (E.isLeft(w)) return w;
-    bytes = w.right;
+    bytes = w.right.slice();
     const back = readTflite(bytes, `${m.spec} (written)`);
     if (E.isLeft(back)) return back;
     graph = back.right;
