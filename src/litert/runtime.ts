@@ -36,24 +36,35 @@ export interface LiteRtApi {
 }
 
 const LOG_LINES = 400;
-const log: string[] = [];
-let logCount = 0;
+
+/**
+ * Per-process state, kept on the main context's global: LiteRT itself is process-wide, and jest
+ * gives each test file a fresh copy of this module while reusing the process.
+ */
+interface State {
+  readonly log: string[];
+  count: number;
+  loading?: Promise<LiteRtApi>;
+}
+const main = vm.runInThisContext('globalThis') as Record<string | symbol, unknown>;
+const STATE = Symbol.for('tpuseg.litert.state');
+const state = (main[STATE] ??= { log: [], count: 0 }) as State;
 
 /** Recent lines LiteRT printed (INFO, WARNING, ERROR), oldest first. */
-export const liteRtLog = (): readonly string[] => [...log];
+export const liteRtLog = (): readonly string[] => [...state.log];
 
 /** Index to pass to `liteRtLogSince` to see only lines printed after this call. */
-export const liteRtLogMark = (): number => logCount;
+export const liteRtLogMark = (): number => state.count;
 
 export function liteRtLogSince(mark: number): readonly string[] {
-  const fresh = Math.min(logCount - mark, log.length);
-  return fresh > 0 ? log.slice(log.length - fresh) : [];
+  const fresh = Math.min(state.count - mark, state.log.length);
+  return fresh > 0 ? state.log.slice(state.log.length - fresh) : [];
 }
 
 function record(...parts: unknown[]): void {
-  log.push(parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' '));
-  logCount += 1;
-  if (log.length > LOG_LINES) log.splice(0, log.length - LOG_LINES);
+  state.log.push(parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' '));
+  state.count += 1;
+  if (state.log.length > LOG_LINES) state.log.splice(0, state.log.length - LOG_LINES);
 }
 
 /**
@@ -81,19 +92,16 @@ const localArrays: Record<string, TypedArrayCtor> = { Float32Array, Int32Array, 
 export const toLiteRtArray = (a: AnyTypedArray): AnyTypedArray => new mainArrays[a.constructor.name]!(a);
 export const fromLiteRtArray = (a: AnyTypedArray): AnyTypedArray => new localArrays[a.constructor.name]!(a);
 
-let loading: Promise<LiteRtApi> | undefined;
-
 /** The LiteRT API, loading it on first use (about 0.1 s). */
 export function liteRt(): Promise<LiteRtApi> {
-  loading ??= load().catch((e: unknown) => {
-    loading = undefined;
+  state.loading ??= load().catch((e: unknown) => {
+    delete state.loading;
     throw e;
   });
-  return loading;
+  return state.loading;
 }
 
 async function load(): Promise<LiteRtApi> {
-  const main = vm.runInThisContext('globalThis') as Record<string, unknown>;
   main['self'] ??= main;
   main['importScripts'] = (url: string): void => {
     const file = url.startsWith('file:') ? nodeRequire('node:url').fileURLToPath(url) : url;
