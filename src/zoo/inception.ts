@@ -42,7 +42,7 @@ export function block(b: GraphBuilder, x: Tn, branches: readonly Branch[], name:
   return b.concat(branches.map((br, i) => run(b, x, br, `${name}/branch${i}`)), name);
 }
 
-/** A pool over the whole final feature map (VALID), as slim's heads do at the default input size. */
+/** A pool over the whole final feature map (VALID): slim's fixed 7x7 (v1) and 8x8 (v4) pools at the default sizes, global at others. */
 const wholeMapAvgPool = (b: GraphBuilder, x: Tn, name: string): Tn =>
   b.avgPool(x, { pool: [x.shape[1]!, x.shape[2]!], stride: 1, padding: 'valid', name });
 
