@@ -31,7 +31,7 @@ export interface SegmentRequest {
   readonly batch?: number;
   readonly constraints?: Partial<Constraints>;
   readonly seed?: string | number;
-  /** Per task; a task still running at twice this (+1 s) is stopped and reported failed. */
+  /** Per task; a task still running twice this (+1 s) after it started is stopped and reported failed. */
   readonly timeBudgetMs?: number;
   /** Worker threads; 0 runs in this thread. Default 2. Ignored when `pool` is given. */
   readonly workers?: number;
@@ -135,25 +135,36 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
   }
 
   const pool = req.pool ?? createSearchPool(Math.max(1, req.workers ?? 2));
+  const hardMs = 2 * budgetMs + 1000;
+  // Overruns are timed from the moment a worker picks the task up (it flags a shared cell).
+  const running = new Set<{ flag: Int32Array; since?: number; abort: AbortController }>();
+  const watch = setInterval(() => {
+    const now = performance.now();
+    for (const t of running) {
+      if (t.since === undefined && Atomics.load(t.flag, 0) === 1) t.since = now;
+      if (t.since !== undefined && now - t.since > hardMs) t.abort.abort();
+    }
+  }, 20);
   try {
     return await Promise.all(tasks.map(async ({ r, task }) => {
       const name = r.strategy.name;
-      const hard = new AbortController();
-      const timer = setTimeout(() => hard.abort(), 2 * budgetMs + 1000);
-      const onStop = (): void => hard.abort();
+      const entry = { flag: new Int32Array(new SharedArrayBuffer(4)), abort: new AbortController() } as { flag: Int32Array; since?: number; abort: AbortController };
+      const onStop = (): void => entry.abort.abort();
       stop.signal.addEventListener('abort', onStop);
+      running.add(entry);
       try {
-        return { name, outcome: await pool.run(task, hard.signal) as TaskOutcome };
+        return { name, outcome: await pool.run({ ...task, started: entry.flag }, entry.abort.signal) as TaskOutcome };
       } catch (e) {
         const outcome: TaskOutcome = stopped ? interruptedOutcome(name, task.index)
-          : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, hard.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
+          : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, entry.abort.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
         return { name, outcome };
       } finally {
-        clearTimeout(timer);
+        running.delete(entry);
         stop.signal.removeEventListener('abort', onStop);
       }
     }));
   } finally {
+    clearInterval(watch);
     if (!req.pool) await pool.close();
   }
 }

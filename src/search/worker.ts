@@ -26,6 +26,8 @@ export interface WorkerTask {
   readonly index: number;
   readonly count: number;
   readonly timeBudgetMs: number;
+  /** Set to 1 by the worker when the task starts (a shared buffer), so overruns are timed from the start, not the queue. */
+  readonly started?: Int32Array;
 }
 
 const models = new Map<string, E.Either<TpusegError, CostModel>>();
@@ -50,6 +52,7 @@ function costFor(model: string, profile: string): E.Either<TpusegError, CostMode
 export function runWorkerTask(task: WorkerTask): TaskOutcome & { readonly modelLoads: number } {
   const fail = (error: TpusegError): TaskOutcome & { modelLoads: number } =>
     ({ _tag: 'Left', index: task.index, error, evaluations: 0, searchMs: 0, modelLoads: loads });
+  if (task.started) Atomics.store(task.started, 0, 1);
   try {
     const cost = costFor(task.model, task.profile);
     if (E.isLeft(cost)) return fail(cost.left);
