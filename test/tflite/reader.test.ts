@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import { formatError, type TpusegError } from '../../src/errors';
 import type { LayerGraph } from '../../src/graph/types';
 import { readTflite } from '../../src/tflite/reader';
-import { BufferT, BuiltinOperator, OperatorT, SubGraphT, TensorType, type ModelT } from '../../src/tflite';
+import {
+  BufferT, BuiltinOperator, BuiltinOptions, BuiltinOptions2, OperatorT, StablehloConcatenateOptionsT, SubGraphT, TensorType, type ModelT,
+} from '../../src/tflite';
 import { describeShared, sharedPath } from '../helpers/shared';
 import { opCode, packModel, tinyModelT } from './reader.fixture';
 
@@ -179,6 +181,30 @@ describe('tflite/reader', () => {
     it('should keep CUSTOM as the type of a custom op without a code', () => {
       const g2 = ok(mutated((m) => (m.operatorCodes[3] = opCode(BuiltinOperator.CUSTOM, null))));
       expect(g2.ops[3]!.type).toBe('CUSTOM');
+    });
+
+    it('should read builtin_options_2 tables into the same options slot, named by their union key', () => {
+      const g2 = ok(mutated((m) => {
+        const o = sub(m).operators[2]!;
+        o.builtinOptionsType = BuiltinOptions.NONE;
+        o.builtinOptions = null;
+        o.builtinOptions2Type = BuiltinOptions2.StablehloConcatenateOptions;
+        o.builtinOptions2 = new StablehloConcatenateOptionsT(3n);
+      }));
+      expect(g2.ops[2]!.options).toEqual({ type: 'StablehloConcatenateOptions', fields: { dimension: 3n } });
+    });
+
+    it('should reject unknown options types and ops carrying both option unions as SchemaMismatch', () => {
+      const unknown = fail(mutated((m) => {
+        sub(m).operators[2]!.builtinOptionsType = 200 as BuiltinOptions;
+        sub(m).operators[2]!.builtinOptions = null;
+      }));
+      expect(unknown).toMatchObject({ _tag: 'SchemaMismatch', message: 'operator 2 of 4 has unknown builtin options type 200' });
+      const both = fail(mutated((m) => {
+        sub(m).operators[2]!.builtinOptions2Type = BuiltinOptions2.StablehloConcatenateOptions;
+        sub(m).operators[2]!.builtinOptions2 = new StablehloConcatenateOptionsT(1n);
+      }));
+      expect(both).toMatchObject({ _tag: 'SchemaMismatch', message: 'operator 2 of 4 carries both builtin_options and builtin_options_2' });
     });
 
     it('should accept an op with no builtin options', () => {
