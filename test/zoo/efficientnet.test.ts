@@ -1,3 +1,6 @@
+import * as E from 'fp-ts/Either';
+import { modelDetails, runTflite, seededInputs, type TfliteArray } from '../../src/litert';
+import { writeTflite } from '../../src/tflite/writer';
 import type { LayerGraph } from '../../src/graph/types';
 import type { ZooEntry } from '../../src/zoo/builder';
 import { efficientnetEdgeTpuL, efficientnetEdgeTpuM, efficientnetEdgeTpuS, roundFilters, roundRepeats } from '../../src/zoo/efficientnet';
@@ -9,6 +12,16 @@ const build = (e: ZooEntry): LayerGraph => e.build(e.inputSize);
 const trainable = (g: LayerGraph): number =>
   g.kerasParams! - 2 * g.ops.filter((o) => o.type === 'CONV_2D' || o.type === 'DEPTHWISE_CONV_2D')
     .reduce((s, o) => s + g.tensors[o.outputs[0]!]!.shape[3]!, 0);
+
+/** Writes the model with seeded weights and runs one seeded inference in LiteRT: the output tensor. */
+async function runInLiteRt(g: LayerGraph): Promise<TfliteArray> {
+  const bytes = writeTflite(g, { seed: 1 });
+  const details = modelDetails(bytes);
+  if (E.isLeft(details)) throw new Error(JSON.stringify(details.left));
+  const out = await runTflite(bytes, seededInputs(details.right.inputs, 1), g.name);
+  if (E.isLeft(out)) throw new Error(JSON.stringify(out.left));
+  return out.right[0]!;
+}
 
 describe('zoo/efficientnet', () => {
   describe('roundFilters', () => {
@@ -96,6 +109,14 @@ describe('zoo/efficientnet', () => {
       expect(macs(m)).toBeLessThan(3.7e9);
       expect(macs(l)).toBeGreaterThan(9.6e9);
       expect(macs(l)).toBeLessThan(9.7e9);
+    });
+  });
+
+  describe('LiteRT', () => {
+    it('should write efficientnet_edgetpu_s at a 32-pixel input as a file real TFLite runs', async () => {
+      const out = await runInLiteRt(efficientnetEdgeTpuS.build(32));
+      expect(out).toBeInstanceOf(Uint8Array);
+      expect(out).toHaveLength(1001);
     });
   });
 });

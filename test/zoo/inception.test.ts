@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/Either';
+import { modelDetails, runTflite, seededInputs, type TfliteArray } from '../../src/litert';
+import { writeTflite } from '../../src/tflite/writer';
 import type { LayerGraph, Op } from '../../src/graph/types';
 import type { ZooEntry } from '../../src/zoo/builder';
 import { zooModel } from '../../src/zoo';
@@ -12,6 +14,16 @@ const outShape = (g: LayerGraph, op: Op): readonly number[] => g.tensors[op.outp
 /** Keras count minus the BN moving mean and variance (2 per channel) of every conv but `except`. */
 const trainable = (g: LayerGraph, except: (op: Op) => boolean = () => false): number =>
   g.kerasParams! - 2 * g.ops.filter((o) => o.type === 'CONV_2D' && !except(o)).reduce((s, o) => s + outShape(g, o)[3]!, 0);
+
+/** Writes the model with seeded weights and runs one seeded inference in LiteRT: the output tensor. */
+async function runInLiteRt(g: LayerGraph): Promise<TfliteArray> {
+  const bytes = writeTflite(g, { seed: 1 });
+  const details = modelDetails(bytes);
+  if (E.isLeft(details)) throw new Error(JSON.stringify(details.left));
+  const out = await runTflite(bytes, seededInputs(details.right.inputs, 1), g.name);
+  if (E.isLeft(out)) throw new Error(JSON.stringify(out.left));
+  return out.right[0]!;
+}
 
 describe('zoo/inception', () => {
   describe('inceptionV3', () => {
@@ -115,6 +127,14 @@ describe('zoo/inception', () => {
     it('should take about 12.3 G MACs', () => {
       expect(macs(g)).toBeGreaterThan(12.1e9);
       expect(macs(g)).toBeLessThan(12.4e9);
+    });
+  });
+
+  describe('LiteRT', () => {
+    it('should write inception_v1 at a 32-pixel input as a file real TFLite runs', async () => {
+      const out = await runInLiteRt(inceptionV1.build(32));
+      expect(out).toBeInstanceOf(Uint8Array);
+      expect(out).toHaveLength(1001);
     });
   });
 });
