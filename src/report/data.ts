@@ -10,6 +10,7 @@ export interface Row {
   readonly profile: string;
   readonly seed: number;
   readonly batch: number;
+  readonly objective: string;
   readonly msPerInput?: number;
   readonly bottleneckMs?: number;
   readonly latencyMs?: number;
@@ -32,7 +33,7 @@ export function rowOf(r: CellRecord): Row {
   const error = r.error ?? res?.error;
   const ok = res !== undefined && error === undefined;
   return {
-    id: r.cell, model: p.model, tpus: p.tpus, strategy: p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch,
+    id: r.cell, model: p.model, tpus: p.tpus, strategy: p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch, objective: p.objective,
     ...(ok ? {
       msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs,
       onChipBytes: sum(res.segments.map((s) => s.onChipBytes)), offChipBytes: sum(res.segments.map((s) => s.offChipBytes)),

@@ -74,7 +74,7 @@ export function speedupSpec(rows: readonly Row[], speedups: ReadonlyMap<string, 
           encoding: {
             x: { field: 'tpus', type: 'quantitative', title: 'TPUs', axis: { tickMinStep: 1 } },
             y: { field: 'speedup', type: 'quantitative', title: 'speedup over 1 TPU', scale: { type: 'log' } },
-            color: { field: 'strategy', type: 'nominal', title: 'strategy' },
+            color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: { domain: distinct(points.map((p) => p.strategy)) } },
           },
         },
       ],
@@ -107,7 +107,7 @@ export function scatterSpec(points: readonly ScatterPoint[], title: string): VlS
         encoding: {
           x: { field: 'measured', type: 'quantitative', title: 'measured ms', scale: { type: 'log' } },
           y: { field: 'predicted', type: 'quantitative', title: 'predicted ms', scale: { type: 'log' } },
-          color: { field: 'series', type: 'nominal', title: 'data' },
+          color: { field: 'series', type: 'nominal', title: 'data', legend: { labelLimit: 400 } },
         },
       },
     ],

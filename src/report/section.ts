@@ -41,7 +41,9 @@ export interface ReportInput {
 export function assumptions(rows: readonly Row[]): string {
   const profiles = [...new Set(rows.map((r) => r.profile))];
   const batches = [...new Set(rows.map((r) => r.batch))];
+  const objectives = [...new Set(rows.map((r) => r.objective))];
+  const goal: Record<string, string> = { throughput: 'the slowest stage', batch: 'the batch time', latency: 'the single-input latency' };
   return `Predicted with the cost model under profile${profiles.length > 1 ? 's' : ''} ${profiles.map((p) => `\`${p}\``).join(', ')}; ` +
     `time per input for a pipelined batch of ${batches.join('/')} inputs, (sum of stage times + (B-1) x slowest stage) / B; ` +
-    'no hardware was used for these numbers.';
+    `searchers minimize ${objectives.map((o) => goal[o] ?? o).join(' / ')}; no hardware was used for these numbers.`;
 }

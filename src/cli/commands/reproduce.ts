@@ -33,7 +33,7 @@ options:
 
 function indexPage(done: readonly { name: string; title: string; outcome: RunOutcome }[], outDir: string): string {
   const lines = ['# tpuseg: the paper\'s tables, reproduced', '',
-    'Predicted with tpuseg\'s calibrated Edge TPU cost model (no hardware). Each table names the profile and assumptions it used.', ''];
+    'Predicted with tpuseg\'s Edge TPU cost model (no hardware was used); measured figures, where shown, are read from ../shared/data at run time. Each table names the profile and assumptions it used.', ''];
   for (const d of done) {
     const dir = path.relative(outDir, d.outcome.outDir) || '.';
     lines.push(`## ${d.title}`, '');
