@@ -1,0 +1,105 @@
+import * as E from 'fp-ts/Either';
+import { costModel, DEFAULT_PROFILE, loadProfile } from '../cost-models';
+import { strategies } from '../strategies';
+import { scorePlan } from '../src/search/objective';
+import { createSearchPool } from '../src/search/pool';
+import { makeProblem } from '../src/search/problem';
+import { segmentModel } from '../src/search/segment';
+import { solveInProcess } from '../src/search/task';
+import { benchGraph } from './graphs';
+
+/**
+ * `npm run bench`: search time per strategy vs graph size (synthetic chains and DAGs of 100,
+ * 1,000 and 5,000 ops; N = 2, 4, 8, 16), each strategy in this thread with all its tasks
+ * (annealing: its 4 restarts one after the other), plus the parallel speedup of the pool with
+ * 1 vs 2 workers on `--strategy all`. Times are wall-clock medians; `--quick` skips 5,000 ops.
+ */
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [100, 1000] : [100, 1000, 5000];
+const TPUS = [2, 4, 8, 16];
+const loaded = loadProfile(DEFAULT_PROFILE);
+if (E.isLeft(loaded)) throw new Error('default profile failed to load');
+const profile = loaded.right;
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const table = (header: string[], rows: string[][]): string[] => {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => r.map((s, c) => (c < 2 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+};
+
+function searchTimes(): void {
+  const names = strategies().map((s) => s.name);
+  const timeRows: string[][] = [];
+  const qualityRows: string[][] = [];
+  for (const kind of ['chain', 'dag'] as const) {
+    for (const ops of SIZES) {
+      const cost = costModel(benchGraph(kind, ops), profile);
+      for (const k of TPUS) {
+        const p = makeProblem(cost, k, { kind: 'throughput', batch: 15 }, { pins: [] });
+        if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+        const reps = ops >= 5000 ? 1 : 3;
+        const times: string[] = [];
+        const ratios: string[] = [];
+        let dpMs = 0;
+        const scores = new Map<string, number>();
+        for (const s of strategies()) {
+          const ts: number[] = [];
+          let cuts: readonly number[] = [];
+          for (let r = 0; r < reps; r++) {
+            const t0 = performance.now();
+            const out = solveInProcess(p.right, s, undefined, 'bench');
+            ts.push(performance.now() - t0);
+            if (E.isLeft(out.result)) throw new Error(`${s.name}: ${JSON.stringify(out.result.left)}`);
+            cuts = out.result.right.cuts;
+          }
+          times.push(median(ts).toFixed(1));
+          scores.set(s.name, scorePlan(p.right, cuts).primary);
+          if (s.name === 'dp') dpMs = median(ts);
+        }
+        for (const n of names) ratios.push((scores.get(n)! / scores.get('dp')!).toFixed(3));
+        timeRows.push([kind, String(ops), String(k), ...times]);
+        qualityRows.push([kind, String(ops), String(k), ...ratios]);
+        if (ops === 1000 && k === 8) console.error(`target: dp on ${kind} of 1,000 ops, N = 8: ${dpMs.toFixed(1)} ms (< 100 ms: ${dpMs < 100 ? 'met' : 'NOT met'})`);
+        console.error(`  done ${kind} ${ops} N=${k}`);
+      }
+    }
+  }
+  console.log('Search time per strategy, ms (median; in this thread; annealing = all its restarts)');
+  for (const l of table(['graph', 'ops', 'N', ...names], timeRows)) console.log(l);
+  console.log('\nSlowest stage relative to dp (1.000 = optimal)');
+  for (const l of table(['graph', 'ops', 'N', ...names], qualityRows)) console.log(l);
+}
+
+async function poolSpeedup(): Promise<void> {
+  const rows: string[][] = [];
+  for (const model of ['zoo:resnet152_v1', 'zoo:densenet201', 'synth:conv?filters=64&layers=998']) {
+    const wall: Record<number, { cold: number; warm: number }> = {};
+    for (const workers of [1, 2]) {
+      const pool = createSearchPool(workers);
+      const t0 = performance.now();
+      const first = await segmentModel({ model, tpus: 8, strategies: ['all'], seed: 'bench', pool });
+      const cold = performance.now() - t0;
+      const warm: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        const t1 = performance.now();
+        await segmentModel({ model, tpus: 8, strategies: ['all'], seed: 'bench', pool });
+        warm.push(performance.now() - t1);
+      }
+      await pool.close();
+      if (E.isLeft(first)) throw new Error(JSON.stringify(first.left));
+      wall[workers] = { cold, warm: median(warm) };
+    }
+    rows.push([model, '8', wall[1]!.cold.toFixed(0), wall[2]!.cold.toFixed(0), wall[1]!.warm.toFixed(0), wall[2]!.warm.toFixed(0), (wall[1]!.warm / wall[2]!.warm).toFixed(2)]);
+    if (model === 'zoo:resnet152_v1') {
+      console.error(`target: --strategy all on ResNet-152, N = 8, 2 workers: ${wall[2]!.cold.toFixed(0)} ms with pool start-up, ${wall[2]!.warm.toFixed(0)} ms warm (< 2,000 ms: ${wall[2]!.cold < 2000 ? 'met' : wall[2]!.warm < 2000 ? 'met warm only' : 'NOT met'})`);
+    }
+  }
+  console.log('\nPool: --strategy all, N = 8, wall ms (cold = new pool incl. thread start-up and model load; warm = reused pool, median of 3)');
+  for (const l of table(['model', 'N', 'cold 1w', 'cold 2w', 'warm 1w', 'warm 2w', 'speedup (warm)'], rows)) console.log(l);
+}
+
+void (async () => {
+  searchTimes();
+  await poolSpeedup();
+})();
