@@ -1,6 +1,7 @@
 /**
  * Progress of a run: on a terminal one bar redrawn in place (cells done/total, elapsed, ETA);
- * otherwise one plain log line per finished cell.
+ * otherwise plain log lines: a finished cell is logged when a second has passed since the last
+ * line, when it failed, and for the last cell (so thousands of tiny cells do not flood a log).
  */
 
 export const formatDuration = (ms: number): string => {
@@ -33,8 +34,8 @@ export interface ProgressSink {
 }
 
 export interface Progress {
-  /** One cell finished; `what` is its description and outcome for the log line. */
-  tick(what: string): void;
+  /** One cell finished; `what` is its description and outcome for the log line; `notable` forces a line. */
+  tick(what: string, notable?: boolean): void;
   /** A message that must not be overdrawn by the bar. */
   note(line: string): void;
   finish(): void;
@@ -42,6 +43,7 @@ export interface Progress {
 
 export function progress(sink: ProgressSink, total: number, alreadyDone: number): Progress {
   const t0 = sink.now();
+  let lastLine = -Infinity;
   let done = alreadyDone;
   let computed = 0;
   const draw = (): void => {
@@ -51,11 +53,18 @@ export function progress(sink: ProgressSink, total: number, alreadyDone: number)
   if (sink.tty) draw();
   else if (alreadyDone > 0) sink.log(`${alreadyDone}/${total} cells already done`);
   return {
-    tick(what) {
+    tick(what, notable = false) {
       done += 1;
       computed += 1;
-      if (sink.tty) draw();
-      else sink.log(`[${done}/${total}] ${what}`);
+      if (sink.tty) {
+        draw();
+        return;
+      }
+      const now = sink.now();
+      if (notable || done === total || now - lastLine >= 1000) {
+        lastLine = now;
+        sink.log(`[${done}/${total}] ${what}`);
+      }
     },
     note(line) {
       if (sink.tty) {

@@ -107,7 +107,7 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
         done.set(r.cell, r);
         if (r.error !== undefined) failed += 1;
         const outcome = r.error !== undefined ? `failed: ${r.error}` : `${r.result!.msPerInput.toFixed(3)} ms/input`;
-        progress.tick(`${r.params.model} N=${r.params.tpus} ${r.params.label} (${r.params.profile}): ${outcome}`);
+        progress.tick(`${r.params.model} N=${r.params.tpus} ${r.params.label} (${r.params.profile}): ${outcome}`, r.error !== undefined);
       }
     }
   };

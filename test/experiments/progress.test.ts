@@ -30,13 +30,25 @@ describe('experiments/progress', () => {
       return { out, sink: { tty, write: (s: string) => out.push(`W${s}`), log: (l: string) => out.push(`L${l}`), now: () => (t += 1000) } };
     };
 
-    it('should log one plain line per cell when not on a terminal', () => {
+    it('should log plain lines at most once a second, and always failures and the last cell', () => {
+      const out: string[] = [];
+      const times = [0, 100, 200, 1300, 1400, 1500, 1600];
+      const p = _.progress({ tty: false, write: () => undefined, log: (l) => out.push(l), now: () => times.shift()! }, 5, 0);
+      p.tick('a');
+      p.tick('b');
+      p.tick('c');
+      p.tick('d', true);
+      p.tick('e');
+      expect(out).toEqual(['[1/5] a', '[3/5] c', '[4/5] d', '[5/5] e']);
+    });
+
+    it('should log one plain line per cell when cells take a second or more', () => {
       const { out, sink: s } = sink(false);
       const p = _.progress(s, 3, 1);
       p.tick('a');
       p.tick('b');
       p.finish();
-      expect(out).toEqual(['L1/3 cells already done', 'L[2/3] a', 'L[3/3] b', 'L3/3 cells done in 0:01']);
+      expect(out).toEqual(['L1/3 cells already done', 'L[2/3] a', 'L[3/3] b', 'L3/3 cells done in 0:03']);
     });
 
     it('should redraw one bar in place on a terminal', () => {
