@@ -23,10 +23,14 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
     this.size = bytes.length;
   }
 
-  private need(offset: number, width: number, what: string): void {
+  private spend(): void {
     if (++this.reads > this.readBudget) {
       throw new FlatbufferDefect(`structure needs more than ${this.readBudget} reads for a ${this.size}-byte file (offsets point back into shared data)`);
     }
+  }
+
+  private need(offset: number, width: number, what: string): void {
+    this.spend();
     if (!Number.isInteger(offset) || offset < 0 || offset + width > this.size) {
       const where = offset >= this.size ? 'beyond the end of' : 'outside';
       throw new FlatbufferDefect(`truncated or corrupt: ${what} at offset ${offset} ${where} the ${this.size}-byte file`);
@@ -59,15 +63,30 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
     return target;
   }
 
+  /** The last table whose vtable was verified: accessors query one table's fields in a row. */
+  private table = -1;
+  private vtable = 0;
+  private vsize = 0;
+  private tsize = 0;
+
   override __offset(bbPos: number, vtableOffset: number): number {
-    this.need(bbPos, 4, 'table');
-    const vtable = bbPos - super.readInt32(bbPos);
-    this.need(vtable, 4, `vtable of the table at offset ${bbPos}`);
-    const vsize = super.readUint16(vtable);
-    const tsize = super.readUint16(vtable + 2);
-    if (vsize < 4 || vsize % 2 !== 0 || vtable + vsize > this.size || bbPos + tsize > this.size) {
-      throw new FlatbufferDefect(`corrupt vtable at offset ${vtable} for the table at offset ${bbPos} (vtable ${vsize} bytes, table ${tsize} bytes, file ${this.size} bytes)`);
+    if (bbPos !== this.table) {
+      this.need(bbPos, 4, 'table');
+      const vtable = bbPos - super.readInt32(bbPos);
+      this.need(vtable, 4, `vtable of the table at offset ${bbPos}`);
+      const vsize = super.readUint16(vtable);
+      const tsize = super.readUint16(vtable + 2);
+      if (vsize < 4 || vsize % 2 !== 0 || vtable + vsize > this.size || bbPos + tsize > this.size) {
+        throw new FlatbufferDefect(`corrupt vtable at offset ${vtable} for the table at offset ${bbPos} (vtable ${vsize} bytes, table ${tsize} bytes, file ${this.size} bytes)`);
+      }
+      this.table = bbPos;
+      this.vtable = vtable;
+      this.vsize = vsize;
+      this.tsize = tsize;
+    } else {
+      this.spend();
     }
+    const { vtable, vsize, tsize } = this;
     if (vtableOffset >= vsize) return 0;
     const field = super.readUint16(vtable + vtableOffset);
     if (field !== 0 && field + 1 > tsize) {

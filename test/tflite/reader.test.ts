@@ -1,10 +1,12 @@
+import * as flatbuffers from 'flatbuffers';
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import { formatError, type TpusegError } from '../../src/errors';
 import type { LayerGraph } from '../../src/graph/types';
 import { readTflite } from '../../src/tflite/reader';
 import {
-  BufferT, BuiltinOperator, BuiltinOptions, BuiltinOptions2, OperatorT, StablehloConcatenateOptionsT, SubGraphT, TensorType, type ModelT,
+  Buffer as FbBuffer, BufferT, BuiltinOperator, BuiltinOptions, BuiltinOptions2, Model, OperatorT, QuantizationParameters,
+  StablehloConcatenateOptionsT, SubGraph, SubGraphT, Tensor, TensorType, type ModelT,
 } from '../../src/tflite';
 import { describeShared, sharedPath } from '../helpers/shared';
 import { opCode, packModel, tinyModelT } from './reader.fixture';
@@ -168,6 +170,34 @@ describe('tflite/reader', () => {
       new DataView(bad.buffer).setUint32(at - 4, 0x7fffffff, true);
       const e = fail(bad);
       expect(e._tag === 'ModelUnreadable' && e.message).toMatch(/claims 2147483647 elements, more than the \d+ bytes left/);
+    });
+
+    it('should stop a file whose offsets all point at one large table instead of reading it over and over', () => {
+      const b = new flatbuffers.Builder(1024);
+      const scales = QuantizationParameters.createScaleVector(b, new Array<number>(20_000).fill(0.5));
+      QuantizationParameters.startQuantizationParameters(b);
+      QuantizationParameters.addScale(b, scales);
+      const q = QuantizationParameters.endQuantizationParameters(b);
+      const shape = Tensor.createShapeVector(b, [1 << 20]);
+      Tensor.startTensor(b);
+      Tensor.addShape(b, shape);
+      Tensor.addType(b, TensorType.UINT8);
+      Tensor.addQuantization(b, q);
+      const t = Tensor.endTensor(b);
+      const tensors = SubGraph.createTensorsVector(b, new Array<number>(10_000).fill(t));
+      SubGraph.startSubGraph(b);
+      SubGraph.addTensors(b, tensors);
+      const sg = SubGraph.endSubGraph(b);
+      FbBuffer.startBuffer(b);
+      const buffers = Model.createBuffersVector(b, [FbBuffer.endBuffer(b)]);
+      const subgraphs = Model.createSubgraphsVector(b, [sg]);
+      Model.startModel(b);
+      Model.addVersion(b, 3);
+      Model.addSubgraphs(b, subgraphs);
+      Model.addBuffers(b, buffers);
+      b.finish(Model.endModel(b), 'TFL3');
+      const e = fail(b.asUint8Array());
+      expect(e._tag === 'ModelUnreadable' && e.message).toMatch(/^structure needs more than \d+ reads for a \d+-byte file .* \(reading tensor \d+ of 10000\)$/);
     });
 
     it('should read a file given as a view into a larger buffer without reading past the view', () => {
