@@ -1,0 +1,25 @@
+import { checkModel, expectedArray, zooSpecs } from './zoo-check';
+
+const SYNTH = [
+  'synth:conv?filters=8&layers=1&size=32',
+  'synth:conv?filters=32&layers=5&size=64',
+  'synth:conv?filters=64&layers=10&size=64',
+  'synth:fc?neurons=16&layers=1',
+  'synth:fc?neurons=100&layers=5',
+  'synth:fc?neurons=1000&layers=5',
+];
+
+describe('litert on written zoo and synthetic models', () => {
+  describe('runTflite', () => {
+    it.each([...zooSpecs('main'), ...SYNTH])('should run %s as written, with the declared outputs, varied and input-dependent', async (spec) => {
+      const c = await checkModel(spec);
+      expect(c.roundTrip).toEqual([]);
+      for (const o of c.outputs) {
+        expect(o.file).toEqual(o.graph);
+        expect(o.got).toEqual(expectedArray(o.graph[1], o.graph[0]));
+        expect(o.distinct).toBeGreaterThan(1);
+      }
+      expect(c.respondsToInput).toBe(true);
+    });
+  });
+});
