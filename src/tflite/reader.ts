@@ -44,7 +44,7 @@ export function readTflite(bytes: Uint8Array, file: string): E.Either<TpusegErro
 function decode(bytes: Uint8Array, file: string, cursor: Cursor): GraphSpec {
   const unreadable = (what: string): TpusegFailure => new TpusegFailure(modelUnreadable(file, what));
   const mismatch = (what: string): TpusegFailure => new TpusegFailure(schemaMismatch(file, what));
-  // Legitimate models need a few reads per metadata byte and none per weight byte.
+  // Real models need under one read per metadata byte and none per weight byte.
   const bb = new CheckedByteBuffer(bytes, 65_536 + 8 * bytes.length);
   const model = Model.getRootAsModel(bb);
 
