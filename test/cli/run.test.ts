@@ -26,6 +26,14 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'run', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
 
+/** The uninterrupted reference run on a pool of one worker, made once. */
+let wholeRun: ReturnType<typeof run> | undefined;
+const whole = (): { dir: string; r: ReturnType<typeof run> } => {
+  const out = path.join(dir, 'whole');
+  wholeRun ??= run(['cfg.json', '--out', out, '--workers', '1']);
+  return { dir: out, r: wholeRun };
+};
+
 const lines = (file: string): string[] => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
 
 /** Records without their timing, which is the only thing allowed to differ between runs. */
@@ -76,8 +84,7 @@ describe('cli/run', () => {
   });
 
   it('should finish a killed run on restart with the same results as an uninterrupted run, no cell lost or repeated', async () => {
-    const whole = path.join(dir, 'whole');
-    const once = run(['cfg.json', '--out', whole, '--workers', '1']);
+    const { dir: wholeDir, r: once } = whole();
     expect(once.status).toBe(0);
     expect(once.stdout).toContain(`${CELLS}/${CELLS} cells: ${CELLS} computed, 0 reused`);
 
@@ -92,13 +99,26 @@ describe('cli/run', () => {
     const resumed = run(['cfg.json', '--out', killed, '--workers', '1']);
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toContain(`${CELLS}/${CELLS} cells: ${CELLS - partial.length} computed, ${partial.length} reused`);
-    expect(comparable(path.join(killed, 'results.jsonl'))).toEqual(comparable(path.join(whole, 'results.jsonl')));
-    expect(fs.readFileSync(path.join(killed, 'cells.csv'), 'utf8')).toBe(fs.readFileSync(path.join(whole, 'cells.csv'), 'utf8'));
+    expect(comparable(path.join(killed, 'results.jsonl'))).toEqual(comparable(path.join(wholeDir, 'results.jsonl')));
+    expect(fs.readFileSync(path.join(killed, 'cells.csv'), 'utf8')).toBe(fs.readFileSync(path.join(wholeDir, 'cells.csv'), 'utf8'));
     expect(fs.readFileSync(path.join(killed, 'figures/speedup-edgetpu-ucm-bench.svg'), 'utf8'))
-      .toBe(fs.readFileSync(path.join(whole, 'figures/speedup-edgetpu-ucm-bench.svg'), 'utf8'));
+      .toBe(fs.readFileSync(path.join(wholeDir, 'figures/speedup-edgetpu-ucm-bench.svg'), 'utf8'));
 
     const again = run(['cfg.json', '--out', killed, '--workers', '1']);
     expect(again.stdout).toContain(`${CELLS}/${CELLS} cells: 0 computed, ${CELLS} reused`);
+  });
+
+  it('should give the same results in this thread as on the pool, and tpuseg report should redraw the same tables', () => {
+    const { dir: wholeDir } = whole();
+    const inThread = path.join(dir, 'in-thread');
+    expect(run(['cfg.json', '--out', inThread, '--workers', '0']).status).toBe(0);
+    expect(comparable(path.join(inThread, 'results.jsonl'))).toEqual(comparable(path.join(wholeDir, 'results.jsonl')));
+
+    const redrawn = path.join(dir, 'redrawn');
+    const r = spawnSync(process.execPath, [BIN, 'report', wholeDir, '--out', redrawn], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('report: redrawn/index.md');
+    expect(fs.readFileSync(path.join(redrawn, 'cells.csv'), 'utf8')).toBe(fs.readFileSync(path.join(wholeDir, 'cells.csv'), 'utf8'));
   });
 
   it('should stop cleanly on Ctrl-C, keep what finished, and say how to resume', async () => {
