@@ -104,7 +104,7 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
       name: stem,
       ops: g.ops.length,
       sha256: sha256(whole.right.bytes),
-      ...(whole.right.writerSeed !== undefined ? { writerSeed: whole.right.writerSeed } : {}),
+      ...(whole.right.writerSeed !== undefined ? { writerSeed: whole.right.writerSeed, file: `${stem}.tflite` } : {}),
     },
     profile: req.profile.name,
     tpus: N,
@@ -112,6 +112,8 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
     segments,
     warnings: [...split.right.warnings],
   };
+  // A builder-made model exists only as written here: keep it beside its segments.
+  if (manifest.model.file !== undefined) files.push({ name: manifest.model.file, content: whole.right.bytes });
   const names = segments.map((s) => s.file);
   files.push(
     { name: MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n` },

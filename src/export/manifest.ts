@@ -38,7 +38,8 @@ export const ManifestCodec = t.type({
   format: t.literal(1),
   model: t.intersection([
     t.type({ spec: t.string, name: t.string, ops: t.number, sha256: t.string }),
-    t.partial({ writerSeed: t.string }),
+    /** writerSeed: seed of the generated weights; file: the whole model as written, beside the segments. */
+    t.partial({ writerSeed: t.string, file: t.string }),
   ]),
   profile: t.string,
   tpus: t.number,

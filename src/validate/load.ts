@@ -33,10 +33,19 @@ export function loadExportDir(dir: string): E.Either<TpusegError, ExportDir> {
 
 /**
  * The whole model the segments were cut from, as bytes and graph: the file itself, or the zoo /
- * synth graph written with the export's writer seed. Its SHA-256 must match plan.json's.
+ * synth model as the export wrote it beside the segments (written again with the export's writer
+ * seed when that copy is gone or changed). Its SHA-256 must match plan.json's.
  */
 export function loadWholeModel(x: ExportDir): E.Either<TpusegError, Unit> {
   const m = x.manifest.model;
+  const kept = m.file !== undefined ? path.join(x.dir, m.file) : undefined;
+  if (kept !== undefined && fs.existsSync(kept)) {
+    const bytes = new Uint8Array(fs.readFileSync(kept));
+    if (sha256(bytes) === m.sha256) {
+      const g = readTflite(bytes, kept);
+      return E.map((graph: Unit['graph']) => ({ label: `${m.name} (whole model)`, bytes, graph }))(g);
+    }
+  }
   const g = loadModel(m.spec);
   if (E.isLeft(g)) return g;
   let bytes: Uint8Array;

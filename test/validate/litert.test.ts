@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rangeIndex } from '../../src/graph/cuts';
+import { loadModel } from '../../src/model/load';
+import { litertReport } from '../../src/validate/litert-report';
+import type { LitertValidation } from '../../src/validate/litert';
+import { describeShared, sharedPath } from '../helpers/shared';
+import { exportTo, right } from './export-fixture';
+
+const opts = { seed: 0, samples: 1, repeats: 0 };
+const MOBILENET_V2 = sharedPath('models', 'mobilenet_v2_1.0_224_quant.tflite');
+
+describe('validate/litert', () => {
+  describe('validateLitert', () => {
+    it('should find an int8 synthetic model bit-exact through checked int8 bridges', async () => {
+      const r = right(await litertReport(exportTo('synth:conv?filters=8&layers=3&size=16', [2, 4]), { ...opts, samples: 2 }));
+      expect(r.verdict).toBe('pass');
+      const d = r.details as LitertValidation;
+      expect(d.bridges.length).toBeGreaterThan(0);
+      expect(d.bridges.every((b) => b.exact)).toBe(true);
+      expect(d.segments.every((s) => s.bridgedPorts.length > 0)).toBe(true);
+      expect(d.outputs[0]!.elements).toBe(2 * 16 * 16 * 8);
+    });
+  });
+});
+
+describeShared('validate/litert (real models)', () => {
+  describe('validateLitert', () => {
+    it('should route a skip-ahead tensor past the segment that does not read it', async () => {
+      // MobileNet v2: the block input that op 10 (ADD) reads is produced before op 7; segment 1 = op 7 alone does not read it.
+      const x = exportTo(MOBILENET_V2, [7, 8]);
+      const [s0, s1, s2] = x.manifest.segments;
+      const skipping = s0!.outputs.filter((t) => !s1!.inputs.includes(t) && s2!.inputs.includes(t));
+      expect(skipping).toHaveLength(1);
+      expect(s1!.outputs).not.toContain(skipping[0]);
+      const r = right(await litertReport(x, opts));
+      expect(r.verdict).toBe('pass');
+    });
+
+    it('should find MobileNet v2 bit-exact when every cut crosses a residual connection', async () => {
+      const g = right(loadModel(MOBILENET_V2));
+      const idx = rangeIndex(g);
+      const cuts = [16, 34, 52];
+      for (const c of cuts) expect(idx.crossing(c)).toHaveLength(2);
+      const r = right(await litertReport(exportTo(MOBILENET_V2, cuts), opts));
+      expect(r.verdict).toBe('pass');
+      expect(r.segments.slice(1).every((s, i) => r.segments[i]!.index === i && s.measuredMs! >= 0)).toBe(true);
+    });
+
+    it('should fail, naming the output, when a segment file computes something else', async () => {
+      const x = exportTo(MOBILENET_V2, [30]);
+      const file = path.join(x.dir, x.manifest.segments[1]!.file);
+      const g = right(loadModel(file));
+      // Flip every byte of the last constant (the classifier's bias) in the file.
+      const bias = g.tensors.filter((t) => t.isConstant && t.data).pop()!;
+      const bytes = fs.readFileSync(file);
+      const at = bytes.indexOf(Buffer.from(bias.data!));
+      expect(at).toBeGreaterThan(0);
+      for (let i = 0; i < bias.data!.length; i++) bytes[at + i] = bytes[at + i]! ^ 0xff;
+      fs.writeFileSync(file, bytes);
+      const r = right(await litertReport(x, opts));
+      expect(r.verdict).toBe('fail');
+      expect(r.differsMost).toMatch(/^output "MobilenetV2\/Predictions\/Softmax": \d+ of 1001 elements differ/);
+      expect(r.notes.some((n) => n.includes('changed since the export'))).toBe(true);
+    });
+
+    it('should not check, and say why, a model compiled for the Edge TPU', async () => {
+      const r = right(await litertReport(exportTo(sharedPath('models', 'deeplabv3_mnv2_dm05_pascal_quant_edgetpu.tflite'), [4]), opts));
+      expect(r.verdict).toBe('not-checked');
+      expect(r.summary).toMatch(/custom op\(s\) "edgetpu-custom-op" that TFLite on a CPU cannot run/);
+      expect(r.segments.every((s) => s.measuredMs === undefined)).toBe(true);
+    });
+  });
+});
