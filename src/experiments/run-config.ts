@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../experiments/load';
@@ -14,7 +15,27 @@ import { readStore } from './store';
 
 /** The edge that ties a config file to the pool, the results store and the report. */
 
-export const TOOL_VERSION: string = (require('../../package.json') as { version: string }).version;
+const ROOT = path.resolve(__dirname, '../..');
+/** Sources whose code decides a cell's numbers (models, cost model, searchers, evaluation). */
+const RESULT_SOURCES = ['cost-models', 'strategies', 'src/search', 'src/pipeline', 'src/plan', 'src/zoo', 'src/graph', 'src/model', 'src/tflite', 'src/experiments/execute.ts'];
+
+function sourceFiles(rel: string): string[] {
+  const abs = path.join(ROOT, rel);
+  if (!fs.existsSync(abs)) return [];
+  if (!fs.statSync(abs).isDirectory()) return [rel];
+  return fs.readdirSync(abs).sort().flatMap((f) => (/\.(ts|js|json)$/.test(f) || fs.statSync(path.join(abs, f)).isDirectory() ? sourceFiles(path.join(rel, f)) : []));
+}
+
+/**
+ * The tool identity recorded with every result: the package version plus a hash of the sources
+ * that compute results, so results of older code (same version number) are detected as stale.
+ */
+export const TOOL_VERSION: string = (() => {
+  const version = (require('../../package.json') as { version: string }).version;
+  const hash = createHash('sha256');
+  for (const f of RESULT_SOURCES.flatMap(sourceFiles)) hash.update(f).update('\0').update(fs.readFileSync(path.join(ROOT, f))).update('\0');
+  return `${version}+${hash.digest('hex').slice(0, 12)}`;
+})();
 export const RESULTS_FILE = 'results.jsonl';
 export const CONFIG_FILE = 'config.json';
 
