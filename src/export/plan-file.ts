@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
+import { checkCuts } from './extract';
 
 /**
  * Reading the plan to export: either the whole `tpuseg segment --json` report (its `best` is
@@ -97,12 +98,14 @@ export function parsePlanFile(text: string, file: string): E.Either<TpusegError,
   );
 }
 
-/** Checks that a plan fits the model it is applied to (op count seen through the plan's segments). */
+/** Checks that a plan fits the model it is applied to: valid cuts for its op count, segments (when given) covering exactly its ops. */
 export function checkPlanFits(plan: PlanChoice, graph: LayerGraph, file: string): E.Either<TpusegError, PlanChoice> {
   const segs = plan.result.segments;
   if (segs && segs.length !== plan.cuts.length + 1) {
     return E.left(configInvalid(file, [`segments: ${segs.length} segments but ${plan.cuts.length} cuts (expected ${plan.cuts.length + 1})`]));
   }
+  const cuts = checkCuts(graph, plan.cuts);
+  if (E.isLeft(cuts)) return E.left(configInvalid(file, [`cuts: ${cuts.left._tag === 'ExportFailed' ? cuts.left.message : 'invalid'}`]));
   const last = segs?.[segs.length - 1]?.lastOp;
   if (last !== undefined && last !== graph.ops.length - 1) {
     return E.left(configInvalid(file, [`the plan covers ops 0..${last} but ${graph.source} has ${graph.ops.length} ops (0..${graph.ops.length - 1}): was it made for another model?`]));

@@ -59,6 +59,11 @@ describe('export/plan-file', () => {
     it('should accept a plan whose segments cover exactly the model ops', () => {
       expect(E.isRight(checkPlanFits(plan(10), graph(10), 'p.json'))).toBe(true);
     });
+    it('should refuse cuts outside the model or not strictly increasing', () => {
+      const bad = parsePlanFile(JSON.stringify({ cuts: [4, 10] }), 'p.json');
+      if (E.isLeft(bad)) throw new Error('bad fixture');
+      expect(problems(checkPlanFits(bad.right, graph(10), 'p.json'))[0]).toBe('cuts: cut 1 is 10: cuts must be integers in 1..9 (g has 10 ops)');
+    });
     it('should refuse a plan made for a model with another op count', () => {
       expect(problems(checkPlanFits(plan(10), graph(12), 'p.json'))[0]).toMatch(/covers ops 0..9 but g.tflite has 12 ops/);
     });
