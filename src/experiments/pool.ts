@@ -22,9 +22,15 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string): Exe
   const filename = path.join(__dirname, `worker${path.extname(__filename)}`);
   // A .ts worker (tsx, jest) needs the tsx loader in the thread; compiled .js does not.
   const execArgv = filename.endsWith('.ts') ? [...process.execArgv, '--import', require.resolve('tsx')] : [...process.execArgv];
-  const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
+  // Started on the first group, so a run with nothing left to compute starts no threads.
+  let pool: Piscina | undefined;
   return {
-    runGroup: async (cells) => (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf) })) as CellOutcome[],
-    close: () => pool.destroy(),
+    runGroup: async (cells) => {
+      pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
+      return (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf) })) as CellOutcome[];
+    },
+    close: async () => {
+      await pool?.destroy();
+    },
   };
 }
