@@ -5,9 +5,9 @@ import { cellRecord } from './fixtures';
 describe('report/synthetic', () => {
   describe('describeFile', () => {
     it('should read family, layers, TPUs and segmentation from the file names', () => {
-      expect(_.describeFile('conv-1tpu.csv')).toEqual({ family: 'conv', fixed: { layers: 5, size: 64 }, sweepKey: 'filters', tpus: 1, split: '' });
-      expect(_.describeFile('conv-2tpu-compiler-batch100-large.csv')).toMatchObject({ tpus: 2, split: 'compiler' });
-      expect(_.describeFile('fc-L4-2tpu-layersplit-batch50.csv')).toEqual({ family: 'fc', fixed: { layers: 4 }, sweepKey: 'neurons', tpus: 2, split: 'layers' });
+      expect(_.describeFile('conv-1tpu.csv')).toEqual({ family: 'conv', fixed: { layers: 5, size: 64 }, sweepKey: 'filters', tpus: 1, split: '', batch: 1 });
+      expect(_.describeFile('conv-2tpu-compiler-batch100-large.csv')).toMatchObject({ tpus: 2, split: 'compiler', batch: 100 });
+      expect(_.describeFile('fc-L4-2tpu-layersplit-batch50.csv')).toEqual({ family: 'fc', fixed: { layers: 4 }, sweepKey: 'neurons', tpus: 2, split: 'layers', batch: 50 });
       expect(_.describeFile('notes.csv')).toBeUndefined();
     });
   });
@@ -33,15 +33,15 @@ describe('report/synthetic', () => {
 
     it('should compare each measured row with the same segmentation of the same model', () => {
       const block = s.blocks.find((b) => b.caption?.startsWith('fc-L4-2tpu'))!.table;
-      // layers: (5 + 14 * 2.5) / 15 = 2.667 ms vs 2.0 measured: +33.3%; dp: (4 + 14 * 2) / 15 = 2.133.
-      // The fc L5 cell must not be picked up.
-      expect(block.rows[0]).toEqual([100, '2.000', '2.667', '33.3%', '0.50', '0.00', '2.133', '']);
+      // Priced at the file's batch of 50: layers (5 + 49 * 2.5) / 50 = 2.55 ms vs 2.0 measured: +27.5%;
+      // dp (4 + 49 * 2) / 50 = 2.04. The fc L5 cell must not be picked up.
+      expect(block.rows[0]).toEqual([100, '2.000', '2.550', '27.5%', '0.50', '0.00', '2.040', '']);
       expect(block.rows[1]).toEqual([140, '4.000', '', '', '0.00', '', '', '']);
-      expect(s.scatter).toEqual([{ series: 'fc-L4-2tpu-layersplit-batch50.csv', label: 'neurons=100', measuredMs: 2, predictedMs: 40 / 15 }]);
+      expect(s.scatter).toEqual([{ series: 'fc-L4-2tpu-layersplit-batch50.csv', label: 'neurons=100', measuredMs: 2, predictedMs: 127.5 / 50 }]);
     });
 
     it('should summarize the error per file and list the strategies on every TPU count', () => {
-      expect(s.blocks[0]!.table.rows).toEqual([['fc-L4-2tpu-layersplit-batch50.csv', 2, 'equal layer split', 1, '33.3%', '33.3%']]);
+      expect(s.blocks[0]!.table.rows).toEqual([['fc-L4-2tpu-layersplit-batch50.csv', 2, 'equal layer split', 1, '27.5%', '27.5%']]);
       const whatIf = s.blocks[s.blocks.length - 1]!.table;
       expect(whatIf.columns).toEqual(['neurons', 'compiler N=1', 'compiler N=2', 'dp N=1', 'dp N=2', 'balanced N=1', 'balanced N=2']);
       expect(whatIf.rows[0]).toEqual([100, '4.000', '', '4.000', '2.133', '4.000', '']);
