@@ -8,7 +8,8 @@ import type { Budget, Problem } from './types';
  * better (the score is monotone in each, and extending by a segment is monotone in each), so
  * the front of the final state contains an optimal plan (see dp.ts for the full argument).
  * Pruning: the incumbent's score U bounds the optimum; a label with sum + (B-1) * max > U.primary
- * cannot improve on it (sum and max only grow), so it is dropped. Equal labels keep the first.
+ * cannot improve on it (sum and max only grow), so it is dropped, and so is every segment whose
+ * lower bound alone gives B * bound > U.primary. Equal labels keep the first.
  */
 
 interface Label {
@@ -19,10 +20,10 @@ interface Label {
   readonly from: number;
 }
 
-export function paretoBatch(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, incumbent: readonly number[]): { cuts: number[]; labels: number } | undefined {
+export function paretoBatch(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, incumbent: readonly number[], bound?: (a: number, b: number) => number): { cuts: number[]; labels: number } | undefined {
   const { n, tpus: k, objective } = p;
   const W = n + 1;
-  const bound = scorePlan(p, incumbent).primary;
+  const limit = scorePlan(p, incumbent).primary;
   const fronts: (Label[] | undefined)[] = new Array(k * W);
   let labels = 0;
 
@@ -36,7 +37,9 @@ export function paretoBatch(p: Problem, ms: (a: number, b: number) => number, ok
 
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
-    for (let a = 0; a < b; a++) {
+    for (let a = b - 1; a >= 0; a--) {
+      // sum + (B-1) max >= B * cost(a, b) >= B * bound(a, b), growing as a decreases.
+      if (bound && primaryOf(objective, bound(a, b), bound(a, b)) > limit) break;
       let c = -1;
       let off = -1;
       for (let j = 0; j < k; j++) {
@@ -45,12 +48,12 @@ export function paretoBatch(p: Problem, ms: (a: number, b: number) => number, ok
         const prev = j === 0 ? (a === 0 ? [{ m: 0, s: 0, o: 0, a: -1, from: -1 }] : undefined) : fronts[(j - 1) * W + a];
         if (!prev || prev.length === 0) continue;
         if (c < 0) c = ms(a, b);
-        if (primaryOf(objective, c, c) > bound) break;
+        if (primaryOf(objective, c, c) > limit) break;
         for (let i = 0; i < prev.length; i++) {
           const l = prev[i]!;
           const m = l.m > c ? l.m : c;
           const s = l.s + c;
-          if (primaryOf(objective, m, s) > bound) continue;
+          if (primaryOf(objective, m, s) > limit) continue;
           if (off < 0) off = p.cost.segment(a, b).offChipBytes;
           const front = fronts[at] ?? (fronts[at] = []);
           insert(front, { m, s, o: l.o + off, a, from: i });

@@ -1,6 +1,10 @@
 import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
 import { workerFailed } from '../src/errors';
-import { feasibleChains } from '../src/search/problem';
+import { computeBound } from '../src/search/bound';
+import { coordinateDescent } from '../src/search/descent';
+import { segmentsOf } from '../src/search/objective';
+import { evenPlan, feasibleChains } from '../src/search/problem';
 import { optionsCodec } from './options';
 import { paretoBatch } from './dp-pareto';
 import type { Budget, Problem, Strategy } from './types';
@@ -31,7 +35,15 @@ import type { Budget, Problem, Strategy } from './types';
  * batch: sum + (B-1) max is not decomposable, but it is monotone in (max, sum, off-chip) and a
  * segment extends these monotonically, so a label dominated in all three can never finish
  * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts).
- * Ties between equal labels keep the smallest a (the scan order), so the answer is deterministic.
+ * Ties between equal labels keep the first found (the scan order), so the answer is deterministic.
+ *
+ * Pruning (option `prune`, default on), exact as well: with a lower bound bound(a, b) <= cost(a, b)
+ * that grows with the range (src/search/bound.ts: the compute of the range, when the cost model
+ * is additive in compute) and an incumbent plan of bottleneck U >= B*, no segment with
+ * bound > U can be in an optimal plan, and scanning a downwards from b the bound only grows, so
+ * the scan stops there. Prefix values above U are dropped for the same reason. Phase 2 and the
+ * batch fronts prune the same way with their own caps. Without a valid bound, dp prices every
+ * pair as above.
  */
 
 const TABLE_LIMIT = 2048;
@@ -84,24 +96,36 @@ export function cutsFrom(parent: Int32Array, n: number, k: number): number[] {
 
 const expiredError = (budget: Budget) => workerFailed('dp', 0, `exceeded its time budget of ${budget.timeMs} ms`);
 
-/** Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)). */
-export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget): Layers | undefined {
+/** bound(a, b) <= ms(a, b), shrunk by a relative 1e-9 so that rounding never prunes a tight segment. */
+export type Bound = ((a: number, b: number) => number) | undefined;
+export const boundFrom = (prefix: Float64Array | undefined): Bound =>
+  prefix ? (a, b) => (prefix[b]! - prefix[a]!) * (1 - 1e-9) - 1e-12 : undefined;
+
+/**
+ * Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)), values above the incumbent's
+ * bottleneck `cap` dropped (no optimal plan passes through them). Scanning a downwards from b,
+ * the monotone bound ends the scan once bound(a, b) > cap; a prefix with F[j-1][a] >= the best
+ * found for (j, b) cannot improve it, so its segment is not priced.
+ */
+export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, bound: Bound = undefined, cap = Infinity): Layers | undefined {
   const { n, tpus: k } = p;
   const L = fresh(k, n);
   const W = n + 1;
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
-    for (let a = 0; a < b; a++) {
+    for (let a = b - 1; a >= 0; a--) {
+      if (bound && bound(a, b) > cap) break;
       let c = -1;
       for (let j = 0; j < k; j++) {
-        if (!ok[j * W + b]) continue;
+        const at = j * W + b;
+        if (!ok[at]) continue;
         const prev = j === 0 ? (a === 0 ? 0 : Infinity) : L.value[(j - 1) * W + a]!;
-        if (prev === Infinity) continue;
+        if (prev > cap || prev >= L.value[at]!) continue;
         if (c < 0) c = ms(a, b);
         const v = prev > c ? prev : c;
-        if (v < L.value[j * W + b]!) {
-          L.value[j * W + b] = v;
-          L.parent[j * W + b] = a;
+        if (v < L.value[at]! && v <= cap) {
+          L.value[at] = v;
+          L.parent[at] = a;
         }
       }
     }
@@ -110,27 +134,52 @@ export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uin
 }
 
 /**
+ * R[j * (n + 1) + b] = 1 when ops [b, n) can be covered by segments j+1..k-1, each costing at
+ * most `cap`, with their cuts allowed: the states from which a plan of bottleneck <= cap can
+ * still be completed. Phase 2 prices off-chip bytes only for segments ending in such states.
+ */
+export function completable(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, cap: number, bound: Bound): Uint8Array {
+  const { n, tpus: k } = p;
+  const W = n + 1;
+  const R = new Uint8Array(k * W);
+  R[(k - 1) * W + n] = 1;
+  for (let b = n - 1; b >= 1; b--) {
+    for (let e = b + 1; e <= n; e++) {
+      if (bound && bound(b, e) > cap) break;
+      let c = -1;
+      for (let j = 0; j < k - 1; j++) {
+        if (!ok[j * W + b] || R[j * W + b] || !ok[(j + 1) * W + e] || !R[(j + 1) * W + e]) continue;
+        if (c < 0) c = ms(b, e);
+        if (c > cap) break;
+        R[j * W + b] = 1;
+      }
+    }
+  }
+  return R;
+}
+
+/**
  * Additive lexicographic DP over (first, second) with first = off-chip bytes and second = sum of
  * stage times (throughput, restricted to cost <= cap and prefixes with F <= cap), or
  * first = sum and second = off-chip bytes (latency, cap = Infinity). Off-chip bytes of a segment
  * are priced lazily: only when the candidate could still win.
  */
-export function lexicographic(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, cap: number, bound: Layers | undefined, offFirst: boolean): Layers | undefined {
+export function lexicographic(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, cap: number, bound: Bound, offFirst: boolean, keep?: Uint8Array): Layers | undefined {
   const { n, tpus: k } = p;
   const W = n + 1;
   const first = fresh(k, n);
   const second = new Float64Array(k * W).fill(Infinity);
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
-    for (let a = 0; a < b; a++) {
+    for (let a = b - 1; a >= 0; a--) {
+      if (bound && bound(a, b) > cap) break;
       let c = -1;
       let off = -1;
       for (let j = 0; j < k; j++) {
         const at = j * W + b;
-        if (!ok[at]) continue;
+        if (!ok[at] || (keep && !keep[at])) continue;
         const from = (j - 1) * W + a;
         if (j === 0 ? a !== 0 : first.value[from] === Infinity) continue;
-        if (bound && j > 0 && bound.value[from]! > cap) continue;
         if (c < 0) c = ms(a, b);
         if (c > cap) break;
         const f0 = j === 0 ? 0 : first.value[from]!;
@@ -162,27 +211,34 @@ export function lexicographic(p: Problem, ms: (a: number, b: number) => number, 
   return first;
 }
 
-export const strategy: Strategy<Record<string, never>> = {
+interface Options {
+  prune: boolean;
+}
+
+export const strategy: Strategy<Options> = {
   name: 'dp',
   description: 'exact optimum over contiguous cuts for any segment cost (chains-on-chains DP with tie-breaks)',
-  options: optionsCodec('dp', {}, {}),
-  search(p, _options, _rng, budget) {
+  options: optionsCodec('dp', { prune: t.boolean }, { prune: true }),
+  search(p, o, _rng, budget) {
     const { n, tpus: k } = p;
     if (k === 1) return E.right({ cuts: [] });
     const ms = costTable(p);
     const ok = allowedEnds(p);
+    const bound = o.prune ? boundFrom(computeBound(p.cost)) : undefined;
     if (p.objective.kind === 'latency') {
       const L = lexicographic(p, ms, ok, budget, Infinity, undefined, false);
       return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));
     }
-    const F = minMax(p, ms, ok, budget);
+    // An incumbent's bottleneck caps phase 1 (two descent sweeps from equal op counts).
+    const cap = bound ? Math.max(...segmentsOf(n, coordinateDescent(p, evenPlan(p), budget, 2).cuts).map(([a, b]) => ms(a, b))) : Infinity;
+    const F = minMax(p, ms, ok, budget, bound, cap);
     if (!F) return E.left(expiredError(budget));
     const bStar = F.value[(k - 1) * (n + 1) + n]!;
-    const G = lexicographic(p, ms, ok, budget, bStar, F, true);
+    const G = lexicographic(p, ms, ok, budget, bStar, bound, true, completable(p, ms, ok, bStar, bound));
     if (!G) return E.left(expiredError(budget));
     const best = cutsFrom(G.parent, n, k);
-    if (p.objective.kind === 'throughput') return E.right({ cuts: best });
-    const front = paretoBatch(p, ms, ok, budget, best);
-    return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+    if (p.objective.kind === 'throughput') return E.right({ cuts: best, stats: { pruned: bound ? 1 : 0 } });
+    const front = paretoBatch(p, ms, ok, budget, best, bound);
+    return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels, pruned: bound ? 1 : 0 } }) : E.left(expiredError(budget));
   },
 };

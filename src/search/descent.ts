@@ -16,7 +16,7 @@ export interface DescentResult {
   readonly moves: number;
 }
 
-export function coordinateDescent(p: Problem, start: readonly number[], budget: Budget): DescentResult {
+export function coordinateDescent(p: Problem, start: readonly number[], budget: Budget, maxSweeps = Infinity): DescentResult {
   const { n, tpus: k, objective } = p;
   const cuts = [...start];
   if (k === 1) return { cuts, sweeps: 0, moves: 0 };
@@ -35,7 +35,7 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
 
   let sweeps = 0;
   let moves = 0;
-  for (let improved = true; improved && !budget.expired(); ) {
+  for (let improved = true; improved && sweeps < maxSweeps && !budget.expired(); ) {
     improved = false;
     sweeps++;
     for (let j = 0; j < k - 1; j++) {

@@ -50,10 +50,31 @@ export function additiveCost(graph: LayerGraph, weights: readonly number[], fixe
   return fromTables(graph, (a, b) => fixed + prefix[b]! - prefix[a]!, () => 0);
 }
 
-export function fromTables(graph: LayerGraph, ms: (a: number, b: number) => number, off: (a: number, b: number) => number): CostModel {
+/**
+ * Additive compute (random per-op weights) plus a random non-negative extra per range, so the
+ * total is neither monotone nor additive but compute is a valid lower bound (dp prunes with it).
+ */
+export function boundedCost(graph: LayerGraph, seed: string | number): CostModel {
+  const n = graph.ops.length;
+  const r = seeded(seed);
+  const prefix = [0];
+  for (let i = 0; i < n; i++) prefix.push(prefix[i]! + r.int(0, 4));
+  const extra = new Float64Array((n + 1) * (n + 1));
+  const off = new Float64Array((n + 1) * (n + 1));
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b <= n; b++) {
+      extra[a * (n + 1) + b] = r.int(0, 6);
+      off[a * (n + 1) + b] = r.int(0, 2) * 1000;
+    }
+  }
+  const compute = (a: number, b: number): number => prefix[b]! - prefix[a]!;
+  return fromTables(graph, (a, b) => compute(a, b) + extra[a * (n + 1) + b]!, (a, b) => off[a * (n + 1) + b]!, compute);
+}
+
+export function fromTables(graph: LayerGraph, ms: (a: number, b: number) => number, off: (a: number, b: number) => number, compute = ms): CostModel {
   const segment = (a: number, b: number): SegmentCost => ({
     firstOp: a, lastOp: b - 1, ops: b - a, paramBytes: 0, onChipBytes: 0, offChipBytes: off(a, b),
-    computeMs: ms(a, b), streamMs: 0, inBytes: 0, outBytes: 0, inMs: 0, outMs: 0, fixedMs: 0, hopMs: 0,
+    computeMs: compute(a, b), streamMs: 0, inBytes: 0, outBytes: 0, inMs: 0, outMs: 0, fixedMs: 0, hopMs: 0,
     cpuOps: [], cpuMs: 0, ms: ms(a, b),
   });
   return { id: 'table', profile: 'table', graph, segment, segmentMs: ms };
