@@ -45,6 +45,22 @@ describe('cli/export', () => {
       expect(printed.segments).toHaveLength(3);
     });
 
+    it('should take what `tpuseg segment --json` printed, with its profile and batch', async () => {
+      const dir = tmp();
+      const seg = io(dir);
+      expect(await main(['segment', SYNTH, '--tpus', '3', '--strategy', 'dp,compiler', '--workers', '0', '--profile', 'edgetpu-pcie', '--batch', '7', '--json'], seg.io)).toBe(0);
+      const report = JSON.parse(seg.out.join('\n'));
+      fs.writeFileSync(path.join(dir, 'seg.json'), JSON.stringify(report));
+      const c = io(dir);
+      expect(await main(['export', SYNTH, '--plan', 'seg.json', '--out', 'w', '--json'], c.io)).toBe(0);
+      const plan = JSON.parse(c.out.join('\n'));
+      const best = report.results.find((r: { strategy: string }) => r.strategy === (typeof report.best === 'string' ? report.best : report.best.strategy));
+      expect(plan.predicted.cuts).toEqual(best.cuts);
+      expect(plan.profile).toBe('edgetpu-pcie');
+      expect(plan.predicted.batch).toBe(7);
+      expect(plan.predicted.msPerInput).toBeCloseTo(best.msPerInput, 9);
+    });
+
     it('should reject bad requests with one line and exit 2', async () => {
       const dir = tmp();
       fs.writeFileSync(path.join(dir, 'bad.json'), '{"cuts":[1,"a"]}');

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
 import { usage, type TpusegError } from '../../errors';
 import { buildExport, writeExport, type ExportBundle } from '../../export/export';
-import { checkPlanFits, parsePlanFile } from '../../export/plan-file';
+import { checkPlanFits, parsePlanFile, type PlanChoice } from '../../export/plan-file';
+import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
 import { loadModel } from '../../model/load';
 import { parse, positiveInt } from '../args';
@@ -30,8 +31,9 @@ options:
   --strategy S      search for the plan with strategy S instead (with --tpus)
   --tpus N          number of segments for --strategy
   --out DIR         directory to write (created if needed; files of the same names are replaced)
-  --profile P       cost profile for the predictions and the search (default ${DEFAULT_PROFILE})
-  --batch B         batch of the predictions and of run_pipeline.py (default 15)
+  --profile P       cost profile for the predictions and the search (default: the plan file's,
+                    else ${DEFAULT_PROFILE})
+  --batch B         batch of the predictions and of run_pipeline.py (default: the plan file's, else 15)
   --seed S          seed of the search and of generated weights of zoo/synth models (default 0)
   --json            print plan.json instead of the summary
   -h, --help`;
@@ -65,32 +67,27 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   if (typeof v.out !== 'string') return E.left(usage('export: --out DIR is required'));
   if ((v.plan === undefined) === (v.strategy === undefined)) return E.left(usage('export: give either --plan FILE or --strategy S --tpus N'));
   if (v.plan !== undefined && v.tpus !== undefined) return E.left(usage('export: --tpus goes with --strategy; a plan file fixes the number of segments'));
-  const batch = positiveInt('export', 'batch', v.batch, 15);
-  if (E.isLeft(batch)) return batch;
   const seed = typeof v.seed === 'string' ? v.seed : '0';
-
   const raw = positionals[0]!;
   const spec = /^(zoo|synth):/.test(raw) ? raw : path.resolve(io.cwd, raw);
   const graph = loadModel(spec);
   if (E.isLeft(graph)) return graph;
-  const profileName = typeof v.profile === 'string' ? v.profile : DEFAULT_PROFILE;
+
+  // A plan file brings its own profile and batch; --profile and --batch override them.
+  const plan = typeof v.plan === 'string' ? planFromFile(v.plan, graph.right, io.cwd) : undefined;
+  if (plan && E.isLeft(plan)) return plan;
+  const chosen = plan ? plan.right : undefined;
+  const batch = positiveInt('export', 'batch', v.batch, chosen?.result.batch ?? 15);
+  if (E.isLeft(batch)) return batch;
+  const profileName = typeof v.profile === 'string' ? v.profile : chosen?.profile ?? DEFAULT_PROFILE;
   const profile = loadProfile(PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName);
   if (E.isLeft(profile)) return profile;
 
   let cuts: readonly number[];
   let strategy: string;
-  if (typeof v.plan === 'string') {
-    const file = path.resolve(io.cwd, v.plan);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      return E.left(usage(`export: cannot read --plan ${v.plan}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`));
-    }
-    const plan = E.chain((p: Parameters<typeof checkPlanFits>[0]) => checkPlanFits(p, graph.right, v.plan as string))(parsePlanFile(text, v.plan));
-    if (E.isLeft(plan)) return plan;
-    cuts = plan.right.cuts;
-    strategy = plan.right.strategy ?? 'plan';
+  if (chosen) {
+    cuts = chosen.cuts;
+    strategy = chosen.strategy ?? 'plan';
   } else {
     const tpus = positiveInt('export', 'tpus', v.tpus);
     if (E.isLeft(tpus)) return tpus;
@@ -113,6 +110,16 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
 }
 
 const PROFILE_IS_PATH = (p: string): boolean => p.endsWith('.json') || p.includes('/');
+
+function planFromFile(name: string, graph: LayerGraph, cwd: string): E.Either<TpusegError, PlanChoice> {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(cwd, name), 'utf8');
+  } catch (e) {
+    return E.left(usage(`export: cannot read --plan ${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`));
+  }
+  return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text, name));
+}
 
 export const exportCommand: Command = {
   name: 'export',
