@@ -159,6 +159,13 @@ export function extractSegments(graph: LayerGraph, cuts: readonly number[], stem
     }
   });
 
+  const modelInputs = new Set(graph.inputs);
+  ports.slice(1).forEach((p, k) => {
+    for (const t of p.inputs) {
+      if (modelInputs.has(t)) warnings.push(`model input "${graph.tensors[t]!.name}" is read by segment ${k + 1}: PipelinedModelRunner feeds model inputs to the first segment only`);
+    }
+  });
+
   const segments = ports.map((p, i) => ({
     index: i,
     first: p.a,

@@ -98,7 +98,7 @@ describe('export/extract', () => {
       expect(segments[0]!.graph.tensors.map((t) => t.name)).toEqual(g.tensors.map((t) => t.name));
       expect(names(g, segments[0]!.outputs)).toEqual(['z', 'y']);
     });
-    it('should warn when a non-final segment makes a model output nobody later reads', () => {
+    it('should warn when a non-final segment makes a model output nobody later reads, or a later segment reads a model input', () => {
       const g = buildGraph({
         name: 'early', source: 'test:early',
         tensors: [act('x'), act('a'), act('b')],
@@ -106,8 +106,9 @@ describe('export/extract', () => {
         inputs: [0], outputs: [1, 2],
       });
       const r: Segmentation = right(extractSegments(g, [1]));
-      expect(r.warnings).toHaveLength(1);
-      expect(r.warnings[0]).toContain('"a"');
+      expect(r.warnings).toHaveLength(2);
+      expect(r.warnings[0]).toContain('model output "a" is produced by segment 0');
+      expect(r.warnings[1]).toContain('model input "x" is read by segment 1');
       expect(names(g, r.segments[1]!.inputs)).toEqual(['x']);
     });
     it('should refuse boundary tensors whose names are not unique', () => {
