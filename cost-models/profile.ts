@@ -37,8 +37,8 @@ export const CONSTANT_KINDS = {
   fcTops: positive,
   /** Conv/depthwise rate scales by min(1, channels / channelWidth): few-channel layers run below peak. */
   channelWidth: positive,
-  /** Element-wise, pooling and data-movement ops on the TPU, per MiB of activation read + written. */
-  eltwiseMsPerMiB: nonNegative,
+  /** Every TPU op, per MiB of activation it reads and writes (on-chip activation traffic). */
+  activationMsPerMiB: nonNegative,
   /** Host CPU ops (float QUANTIZE/DEQUANTIZE, unsupported types): per MiB read + written, and a MAC rate. */
   hostMsPerMiB: nonNegative,
   hostGmacPerS: positive,

@@ -11,7 +11,7 @@ function profile(over: Partial<ProfileValues> = {}): CostProfile {
   if (E.isLeft(base)) throw new Error('built-in profile failed to load');
   return withValues(base.right, {
     fixedMs: 0.5, hopMs: 0.25, inMBps: 1, outMBps: 2, convTops: 1, depthwiseTops: 0.5, fcTops: 2,
-    channelWidth: 1, eltwiseMsPerMiB: 0, hostMsPerMiB: 0, hostGmacPerS: 1, capacityMiB: 1,
+    channelWidth: 1, activationMsPerMiB: 0, hostMsPerMiB: 0, hostGmacPerS: 1, capacityMiB: 1,
     capacityPerInputMiB: 0, maxLayerMiB: 100, streamMsPerMiB: 1, streamActAmpPerMiB: 0,
     streamHideFrac: 0, weightPadChannels: 1, inputPadChannels: 1, channelOverheadBytes: 0, ...over,
   }, 'test');

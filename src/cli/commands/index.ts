@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { calibrateCommand } from './calibrate';
 import { exportCommand } from './export';
 import { exportModel } from './export-model';
 import { inspect } from './inspect';
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   runCommand,
   reportCommand,
   reproduceCommand,
+  calibrateCommand,
 ];

@@ -1,0 +1,151 @@
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONSTANT_NAMES, loadProfile, PROFILE_NAMES, withValues, type ConstantName, type CostProfile } from '../../../cost-models';
+import { configInvalid, usage, type TpusegError } from '../../errors';
+import { rowResults, summarize, type FileSummary } from '../../calibrate/accuracy';
+import { DEFAULT_TIME_CONSTANTS, fitProfile, MEMORY_CONSTANTS } from '../../calibrate/fit';
+import { loadCases } from '../../calibrate/load';
+import { DEFAULT_MAPPING, loadMapping, SplitCodec, type MeasurementEntry } from '../../calibrate/mapping';
+import { median, p90 } from '../../calibrate/stats';
+import { parse, positiveInt } from '../args';
+import type { Command } from '../command';
+
+const HELP = `usage: tpuseg calibrate <measurements.csv>... --base PROFILE --out PROFILE.json [options]
+
+Fits a cost profile's free constants to measured rows and writes the fitted profile.
+
+Each file is looked up by its base name in the calibration mapping (${path.relative(process.cwd(), DEFAULT_MAPPING) || DEFAULT_MAPPING}),
+which says which model and segmentation its rows were measured on. Files in the format of
+../shared/data/edgetpu-measurements (columns "Num filters" or "Hidden neurons", "On chip mem used",
+"Off chip mem used", "Inference time") and of ../shared/data/published (model, input, one column
+of ms per profile) are read. For a file not in the mapping, describe it with the flags below.
+
+Stage 1 fits ${MEMORY_CONSTANTS.join(', ')} to the compiler's on/off-chip MiB
+(when the files have them); stage 2 fits the --free constants to the measured ms by robust
+least squares (soft-L1 on the relative error, Nelder-Mead), each file weighing the same.
+
+options:
+  --base PROFILE       profile to start from: ${PROFILE_NAMES.join(', ')} or a path (required)
+  --out FILE           where to write the fitted profile (required)
+  --name NAME          name of the fitted profile (default: the --out file's stem)
+  --free A,B,...       constants fitted to times (default: ${DEFAULT_TIME_CONSTANTS.join(',')})
+  --symmetric-link     fit one link rate for both directions (outMBps = inMBps)
+  --no-memory          keep the base profile's capacity constants
+  --column COL         published tables: the column of ms to fit (default: the one mapped to --name, else to --base)
+  --mapping FILE       calibration mapping (default: the project's)
+  --model SPEC         model of every row, {x} standing for the row's value (e.g. 'synth:conv?filters={x}')
+  --x COLUMN           column holding the row's value
+  --tpus N             TPUs the rows ran on
+  --split S            whole | compiler | layers
+  --batch B            inputs per timed batch
+  -h, --help`;
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+function summaryLines(files: readonly FileSummary[], rows: readonly { relErr: number }[]): string[] {
+  const width = Math.max(...files.map((f) => f.file.length), 7);
+  const lines = files.map((f) =>
+    `  ${f.file.padEnd(width)}  ${String(f.rows).padStart(4)} rows  median ${pct(f.medianAbsRelErr).padStart(6)}  p90 ${pct(f.p90AbsRelErr).padStart(6)}`);
+  const abs = rows.map((r) => Math.abs(r.relErr));
+  lines.push(`  ${'overall'.padEnd(width)}  ${String(rows.length).padStart(4)} rows  median ${pct(median(abs)).padStart(6)}  p90 ${pct(p90(abs)).padStart(6)}`);
+  return lines;
+}
+
+function freeList(raw: unknown): E.Either<TpusegError, ConstantName[]> {
+  if (raw === undefined) return E.right([...DEFAULT_TIME_CONSTANTS]);
+  const names = String(raw).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = names.filter((n) => !CONSTANT_NAMES.includes(n as ConstantName) || n === 'weightPadChannels' || n === 'inputPadChannels');
+  return bad.length > 0
+    ? E.left(usage(`calibrate: --free names unknown or integer constants: ${bad.join(', ')} (constants: ${CONSTANT_NAMES.join(', ')})`))
+    : E.right(names as ConstantName[]);
+}
+
+export const calibrateCommand: Command = {
+  name: 'calibrate',
+  summary: 'fit a cost profile to measured segment timings and compiler figures',
+  help: HELP,
+  async run(argv, io) {
+    const parsed = parse('calibrate', argv, {
+      base: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, free: { type: 'string' },
+      'symmetric-link': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, column: { type: 'string' },
+      mapping: { type: 'string' }, model: { type: 'string' }, x: { type: 'string' }, tpus: { type: 'string' },
+      split: { type: 'string' }, batch: { type: 'string' },
+    });
+    if (E.isLeft(parsed)) return parsed;
+    const { values: v, positionals } = parsed.right;
+    if (positionals.length === 0) return E.left(usage('calibrate: give at least one measurements CSV (see tpuseg calibrate --help)'));
+    if (typeof v['base'] !== 'string') return E.left(usage('calibrate: --base PROFILE is required'));
+    if (typeof v['out'] !== 'string') return E.left(usage('calibrate: --out FILE is required'));
+    const resolve = (p: string): string => path.resolve(io.cwd, p);
+    const isPath = (p: string): boolean => !PROFILE_NAMES.includes(p);
+    const base = loadProfile(isPath(v['base']) ? resolve(v['base']) : v['base']);
+    if (E.isLeft(base)) return base;
+    const free = freeList(v['free']);
+    if (E.isLeft(free)) return free;
+    const mapping = loadMapping(typeof v['mapping'] === 'string' ? resolve(v['mapping']) : DEFAULT_MAPPING);
+    if (E.isLeft(mapping)) return mapping;
+
+    const overrides: Record<string, unknown> = {};
+    if (typeof v['model'] === 'string') overrides['model'] = v['model'];
+    if (typeof v['x'] === 'string') overrides['x'] = v['x'];
+    for (const flag of ['tpus', 'batch'] as const) {
+      if (v[flag] === undefined) continue;
+      const n = positiveInt('calibrate', flag, v[flag]);
+      if (E.isLeft(n)) return n;
+      overrides[flag] = n.right;
+    }
+    if (v['split'] !== undefined) {
+      if (!SplitCodec.is(v['split'])) return E.left(usage(`calibrate: --split expects whole, compiler or layers, got "${String(v['split'])}"`));
+      overrides['split'] = v['split'];
+    }
+    const loaded = loadCases(positionals.map(resolve), mapping.right, overrides as Partial<MeasurementEntry>);
+    if (E.isLeft(loaded)) return loaded;
+
+    const out = resolve(v['out']);
+    const name = typeof v['name'] === 'string' ? v['name'] : path.basename(out).replace(/\.json$/, '');
+    const column = typeof v['column'] === 'string' ? v['column'] : undefined;
+    const wanted = (profile: string | undefined, label: string): boolean =>
+      profile === undefined || (column !== undefined ? label.endsWith(`(${column})`) : profile === name || profile === base.right.name);
+    const cases = loaded.right.cases.filter((c) => wanted(c.profile, c.label));
+    const published = cases.filter((c) => c.profile !== undefined);
+    if (column === undefined && published.length > 0 && new Set(published.map((c) => c.profile)).size > 1) {
+      return E.left(usage('calibrate: the published table maps several columns to these profiles; pick one with --column'));
+    }
+    if (cases.length === 0) return E.left(configInvalid(positionals.join(', '), ['no rows to fit (published tables: see --column)']));
+    for (const s of loaded.right.skipped) io.err(`calibrate: skipped ${s.file} ${s.label}: ${s.reason}`);
+
+    const files = [...new Set(cases.map((c) => c.file))];
+    const memory = v['no-memory'] !== true && cases.some((c) => c.onChipMiB || c.offChipMiB);
+    const source = `fitted by tpuseg calibrate on ${files.join(', ')} (${cases.length} rows; base ${base.right.name}): `
+      + (memory ? 'compiler MiB for the capacity constants, ' : '') + 'robust soft-L1 least squares on the relative time error';
+    const symmetric = v['symmetric-link'] === true;
+    const before = rowResults(cases, () => base.right);
+    const fit = fitProfile(cases, base.right, { time: free.right, memory, ...(symmetric ? { tie: { outMBps: 'inMBps' } } : {}) }, source);
+    // Four significant digits: the data do not support more, and the file stays readable.
+    const rounded = withValues(fit.profile, Object.fromEntries(fit.fitted.map((k) => [k, Number(fit.profile.constants[k].value.toPrecision(4))])), source);
+    const fitted: CostProfile = {
+      ...rounded,
+      name,
+      description: `Fitted by tpuseg calibrate to ${files.join(', ')} from ${base.right.name}: ${base.right.description}`,
+      calibration: {
+        files, rows: cases.length, base: base.right.name, fitted: fit.fitted, memoryLoss: fit.memoryLoss ?? null, timeLoss: fit.timeLoss,
+        evaluations: fit.evals, symmetricLink: symmetric,
+      },
+    };
+    const after = rowResults(cases, () => fitted);
+    io.out(`base ${base.right.name}:`);
+    for (const l of summaryLines(summarize(before), before)) io.out(l);
+    io.out(`fitted ${name} (${fit.fitted.join(', ')}):`);
+    for (const l of summaryLines(summarize(after), after)) io.out(l);
+    for (const k of fit.fitted) io.out(`  ${k} = ${fitted.constants[k].value.toPrecision(5)} (was ${base.right.constants[k].value})`);
+    try {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, `${JSON.stringify(fitted, null, 2)}\n`);
+    } catch (e) {
+      return E.left(configInvalid(out, [`cannot write: ${(e as Error).message}`]));
+    }
+    io.out(`wrote ${path.relative(io.cwd, out) || out}`);
+    return E.right(undefined);
+  },
+};
