@@ -106,6 +106,7 @@ describe('cli/validate', () => {
       // The recorded report says 3.75 MiB on chip, 0 off chip, for every segment.
       expect(r.segments.map((s: { measuredOnChipMiB: number }) => s.measuredOnChipMiB)).toEqual([3.75, 3.75]);
       expect(r.pipeline.measuredMsPerInput).toBeCloseTo((2 + 14 * 1.5) / 15, 4);
+      expect(r.differsMost).toMatch(/^segment \d (on-chip: 3\.75 MiB reported|time: )/);
       const csv = fs.readFileSync(path.join(dir, 'measurements.csv'), 'utf8').trim().split('\n');
       expect(csv[0]).toBe('Model,Spec,TPUs,Strategy,Cuts,Batch,Profile,On chip mem used,Off chip mem used,Segment time,Inference time,Predicted time');
       expect(csv[1]).toMatch(/^synth_conv_f8_l3_s16,synth:conv\?filters=8&layers=3&size=16,2,hand,\[2\],15,edgetpu-usb3,"\[3\.75, 3\.75\]","\[0, 0\]","\[1\.5, 0\.5\]",1\.53333/);
