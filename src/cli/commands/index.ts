@@ -3,6 +3,7 @@ import { calibrateCommand } from './calibrate';
 import { exportCommand } from './export';
 import { exportModel } from './export-model';
 import { inspect } from './inspect';
+import { predictCommand } from './predict';
 import { reportCommand } from './report';
 import { reproduceCommand } from './reproduce';
 import { runCommand } from './run';
@@ -21,5 +22,6 @@ export const commands: readonly Command[] = [
   runCommand,
   reportCommand,
   reproduceCommand,
+  predictCommand,
   calibrateCommand,
 ];
