@@ -42,10 +42,16 @@ const remember = <V>(cache: Map<string, V>, key: string, make: () => V): V => {
   return v;
 };
 
-const resolveSpec = (spec: string, baseDir: string): string =>
+/** Per-task time allowance when the config sets none (the search module's own default). */
+export const DEFAULT_BUDGET_MS = 60_000;
+
+export const resolveSpec = (spec: string, baseDir: string): string =>
   spec.startsWith('zoo:') || spec.startsWith('synth:') ? spec : path.resolve(baseDir, spec);
 
-function modelFacts(g: LayerGraph): Pick<CellOutcome, 'modelOps' | 'modelParamBytes' | 'modelInput'> {
+/** The model of a (resolved) spec, built once per thread and kept for the next groups. */
+export const graphOf = (spec: string): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(loadModel(spec)));
+
+export function modelFacts(g: LayerGraph): Pick<CellOutcome, 'modelOps' | 'modelParamBytes' | 'modelInput'> {
   const input = g.tensors[g.inputs[0] ?? -1];
   return {
     modelOps: g.ops.length,
@@ -58,7 +64,7 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
   const first = req.cells[0];
   if (first === undefined) return [];
   const spec = resolveSpec(first.model, req.baseDir);
-  const graph = remember(graphs, spec, () => E.mapLeft(formatError)(loadModel(spec)));
+  const graph = graphOf(spec);
   if (E.isLeft(graph)) return req.cells.map(() => ({ error: graph.left }));
   const facts = modelFacts(graph.right);
   const cost = remember(costs, `${spec}\u0000${first.profile}`, () =>
@@ -78,12 +84,12 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
     } else {
       const s = loadStrategy(cell.strategy, req.cwd);
       if (E.isLeft(s)) return { ...facts, error: formatError(s.left) };
-      const outcome = solveInProcess(problem.right, s.right, cell.options, cell.seed, cell.budget.timeMs ?? Infinity);
+      const outcome = solveInProcess(problem.right, s.right, cell.options, cell.seed, cell.budget.timeMs ?? DEFAULT_BUDGET_MS);
       if (E.isLeft(outcome.result)) return { ...facts, error: formatError(outcome.result.left) };
       cuts = outcome.result.right.cuts;
       evaluations = outcome.evaluations;
     }
-    const result = planResult(cell.label, evaluatePlan(cost.right, cuts, cell.batch));
+    const result = planResult(cell.strategy, evaluatePlan(cost.right, cuts, cell.batch));
     return { ...facts, result: { ...result, evaluations, searchMs: performance.now() - t0 } };
   });
 }
