@@ -81,7 +81,7 @@ export function edgeTpuReport(x: ExportDir, o: EdgeTpuOptions): E.Either<TpusegE
   const model = (i: number): CompiledModelReport | undefined => reports[i]?.models[0];
   const notes: string[] = [...m.warnings];
   const failedAt = reports.findIndex((r) => !r || !r.succeeded);
-  const base = { ...reportBase(m, 'edgetpu'), measuredLabel: 'Edge TPU ms (median invoke)' };
+  const base = { ...reportBase(m, 'edgetpu'), measuredLabel: 'Edge TPU ms (median invoke)', comparable: true };
   const rows = (measuredMs: (i: number) => number | undefined) => segmentRows(m, (i) => {
     const c = model(i);
     const cpu = c ? cpuOpCount(c) : undefined;

@@ -60,6 +60,7 @@ export async function litertReport(x: ExportDir, o: LitertOptions): Promise<E.Ei
     ...reportBase(m, 'litert'),
     verdict,
     summary,
+    comparable: false,
     measuredLabel: 'CPU ms (LiteRT)',
     segments: segmentRows(m, (i) => {
       const run = runs.get(i);

@@ -38,6 +38,8 @@ export interface ValidationReport {
   readonly summary: string;
   /** What "measured" means for this backend. */
   readonly measuredLabel: string;
+  /** False when measured and predicted are different things (CPU ms vs Edge TPU ms): no difference is shown. */
+  readonly comparable: boolean;
   readonly segments: readonly SegmentRow[];
   readonly pipeline: { readonly batch: number; readonly predictedMsPerInput: number; readonly measuredMsPerInput?: number };
   readonly differsMost: string;
@@ -48,7 +50,7 @@ export interface ValidationReport {
 
 const MiB = 1024 * 1024;
 
-export function reportBase(m: Manifest, backend: Backend): Omit<ValidationReport, 'verdict' | 'summary' | 'measuredLabel' | 'segments' | 'pipeline' | 'differsMost' | 'notes' | 'details'> {
+export function reportBase(m: Manifest, backend: Backend): Omit<ValidationReport, 'verdict' | 'summary' | 'measuredLabel' | 'comparable' | 'segments' | 'pipeline' | 'differsMost' | 'notes' | 'details'> {
   return { backend, model: m.model.name, spec: m.model.spec, strategy: m.predicted.strategy, cuts: m.predicted.cuts, profile: m.profile };
 }
 
@@ -77,6 +79,10 @@ const num = (x: number | undefined, digits = 2): string => (x === undefined || !
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
 
 export function renderMarkdown(r: ValidationReport): string {
+  const diff = (p: number, m: number | undefined): string => (r.comparable ? pct(relError(p, m)) : 'n/a');
+  const pipeline = r.pipeline.measuredMsPerInput === undefined
+    ? 'not measured by this backend.'
+    : `measured ${num(r.pipeline.measuredMsPerInput)} ms per input (${diff(r.pipeline.predictedMsPerInput, r.pipeline.measuredMsPerInput)}).`;
   const lines = [
     `# Validation of ${r.model} (${r.backend})`,
     '',
@@ -88,11 +94,10 @@ export function renderMarkdown(r: ValidationReport): string {
     `| segment | ops | predicted ms | ${r.measuredLabel} | diff | on-chip MiB pred / meas | off-chip MiB pred / meas | note |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...r.segments.map((s) =>
-      `| ${s.index} \`${s.file}\` | ${s.firstOp}..${s.lastOp} | ${num(s.predictedMs)} | ${num(s.measuredMs)} | ${pct(relError(s.predictedMs, s.measuredMs))} | ` +
+      `| ${s.index} \`${s.file}\` | ${s.firstOp}..${s.lastOp} | ${num(s.predictedMs)} | ${num(s.measuredMs)} | ${diff(s.predictedMs, s.measuredMs)} | ` +
       `${num(s.predictedOnChipMiB)} / ${num(s.measuredOnChipMiB)} | ${num(s.predictedOffChipMiB)} / ${num(s.measuredOffChipMiB)} | ${s.note ?? ''} |`),
     '',
-    `Pipeline, batch of ${r.pipeline.batch}: predicted ${num(r.pipeline.predictedMsPerInput)} ms per input; ` +
-      `measured ${num(r.pipeline.measuredMsPerInput)} ms per input (${pct(relError(r.pipeline.predictedMsPerInput, r.pipeline.measuredMsPerInput))}).`,
+    `Pipeline, batch of ${r.pipeline.batch}: predicted ${num(r.pipeline.predictedMsPerInput)} ms per input; ${pipeline}`,
   ];
   if (r.notes.length > 0) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;

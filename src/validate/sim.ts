@@ -58,6 +58,7 @@ export function simReport(x: ExportDir, o: SimOptions): E.Either<TpusegError, Va
     profile: profile.right.name,
     verdict: 'pass',
     summary: `simulated ${sim.msPerInput.toFixed(3)} ms per input for a batch of ${B} on ${N} stage(s)${o.jitter > 0 ? ` with ${(100 * o.jitter).toFixed(0)}% jitter` : ''}, closed form ${closed.toFixed(3)}`,
+    comparable: true,
     measuredLabel: 'simulated ms (mean per input)',
     segments: segmentRows(m, (i) => ({
       predictedMs: ms[i]!,

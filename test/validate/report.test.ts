@@ -2,7 +2,7 @@ import { relError, renderMarkdown, type ValidationReport } from '../../src/valid
 
 const report: ValidationReport = {
   backend: 'edgetpu', model: 'm', spec: 'zoo:m', strategy: 'dp', cuts: [3], profile: 'edgetpu-usb3',
-  verdict: 'pass', summary: 'ran', measuredLabel: 'Edge TPU ms',
+  verdict: 'pass', summary: 'ran', measuredLabel: 'Edge TPU ms', comparable: true,
   segments: [
     { index: 0, file: 'm_segment_0_of_2.tflite', firstOp: 0, lastOp: 2, predictedMs: 2, measuredMs: 2.5, predictedOnChipMiB: 1, predictedOffChipMiB: 0, measuredOnChipMiB: 1.25, measuredOffChipMiB: 0 },
     { index: 1, file: 'm_segment_1_of_2.tflite', firstOp: 3, lastOp: 5, predictedMs: 4, predictedOnChipMiB: 2, predictedOffChipMiB: 0.5, note: 'not compiled' },
@@ -32,6 +32,11 @@ describe('validate/report', () => {
       expect(md).toContain('| 1 `m_segment_1_of_2.tflite` | 3..5 | 4.00 | - | - | 2.00 / - | 0.50 / - | not compiled |');
       expect(md).toContain('predicted 4.00 ms per input; measured 3.00 ms per input (-25.0%)');
       expect(md).toContain('## Notes\n\n- a note');
+    });
+    it('should show no difference where measured and predicted are different things', () => {
+      const md = renderMarkdown({ ...report, comparable: false, pipeline: { batch: 15, predictedMsPerInput: 4 } });
+      expect(md).toContain('| 2.00 | 2.50 | n/a |');
+      expect(md).toContain('predicted 4.00 ms per input; not measured by this backend.');
     });
   });
 });
