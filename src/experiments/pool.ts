@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import type { Cell, CellParams } from './cell';
-import { runGroupInProcess } from './execute';
+import { DEFAULT_BUDGET_MS, runGroupInProcess } from './execute';
 import type { CellOutcome, Executor } from './runner';
 
 /**
@@ -27,7 +27,19 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string): Exe
   return {
     runGroup: async (cells) => {
       pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
-      return (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf) })) as CellOutcome[];
+      // Strategies poll their budget; one that ignores it must not hang the run: past twice the
+      // group's allowance (+1 s per cell) its worker is stopped and the group's cells fail.
+      const limitMs = cells.reduce((s, c) => s + 2 * (c.budget.timeMs ?? DEFAULT_BUDGET_MS) + 1000, 0);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), limitMs);
+      try {
+        return (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf) }, { signal: abort.signal })) as CellOutcome[];
+      } catch (e) {
+        const why = abort.signal.aborted ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${(e as Error)?.message ?? String(e)}`;
+        return cells.map(() => ({ error: why }));
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close: async () => {
       await pool?.destroy();

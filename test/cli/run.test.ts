@@ -121,6 +121,23 @@ describe('cli/run', () => {
     expect(fs.readFileSync(path.join(redrawn, 'cells.csv'), 'utf8')).toBe(fs.readFileSync(path.join(wholeDir, 'cells.csv'), 'utf8'));
   });
 
+  it('should stop a strategy that ignores its time budget and report its cells as failed', () => {
+    fs.writeFileSync(path.join(dir, 'hang.js'), [
+      'exports.strategy = {',
+      "  name: 'hang', description: 'never returns',",
+      "  options: { decode: () => ({ _tag: 'Right', right: {} }) },",
+      '  search() { for (;;) {} },',
+      '};',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'hang.json'), JSON.stringify({
+      name: 'hang', models: ['synth:fc?neurons=100'], tpus: 2, strategies: ['./hang.js'], budget: { timeMs: 50 }, profile: 'edgetpu-ucm-bench',
+    }));
+    const r = run(['hang.json', '--out', 'hang-out', '--workers', '1']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('1/1 cells: 1 computed, 0 reused, 1 failed');
+    expect(r.stderr).toContain('failed: stopped after 1 s (time budget exceeded)');
+  });
+
   it('should stop cleanly on Ctrl-C, keep what finished, and say how to resume', async () => {
     const out = path.join(dir, 'interrupted');
     const k = await killMidway(out, 'SIGINT', 10);
