@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FigureKind, TableKind } from '../../experiments/schema';
+import { strategies } from '../../strategies';
 import type { CellRecord } from '../experiments/store';
 import { cellsSection } from './cells';
 import { distinct, rowOf, speedups } from './data';
@@ -100,7 +101,9 @@ const figuresOf = (s: Section, all: readonly string[]): string[] =>
 
 export async function writeReport(records: readonly CellRecord[], opts: ReportOptions): Promise<ReportOutput> {
   const rows = records.map(rowOf);
-  const input: ReportInput = { rows, speedups: speedups(rows), ...readInputs(opts) };
+  const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
+  strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
+  const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...readInputs(opts) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   fs.mkdirSync(path.join(opts.outDir, 'figures'), { recursive: true });
   const files: string[] = [];

@@ -89,6 +89,13 @@ function summary(input: ReportInput, models: readonly string[], profile: string)
   };
 }
 
+function strategyLines(input: ReportInput): string[] {
+  const names = distinct(input.rows.map((r) => r.strategy));
+  const known = names.filter((n) => input.strategyNotes?.has(n));
+  return known.length === 0 ? [] : [`Strategies (the cost model stands in for hardware measurements wherever a strategy would measure): ${
+    known.map((n) => `**${n}**: ${input.strategyNotes!.get(n)}`).join('; ')}.`];
+}
+
 export function multiTpuSection(input: ReportInput): Section {
   const profiles = distinct(input.rows.map((r) => r.profile));
   const models = distinct(input.rows.map((r) => r.model));
@@ -106,6 +113,7 @@ export function multiTpuSection(input: ReportInput): Section {
       assumptions(input.rows),
       'Each cell: ms per input (speedup over 1 TPU, speedup over the compiler\'s split at the same N). `*` marks a superlinear speedup ' +
       '(more than N times faster than one TPU: the segments now fit the on-chip parameter caches). Bold: the fastest strategy at that N.',
+      ...strategyLines(input),
       `Superlinear cells: ${superlinear.length} of ${input.rows.filter((r) => r.tpus > 1).length} multi-TPU cells.` +
       (failed.length > 0 ? ` Failed cells: ${failed.length} (see the CSV's error column).` : ''),
     ],

@@ -35,6 +35,8 @@ export interface ReportInput {
   readonly measurements?: { readonly dir: string; readonly files: ReadonlyMap<string, string> };
   /** Where `published`/`measurements` were looked for, for the "skipped" message. */
   readonly missing: readonly string[];
+  /** One-line descriptions of the strategies by name (registry names only). */
+  readonly strategyNotes?: ReadonlyMap<string, string>;
 }
 
 /** The assumptions line shared by every table: profiles, batch size, objective. */
