@@ -44,6 +44,8 @@ export const strategy: Strategy<Options> = {
     const targets = Array.from({ length: k - 1 }, () => 1 + rng.next() * (n - 2)).sort((x, y) => x - y);
     const cuts = task.index === 0 ? evenPlan(p) : projectPlan(p, targets);
     const stage = segmentsOf(n, cuts).map(([a, b]) => p.cost.segmentMs(a, b));
+    // Energy: the objective with the slowest stage softened into a p-norm (p = 8), so moves that
+    // shrink any slow stage count, not only moves of the bottleneck (max is flat almost everywhere).
     const energyOf = (ms: readonly number[]): number => {
       let max = 0;
       let sum = 0;
@@ -51,7 +53,10 @@ export const strategy: Strategy<Options> = {
         sum += v;
         if (v > max) max = v;
       }
-      return primaryOf(objective, max, sum);
+      if (max === 0) return primaryOf(objective, 0, sum);
+      let norm = 0;
+      for (const v of ms) norm += (v / max) ** 8;
+      return primaryOf(objective, max * norm ** 0.125, sum);
     };
     let energy = energyOf(stage);
     let best = [...cuts];

@@ -5,6 +5,7 @@ import { compareScores, scorePlan } from '../../src/search/objective';
 import { makeProblem } from '../../src/search/problem';
 import { solveInProcess } from '../../src/search/task';
 import { zooModel, zooNames } from '../../src/zoo';
+import { memoCost } from '../search/fixtures';
 
 // Data-driven over the whole zoo (models join as they are added): dp is never beaten, and the
 // local searches land within 1% of it, for N = 2..8 under the default profile and objective.
@@ -15,7 +16,7 @@ describe('strategies on the zoo', () => {
   describe.each(zooNames())('zoo:%s', (name) => {
     const graph = zooModel(`zoo:${name}`);
     if (E.isLeft(graph)) throw new Error(`zoo:${name} failed to build`);
-    const cost = costModel(graph.right, profile.right);
+    const cost = memoCost(costModel(graph.right, profile.right));
 
     it.each([2, 3, 4, 5, 6, 7, 8])('should find dp never beaten and greedy/annealing within 1%% of it for N = %i', (k) => {
       const p = makeProblem(cost, k, { kind: 'throughput', batch: 15 }, { pins: [] });

@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildGraph } from '../../src/graph/build';
+import { writeTflite } from '../../src/tflite/writer';
 import { rangeIndex } from '../../src/graph/cuts';
 import { loadModel } from '../../src/model/load';
 import { litertReport } from '../../src/validate/litert-report';
@@ -69,6 +72,33 @@ describeShared('validate/litert (real models)', () => {
       expect(r.verdict).toBe('not-checked');
       expect(r.summary).toMatch(/custom op\(s\) "edgetpu-custom-op" that TFLite on a CPU cannot run/);
       expect(r.segments.every((s) => s.measuredMs === undefined)).toBe(true);
+    });
+  });
+});
+
+describe('validate/litert (ports LiteRT.js cannot carry)', () => {
+  describe('validateLitert', () => {
+    it('should not check, and say why, a cut whose crossing tensor is bool', async () => {
+      // x (float32) -> GREATER(x, 0) -> bool b -> CAST -> y (float32); the cut after op 0 crosses b.
+      const graph = buildGraph({
+        name: 'boolcut', source: 'test:boolcut',
+        tensors: [
+          { name: 'x', shape: [1, 4], dtype: 'float32', isConstant: false },
+          { name: 'zero', shape: [1], dtype: 'float32', isConstant: true, data: new Uint8Array(4) },
+          { name: 'b', shape: [1, 4], dtype: 'bool', isConstant: false },
+          { name: 'y', shape: [1, 4], dtype: 'float32', isConstant: false },
+        ],
+        ops: [
+          { type: 'GREATER', builtinCode: 61, version: 1, inputs: [0, 1], outputs: [2] },
+          { type: 'CAST', builtinCode: 53, version: 1, inputs: [2], outputs: [3] },
+        ],
+        inputs: [0], outputs: [3],
+      });
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-boolcut-')), 'boolcut.tflite');
+      fs.writeFileSync(file, writeTflite(graph));
+      const r = right(await litertReport(exportTo(file, [1]), opts));
+      expect(r.verdict).toBe('not-checked');
+      expect(r.summary).toMatch(/port\(s\) "b" \(bool\) that LiteRT.js can neither feed nor read/);
     });
   });
 });
