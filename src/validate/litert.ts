@@ -119,6 +119,8 @@ interface Prepared {
   readonly bridged: readonly string[];
   readonly params: readonly { scale: number; zeroPoint: number }[];
   readonly graph: LayerGraph;
+  /** Ports that stay of a type LiteRT.js cannot feed or read, even after bridging. */
+  readonly unfeedable: readonly string[];
 }
 
 /** The bytes to run for a unit cut to its first k ops: the file itself when nothing had to change. */
@@ -135,6 +137,10 @@ function prepare(u: Unit, k: number): Prepared {
     bridged: [...names(cut.inputs).filter((_, i) => b.bridgedInputs[i]), ...names(cut.outputs).filter((_, i) => b.bridgedOutputs[i])],
     params: b.params,
     graph: cut,
+    unfeedable: [...b.graph.inputs, ...b.graph.outputs]
+      .map((t) => b.graph.tensors[t]!)
+      .filter((t) => !runnable(t.dtype))
+      .map((t) => `"${t.name}" (${t.dtype})`),
   };
 }
 
@@ -223,6 +229,11 @@ export async function validateLitert(whole: Unit, segments: readonly (Unit & { f
 
   const reference = prepare(whole, k);
   const chain = segments.filter((s) => s.first < k).map((s) => prepare(s, k - s.first));
+  const stuck = [reference, ...chain].filter((p) => p.unfeedable.length > 0);
+  if (stuck.length > 0) {
+    notes.push(...stuck.map((p) => `${p.label} has port(s) ${p.unfeedable.join(', ')} that LiteRT.js can neither feed nor read, and no exact bridge exists for them`));
+    return E.right({ ...base, verdict: 'not-checked', notes, checkedOps: 0 });
+  }
   const bridges = await checkBridges([...reference.params, ...chain.flatMap((c) => c.params)]);
   if (E.isLeft(bridges)) return bridges;
   const inexact = bridges.right.filter((b) => !b.exact);
