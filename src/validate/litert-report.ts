@@ -9,6 +9,7 @@ import { reportBase, segmentRows, type ValidationReport } from './report';
 function differsMost(v: LitertValidation, predictedMs: readonly number[]): string {
   if (v.verdict === 'not-checked') return 'nothing was compared';
   const bad = v.outputs.filter((o) => !o.equal);
+  if (v.verdict === 'differs' && bad.length === 0) return v.notes[v.notes.length - 1] ?? 'the segment chain did not run through';
   if (bad.length > 0) {
     const worst = [...bad].sort((a, b) => b.differing / b.elements - a.differing / a.elements)[0]!;
     return `output "${worst.name}": ${worst.differing} of ${worst.elements} elements differ` +
@@ -54,6 +55,7 @@ export async function litertReport(x: ExportDir, o: LitertOptions): Promise<E.Ei
   const checkedScope = r.checkedOps < r.totalOps ? ` (ops 0..${r.checkedOps - 1} of ${r.totalOps})` : '';
   const summary =
     verdict === 'pass' ? `the segment chain's outputs equal the whole model's bit for bit on ${r.samples} seeded input set(s)${checkedScope}` :
+    verdict === 'fail' && r.outputs.length === 0 ? `the segment chain breaks: ${r.notes[r.notes.length - 1]}` :
     verdict === 'fail' ? `${r.outputs.filter((c) => !c.equal).length} of ${r.outputs.length} output(s) differ between the whole model and the segment chain${checkedScope}` :
     `not checked: ${r.notes.join('; ')}`;
   return E.right({

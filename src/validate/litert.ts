@@ -250,6 +250,9 @@ export async function validateLitert(whole: Unit, segments: readonly (Unit & { f
   const runs: LitertSegmentRun[] = [];
   for (const [i, c] of chain.entries()) {
     const ms = await runOn(c, chainEnvs, o.repeats);
+    if (E.isLeft(ms) && ms.left._tag === 'SegmentInvalid') {
+      return E.right({ ...base, verdict: 'differs', notes: [...notes, ms.left.message], checkedOps: k, wholeCpuMs: wholeMs.right, segments: runs, bridges: bridges.right });
+    }
     if (E.isLeft(ms)) return ms;
     runs.push({ index: i, label: c.label, cpuMs: ms.right, bridgedPorts: c.bridged, opsChecked: c.graph.ops.length });
   }

@@ -65,6 +65,19 @@ describe('cli/validate', () => {
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'validation-litert.json'), 'utf8')).verdict).toBe('fail');
     });
 
+    it('should exit 4 and name the tensor when a segment reads one no earlier segment produces', async () => {
+      const dir = await exported();
+      const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-other-'));
+      fs.writeFileSync(path.join(other, 'p.json'), JSON.stringify({ cuts: [1] }));
+      expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'y'], io(other).io)).toBe(0);
+      // Segment 1 of a cut after op 0 reads op 0's output, which this export's segment 0 keeps inside.
+      fs.copyFileSync(path.join(other, 'y', 'synth_conv_f8_l3_s16_segment_1_of_2.tflite'), path.join(dir, 'synth_conv_f8_l3_s16_segment_1_of_2.tflite'));
+      const c = io(dir);
+      expect(await main(['validate', dir], c.io)).toBe(4);
+      expect(c.err[0]).toMatch(/the segment chain breaks: synth_conv_f8_l3_s16_segment_1_of_2.tflite reads ".+", which no earlier segment produces/);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'validation-litert.json'), 'utf8')).verdict).toBe('fail');
+    });
+
     it('should reject a directory without plan.json and an unknown backend (exit 2)', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-empty-'));
       const c = io(dir);
