@@ -76,6 +76,10 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
   const freshness = classify(existing, ids, opts.tool, opts.profileHash);
   for (const s of freshness.stale.slice(0, 3)) opts.log(`stale result for cell ${s.record.cell} (${s.record.params.model} N=${s.record.params.tpus} ${s.record.params.label}): ${s.reason}; recomputing`);
   if (freshness.stale.length > 3) opts.log(`... ${freshness.stale.length - 3} more stale results are recomputed`);
+  const otherConfig = [...freshness.fresh.values()].filter((r) => r.config !== opts.configHash);
+  if (otherConfig.length > 0) {
+    opts.log(`${otherConfig.length} result(s) were computed under an earlier version of this config (hash ${otherConfig[0]!.config}); their cells are unchanged, so they are reused`);
+  }
   if (freshness.orphans > 0) opts.log(`${freshness.orphans} stored result(s) belong to cells this config no longer has; they are dropped when the run completes`);
 
   const done = new Map<string, CellRecord>(freshness.fresh);

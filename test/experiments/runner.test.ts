@@ -95,7 +95,14 @@ describe('experiments/runner', () => {
     it('should recompute stale results and everything under --force', async () => {
       await _.runCells(cells, fakeExecutor(), options());
       const again = fakeExecutor();
-      expect(await _.runCells(cells, again, options())).toMatchObject({ computed: 0, reused: 12 });
+      const edited = options({ configHash: 'c2' });
+      expect(await _.runCells(cells.slice(0, 6), again, edited)).toMatchObject({ computed: 0, reused: 6 });
+      expect(edited.logs).toEqual([
+        '6 result(s) were computed under an earlier version of this config (hash c); their cells are unchanged, so they are reused',
+        '6 stored result(s) belong to cells this config no longer has; they are dropped when the run completes',
+      ]);
+      expect(readStore(path.join(dir, 'results.jsonl')).records).toHaveLength(6);
+      await _.runCells(cells, fakeExecutor(), options());
       const newer = fakeExecutor();
       const s = await _.runCells(cells, newer, options({ tool: '1.1.0' }));
       expect(s).toMatchObject({ computed: 12, stale: 12 });
