@@ -85,6 +85,16 @@ function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[
 }
 
 export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
+  // Start the threads first, so their start-up overlaps loading the model here.
+  const own = !req.pool && (req.workers ?? 2) > 0 ? createSearchPool(req.workers ?? 2) : undefined;
+  try {
+    return await segmentWith({ ...req, ...(own ? { pool: own } : {}) });
+  } finally {
+    await own?.close();
+  }
+}
+
+async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
   const profileName = req.profile ?? DEFAULT_PROFILE;
   const graph = loadModel(req.model);
   if (E.isLeft(graph)) return graph;
@@ -121,7 +131,7 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
   const interruptedOutcome = (name: string, index: number): TaskOutcome =>
     ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
 
-  if (!req.pool && (req.workers ?? 2) === 0) {
+  if (!req.pool) {
     const out: { name: string; outcome: TaskOutcome }[] = [];
     for (const { r, task } of tasks) {
       await Promise.resolve();
@@ -134,7 +144,7 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
     return out;
   }
 
-  const pool = req.pool ?? createSearchPool(Math.max(1, req.workers ?? 2));
+  const pool = req.pool;
   const hardMs = 2 * budgetMs + 1000;
   // Overruns are timed from the moment a worker picks the task up (it flags a shared cell).
   const running = new Set<{ flag: Int32Array; since?: number; abort: AbortController }>();
@@ -165,7 +175,6 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
     }));
   } finally {
     clearInterval(watch);
-    if (!req.pool) await pool.close();
   }
 }
 
