@@ -76,11 +76,48 @@ describeShared('validate/litert (real models)', () => {
   });
 });
 
+/** Writes a hand-built float32 graph to a temporary .tflite file and returns its path. */
+function tfliteFile(name: string, spec: Parameters<typeof buildGraph>[0]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `tpuseg-${name}-`)), `${name}.tflite`);
+  fs.writeFileSync(file, writeTflite(buildGraph(spec)));
+  return file;
+}
+const f32 = (name: string) => ({ name, shape: [1, 8], dtype: 'float32' as const, isConstant: false });
+
+describe('validate/litert (hand-built models)', () => {
+  describe('validateLitert', () => {
+    it('should feed a skip-ahead tensor from segment 0 to segment 2 past segment 1', async () => {
+      // x -RELU-> a -RELU6-> b -TANH-> c -LOGISTIC-> d; ADD(d, a) -> y. Cuts [2, 3]: a skips segment 1 (TANH).
+      const file = tfliteFile('skip', {
+        name: 'skip', source: 'test:skip',
+        tensors: [f32('x'), f32('a'), f32('b'), f32('c'), f32('d'), f32('y')],
+        ops: [
+          { type: 'RELU', builtinCode: 19, version: 1, inputs: [0], outputs: [1] },
+          { type: 'RELU6', builtinCode: 21, version: 1, inputs: [1], outputs: [2] },
+          { type: 'TANH', builtinCode: 28, version: 1, inputs: [2], outputs: [3] },
+          { type: 'LOGISTIC', builtinCode: 14, version: 1, inputs: [3], outputs: [4] },
+          { type: 'ADD', builtinCode: 0, version: 1, inputs: [4, 1], outputs: [5] },
+        ],
+        inputs: [0], outputs: [5],
+      });
+      const x = exportTo(file, [2, 3]);
+      expect(x.manifest.segments.map((s) => [s.inputs, s.outputs])).toEqual([
+        [['x'], ['a', 'b']],
+        [['b'], ['c']],
+        [['a', 'c'], ['y']],
+      ]);
+      const r = right(await litertReport(x, { ...opts, samples: 3 }));
+      expect(r.verdict).toBe('pass');
+      expect((r.details as LitertValidation).outputs).toEqual([{ name: 'y', equal: true, differing: 0, elements: 24, maxAbsDiff: 0 }]);
+    });
+  });
+});
+
 describe('validate/litert (ports LiteRT.js cannot carry)', () => {
   describe('validateLitert', () => {
     it('should not check, and say why, a cut whose crossing tensor is bool', async () => {
       // x (float32) -> GREATER(x, 0) -> bool b -> CAST -> y (float32); the cut after op 0 crosses b.
-      const graph = buildGraph({
+      const file = tfliteFile('boolcut', {
         name: 'boolcut', source: 'test:boolcut',
         tensors: [
           { name: 'x', shape: [1, 4], dtype: 'float32', isConstant: false },
@@ -94,8 +131,6 @@ describe('validate/litert (ports LiteRT.js cannot carry)', () => {
         ],
         inputs: [0], outputs: [3],
       });
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-boolcut-')), 'boolcut.tflite');
-      fs.writeFileSync(file, writeTflite(graph));
       const r = right(await litertReport(exportTo(file, [1]), opts));
       expect(r.verdict).toBe('not-checked');
       expect(r.summary).toMatch(/port\(s\) "b" \(bool\) that LiteRT.js can neither feed nor read/);
