@@ -53,6 +53,9 @@ const INT_RANGE: Readonly<Partial<Record<Tensor['dtype'], readonly [number, numb
   int16: [-32768, 32767],
 };
 
+/** Hot loops use a module-level binding: global lookups are slow inside vm contexts such as jest's. */
+const round = Math.round;
+
 /** Standard deviation of initial weights (He) and biases, in real units. */
 const weightSd = (fanIn: number): number => Math.sqrt(2 / fanIn);
 const BIAS_SD = 0.1;
@@ -76,7 +79,7 @@ export function seededConstant(tensor: Tensor, role: ConstantRole, seed: string 
     const out = tensor.dtype === 'int16' ? new Int16Array(n) : tensor.dtype === 'int8' ? new Int8Array(n) : new Uint8Array(n);
     const [lo, hi] = range;
     fill(out, layout, (c) => {
-      const v = zp[c]! + Math.round(z() * sd[c]!);
+      const v = zp[c]! + round(z() * sd[c]!);
       return v < lo ? lo : v > hi ? hi : v;
     });
     return E.right(new Uint8Array(out.buffer));
@@ -84,7 +87,7 @@ export function seededConstant(tensor: Tensor, role: ConstantRole, seed: string 
   if (tensor.dtype === 'int32' && role.kind === 'bias') {
     const sd = perChannel((c) => (quantized && channelValue(q.scale, c) > 0 ? BIAS_SD / channelValue(q.scale, c) : 8 * OPERAND_SD));
     const out = new Int32Array(n);
-    fill(out, layout, (c) => Math.round(z() * sd[c]!));
+    fill(out, layout, (c) => round(z() * sd[c]!));
     return E.right(new Uint8Array(out.buffer));
   }
   if (tensor.dtype === 'float32' && (role.kind === 'weight' || role.kind === 'bias')) {
