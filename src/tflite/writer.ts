@@ -87,7 +87,11 @@ export function tryWriteTflite(graph: LayerGraph, opts: WriteOptions = {}): E.Ei
   }
 }
 
-/** The bytes each constant tensor is written with (its own data, or seeded values); undefined for the others. */
+/**
+ * The bytes each constant tensor is written with (its own data, or seeded values); undefined for
+ * the others. A constant without data that no op reads gets no buffer (nothing can tell what it
+ * should hold), so it reads back as a non-constant tensor.
+ */
 function constantBytes(graph: LayerGraph, seed: string | number): (Uint8Array | undefined)[] {
   return graph.tensors.map((t) => {
     if (!t.isConstant) return t.data;
