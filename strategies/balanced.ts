@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/Either';
 import { rangeIndex } from '../src/graph/cuts';
-import { compareLeximax, primaryOf, scorePlan, segmentsOf } from '../src/search/objective';
-import { cutRange, projectPlan } from '../src/search/problem';
+import { refine } from '../src/search/descent';
+import { scorePlan, segmentsOf } from '../src/search/objective';
+import { cutRange, feasibleChains, projectPlan } from '../src/search/problem';
 import { optionsCodec } from './options';
-import type { Problem, Strategy } from './types';
+import type { Budget, Problem, Strategy } from './types';
 
 /**
  * balanced: Segm_Balanced of Villarrubia, Costero, Igual & Olcoz, "Balanced segmentation of
@@ -12,12 +13,13 @@ import type { Problem, Strategy } from './types';
  *   1. Depth-aware start: a "block boundary" is a cut position crossed by exactly one tensor
  *      (between residual / dense / inception blocks of a CNN; every position of a chain). Cut at
  *      the block boundaries whose prefix parameter bytes are nearest to i/N of the total.
- *   2. Workload balancing: repeatedly shrink the slowest stage by moving one of its boundaries
- *      to the neighbouring block boundary (or by one op when no block boundary is in reach),
- *      taking the move that most lowers (objective, leximax of stage times); stop when none does.
+ *   2. Workload balancing: move boundaries between neighbours by whole blocks (cuts stay on
+ *      block boundaries) while that lowers (objective, leximax of stage times): each boundary to
+ *      its best block boundary in turn, and ripple moves that shrink the slowest stage and pass
+ *      blocks along its neighbours.
  *   3. Off-chip refinement: while some segment streams parameters, move its first or last op to
  *      the neighbour when that lowers the total off-chip bytes without raising the objective.
- * Complexity: O(n) for step 1; O(n) moves of O(k) prices each for steps 2 and 3.
+ * Complexity: O(n) for step 1; O(n) prices per sweep of step 2; O(n) moves of O(k) prices for step 3.
  * Optimality: none (a local optimum of its moves).
  */
 
@@ -58,38 +60,18 @@ function initial(p: Problem): { cuts: number[]; blocks: Uint8Array } {
   return { cuts: projectPlan(p, chosen), blocks };
 }
 
-function balance(p: Problem, cuts: number[], blocks: Uint8Array): number {
-  const { n, tpus: k, objective } = p;
-  const stageMs = (plan: readonly number[]): number[] => segmentsOf(n, plan).map(([a, b]) => p.cost.segmentMs(a, b));
-  const primary = (ms: readonly number[]): number => primaryOf(objective, Math.max(...ms), ms.reduce((s, v) => s + v, 0));
-  let ms = stageMs(cuts);
-  let moves = 0;
-  for (let guard = 0; guard < 4 * n; guard++) {
-    const slow = ms.indexOf(Math.max(...ms));
-    const options: [number, number][] = [];
-    const reach = (j: number, dir: 1 | -1): void => {
-      const [lo, hi] = cutRange(p, cuts, j);
-      let c = cuts[j]! + dir;
-      while (c >= lo && c <= hi && !blocks[c]) c += dir;
-      if (c < lo || c > hi) c = cuts[j]! + dir;
-      if (c >= lo && c <= hi && p.canCut[c]) options.push([j, c]);
-    };
-    if (slow > 0) reach(slow - 1, 1);
-    if (slow < k - 1) reach(slow, -1);
-    let best: { plan: number[]; ms: number[] } | undefined;
-    for (const [j, c] of options) {
-      const plan = cuts.slice();
-      plan[j] = c;
-      const m = stageMs(plan);
-      const ref = best?.ms ?? ms;
-      if (primary(m) - primary(ref) < 0 || (primary(m) === primary(ref) && compareLeximax(m, ref) < 0)) best = { plan, ms: m };
-    }
-    if (!best) break;
-    cuts.splice(0, cuts.length, ...best.plan);
-    ms = best.ms;
-    moves++;
-  }
-  return moves;
+/**
+ * Step 2 at block granularity: the cuts may only sit on block boundaries (when the constraints
+ * still admit a plan that way), and each move shifts a boundary by whole blocks: coordinate
+ * descent plus ripple moves between neighbours (src/search/descent.ts `refine`).
+ */
+function balance(p: Problem, cuts: number[], blocks: Uint8Array, budget: Budget): number {
+  const canCut = p.canCut.map((v, c) => v & blocks[c]!);
+  const coarse: Problem = { ...p, canCut };
+  const q = feasibleChains(coarse) && cuts.every((c) => canCut[c]) ? coarse : p;
+  const r = refine(q, cuts, budget);
+  cuts.splice(0, cuts.length, ...r.cuts);
+  return r.moves + r.ripples;
 }
 
 function offChipRefine(p: Problem, cuts: number[]): number {
@@ -127,10 +109,10 @@ export const strategy: Strategy<Record<string, never>> = {
   name: 'balanced',
   description: 'Segm_Balanced as we read it: block-aware parameter split, stage balancing, off-chip refinement',
   options: optionsCodec('balanced', {}, {}),
-  search(p) {
+  search(p, _o, _rng, budget) {
     if (p.tpus === 1) return E.right({ cuts: [] });
     const { cuts, blocks } = initial(p);
-    const balanceMoves = balance(p, cuts, blocks);
+    const balanceMoves = balance(p, cuts, blocks, budget);
     const offChipMoves = offChipRefine(p, cuts);
     return E.right({ cuts, stats: { balanceMoves, offChipMoves } });
   },
