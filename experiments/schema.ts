@@ -58,7 +58,7 @@ export const Budget = record('a budget {timeMs?}', {}, { timeMs: positiveNumber 
 export type Budget = t.TypeOf<typeof Budget>;
 
 export const Outputs = record(
-  'outputs {tables?, figures?, stagesAt?, published?, measurements?}',
+  'outputs {tables?, figures?, stagesAt?, published?, measurements?, mapping?}',
   {},
   {
     tables: list(oneOf(TABLES)),
@@ -69,6 +69,8 @@ export const Outputs = record(
     published: nonEmptyString,
     /** Directory of measurement CSVs for the synthetic table (relative to the config's directory). */
     measurements: nonEmptyString,
+    /** Which model, split and batch each measurement file was taken with (default experiments/calibration/mapping.json). */
+    mapping: nonEmptyString,
   },
 );
 export type Outputs = t.TypeOf<typeof Outputs>;
@@ -103,7 +105,7 @@ export interface ResolvedConfig {
   readonly batch: number;
   readonly seeds: readonly number[];
   readonly budget: Budget;
-  readonly outputs: { tables: readonly TableKind[]; figures: readonly FigureKind[]; stagesAt?: number; published?: string; measurements?: string };
+  readonly outputs: { tables: readonly TableKind[]; figures: readonly FigureKind[]; stagesAt?: number; published?: string; measurements?: string; mapping?: string };
 }
 
 export function withDefaults(c: ExperimentConfig): ResolvedConfig {
@@ -127,6 +129,7 @@ export function withDefaults(c: ExperimentConfig): ResolvedConfig {
       ...(c.outputs?.stagesAt !== undefined ? { stagesAt: c.outputs.stagesAt } : {}),
       ...(c.outputs?.published !== undefined ? { published: c.outputs.published } : {}),
       ...(c.outputs?.measurements !== undefined ? { measurements: c.outputs.measurements } : {}),
+      ...(c.outputs?.mapping !== undefined ? { mapping: c.outputs.mapping } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { loadProfile } from '../../cost-models';
 import { loadStrategy } from '../../strategies';
 import { optionErrors } from '../../strategies/options';
+import { calibrationModel } from '../calibrate/models';
 import { formatError } from '../errors';
 import { zooEntry, zooNames } from '../zoo';
 import { parseSynth } from '../zoo/synth';
@@ -27,6 +28,10 @@ export function liveCatalog(cwd: string): Catalog {
         const size = m![2] === undefined ? entry.inputSize : Number(m![2]);
         if (!Number.isSafeInteger(size) || size < entry.minSize) return `input size of ${spec} must be an integer >= ${entry.minSize}`;
         return undefined;
+      }
+      if (spec.startsWith('calib:')) {
+        const g = calibrationModel(spec);
+        return E.isLeft(g) ? messageOf(g.left) : undefined;
       }
       if (spec.startsWith('synth:')) {
         const p = parseSynth(spec);

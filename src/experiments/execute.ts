@@ -5,7 +5,7 @@ import type { CostModel } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
 import { formatError } from '../errors';
 import type { LayerGraph } from '../graph/types';
-import { loadModel } from '../model/load';
+import { calibrationModel } from '../calibrate/models';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { layerCuts } from '../plan/fixed-splits';
 import { planResult } from '../plan/result';
@@ -18,7 +18,8 @@ import type { CellOutcome } from './runner';
  * Runs one group of cells (same model, N, profile, objective, batch, seed, budget) in this
  * thread: the model and cost model are built once per group (and cached across groups), each
  * strategy is solved with the search module's own task runner, so a cell gets the same plan
- * `tpuseg segment` gives for the same seed. `layers` is the fixed equal-layer split.
+ * `tpuseg segment` gives for the same seed. `layers` is the fixed equal-layer split. Models are
+ * anything `loadModel` takes, plus the calibration family `calib:fc?neurons=N&layers=L&inputs=I`.
  */
 
 export interface GroupRequest {
@@ -45,11 +46,10 @@ const remember = <V>(cache: Map<string, V>, key: string, make: () => V): V => {
 /** Per-task time allowance when the config sets none (the search module's own default). */
 export const DEFAULT_BUDGET_MS = 60_000;
 
-export const resolveSpec = (spec: string, baseDir: string): string =>
-  spec.startsWith('zoo:') || spec.startsWith('synth:') ? spec : path.resolve(baseDir, spec);
+export const resolveSpec = (spec: string, baseDir: string): string => (/^(zoo|synth|calib):/.test(spec) ? spec : path.resolve(baseDir, spec));
 
 /** The model of a (resolved) spec, built once per thread and kept for the next groups. */
-export const graphOf = (spec: string): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(loadModel(spec)));
+export const graphOf = (spec: string): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(calibrationModel(spec)));
 
 export function modelFacts(g: LayerGraph): Pick<CellOutcome, 'modelOps' | 'modelParamBytes' | 'modelInput'> {
   const input = g.tensors[g.inputs[0] ?? -1];

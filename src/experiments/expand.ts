@@ -38,21 +38,31 @@ function combinations(sweep: Readonly<Record<string, readonly (number | string)[
   );
 }
 
+/**
+ * A spec with one sweep combination applied: `{key}` placeholders are replaced; other keys
+ * become query parameters of a `synth:`/`calib:` spec, or the input size (`size`) of a `zoo:` spec.
+ */
 function applySweep(spec: string, combo: Record<string, number | string>): string | { error: string } {
-  const keys = Object.keys(combo);
-  if (keys.length === 0) return spec;
-  if (spec.startsWith('synth:')) {
-    const [head, query = ''] = spec.split('?', 2) as [string, string?];
+  let out = spec;
+  const rest: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(combo)) {
+    if (out.includes(`{${k}}`)) out = out.split(`{${k}}`).join(String(v));
+    else rest[k] = v;
+  }
+  const keys = Object.keys(rest);
+  if (keys.length === 0) return out;
+  if (out.startsWith('synth:') || out.startsWith('calib:')) {
+    const [head, query = ''] = out.split('?', 2) as [string, string?];
     const params = new URLSearchParams(query);
-    for (const k of keys) params.set(k, String(combo[k]));
+    for (const k of keys) params.set(k, String(rest[k]));
     return `${head}?${decodeURIComponent(params.toString())}`;
   }
-  if (spec.startsWith('zoo:')) {
+  if (out.startsWith('zoo:')) {
     const other = keys.filter((k) => k !== 'size');
-    if (other.length > 0) return { error: `a zoo model can only sweep "size", not "${other[0]}"` };
-    return `${spec.split('@')[0]}@${combo['size']}`;
+    if (other.length > 0) return { error: `a zoo model can only sweep "size" (or {placeholders} in its spec), not "${other[0]}"` };
+    return `${out.split('@')[0]}@${rest['size']}`;
   }
-  return { error: 'a .tflite file has no parameters to sweep' };
+  return { error: `a .tflite file has no parameters to sweep: put {${keys[0]}} in its path` };
 }
 
 export interface Expansion {
@@ -109,7 +119,7 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
           problems.push(`${at}.sweep: ${expanded.error}`);
           return;
         }
-        const isFile = !expanded.startsWith('zoo:') && !expanded.startsWith('synth:');
+        const isFile = !/^(zoo|synth|calib):/.test(expanded);
         const why = catalog.checkModel(isFile ? path.resolve(baseDir, expanded) : expanded);
         if (why !== undefined) {
           problems.push(`${Object.keys(combo).length > 0 ? `${at} (${expanded})` : specPath}: ${why}`);

@@ -47,6 +47,7 @@ export interface SavedConfig {
   /** `outputs.published` / `outputs.measurements` resolved against the config's directory. */
   readonly published?: string;
   readonly measurements?: string;
+  readonly mapping?: string;
 }
 
 export interface RunRequest {
@@ -69,6 +70,7 @@ export function savedConfig(loaded: LoadedConfig): SavedConfig {
     file: loaded.file, hash: loaded.hash, config: loaded.config,
     ...(o.published !== undefined ? { published: path.resolve(loaded.baseDir, o.published) } : {}),
     ...(o.measurements !== undefined ? { measurements: path.resolve(loaded.baseDir, o.measurements) } : {}),
+    ...(o.mapping !== undefined ? { mapping: path.resolve(loaded.baseDir, o.mapping) } : {}),
   };
 }
 
@@ -85,6 +87,7 @@ export async function reportFrom(resultsFile: string, outDir: string, saved: Sav
     ...(c?.outputs.stagesAt !== undefined ? { stagesAt: c.outputs.stagesAt } : {}),
     ...(saved?.published !== undefined ? { published: saved.published } : {}),
     ...(saved?.measurements !== undefined ? { measurements: saved.measurements } : {}),
+    ...(saved?.mapping !== undefined ? { mapping: saved.mapping } : {}),
     resultsFile: path.relative(outDir, resultsFile) || RESULTS_FILE,
     provenance: [
       `tpuseg ${TOOL_VERSION}`,

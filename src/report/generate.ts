@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as E from 'fp-ts/Either';
 import type { FigureKind, TableKind } from '../../experiments/schema';
+import { DEFAULT_MAPPING, loadMapping, type Mapping } from '../calibrate/mapping';
+import { formatError } from '../errors';
 import { strategies } from '../../strategies';
 import type { CellRecord } from '../experiments/store';
 import { cellsSection } from './cells';
@@ -28,6 +31,8 @@ export interface ReportOptions {
   /** Absolute paths (already resolved against the config's directory). */
   readonly published?: string;
   readonly measurements?: string;
+  /** Calibration mapping file (default: experiments/calibration/mapping.json). */
+  readonly mapping?: string;
   /** Path of the results file, for the index's provenance line. */
   readonly resultsFile: string;
   readonly provenance: readonly string[];
@@ -49,8 +54,15 @@ const SECTIONS: Record<TableKind, (input: ReportInput) => Section> = {
 
 const safe = (s: string): string => s.replace(/^zoo:/, '').replace(/[^A-Za-z0-9_.-]+/g, '_');
 
-function readInputs(opts: ReportOptions): Pick<ReportInput, 'published' | 'measurements' | 'missing'> {
+function readInputs(opts: ReportOptions): Pick<ReportInput, 'published' | 'measurements' | 'missing' | 'mapping'> & { problems: string[] } {
   const missing: string[] = [];
+  const problems: string[] = [];
+  let mapping: Mapping | undefined;
+  if (opts.tables.includes('synthetic')) {
+    const m = loadMapping(opts.mapping ?? DEFAULT_MAPPING);
+    if (E.isLeft(m)) problems.push(formatError(m.left).replace(/\n\s*/g, ' '));
+    else mapping = m.right;
+  }
   let published: ReportInput['published'];
   if (opts.published !== undefined) {
     if (fs.existsSync(opts.published)) published = { file: opts.published, text: fs.readFileSync(opts.published, 'utf8') };
@@ -64,7 +76,7 @@ function readInputs(opts: ReportOptions): Pick<ReportInput, 'published' | 'measu
       measurements = { dir: opts.measurements, files };
     } else missing.push(opts.measurements);
   }
-  return { ...(published ? { published } : {}), ...(measurements ? { measurements } : {}), missing };
+  return { ...(published ? { published } : {}), ...(measurements ? { measurements } : {}), ...(mapping ? { mapping } : {}), missing, problems };
 }
 
 function figureSpecs(kind: FigureKind, input: ReportInput, sections: readonly Section[], stagesAt: number | undefined): [string, VlSpec | undefined][] {
@@ -103,7 +115,8 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const rows = records.map(rowOf);
   const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
   strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
-  const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...readInputs(opts) };
+  const { problems, ...inputs } = readInputs(opts);
+  const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...inputs };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   fs.mkdirSync(path.join(opts.outDir, 'figures'), { recursive: true });
   const files: string[] = [];
@@ -126,7 +139,7 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
     write(`${s.name}.csv`, csvTable(s.csv));
   }
   const headlines = sections.flatMap((s) => (s.headline !== undefined ? [`${s.title.split(':')[0]}: ${s.headline}`] : []));
-  const skipped = sections.flatMap((s) => s.skipped);
+  const skipped = [...problems.map((p) => `calibration mapping unreadable: ${p}`), ...sections.flatMap((s) => s.skipped)];
   const index = [
     `# ${opts.title}`,
     '',

@@ -1,3 +1,4 @@
+import type { Mapping } from '../calibrate/mapping';
 import type { Table } from './format';
 import type { Row, Speedup } from './data';
 
@@ -31,6 +32,8 @@ export interface ReportInput {
   readonly speedups: ReadonlyMap<string, Speedup>;
   /** Published single-TPU figures (CSV text), when available. */
   readonly published?: { readonly file: string; readonly text: string };
+  /** Which model, split and batch each measurement file was taken with. */
+  readonly mapping?: Mapping;
   /** Measurement CSVs by file name, when available. */
   readonly measurements?: { readonly dir: string; readonly files: ReadonlyMap<string, string> };
   /** Where `published`/`measurements` were looked for, for the "skipped" message. */

@@ -45,6 +45,16 @@ describe('experiments/expand', () => {
       ]);
     });
 
+    it('should fill {placeholders} with sweep values, in any kind of spec', () => {
+      const cells = cellsOf({ name: 'x', strategies: ['s'], models: [
+        { model: 'calib:fc?neurons={x}&layers=5&inputs=6912', sweep: { x: [2, 22] } },
+        { model: 'models/m_{v}.tflite', sweep: { v: ['a', 'b'] } },
+      ] });
+      expect(cells.map((c) => c.model)).toEqual([
+        'calib:fc?neurons=2&layers=5&inputs=6912', 'calib:fc?neurons=22&layers=5&inputs=6912', 'models/m_a.tflite', 'models/m_b.tflite',
+      ]);
+    });
+
     it('should sweep zoo input sizes and take per-model TPU counts', () => {
       const cells = cellsOf({ name: 'x', strategies: ['s'], tpus: 8, models: [{ model: 'zoo:a', sweep: { size: [224, 299] }, tpus: [1, 3] }, 'zoo:b'] });
       expect(cells.map((c) => `${c.model}/${c.tpus}`)).toEqual(['zoo:a@224/1', 'zoo:a@224/3', 'zoo:a@299/1', 'zoo:a@299/3', 'zoo:b/8']);

@@ -59,7 +59,7 @@ describe('experiments/load', () => {
       ['a bad sweep value', { ...good, models: [{ model: 'synth:conv', sweep: { filters: [32, null] } }] },
         ['models[0].sweep.filters[1]: expected a number or a string, got null']],
       ['a zoo sweep over something other than size', { ...good, models: [{ model: 'zoo:vgg16', sweep: { depth: [1] } }] },
-        ['models[0].sweep: a zoo model can only sweep "size", not "depth"']],
+        ['models[0].sweep: a zoo model can only sweep "size" (or {placeholders} in its spec), not "depth"']],
       ['unknown strategy and option', { ...good, strategies: ['dp', 'magic', { name: 'annealing', options: { restarts: 2, temp: 1 } }] },
         ['strategies[1].name: unknown strategy "magic"', 'strategies[2].options.temp: unknown option']],
       ['a duplicate strategy label', { ...good, strategies: ['dp', { name: 'dp', options: {} }] },
