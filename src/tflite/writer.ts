@@ -74,7 +74,8 @@ export function writeTflite(graph: LayerGraph, opts: WriteOptions = {}): Uint8Ar
     0, 0, 0, 0, 0,
   );
   tfl.Model.finishModelBuffer(b, model);
-  return b.asUint8Array();
+  // A copy starting at offset 0, so typed-array views of the file are aligned.
+  return b.asUint8Array().slice();
 }
 
 /** writeTflite with its failures as values. */
