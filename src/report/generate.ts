@@ -58,7 +58,7 @@ function readInputs(opts: ReportOptions): Pick<ReportInput, 'published' | 'measu
   const missing: string[] = [];
   const problems: string[] = [];
   let mapping: Mapping | undefined;
-  if (opts.tables.includes('synthetic')) {
+  if (opts.tables.includes('synthetic') || opts.tables.includes('single-tpu')) {
     const m = loadMapping(opts.mapping ?? DEFAULT_MAPPING);
     if (E.isLeft(m)) problems.push(formatError(m.left).replace(/\n\s*/g, ' '));
     else mapping = m.right;

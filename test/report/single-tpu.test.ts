@@ -21,13 +21,31 @@ describe('report/single-tpu', () => {
   });
 
   describe('publishedColumn', () => {
-    it('should map USB 3 and PCIe profiles to their columns and nothing else', () => {
-      expect(['edgetpu-usb3', 'edgetpu-pcie', 'edgetpu-ucm-bench'].map(_.publishedColumn)).toEqual(['usb3_ms', 'devboard_pcie_ms', undefined]);
+    it('should map USB 3 and PCIe profiles to their columns by name without a mapping', () => {
+      expect(['edgetpu-usb3', 'edgetpu-pcie', 'edgetpu-ucm-bench'].map((p) => _.publishedColumn(p))).toEqual(['usb3_ms', 'devboard_pcie_ms', undefined]);
+    });
+
+    it('should follow the calibration mapping when it has the file', () => {
+      const entry = { models: {}, columns: { usb3_ms: 'my-usb', devboard_pcie_ms: 'edgetpu-pcie' } };
+      expect(['my-usb', 'edgetpu-usb3'].map((p) => _.publishedColumn(p, entry))).toEqual(['usb3_ms', undefined]);
+    });
+  });
+
+  describe('findPublished', () => {
+    const published = _.parsePublished(PUBLISHED);
+    const entry = { models: { 'mobilenet_v1_1.0': 'zoo:mobilenet_v1', resnet50_v1: 'zoo:resnet50_v1@{input}' }, columns: {} };
+    const row = (spec: string, size: number) => rowOf({ ...cellRecord(spec, 1, 'compiler', [1]), modelInput: [size, size, 3] });
+
+    it('should match through the mapping, with the zoo default size standing for a spec without @SIZE', () => {
+      expect(_.findPublished(published, row('zoo:mobilenet_v1', 224), entry)?.model).toBe('mobilenet_v1_1.0');
+      expect(_.findPublished(published, row('zoo:resnet50_v1@299', 299), entry)?.model).toBe('resnet50_v1');
+      expect(_.findPublished(published, row('zoo:resnet50_v1', 224), entry)).toBeUndefined();
+      expect(_.findPublished(published, row('zoo:mobilenet_v1@192', 192), entry)).toBeUndefined();
     });
   });
 
   describe('singleTpuSection', () => {
-    it('should match published rows by name and input size and give the error', () => {
+    it('should match published rows by name and input size (no mapping) and give the error', () => {
       const s = _.singleTpuSection(input(PUBLISHED));
       const t = s.blocks[0]!.table;
       expect(t.columns).toEqual(['model', 'input', 'params MiB', 'on-chip MiB', 'off-chip MiB',
