@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +44,14 @@ describe('search/segment', () => {
       expect(Object.keys(one)).toEqual(['model', 'tpus', 'profile', 'objective', 'results', 'best']);
       const dp = one.results.find((r) => r.strategy === 'dp')!;
       expect(Object.keys(dp)).toEqual(expect.arrayContaining(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput', 'evaluations', 'searchMs']));
+    });
+
+    it('should give the same plans in a fresh process (the CLI)', async () => {
+      const here = right(await segmentModel({ ...request, strategies: ['dp', 'annealing'], workers: 0 }));
+      const cli = spawnSync(process.execPath, ['bin/tpuseg.js', 'segment', request.model, '--tpus', '4', '--seed', 'det', '--strategy', 'dp,annealing', '--workers', '0', '--json'],
+        { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      expect(plans(JSON.parse(cli.stdout))).toEqual(plans(here));
     });
 
     it('should report a strategy that throws or overruns as failed while the others finish, on a reused pool', async () => {
