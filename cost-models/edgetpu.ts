@@ -34,6 +34,9 @@ import { graphFacts, type GraphFacts } from './facts';
  */
 
 const MiB = 1024 * 1024;
+// Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
+const { max, min } = Math;
+const F64 = Float64Array;
 
 export function edgeTpuModel(graph: LayerGraph, profile: CostProfile): CostModel {
   return new EdgeTpuModel(graph, profileValues(profile), profile.name);
@@ -65,7 +68,7 @@ class EdgeTpuModel implements CostModel {
     const f = (this.f = graphFacts(graph));
     const n = (this.n = f.n);
     const cb = f.compiled({ padOut: p.weightPadChannels, padIn: p.inputPadChannels, channelOverhead: p.channelOverheadBytes });
-    const t = (this.t = new Float64Array(ROWS * (n + 1)));
+    const t = (this.t = new F64(ROWS * (n + 1)));
     const maxLayer = p.maxLayerMiB * MiB;
     const convRate = p.convTops * 1e9;
     for (let i = 0; i < n; i++) {
@@ -78,19 +81,24 @@ class EdgeTpuModel implements CostModel {
       if (kind === 'cpu') {
         host = actMiB * p.hostMsPerMiB + macs / (p.hostGmacPerS * 1e6);
       } else {
-        if (kind === 'conv') c = (2 * macs) / (convRate * Math.max(Math.min(1, f.channels[i]! / p.channelWidth), 1e-3));
+        if (kind === 'conv') c = (2 * macs) / (convRate * max(min(1, f.channels[i]! / p.channelWidth), 1e-3));
         else if (kind === 'depthwise') c = (2 * macs) / (p.depthwiseTops * 1e9);
         else if (kind === 'fc') c = (2 * macs) / (p.fcTops * 1e9);
         if (kind !== 'free') c += actMiB * p.activationMsPerMiB;
         const base = (cb[i]! / MiB) * p.streamMsPerMiB;
         // c includes activation traffic: streaming hides behind all of the layer's on-chip work.
         extra = kind === 'conv' || kind === 'depthwise'
-          ? Math.max(0, base * (1 + p.streamActAmpPerMiB * actMiB) - p.streamHideFrac * c)
+          ? max(0, base * (1 + p.streamActAmpPerMiB * actMiB) - p.streamHideFrac * c)
           : base;
       }
       const big = cb[i]! > maxLayer;
-      const add = [c, host, big ? 0 : cb[i]!, big ? 0 : extra, big ? cb[i]! : 0, big ? extra : 0];
-      for (let row = 0; row < ROWS; row++) t[row * (n + 1) + i + 1] = t[row * (n + 1) + i]! + add[row]!;
+      const w = n + 1;
+      t[COMPUTE * w + i + 1] = t[COMPUTE * w + i]! + c;
+      t[CPU * w + i + 1] = t[CPU * w + i]! + host;
+      t[CACHE_BYTES * w + i + 1] = t[CACHE_BYTES * w + i]! + (big ? 0 : cb[i]!);
+      t[CACHE_EXTRA * w + i + 1] = t[CACHE_EXTRA * w + i]! + (big ? 0 : extra);
+      t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? cb[i]! : 0);
+      t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra : 0);
     }
   }
 
@@ -100,7 +108,8 @@ class EdgeTpuModel implements CostModel {
   }
 
   private check(a: number, b: number): void {
-    if (!(Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= this.n)) {
+    // (x | 0) === x: an integer test that stays cheap on the hot path.
+    if (!((a | 0) === a && (b | 0) === b && 0 <= a && a < b && b <= this.n)) {
       throw new RangeError(`segment [${a}, ${b}) is not a non-empty range of 0..${this.n}`);
     }
   }
@@ -110,17 +119,17 @@ class EdgeTpuModel implements CostModel {
   }
 
   private tpuIn(a: number, b: number): number {
-    return this.onTpu(a, b) ? Math.max(0, this.f.index.rangeInputBytes(a, b) + this.f.inAdj[b]! - this.f.inAdj[a]!) : 0;
+    return this.onTpu(a, b) ? max(0, this.f.index.rangeInputBytes(a, b) + this.f.inAdj[b]! - this.f.inAdj[a]!) : 0;
   }
 
   private tpuOut(a: number, b: number): number {
-    return this.onTpu(a, b) ? Math.max(0, this.f.index.rangeOutputBytes(a, b) + this.f.outAdj[b]! - this.f.outAdj[a]!) : 0;
+    return this.onTpu(a, b) ? max(0, this.f.index.rangeOutputBytes(a, b) + this.f.outAdj[b]! - this.f.outAdj[a]!) : 0;
   }
 
   /** End of the cached prefix: largest k in [a, b] whose layers [a, k) fit the capacity left by `inBytes`. */
   private cachedUpTo(a: number, b: number, inBytes: number): number {
     const o = CACHE_BYTES * (this.n + 1);
-    const bound = this.t[o + a]! + Math.max(0, this.p.capacityMiB * MiB - this.p.capacityPerInputMiB * inBytes);
+    const bound = this.t[o + a]! + max(0, this.p.capacityMiB * MiB - this.p.capacityPerInputMiB * inBytes);
     let lo = a;
     let hi = b;
     while (lo < hi) {

@@ -4,6 +4,9 @@ import { nelderMead } from './nelder-mead';
 import { predictCase, predictMs } from './predict';
 import { relErr, softL1 } from './stats';
 
+// Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
+const { abs, max, min, log, exp, round } = Math;
+
 /**
  * Fitting a profile's free constants to measured cases, in two stages:
  *
@@ -69,8 +72,8 @@ export function memoryLoss(cases: readonly CalibrationCase[], profile: CostProfi
   cases.forEach((c, i) => {
     if (!c.onChipMiB && !c.offChipMiB) return;
     const p = predictCase(c, profile);
-    c.onChipMiB?.forEach((m, s) => (loss += w[i]! * Math.abs((p.onChipMiB[s] ?? 0) - m)));
-    c.offChipMiB?.forEach((m, s) => (loss += w[i]! * Math.abs((p.offChipMiB[s] ?? 0) - m)));
+    c.onChipMiB?.forEach((m, s) => (loss += w[i]! * abs((p.onChipMiB[s] ?? 0) - m)));
+    c.offChipMiB?.forEach((m, s) => (loss += w[i]! * abs((p.offChipMiB[s] ?? 0) - m)));
   });
   return loss;
 }
@@ -96,18 +99,18 @@ function fitMemory(cases: readonly CalibrationCase[], base: CostProfile, source:
   const start = profileValues(base);
   let values: ProfileValues = start;
   let best = memoryLoss(withMiB, values, w);
-  const round2 = (v: number): number => Math.round(v * 100) / 100;
+  const round2 = (v: number): number => round(v * 100) / 100;
   const search = (keys: readonly ConstantName[], step: number, around?: readonly number[]): void => {
     const ranges = keys.map((k, j) => {
       const [lo, hi] = GRID[k]!;
       const c = around?.[j];
-      return c === undefined ? [lo, hi] : [Math.max(lo, c - 5 * step), Math.min(hi, c + 5 * step)];
+      return c === undefined ? [lo, hi] : [max(lo, c - 5 * step), min(hi, c + 5 * step)];
     });
     const dist = (v: ProfileValues): number => keys.reduce((s, k) => s + (v[k] - start[k]) ** 2, 0);
     const visit = (j: number, v: ProfileValues): void => {
       if (j === keys.length) {
         const l = memoryLoss(withMiB, v, w);
-        if (l < best - 1e-12 || (Math.abs(l - best) <= 1e-12 && dist(v) < dist(values))) {
+        if (l < best - 1e-12 || (abs(l - best) <= 1e-12 && dist(v) < dist(values))) {
           best = l;
           values = v;
         }
@@ -129,8 +132,8 @@ function fitMemory(cases: readonly CalibrationCase[], base: CostProfile, source:
 }
 
 const toFree = (k: ConstantName, v: number): number =>
-  FRACTIONS.has(k) ? Math.log(Math.min(Math.max(v, 1e-3), 1 - 1e-3) / (1 - Math.min(Math.max(v, 1e-3), 1 - 1e-3))) : Math.log(Math.max(v, 1e-3));
-const fromFree = (k: ConstantName, u: number): number => (FRACTIONS.has(k) ? 1 / (1 + Math.exp(-u)) : Math.exp(u));
+  FRACTIONS.has(k) ? log(min(max(v, 1e-3), 1 - 1e-3) / (1 - min(max(v, 1e-3), 1 - 1e-3))) : log(max(v, 1e-3));
+const fromFree = (k: ConstantName, u: number): number => (FRACTIONS.has(k) ? 1 / (1 + exp(-u)) : exp(u));
 
 export function fitProfile(cases: readonly CalibrationCase[], base: CostProfile, opts: FitOptions, source: string): FitResult {
   for (const k of opts.time) {

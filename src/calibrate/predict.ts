@@ -3,6 +3,9 @@ import { edgeTpuModelOf } from '../../cost-models/edgetpu';
 import { batchMsPerInput, evaluatePlan, segmentRanges } from '../pipeline/evaluate';
 import type { CalibrationCase } from './cases';
 
+// Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
+const { abs, max } = Math;
+
 const MiB = 1024 * 1024;
 
 /** What the model says about one measured case: time per input and the compiler's MiB per segment. */
@@ -32,7 +35,7 @@ export function predictMs(c: CalibrationCase, values: ProfileValues): number {
 /** Largest absolute MiB difference over the segments, on-chip and off-chip apart; undefined without measured MiB. */
 export function mibErrors(c: CalibrationCase, p: CasePrediction): { on?: number; off?: number } {
   const worst = (measured: readonly number[] | undefined, predicted: readonly number[]): number | undefined =>
-    measured ? Math.max(...measured.map((m, i) => Math.abs((predicted[i] ?? 0) - m))) : undefined;
+    measured ? max(...measured.map((m, i) => abs((predicted[i] ?? 0) - m))) : undefined;
   const on = worst(c.onChipMiB, p.onChipMiB);
   const off = worst(c.offChipMiB, p.offChipMiB);
   return { ...(on !== undefined ? { on } : {}), ...(off !== undefined ? { off } : {}) };

@@ -2,6 +2,10 @@ import * as E from 'fp-ts/Either';
 import type { CostModel, SegmentCost } from '../../cost-models/types';
 import { segmentInvalid, type TpusegError } from '../errors';
 
+// Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
+const { max } = Math;
+const { isInteger } = Number;
+
 /** A plan priced by a cost model: per-stage costs and the pipeline's figures for a batch. */
 export interface PlanEvaluation {
   readonly cuts: readonly number[];
@@ -19,7 +23,7 @@ export interface PlanEvaluation {
 export function checkCuts(n: number, cuts: readonly number[]): E.Either<TpusegError, readonly number[]> {
   for (let i = 0; i < cuts.length; i++) {
     const c = cuts[i]!;
-    if (!Number.isInteger(c) || c < 1 || c > n - 1) {
+    if (!isInteger(c) || c < 1 || c > n - 1) {
       return E.left(segmentInvalid(`cut ${i} is ${c}: cuts must be integers in 1..${n - 1} for a model of ${n} ops`));
     }
     if (i > 0 && c <= cuts[i - 1]!) {
@@ -36,8 +40,8 @@ export const segmentRanges = (n: number, cuts: readonly number[]): [number, numb
 /** Closed form of a B-input pipeline with deterministic stage times: (sum + (B - 1) x max) / B. */
 export const batchMsPerInput = (stageMs: readonly number[], batch: number): number => {
   const sum = stageMs.reduce((s, x) => s + x, 0);
-  const max = stageMs.reduce((m, x) => Math.max(m, x), 0);
-  return (sum + (batch - 1) * max) / batch;
+  const slowest = stageMs.reduce((m, x) => max(m, x), 0);
+  return (sum + (batch - 1) * slowest) / batch;
 };
 
 /** Prices a plan. Invalid cuts are a defect of the caller here (validate user plans with `checkCuts`). */
@@ -45,13 +49,13 @@ export function evaluatePlan(model: CostModel, cuts: readonly number[], batch = 
   const n = model.graph.ops.length;
   const checked = checkCuts(n, cuts);
   if (E.isLeft(checked)) throw new RangeError(checked.left._tag === 'SegmentInvalid' ? checked.left.message : 'invalid cuts');
-  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
+  if (!(isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
   const segments = segmentRanges(n, cuts).map(([a, b]) => model.segment(a, b));
   const ms = segments.map((s) => s.ms);
   return {
     cuts: [...cuts],
     segments,
-    bottleneckMs: Math.max(...ms),
+    bottleneckMs: max(...ms),
     latencyMs: ms.reduce((s, x) => s + x, 0),
     batch,
     msPerInput: batchMsPerInput(ms, batch),
