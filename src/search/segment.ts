@@ -134,7 +134,7 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
   if (!req.pool) {
     const out: { name: string; outcome: TaskOutcome }[] = [];
     for (const { r, task } of tasks) {
-      await Promise.resolve();
+      await new Promise((ok) => setImmediate(ok));
       const options = decodeOptions(r.strategy, r.options);
       const outcome = stopped ? interruptedOutcome(r.strategy.name, task.index)
         : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }

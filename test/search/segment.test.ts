@@ -79,6 +79,15 @@ describe('search/segment', () => {
       ]);
     });
 
+    it('should stop between tasks in-process when interrupted', async () => {
+      const r = right(await segmentModel({ ...request, strategies: ['compiler', 'annealing'], workers: 0, interrupted: Promise.resolve() }));
+      expect(r.results.map((x) => 'error' in x ? x.error : 'ok')).toEqual([
+        'strategy compiler (task 0) failed: interrupted before it finished',
+        'strategy annealing (task 0) failed: interrupted before it finished',
+      ]);
+      expect(r.best).toBeNull();
+    });
+
     it('should refuse more TPUs than ops, conflicting pins and unknown strategies', async () => {
       expect(await segmentModel({ ...request, tpus: 500, workers: 0 })).toEqual(E.left({ _tag: 'Infeasible', message: expect.stringContaining('cannot be cut into 500 non-empty segments') }));
       const pinned = await segmentModel({ ...request, constraints: { pins: [{ op: 10, segment: 2 }, { op: 5, segment: 3 }] }, workers: 0 });
