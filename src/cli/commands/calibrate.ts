@@ -105,13 +105,18 @@ export const calibrateCommand: Command = {
     const out = resolve(v['out']);
     const name = typeof v['name'] === 'string' ? v['name'] : path.basename(out).replace(/\.json$/, '');
     const column = typeof v['column'] === 'string' ? v['column'] : undefined;
-    const wanted = (profile: string | undefined, label: string): boolean =>
-      profile === undefined || (column !== undefined ? label.endsWith(`(${column})`) : profile === name || profile === base.right.name);
-    const cases = loaded.right.cases.filter((c) => wanted(c.profile, c.label));
-    const published = cases.filter((c) => c.profile !== undefined);
-    if (column === undefined && published.length > 0 && new Set(published.map((c) => c.profile)).size > 1) {
-      return E.left(usage('calibrate: the published table maps several columns to these profiles; pick one with --column'));
+    const columnOf = (label: string): string => /\(([^()]*)\)$/.exec(label)?.[1] ?? '';
+    const published = loaded.right.cases.filter((c) => c.profile !== undefined);
+    let picked = published;
+    if (column !== undefined) picked = published.filter((c) => columnOf(c.label) === column);
+    else if (published.length > 0) {
+      picked = published.filter((c) => c.profile === name || c.profile === base.right.name);
+      if (new Set(picked.map((c) => c.profile)).size !== 1) {
+        const columns = [...new Set(published.map((c) => columnOf(c.label)))];
+        return E.left(usage(`calibrate: the published table has one column per profile (${columns.join(', ')}); pick one with --column`));
+      }
     }
+    const cases = [...loaded.right.cases.filter((c) => c.profile === undefined), ...picked];
     if (cases.length === 0) return E.left(configInvalid(positionals.join(', '), ['no rows to fit (published tables: see --column)']));
     for (const s of loaded.right.skipped) io.err(`calibrate: skipped ${s.file} ${s.label}: ${s.reason}`);
 

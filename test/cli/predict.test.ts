@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import type { Io } from '../../src/cli/command';
+
+const SYNTH = 'synth:conv?filters=16&layers=4&size=16';
+
+function io(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) };
+  return { io: value, out, err };
+}
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-predict-'));
+
+describe('cli/predict', () => {
+  describe('predict', () => {
+    it('should print one result object in the segment --json shape', async () => {
+      const c = io(tmp());
+      expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'compiler', '--json'], c.io)).toBe(0);
+      const r = JSON.parse(c.out.join('\n'));
+      expect(Object.keys(r)).toEqual(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput']);
+      expect(Object.keys(r.segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms']);
+      expect(r.strategy).toBe('compiler');
+      expect(r.cuts).toHaveLength(1);
+      expect(r.batch).toBe(15);
+      expect(r.latencyMs).toBeCloseTo(r.segments[0].ms + r.segments[1].ms, 9);
+      expect(r.msPerInput).toBeCloseTo((r.latencyMs + 14 * r.bottleneckMs) / 15, 9);
+    });
+
+    it('should print a table with the closed form and the simulation, which agree', async () => {
+      const c = io(tmp());
+      expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'layers', '--profile', 'edgetpu-ucm-bench', '--batch', '100'], c.io)).toBe(0);
+      expect(c.out[0]).toBe('synth_conv_f16_l4_s16: 6 ops, 2 segment(s) by layers, profile edgetpu-ucm-bench');
+      const closed = /closed form:\s+([\d.]+)/.exec(c.out.join('\n'))![1];
+      const simulated = /simulated:\s+([\d.]+)/.exec(c.out.join('\n'))![1];
+      expect(simulated).toBe(closed);
+    });
+
+    it('should take a plan file and a profile file by path', async () => {
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ strategy: 'mine', counts: [2, 2, 2] }));
+      fs.copyFileSync(path.resolve(__dirname, '../../cost-models/profiles/edgetpu-pcie.json'), path.join(dir, 'p.json'));
+      const c = io(dir);
+      expect(await main(['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json', '--profile', 'p.json', '--json'], c.io)).toBe(0);
+      expect(JSON.parse(c.out.join('\n')).cuts).toEqual([2, 4]);
+    });
+
+    it('should reject bad input with one line and the right exit code', async () => {
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ cuts: [3, 3] }));
+      fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ name: 'x' }));
+      const cases: [string[], number, RegExp][] = [
+        [['predict'], 2, /expected one model/],
+        [['predict', SYNTH, '--strategy', 'fastest'], 2, /--strategy expects compiler, layers or a plan .json file/],
+        [['predict', SYNTH, '--tpus', '0'], 2, /--tpus expects a positive integer/],
+        [['predict', SYNTH, '--tpus', '9'], 3, /cannot cut .* into 9 non-empty segments/],
+        [['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json'], 4, /cuts must increase strictly/],
+        [['predict', SYNTH, '--profile', 'bad.json'], 2, /bad.json: invalid configuration/],
+        [['predict', 'zoo:nope'], 2, /unknown zoo model "nope"/],
+      ];
+      for (const [argv, code, message] of cases) {
+        const c = io(dir);
+        expect([argv.join(' '), await main(argv, c.io)]).toEqual([argv.join(' '), code]);
+        expect(c.err[0]).toMatch(message);
+      }
+    });
+  });
+});
