@@ -63,6 +63,8 @@ class EdgeTpuModel implements CostModel {
   private readonly n: number;
   /** ROWS prefix sums of n + 1 entries each, row-major. */
   private readonly t: Float64Array;
+  /** Per start a: the end of the cached prefix at full capacity over [a, n) (two pointers, O(n)). */
+  private readonly reach: Int32Array;
 
   constructor(readonly graph: LayerGraph, private readonly p: ProfileValues, readonly profile: string) {
     const f = (this.f = graphFacts(graph));
@@ -100,6 +102,14 @@ class EdgeTpuModel implements CostModel {
       t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? cb[i]! : 0);
       t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra : 0);
     }
+    const reach = (this.reach = new Int32Array(n + 1));
+    const o = CACHE_BYTES * (n + 1);
+    const capacity = p.capacityMiB * MiB;
+    for (let a = 0, k = 0; a <= n; a++) {
+      if (k < a) k = a;
+      while (k < n && t[o + k + 1]! <= t[o + a]! + capacity) k++;
+      reach[a] = k;
+    }
   }
 
   private sum(row: number, a: number, b: number): number {
@@ -128,10 +138,13 @@ class EdgeTpuModel implements CostModel {
 
   /** End of the cached prefix: largest k in [a, b] whose layers [a, k) fit the capacity left by `inBytes`. */
   private cachedUpTo(a: number, b: number, inBytes: number): number {
+    const full = min(this.reach[a]!, b);
+    const penalty = this.p.capacityPerInputMiB * inBytes;
+    if (penalty === 0) return full;
     const o = CACHE_BYTES * (this.n + 1);
-    const bound = this.t[o + a]! + max(0, this.p.capacityMiB * MiB - this.p.capacityPerInputMiB * inBytes);
+    const bound = this.t[o + a]! + max(0, this.p.capacityMiB * MiB - penalty);
     let lo = a;
-    let hi = b;
+    let hi = full;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (this.t[o + mid]! <= bound) lo = mid;
@@ -142,16 +155,25 @@ class EdgeTpuModel implements CostModel {
 
   segmentMs(a: number, b: number): number {
     this.check(a, b);
+    // The hot path of every searcher: the same terms as segment(), inlined.
+    const f = this.f;
     const p = this.p;
-    const inB = this.tpuIn(a, b);
-    const outB = this.tpuOut(a, b);
+    const t = this.t;
+    const w = this.n + 1;
+    const onTpu = f.tpuOps[b]! - f.tpuOps[a]! > 0;
+    let inB = 0;
+    let outB = 0;
+    if (onTpu) {
+      inB = max(0, f.index.rangeInputBytes(a, b) + f.inAdj[b]! - f.inAdj[a]!);
+      outB = max(0, f.index.rangeOutputBytes(a, b) + f.outAdj[b]! - f.outAdj[a]!);
+    }
     const k = this.cachedUpTo(a, b, inB);
-    return (this.onTpu(a, b) ? p.fixedMs : 0)
-      + this.sum(COMPUTE, a, b)
-      + (this.sum(CACHE_EXTRA, k, b) + this.sum(BIG_EXTRA, a, b))
+    return (onTpu ? p.fixedMs : 0)
+      + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!)
+      + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
       + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
       + (a > 0 || b < this.n ? p.hopMs : 0)
-      + this.sum(CPU, a, b);
+      + (t[CPU * w + b]! - t[CPU * w + a]!);
   }
 
   segment(a: number, b: number): SegmentCost {

@@ -116,6 +116,19 @@ describe('cost-models/edgetpu', () => {
     });
   });
 
+  describe('caching shortcut', () => {
+    it('should find the same cached prefix by two pointers (no input penalty) as by binary search', () => {
+      const g = chain([{ kind: 'conv', filters: 64 }, { kind: 'relu' }, { kind: 'conv', filters: 96 }, { kind: 'conv', filters: 128 },
+        { kind: 'dw' }, { kind: 'conv', filters: 64 }, { kind: 'conv', filters: 160 }], { input: [8, 8, 3], floatEdges: true });
+      const fast = edgeTpuModel(g, profile({ capacityMiB: 0.2 }));
+      // A penalty too small to change any capacity takes the binary-search path.
+      const slow = edgeTpuModel(g, profile({ capacityMiB: 0.2, capacityPerInputMiB: 1e-12 }));
+      for (let a = 0; a < g.ops.length; a++) {
+        for (let b = a + 1; b <= g.ops.length; b++) expect(fast.segment(a, b).onChipBytes).toBe(slow.segment(a, b).onChipBytes);
+      }
+    });
+  });
+
   describe('segmentMs', () => {
     it('should equal segment(a, b).ms on every range', () => {
       const g = chain([{ kind: 'conv', filters: 64 }, { kind: 'relu' }, { kind: 'dw' }, { kind: 'conv', filters: 128 },
