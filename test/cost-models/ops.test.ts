@@ -1,0 +1,31 @@
+import { compiledBytes, opKind } from '../../cost-models/ops';
+import { chain } from './graphs';
+
+const layout = { padOut: 64, padIn: 4, channelOverhead: 8 };
+
+describe('cost-models/ops', () => {
+  describe('opKind', () => {
+    it('should put float edges and unsupported types on the host and name the TPU kinds', () => {
+      const g = chain([{ kind: 'conv', filters: 8 }, { kind: 'dw' }, { kind: 'relu' }, { kind: 'cpu', type: 'GATHER' }, { kind: 'cpu', type: 'RESHAPE' }, { kind: 'fc', units: 4 }],
+        { input: [4, 4, 3], floatEdges: true });
+      expect(g.ops.map((o) => opKind(g, o))).toEqual(['cpu', 'conv', 'depthwise', 'eltwise', 'cpu', 'free', 'fc', 'cpu']);
+    });
+  });
+
+  describe('compiledBytes', () => {
+    it('should reproduce the compiler figures of the measured models', () => {
+      // fc 6912 -> 2 (fc-L5-1tpu.csv, N = 2): 0.42 MiB reported = 6912 x 64.
+      const fc = chain([{ kind: 'fc', units: 2 }], { input: [6912] });
+      expect(compiledBytes(fc, fc.ops[0]!, layout)).toBe(6912 * 64);
+      // 3x3 conv 42 -> 42: input channels padded to 44, output channels to 64, 8 bytes per padded channel.
+      const conv = chain([{ kind: 'conv', filters: 42 }, { kind: 'conv', filters: 42 }], { input: [8, 8, 3] });
+      expect(compiledBytes(conv, conv.ops[0]!, layout)).toBe((9 * 4 + 8) * 64);
+      expect(compiledBytes(conv, conv.ops[1]!, layout)).toBe((9 * 44 + 8) * 64);
+    });
+
+    it('should give 0 bytes to an op without constants', () => {
+      const g = chain([{ kind: 'relu' }], { input: [4] });
+      expect(compiledBytes(g, g.ops[0]!, layout)).toBe(0);
+    });
+  });
+});
