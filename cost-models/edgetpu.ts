@@ -24,13 +24,18 @@ import { graphFacts, type GraphFacts } from './facts';
  * - streaming: per compiled MiB; purely additive for fully-connected layers; for convs multiplied
  *   by (1 + amp x activation MiB of the layer) and partly hidden behind the layer's own compute
  *   (domain.md: hidden for compute-heavy convs, 3-5x dearer with 64x64 activations).
- * - in/out: activation bytes crossing the host link at asymmetric rates. Host-side ops at the
- *   segment's edges (float QUANTIZE in, DEQUANTIZE out) are priced on the host, and the TPU then
- *   moves their 8-bit side.
- * - fixed per invoke; hop per stage when the segment is not the whole model.
+ * - in/out: activation bytes crossing the host link at separate rates for each direction (domain.md:
+ *   about 300 MB/s in and 55 MB/s out on USB 3). Host-side ops (cost-models/ops.ts: float QUANTIZE
+ *   in, DEQUANTIZE out, unsupported types) are priced on the host per MiB and per MAC, and the link
+ *   moves what they hand to or take from TPU ops (so a float input crosses as 8-bit). Our
+ *   simplification: a host op in the middle of a segment is priced and its tensors moved, but the
+ *   extra invoke of the TPU subgraph after it is not charged.
+ * - fixed per invoke (domain.md: I/O sweeps); hop per stage when the segment is not the whole model
+ *   (domain.md: FC multi-TPU runs).
  *
  * Every per-op term is precomputed once into prefix sums, so `segmentMs` costs two O(log w) range
- * I/O queries and one binary search over the cache prefix: O(log n).
+ * I/O queries (src/graph/cuts.ts) and, only when the capacity depends on the input bytes, one
+ * binary search over the cache prefix: O(log n). About 100 ns per call on a 513-op DenseNet.
  */
 
 const MiB = 1024 * 1024;
