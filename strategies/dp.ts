@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { workerFailed } from '../src/errors';
-import { computeBound } from '../src/search/bound';
+import { segmentBound } from '../src/search/bound';
 import { coordinateDescent } from '../src/search/descent';
 import { segmentsOf } from '../src/search/objective';
 import { evenPlan, feasibleChains } from '../src/search/problem';
@@ -38,8 +38,8 @@ import type { Budget, Problem, Strategy } from './types';
  * Ties between equal labels keep the first found (the scan order), so the answer is deterministic.
  *
  * Pruning (option `prune`, default on), exact as well: with a lower bound bound(a, b) <= cost(a, b)
- * that grows with the range (src/search/bound.ts: the compute of the range, when the cost model
- * is additive in compute) and an incumbent plan of bottleneck U >= B*, no segment with
+ * that grows with the range (src/search/bound.ts: the cost model's own `lowerBoundMs` when it
+ * offers one, else the compute of the range when the cost model is additive in compute) and an incumbent plan of bottleneck U >= B*, no segment with
  * bound > U can be in an optimal plan, and scanning a downwards from b the bound only grows, so
  * the scan stops there. Prefix values above U are dropped for the same reason. Phase 2 and the
  * batch fronts prune the same way with their own caps. Without a valid bound, dp prices every
@@ -98,8 +98,8 @@ const expiredError = (budget: Budget) => workerFailed('dp', 0, `exceeded its tim
 
 /** bound(a, b) <= ms(a, b), shrunk by a relative 1e-9 so that rounding never prunes a tight segment. */
 export type Bound = ((a: number, b: number) => number) | undefined;
-export const boundFrom = (prefix: Float64Array | undefined): Bound =>
-  prefix ? (a, b) => (prefix[b]! - prefix[a]!) * (1 - 1e-9) - 1e-12 : undefined;
+export const shrunk = (bound: ((a: number, b: number) => number) | undefined): Bound =>
+  bound ? (a, b) => bound(a, b) * (1 - 1e-9) - 1e-12 : undefined;
 
 /**
  * Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)), values above the incumbent's
@@ -224,7 +224,7 @@ export const strategy: Strategy<Options> = {
     if (k === 1) return E.right({ cuts: [] });
     const ms = costTable(p);
     const ok = allowedEnds(p);
-    const bound = o.prune ? boundFrom(computeBound(p.cost)) : undefined;
+    const bound = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
     if (p.objective.kind === 'latency') {
       const L = lexicographic(p, ms, ok, budget, Infinity, undefined, false);
       return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));

@@ -30,3 +30,19 @@ export function computeBound(cost: CostModel): Float64Array | undefined {
   }
   return prefix;
 }
+
+/**
+ * A cost model may offer its own bound: `lowerBoundMs(a, b)`, at most `segmentMs(a, b)` and never
+ * decreasing as the range grows (not part of the CostModel interface; searchers look for it).
+ * A model that knows its terms can bound more than compute (e.g. the parameters that cannot fit
+ * on chip must stream), which lets dp prune streaming-bound graphs too.
+ */
+export type WithLowerBound = { readonly lowerBoundMs?: (a: number, b: number) => number };
+
+/** The best available monotone lower bound of segment time, or undefined. */
+export function segmentBound(cost: CostModel): ((a: number, b: number) => number) | undefined {
+  const own = (cost as CostModel & WithLowerBound).lowerBoundMs;
+  if (typeof own === 'function') return (a, b) => own.call(cost, a, b);
+  const prefix = computeBound(cost);
+  return prefix ? (a, b) => prefix[b]! - prefix[a]! : undefined;
+}

@@ -4,6 +4,7 @@ import type { Problem, Strategy } from '../../strategies/types';
 import { optionErrors } from '../../strategies/options';
 import { configInvalid, isTpusegError, TpusegFailure, workerFailed, type TpusegError } from '../errors';
 import { deriveSeed, rng } from '../rng';
+import type { WithLowerBound } from './bound';
 import { timeBudget } from './budget';
 import { compareScores, scorePlan } from './objective';
 import { checkPlan } from './problem';
@@ -29,8 +30,10 @@ export interface StrategyOutcome {
 /** The cost model with a counter of segment prices (the `evaluations` of the report). */
 export function counted(cost: CostModel): { readonly cost: CostModel; readonly count: () => number } {
   let calls = 0;
+  const own = (cost as CostModel & WithLowerBound).lowerBoundMs;
   return {
     cost: {
+      ...(typeof own === 'function' ? { lowerBoundMs: (a: number, b: number) => own.call(cost, a, b) } : {}),
       id: cost.id,
       profile: cost.profile,
       graph: cost.graph,

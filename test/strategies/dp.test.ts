@@ -5,8 +5,8 @@ import { unlimited } from '../../src/search/budget';
 import { compareScores, scorePlan } from '../../src/search/objective';
 import { checkPlan, digestProblem, makeProblem } from '../../src/search/problem';
 import { rng } from '../../src/rng';
-import { additiveCost, allPlans, boundedCost, randomGraph, tableCost } from '../search/fixtures';
-import { computeBound } from '../../src/search/bound';
+import { additiveCost, allPlans, boundedCost, fromTables, randomGraph, tableCost } from '../search/fixtures';
+import { computeBound, segmentBound } from '../../src/search/bound';
 
 const problem = (cost: Parameters<typeof makeProblem>[0], k: number, kind: ObjectiveKind = 'throughput', constraints: Constraints = { pins: [] }): Problem => {
   const p = makeProblem(cost, k, { kind, batch: 4 }, constraints);
@@ -84,6 +84,23 @@ describe('strategies/dp', () => {
           const p = problem(cost, k, kind);
           expect([trial, kind, ranked(p, solve(p))]).toEqual([trial, kind, ranked(p, brute(p))]);
           expect([trial, kind, ranked(p, solve(p, false))]).toEqual([trial, kind, ranked(p, brute(p))]);
+        }
+      }
+    });
+
+    it('should prune with a bound the cost model offers itself, and stay exact', () => {
+      for (let trial = 0; trial < 30; trial++) {
+        const r = rng(`dp-own-bound-${trial}`);
+        const n = r.int(2, 10);
+        const k = r.int(1, Math.min(n, 5));
+        const g = randomGraph(n, r, 0.3);
+        const base = boundedCost(g, `own-${trial}`);
+        // Hide the additive compute (computeMs = ms) and offer it as lowerBoundMs instead.
+        const cost = { ...fromTables(g, base.segmentMs, (a, b) => base.segment(a, b).offChipBytes), lowerBoundMs: (a: number, b: number) => base.segment(a, b).computeMs };
+        expect(segmentBound(cost)?.(0, n)).toBe(cost.lowerBoundMs(0, n));
+        for (const kind of ['throughput', 'batch'] as const) {
+          const p = problem(cost, k, kind);
+          expect([trial, kind, ranked(p, solve(p))]).toEqual([trial, kind, ranked(p, brute(p))]);
         }
       }
     });
