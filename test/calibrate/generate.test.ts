@@ -8,12 +8,17 @@ describeShared('calibrate/generate', () => {
   describe('generateReport', () => {
     // One regeneration (about 10 s: it refits both cross-validation directions) shared by the checks.
     const generated = generateReport(SHARED);
-    const report = E.isRight(generated) ? generated.right : undefined;
+    const report = E.isRight(generated) ? generated.right : undefined!;
 
-    it('should regenerate the committed report exactly', () => {
+    it('should make the claims of the committed report (else run npm run calibration-report)', () => {
       expect(E.isRight(generated)).toBe(true);
-      expect(report!.markdown).toBe(fs.readFileSync(path.join(REPORT_DIR, 'report.md'), 'utf8'));
-      expect(report!.json).toBe(fs.readFileSync(path.join(REPORT_DIR, 'report.json'), 'utf8'));
+      const committed = JSON.parse(fs.readFileSync(path.join(REPORT_DIR, 'report.json'), 'utf8')) as typeof report.report;
+      expect(report!.report.targets.map((t) => [t.id, t.pass])).toEqual(committed.targets.map((t) => [t.id, t.pass]));
+      const medians = (r: typeof report.report): [string, string, number][] =>
+        [...r.files, ...r.crossValidation.flatMap((cv) => cv.testFiles)].map((f) => [f.file, f.profile, Math.round(f.medianAbsRelErr * 200)]);
+      // Same medians to half a percentage point: numbers may move in the last digits, claims may not.
+      expect(medians(report!.report)).toEqual(medians(committed));
+      expect(report!.markdown.split('\n').slice(0, 12)).toEqual(fs.readFileSync(path.join(REPORT_DIR, 'report.md'), 'utf8').split('\n').slice(0, 12));
     });
 
     it('should cover every row of every data file', () => {
