@@ -54,7 +54,7 @@ export function costTable(p: Problem): (a: number, b: number) => number {
   if (n > TABLE_LIMIT) return (a, b) => p.cost.segmentMs(a, b);
   const table = new Float64Array((n + 1) * (n + 1)).fill(NaN);
   return (a, b) => {
-    const i = a * (n + 1) + b;
+    const i = b * (n + 1) + a;
     let v = table[i]!;
     if (v !== v) table[i] = v = p.cost.segmentMs(a, b);
     return v;
@@ -71,6 +71,19 @@ export function allowedEnds(p: Problem): Uint8Array {
   }
   ok[(k - 1) * (n + 1) + n] = 1;
   return ok;
+}
+
+/** Per end b, the segments j that may end there (ok, and keep when given): CSR offsets + list. */
+function layersByEnd(k: number, n: number, ok: Uint8Array, keep?: Uint8Array): { start: Int32Array; js: Int32Array } {
+  const W = n + 1;
+  const start = new Int32Array(W + 1);
+  const list: number[] = [];
+  for (let b = 0; b <= n; b++) {
+    start[b] = list.length;
+    for (let j = 0; j < k; j++) if (ok[j * W + b] && (!keep || keep[j * W + b])) list.push(j);
+  }
+  start[W] = list.length;
+  return { start, js: Int32Array.from(list) };
 }
 
 export interface Layers {
@@ -111,14 +124,18 @@ export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uin
   const { n, tpus: k } = p;
   const L = fresh(k, n);
   const W = n + 1;
+  const { start, js } = layersByEnd(k, n, ok);
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
+    const j0 = start[b]!;
+    const j1 = start[b + 1]!;
+    if (j0 === j1) continue;
     for (let a = b - 1; a >= 0; a--) {
       if (bound && bound(a, b) > cap) break;
       let c = -1;
-      for (let j = 0; j < k; j++) {
+      for (let x = j0; x < j1; x++) {
+        const j = js[x]!;
         const at = j * W + b;
-        if (!ok[at]) continue;
         const prev = j === 0 ? (a === 0 ? 0 : Infinity) : L.value[(j - 1) * W + a]!;
         if (prev > cap || prev >= L.value[at]!) continue;
         if (c < 0) c = ms(a, b);
@@ -144,7 +161,9 @@ export function completable(p: Problem, ms: (a: number, b: number) => number, ok
   const R = new Uint8Array(k * W);
   R[(k - 1) * W + n] = 1;
   for (let b = n - 1; b >= 1; b--) {
-    for (let e = b + 1; e <= n; e++) {
+    let open = 0;
+    for (let j = 0; j < k - 1; j++) open += ok[j * W + b]!;
+    for (let e = b + 1; e <= n && open > 0; e++) {
       if (bound && bound(b, e) > cap) break;
       let c = -1;
       for (let j = 0; j < k - 1; j++) {
@@ -152,6 +171,7 @@ export function completable(p: Problem, ms: (a: number, b: number) => number, ok
         if (c < 0) c = ms(b, e);
         if (c > cap) break;
         R[j * W + b] = 1;
+        open--;
       }
     }
   }
@@ -169,15 +189,19 @@ export function lexicographic(p: Problem, ms: (a: number, b: number) => number, 
   const W = n + 1;
   const first = fresh(k, n);
   const second = new Float64Array(k * W).fill(Infinity);
+  const { start, js } = layersByEnd(k, n, ok, keep);
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
+    const j0 = start[b]!;
+    const j1 = start[b + 1]!;
+    if (j0 === j1) continue;
     for (let a = b - 1; a >= 0; a--) {
       if (bound && bound(a, b) > cap) break;
       let c = -1;
       let off = -1;
-      for (let j = 0; j < k; j++) {
+      for (let x = j0; x < j1; x++) {
+        const j = js[x]!;
         const at = j * W + b;
-        if (!ok[at] || (keep && !keep[at])) continue;
         const from = (j - 1) * W + a;
         if (j === 0 ? a !== 0 : first.value[from] === Infinity) continue;
         if (c < 0) c = ms(a, b);
