@@ -70,12 +70,15 @@ class EdgeTpuModel implements CostModel {
   private readonly t: Float64Array;
   /** Per start a: the end of the cached prefix at full capacity over [a, n) (two pointers, O(n)). */
   private readonly reach: Int32Array;
+  /** Least streaming ms per compiled byte over the cacheable layers (for lowerBoundMs). */
+  private readonly minStreamPerByte: number;
 
   constructor(readonly graph: LayerGraph, private readonly p: ProfileValues, readonly profile: string) {
     const f = (this.f = graphFacts(graph));
     const n = (this.n = f.n);
     const cb = f.compiled({ padOut: p.weightPadChannels, padIn: p.inputPadChannels, channelOverhead: p.channelOverheadBytes });
     const t = (this.t = new F64(ROWS * (n + 1)));
+    const w0 = n + 1;
     const maxLayer = p.maxLayerMiB * MiB;
     const convRate = p.convTops * 1e9;
     for (let i = 0; i < n; i++) {
@@ -107,6 +110,12 @@ class EdgeTpuModel implements CostModel {
       t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? cb[i]! : 0);
       t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra : 0);
     }
+    let minRate = Infinity;
+    for (let i = 0; i < n; i++) {
+      const bytes = t[CACHE_BYTES * w0 + i + 1]! - t[CACHE_BYTES * w0 + i]!;
+      if (bytes > 0) minRate = min(minRate, (t[CACHE_EXTRA * w0 + i + 1]! - t[CACHE_EXTRA * w0 + i]!) / bytes);
+    }
+    this.minStreamPerByte = minRate === Infinity ? 0 : minRate;
     const reach = (this.reach = new Int32Array(n + 1));
     const o = CACHE_BYTES * (n + 1);
     const capacity = p.capacityMiB * MiB;
@@ -179,6 +188,22 @@ class EdgeTpuModel implements CostModel {
       + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
       + (a > 0 || b < this.n ? p.hopMs : 0)
       + (t[CPU * w + b]! - t[CPU * w + a]!);
+  }
+
+  /**
+   * A lower bound of segmentMs that never decreases as the range grows, for exact pruning in
+   * searchers (src/search/bound.ts): compute and host work, layers too big to cache, and the bytes
+   * that cannot fit the full capacity at the cheapest streaming rate of any cacheable layer.
+   */
+  lowerBoundMs(a: number, b: number): number {
+    this.check(a, b);
+    const t = this.t;
+    const w = this.n + 1;
+    const excess = max(0, t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + a]! - this.p.capacityMiB * MiB);
+    return (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!)
+      + (t[CPU * w + b]! - t[CPU * w + a]!)
+      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!)
+      + excess * this.minStreamPerByte;
   }
 
   segment(a: number, b: number): SegmentCost {

@@ -129,6 +129,27 @@ describe('cost-models/edgetpu', () => {
     });
   });
 
+  describe('lowerBoundMs', () => {
+    it('should stay at or below segmentMs and never decrease as a range grows', () => {
+      const g = chain([{ kind: 'fc', units: 512 }, { kind: 'fc', units: 768 }, { kind: 'relu' }, { kind: 'fc', units: 1024 }, { kind: 'fc', units: 512 }],
+        { input: [1024], floatEdges: true });
+      for (const over of [{}, { maxLayerMiB: 0.6 }, { capacityPerInputMiB: 100 }]) {
+        const m = edgeTpuModel(g, profile({ capacityMiB: 0.9, ...over }));
+        const lb = (m as typeof m & { lowerBoundMs(a: number, b: number): number }).lowerBoundMs.bind(m);
+        const n = g.ops.length;
+        for (let a = 0; a < n; a++) {
+          for (let b = a + 1; b <= n; b++) {
+            expect(lb(a, b)).toBeLessThanOrEqual(m.segmentMs(a, b) + 1e-12);
+            if (b < n) expect(lb(a, b + 1)).toBeGreaterThanOrEqual(lb(a, b));
+            if (a > 0) expect(lb(a - 1, b)).toBeGreaterThanOrEqual(lb(a, b));
+          }
+        }
+        // The whole model cannot cache 0.5 + 0.75 + 0.75 + 0.5 MiB in 0.9: the bound sees streaming.
+        expect(lb(0, n)).toBeGreaterThan(m.segment(0, n).computeMs + m.segment(0, n).cpuMs);
+      }
+    });
+  });
+
   describe('segmentMs', () => {
     it('should equal segment(a, b).ms on every range', () => {
       const g = chain([{ kind: 'conv', filters: 64 }, { kind: 'relu' }, { kind: 'dw' }, { kind: 'conv', filters: 128 },
