@@ -13,15 +13,15 @@ import { zooCommand } from './zoo';
 
 /** Every CLI command, in the order `tpuseg --help` lists them. */
 export const commands: readonly Command[] = [
-  exportCommand,
-  exportModel,
   inspect,
   zooCommand,
+  exportModel,
+  predictCommand,
+  calibrateCommand,
   segmentCommand,
+  exportCommand,
   validateCommand,
   runCommand,
   reportCommand,
   reproduceCommand,
-  predictCommand,
-  calibrateCommand,
 ];
