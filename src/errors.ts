@@ -48,7 +48,7 @@ export function exitCode(e: TpusegError): number {
   }
 }
 
-/** One line (ConfigInvalid: one line per problem after the first) naming what is wrong and where. */
+/** One line naming what is wrong and where (ConfigInvalid with several problems: one more line per problem). */
 export function formatError(e: TpusegError): string {
   switch (e._tag) {
     case 'Usage':
@@ -58,7 +58,9 @@ export function formatError(e: TpusegError): string {
     case 'SchemaMismatch':
       return `${e.file}: unsupported TFLite model: ${e.message}`;
     case 'ConfigInvalid':
-      return `${e.file}: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join('\n')}`;
+      return e.problems.length === 1
+        ? `${e.file}: invalid configuration: ${e.problems[0]}`
+        : `${e.file}: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join('\n')}`;
     case 'Infeasible':
       return `infeasible: ${e.message}`;
     case 'ExportFailed':

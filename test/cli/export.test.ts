@@ -68,7 +68,7 @@ describe('cli/export', () => {
         [['export', SYNTH, '--out', 'z'], /give either --plan FILE or --strategy S --tpus N/],
         [['export', SYNTH, '--strategy', 'dp', '--tpus', '2'], /--out DIR is required/],
         [['export', SYNTH, '--plan', 'nope.json', '--out', 'z'], /cannot read --plan nope.json: no such file/],
-        [['export', SYNTH, '--plan', 'bad.json', '--out', 'z'], /bad.json: invalid configuration:\n  cuts.1: expected number, got "a"/],
+        [['export', SYNTH, '--plan', 'bad.json', '--out', 'z'], /bad.json: invalid configuration: cuts.1: expected number, got "a"/],
         [['export', SYNTH, '--strategy', 'nosuch', '--tpus', '2', '--out', 'z'], /unknown strategy "nosuch"/],
         [['export', 'missing.tflite', '--strategy', 'dp', '--tpus', '2', '--out', 'z'], /missing.tflite: not a readable TFLite model: no such file/],
       ];
@@ -86,7 +86,7 @@ describe('cli/export', () => {
       fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ cuts: [2, 2] }));
       const c = io(dir);
       expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'z'], c.io)).toBe(2);
-      expect(c.err[0]).toMatch(/p.json: invalid configuration:\n  cuts: cuts must be strictly increasing, got 2 then 2/);
+      expect(c.err[0]).toMatch(/p.json: invalid configuration: cuts: cuts must be strictly increasing, got 2 then 2/);
       const d = io(dir);
       expect(await main(['export', SYNTH, '--strategy', 'dp', '--tpus', '99', '--out', 'z'], d.io)).toBe(3);
     });
