@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellParams } from './cell';
+import type { PlanResult } from '../plan/result';
 
 /**
  * The results store: one JSON object per line, one line per finished cell. Each line is appended
@@ -10,31 +11,12 @@ import type { CellParams } from './cell';
  * cuts off.
  */
 
-export interface SegmentRecord {
-  readonly firstOp: number;
-  readonly lastOp: number;
-  readonly ops: number;
-  readonly paramBytes: number;
-  readonly onChipBytes: number;
-  readonly offChipBytes: number;
-  readonly inBytes: number;
-  readonly outBytes: number;
-  readonly ms: number;
-}
-
-/** The result object of `tpuseg segment --json` / `tpuseg predict --json` for one strategy. */
-export interface ResultObject {
-  readonly strategy: string;
-  readonly cuts: readonly number[];
-  readonly segments: readonly SegmentRecord[];
-  readonly bottleneckMs: number;
-  readonly latencyMs: number;
-  readonly batch: number;
-  readonly msPerInput: number;
+/** A cell's result: the `tpuseg segment --json` / `tpuseg predict --json` result object of one strategy. */
+export type ResultObject = PlanResult & {
   readonly evaluations?: number;
   readonly searchMs?: number;
   readonly error?: string;
-}
+};
 
 export interface CellRecord {
   /** Cell id (hash of `params`). */
