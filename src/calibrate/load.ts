@@ -2,8 +2,11 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configInvalid, type TpusegError } from '../errors';
+import { COLUMN } from '../validate/measurements';
 import { measurementCases, publishedCases, type CalibrationCase, type Skipped } from './cases';
+import { parseCsv } from './csv';
 import { MeasurementEntryCodec, type Mapping, type MeasurementEntry } from './mapping';
+import { isSelfDescribing, rowCases } from './rows';
 
 /** Reading measurement files from disk: the edge around the pure case builders. */
 
@@ -14,7 +17,8 @@ export interface LoadedCases {
 
 /**
  * Cases of every file, by base name through the mapping; `overrides` (from command-line flags)
- * complete or replace the mapping's entry for measurement files.
+ * complete or replace the mapping's entry for measurement files. A file not in the mapping whose
+ * rows name their own model and cuts (`tpuseg validate` rows, src/calibrate/rows.ts) needs neither.
  */
 export function loadCases(files: readonly string[], mapping: Mapping, overrides: Partial<MeasurementEntry> = {}): E.Either<TpusegError, LoadedCases> {
   const cases: CalibrationCase[] = [];
@@ -29,8 +33,16 @@ export function loadCases(files: readonly string[], mapping: Mapping, overrides:
     }
     const base = path.basename(file);
     const published = mapping.published[base];
+    const mapped = published !== undefined || mapping.measurements[base] !== undefined;
+    const table = mapped ? undefined : parseCsv(text, file);
+    if (table && E.isLeft(table)) return table;
     let set;
-    if (published && Object.keys(overrides).length === 0) {
+    if (table && isSelfDescribing(table.right.header)) {
+      if (Object.keys(overrides).length > 0) {
+        return E.left(configInvalid(file, [`its rows name their own model and cuts (columns "${COLUMN.spec}", "${COLUMN.cuts}"): drop --model, --x, --tpus, --split, --batch`]));
+      }
+      set = rowCases(table.right, file);
+    } else if (published && Object.keys(overrides).length === 0) {
       set = publishedCases(text, file, published);
     } else {
       const merged: Record<string, unknown> = { ...mapping.measurements[base], ...overrides };

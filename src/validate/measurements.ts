@@ -4,13 +4,20 @@ import type { Manifest } from '../export/manifest';
 /**
  * Measurement rows appended after an Edge TPU run, in the column style of the measurement CSVs in
  * ../shared/data/edgetpu-measurements/ (compiler MiB as a "[a, b]" list with one value per
- * segment, `Inference time` in ms per input), plus the columns that say which model and cuts were
- * run, so a row can be re-priced: one row per run.
+ * segment, `Inference time` in ms per input of a pipelined batch of `Batch` inputs), plus the
+ * columns that say which model and cuts were run, so `tpuseg calibrate` can re-price a row on its
+ * own (format documented in experiments/calibration/README.md): one row per run.
  */
 
+/** Column names, shared with the reader in src/calibrate/rows.ts. */
+export const COLUMN = {
+  model: 'Model', spec: 'Spec', tpus: 'TPUs', strategy: 'Strategy', cuts: 'Cuts', batch: 'Batch', profile: 'Profile',
+  onChip: 'On chip mem used', offChip: 'Off chip mem used', segmentTime: 'Segment time', time: 'Inference time', predicted: 'Predicted time',
+} as const;
+
 export const MEASUREMENT_COLUMNS = [
-  'Model', 'Spec', 'TPUs', 'Strategy', 'Cuts', 'Batch', 'Profile',
-  'On chip mem used', 'Off chip mem used', 'Segment time', 'Inference time', 'Predicted time',
+  COLUMN.model, COLUMN.spec, COLUMN.tpus, COLUMN.strategy, COLUMN.cuts, COLUMN.batch, COLUMN.profile,
+  COLUMN.onChip, COLUMN.offChip, COLUMN.segmentTime, COLUMN.time, COLUMN.predicted,
 ] as const;
 
 export interface MeasurementRow {

@@ -33,6 +33,16 @@ describe('calibrate/load', () => {
       expect(E.isRight(ok) && ok.right.cases.map((c) => [c.spec, c.cuts.length, c.group])).toEqual([['synth:fc?neurons=100&layers=3', 1, 'multi']]);
     });
 
+    it('should read a file whose rows name their own model and cuts without the mapping or flags, and refuse flags for it', () => {
+      const d = dir();
+      const file = path.join(d, 'measurements.csv');
+      fs.writeFileSync(file, 'Spec,Cuts,Batch,Inference time\nsynth:fc?neurons=100&layers=2,[2],15,0.3\n');
+      const r = loadCases([file], mapping);
+      expect(E.isRight(r) && r.right.cases.map((c) => [c.file, c.spec, c.cuts, c.batch, c.group])).toEqual([['measurements.csv', 'synth:fc?neurons=100&layers=2', [2], 15, 'multi']]);
+      const flagged = loadCases([file], mapping, { tpus: 2 });
+      expect(E.isLeft(flagged) && flagged.left._tag === 'ConfigInvalid' && flagged.left.problems[0]).toMatch(/^its rows name their own model and cuts/);
+    });
+
     it('should report a missing file', () => {
       const r = loadCases(['/nonexistent/fc.csv'], mapping);
       expect(E.isLeft(r) && r.left).toEqual({ _tag: 'ConfigInvalid', file: '/nonexistent/fc.csv', problems: ['no such file'] });

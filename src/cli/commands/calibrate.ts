@@ -20,6 +20,9 @@ which says which model and segmentation its rows were measured on. Files in the 
 ../shared/data/edgetpu-measurements (columns "Num filters" or "Hidden neurons", "On chip mem used",
 "Off chip mem used", "Inference time") and of ../shared/data/published (model, input, one column
 of ms per profile) are read. For a file not in the mapping, describe it with the flags below.
+A file not in the mapping with "Spec" and "Cuts" columns (the rows \`tpuseg validate --backend
+edgetpu\` appends to DIR/measurements.csv) needs no flags: each row names its model (a .tflite
+path, relative to the CSV or absolute, zoo: or synth:), its cuts and its "Batch".
 
 Stage 1 fits ${MEMORY_CONSTANTS.join(', ')} to the compiler's on/off-chip MiB
 (when the files have them); stage 2 fits the --free constants to the measured ms by robust
