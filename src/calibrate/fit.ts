@@ -2,6 +2,7 @@ import { CONSTANT_NAMES, profileValues, withValues, type ConstantName, type Cost
 import type { CalibrationCase } from './cases';
 import { nelderMead } from './nelder-mead';
 import { predictCase, predictMs } from './predict';
+import { priorZ, type Priors } from './priors';
 import { relErr, softL1 } from './stats';
 
 // Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
@@ -49,6 +50,18 @@ export interface FitOptions {
    * single-TPU runs) at the base profile's value instead of letting them drift along a flat valley.
    */
   readonly prior?: number;
+  /**
+   * Documented priors (src/calibrate/priors.ts): a constant with one is pulled toward its center by
+   * `priorWeight` x its squared standardized deviation instead of the ridge, and the memory search
+   * breaks ties by the same deviations.
+   */
+  readonly priors?: Priors;
+  /**
+   * Default: delta^2 x files / rows. The loss averages soft-L1 per file, which near zero is
+   * r^2, i.e. 2 delta^2 x the Gaussian log-likelihood of a row with error scale delta; summed over
+   * rows that is loss x rows / files; the prior's is z^2 / 2. Their ratio is this weight.
+   */
+  readonly priorWeight?: number;
   /** Constants held equal to a fitted one: `{ outMBps: 'inMBps' }` fits one symmetric link rate. */
   readonly tie?: Readonly<Partial<Record<ConstantName, ConstantName>>>;
 }
@@ -93,7 +106,7 @@ const GRID: Readonly<Partial<Record<ConstantName, readonly [number, number]>>> =
  * Capacity and its reduction by input bytes trade off (a segment fed from the host caches less), so
  * they are searched jointly on a grid; maxLayerMiB on its own. Two rounds.
  */
-function fitMemory(cases: readonly CalibrationCase[], base: CostProfile, source: string): { profile: CostProfile; loss: number } {
+function fitMemory(cases: readonly CalibrationCase[], base: CostProfile, source: string, priors: Priors = {}): { profile: CostProfile; loss: number } {
   const withMiB = cases.filter((c) => c.onChipMiB || c.offChipMiB);
   const w = weights(withMiB);
   const start = profileValues(base);
@@ -106,7 +119,10 @@ function fitMemory(cases: readonly CalibrationCase[], base: CostProfile, source:
       const c = around?.[j];
       return c === undefined ? [lo, hi] : [max(lo, c - 5 * step), min(hi, c + 5 * step)];
     });
-    const dist = (v: ProfileValues): number => keys.reduce((s, k) => s + (v[k] - start[k]) ** 2, 0);
+    const dist = (v: ProfileValues): number => keys.reduce((s, k) => {
+      const p = priors[k];
+      return s + (p ? priorZ(p, v[k], false) : v[k] - start[k]) ** 2;
+    }, 0);
     const visit = (j: number, v: ProfileValues): void => {
       if (j === keys.length) {
         const l = memoryLoss(withMiB, v, w);
@@ -142,7 +158,7 @@ export function fitProfile(cases: readonly CalibrationCase[], base: CostProfile,
   let profile = base;
   let memLoss: number | undefined;
   if (opts.memory) {
-    const m = fitMemory(cases, base, source);
+    const m = fitMemory(cases, base, source, opts.priors);
     profile = m.profile;
     memLoss = m.loss;
   }
@@ -162,7 +178,14 @@ export function fitProfile(cases: readonly CalibrationCase[], base: CostProfile,
   };
   const x0 = free.map((k) => toFree(k, start[k]));
   const prior = opts.prior ?? DEFAULT_PRIOR;
-  const ridge = (x: readonly number[]): number => prior * x.reduce((s, u, i) => s + (u - x0[i]!) ** 2, 0);
+  const priors = opts.priors ?? {};
+  const delta = opts.delta ?? 0.05;
+  const weight = opts.priorWeight ?? (delta * delta * new Set(cases.map((c) => c.file)).size) / max(1, cases.length);
+  const ridge = (x: readonly number[]): number => x.reduce((s, u, i) => {
+    const k = free[i]!;
+    const p = priors[k];
+    return s + (p ? weight * priorZ(p, fromFree(k, u), FRACTIONS.has(k)) ** 2 : prior * (u - x0[i]!) ** 2);
+  }, 0);
   const r = nelderMead((x) => timeLoss(cases, valuesAt(x), opts.delta, w) + ridge(x), x0, {
     step: 0.3,
     maxEvals: opts.maxEvals ?? 250 * (free.length + 1),

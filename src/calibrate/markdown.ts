@@ -58,6 +58,15 @@ export function renderReport(r: AccuracyReport, why: Readonly<Record<string, str
     `Each direction fits the same constants as the bench profile (${r.fitOptions.memory ? 'capacity constants to the compiler MiB, then ' : ''}` +
       `${r.fitOptions.time.join(', ')}${r.fitOptions.symmetricLink ? ', one link rate for both directions' : ''}) from \`${r.base}\` on one part of the rows only, then predicts the other part.`,
     '',
+    'Each fit is regularized (MAP-style) by the documented facts below (src/calibrate/priors.ts): a fitted constant pays '
+      + 'delta^2 x files / rows x z^2, z its deviation from the center in log space (logit for fractions, linear where marked) '
+      + 'over half the range; the memory search breaks ties by the same z. A constant one part of the rows cannot identify '
+      + 'stays at its center, one they identify follows them.',
+    '',
+    '| constant | center | range | source |',
+    '|---|---|---|---|',
+    ...Object.entries(r.crossValidationPriors).map(([k, p]) => `| ${k} | ${p.center} | ${p.lo}-${p.hi}${p.linear ? ' (linear)' : ''} | ${p.source} |`),
+    '',
   );
   for (const cv of r.crossValidation) {
     out.push(`### Fitted on the ${cv.train}-TPU rows, checked on the ${cv.test}-TPU rows`, '');

@@ -4,6 +4,7 @@ import type { TpusegError } from '../errors';
 import { OFF_CHIP_TARGET_MIB, rowResults, summarize, type FileSummary, type RowResult } from './accuracy';
 import type { CalibrationCase, Skipped } from './cases';
 import { fitProfile, MEMORY_CONSTANTS, type FitOptions } from './fit';
+import { DOMAIN_PRIORS, type Prior } from './priors';
 import { median } from './stats';
 
 /**
@@ -34,7 +35,9 @@ export interface TargetCheck {
 export interface AccuracyReport {
   readonly benchProfile: string;
   readonly base: string;
-  readonly fitOptions: { readonly time: readonly string[]; readonly memory: boolean; readonly symmetricLink: boolean };
+  readonly fitOptions: { readonly time: readonly string[]; readonly memory: boolean; readonly symmetricLink: boolean; readonly priors: string | null };
+  /** The documented priors of the cross-validation fits (the bench profile's own fit records whether it used them). */
+  readonly crossValidationPriors: Readonly<Record<string, Prior>>;
   readonly files: readonly FileSummary[];
   readonly rows: readonly RowResult[];
   readonly skipped: readonly Skipped[];
@@ -58,13 +61,17 @@ export interface ReportInputs {
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** The fit options recorded in the bench profile by `tpuseg calibrate`. */
-export function benchFitOptions(bench: CostProfile): FitOptions & { readonly symmetricLink: boolean } {
+export function benchFitOptions(bench: CostProfile): FitOptions & { readonly symmetricLink: boolean; readonly priorsName: string | null } {
   const cal = bench.calibration ?? {};
+  const priorsName = cal['priors'] === 'domain' ? 'domain' : null;
   const fitted = (Array.isArray(cal['fitted']) ? cal['fitted'] : []) as ConstantName[];
   const symmetricLink = cal['symmetricLink'] === true;
   const memory = fitted.some((k) => MEMORY_CONSTANTS.includes(k));
   const time = fitted.filter((k) => !MEMORY_CONSTANTS.includes(k) && !(symmetricLink && k === 'outMBps'));
-  return { time, memory, symmetricLink, ...(symmetricLink ? { tie: { outMBps: 'inMBps' } } : {}) };
+  return {
+    time, memory, symmetricLink, priorsName,
+    ...(symmetricLink ? { tie: { outMBps: 'inMBps' } } : {}), ...(priorsName ? { priors: DOMAIN_PRIORS } : {}),
+  };
 }
 
 function targetChecks(files: readonly FileSummary[], prefix: string, label: string): TargetCheck[] {
@@ -95,9 +102,13 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
   const files = summarize(rows);
   const opts = benchFitOptions(inputs.bench);
   const measured = inputs.cases.filter((c) => c.group !== 'published');
+  // A part of the rows cannot identify every constant (the hop from single-TPU rows, the fixed
+  // cost apart from the hop from multi-TPU rows): the cross-validation fits are regularized by the
+  // documented facts so such constants stay at them rather than drift.
+  const cvOpts = { ...opts, priors: DOMAIN_PRIORS };
   const crossValidation: CrossValidation[] = (['single', 'multi'] as const).map((train) => {
     const test = train === 'single' ? 'multi' : 'single';
-    const fit = fitProfile(measured.filter((c) => c.group === train), inputs.base, opts, `cross-validation fit on the ${train}-TPU rows`);
+    const fit = fitProfile(measured.filter((c) => c.group === train), inputs.base, cvOpts, `cross-validation fit on the ${train}-TPU rows`);
     const profile = { ...fit.profile, name: `fit on ${train}-TPU rows` };
     const cvRows = rowResults(measured, () => profile);
     const signed = (file: string): number => median(cvRows.filter((r) => r.file === file).map((r) => r.relErr));
@@ -117,7 +128,9 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
   return E.right({
     benchProfile: inputs.bench.name,
     base: inputs.base.name,
-    fitOptions: { time: opts.time, memory: opts.memory, symmetricLink: opts.symmetricLink },
+    fitOptions: { time: opts.time, memory: opts.memory, symmetricLink: opts.symmetricLink, priors: opts.priorsName },
+    crossValidationPriors: Object.fromEntries([...(opts.memory ? MEMORY_CONSTANTS : []), ...opts.time, ...(Object.keys(opts.tie ?? {}) as ConstantName[])]
+      .flatMap((k) => (DOMAIN_PRIORS[k] ? [[k, DOMAIN_PRIORS[k]]] : []))),
     files, rows, skipped: inputs.skipped, unmapped: inputs.unmapped, crossValidation, targets,
   });
 }

@@ -68,6 +68,27 @@ describe('calibrate/fit', () => {
       expect(r.fitted).toEqual(['fixedMs', 'hopMs', 'inMBps', 'outMBps']);
     });
 
+    it('should hold a constant the rows cannot identify at its prior and let identified ones follow the data', () => {
+      const onlySingle = cases(truth, NEURONS).filter((c) => c.group === 'single');
+      const priors = {
+        hopMs: { center: 0.2, lo: 0.15, hi: 0.25, source: 'x' },
+        // A prior far from the truth: the rows identify the fixed cost, so the fit must still find 0.15.
+        fixedMs: { center: 0.4, lo: 0.3, hi: 0.5, source: 'x' },
+      };
+      const r = fitProfile(onlySingle, b, { time: ['fixedMs', 'hopMs'], memory: false, priors }, 'x');
+      const v = profileValues(r.profile);
+      expect(v.hopMs).toBeCloseTo(0.2, 3);
+      expect(v.fixedMs).toBeCloseTo(0.15, 2);
+    });
+
+    it('should break ties of the memory search toward the prior rather than the base value', () => {
+      // The rows bound the capacity to [4.74, 6.49) MiB (see above): the prior's 5.0 is inside.
+      const priors = { capacityMiB: { center: 5, lo: 4.9, hi: 5.1, source: 'x' } };
+      const r = fitProfile(cases(truth, NEURONS), b, { time: ['fixedMs'], memory: true, priors }, 'x');
+      expect(r.memoryLoss).toBe(0);
+      expect(profileValues(r.profile).capacityMiB).toBe(5);
+    });
+
     it('should refuse to fit an integer layout constant to times', () => {
       expect(() => fitProfile([], b, { time: ['weightPadChannels'], memory: false }, 'x')).toThrow(RangeError);
     });

@@ -50,5 +50,11 @@ describeShared('calibrate/generate', () => {
       expect(report!.report.crossValidation.map((cv) => [cv.train, cv.test, cv.testFiles.every((f) => f.group === cv.test)]))
         .toEqual([['single', 'multi', true], ['multi', 'single', true]]);
     });
+
+    it('should hold the constant single-TPU rows cannot identify (the hop) at its documented prior', () => {
+      const r = report!.report;
+      const hop = r.crossValidationPriors['hopMs']!;
+      expect(r.crossValidation.find((cv) => cv.train === 'single')!.fitted['hopMs']).toBeCloseTo(hop.center, 3);
+    });
   });
 });
