@@ -61,7 +61,8 @@ export function renderReport(r: AccuracyReport, why: Readonly<Record<string, str
     'Each fit is regularized (MAP-style) by the documented facts below (src/calibrate/priors.ts): a fitted constant pays '
       + 'delta^2 x files / rows x z^2, z its deviation from the center in log space (logit for fractions, linear where marked) '
       + 'over half the range; the memory search breaks ties by the same z. A constant one part of the rows cannot identify '
-      + 'stays at its center, one they identify follows them.',
+      + 'stays at its center, one they identify follows them.'
+      + (r.fitOptions.priors === null ? ` The bench profile \`${r.benchProfile}\` was fitted to all rows without them.` : ''),
     '',
     '| constant | center | range | source |',
     '|---|---|---|---|',
