@@ -30,28 +30,19 @@ export interface RangeIndex {
   readonly lastUse: Int32Array;
 }
 
-interface CutLists {
-  /** Crossing tensors sorted by the first consumer at or after the cut, with prefix byte sums. */
-  byNextUse: Int32Array;
-  nextUse: Int32Array;
-  nextUsePrefix: Float64Array;
-  /** Crossing tensors sorted by producer, with prefix byte sums. */
-  byProducer: Int32Array;
-  producer: Int32Array;
-  producerPrefix: Float64Array;
-  total: number;
-}
-
-const lowerBound = (xs: Int32Array, v: number): number => {
-  let lo = 0;
-  let hi = xs.length;
+/** Index of the first element >= v in xs[lo, hi) (sorted ascending); a linear scan for short runs. */
+function lowerBound(xs: Int32Array, lo: number, hi: number, v: number): number {
+  if (hi - lo <= 8) {
+    while (lo < hi && xs[lo]! < v) lo++;
+    return lo;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (xs[mid]! < v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
-};
+}
 
 export function rangeIndex(graph: LayerGraph): RangeIndex {
   const n = graph.ops.length;
@@ -80,68 +71,80 @@ export function rangeIndex(graph: LayerGraph): RangeIndex {
   const members: number[][] = Array.from({ length: n + 1 }, () => []);
   for (const t of graph.tensors) {
     if (t.isConstant) continue;
-    const from = start[t.index]! + 1;
-    const to = lastUse[t.index]!;
-    for (let c = Math.max(from, 0); c <= to && c <= n; c++) members[c]!.push(t.index);
+    const to = Math.min(lastUse[t.index]!, n);
+    for (let c = Math.max(start[t.index]! + 1, 0); c <= to; c++) members[c]!.push(t.index);
   }
 
+  // Flat (CSR) layout: cut c owns entries off[c] .. off[c + 1] of every array below.
+  // in*: crossing tensors sorted by their first consumer at or after c, with running byte sums;
+  // out*: sorted by producer, with running byte sums.
+  const off = new Int32Array(n + 2);
+  members.forEach((list, c) => (off[c + 1] = off[c]! + list.length));
+  const total = off[n + 1]!;
+  const inTensor = new Int32Array(total);
+  const inNext = new Int32Array(total);
+  const inCum = new Float64Array(total);
+  const outTensor = new Int32Array(total);
+  const outProducer = new Int32Array(total);
+  const outCum = new Float64Array(total);
+  const cutBytes = new Float64Array(n + 1);
   const bytes = (t: number): number => graph.tensors[t]!.bytes;
-  const cuts: CutLists[] = members.map((list, c) => {
+  members.forEach((list, c) => {
+    const base = off[c]!;
     const withNext = list.map((t) => {
       let next = n;
       for (const k of graph.tensors[t]!.consumers) if (k >= c) { next = k; break; }
       return [t, next] as const;
     });
     withNext.sort((x, y) => x[1] - y[1] || x[0] - y[0]);
+    let sum = 0;
+    withNext.forEach(([t, next], i) => {
+      inTensor[base + i] = t;
+      inNext[base + i] = next;
+      inCum[base + i] = sum += bytes(t);
+    });
     const byProd = [...list].sort((x, y) => start[x]! - start[y]! || x - y);
-    const nextUsePrefix = new Float64Array(list.length + 1);
-    withNext.forEach(([t], i) => (nextUsePrefix[i + 1] = nextUsePrefix[i]! + bytes(t)));
-    const producerPrefix = new Float64Array(list.length + 1);
-    byProd.forEach((t, i) => (producerPrefix[i + 1] = producerPrefix[i]! + bytes(t)));
-    return {
-      byNextUse: Int32Array.from(withNext.map((x) => x[0])),
-      nextUse: Int32Array.from(withNext.map((x) => x[1])),
-      nextUsePrefix,
-      byProducer: Int32Array.from(byProd),
-      producer: Int32Array.from(byProd.map((t) => start[t]!)),
-      producerPrefix,
-      total: producerPrefix[list.length]!,
-    };
+    sum = 0;
+    byProd.forEach((t, i) => {
+      outTensor[base + i] = t;
+      outProducer[base + i] = start[t]!;
+      outCum[base + i] = sum += bytes(t);
+    });
+    cutBytes[c] = sum;
   });
 
+  // (x | 0) === x keeps the integer test cheap on the searchers' hot path.
   const check = (a: number, b: number): void => {
-    if (!(Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a <= b && b <= n)) {
+    if (!((a | 0) === a && (b | 0) === b && 0 <= a && a <= b && b <= n)) {
       throw new RangeError(`op range [${a}, ${b}) outside 0..${n}`);
     }
   };
-  const sorted = (xs: Iterable<number>): number[] => [...xs].sort((x, y) => x - y);
+  const sorted = (xs: Int32Array): number[] => Array.from(xs).sort((x, y) => x - y);
+  /** Bytes of the first `count` entries of cut c in a running-sum array. */
+  const head = (cum: Float64Array, c: number, count: number): number => (count > 0 ? cum[off[c]! + count - 1]! : 0);
 
   return {
     n,
     lastUse,
     paramBytes: (a, b) => (check(a, b), paramPrefix[b]! - paramPrefix[a]!),
     macs: (a, b) => (check(a, b), macPrefix[b]! - macPrefix[a]!),
-    crossingBytes: (c) => (check(c, c), cuts[c]!.total),
-    crossing: (c) => (check(c, c), sorted(cuts[c]!.byProducer)),
+    crossingBytes: (c) => (check(c, c), cutBytes[c]!),
+    crossing: (c) => (check(c, c), sorted(outTensor.subarray(off[c]!, off[c + 1]!))),
     rangeInputs(a, b) {
       check(a, b);
-      const cl = cuts[a]!;
-      return sorted(cl.byNextUse.subarray(0, lowerBound(cl.nextUse, b)));
+      return sorted(inTensor.subarray(off[a]!, lowerBound(inNext, off[a]!, off[a + 1]!, b)));
     },
     rangeInputBytes(a, b) {
       check(a, b);
-      const cl = cuts[a]!;
-      return cl.nextUsePrefix[lowerBound(cl.nextUse, b)]!;
+      return head(inCum, a, lowerBound(inNext, off[a]!, off[a + 1]!, b) - off[a]!);
     },
     rangeOutputs(a, b) {
       check(a, b);
-      const cl = cuts[b]!;
-      return sorted(cl.byProducer.subarray(lowerBound(cl.producer, a)));
+      return sorted(outTensor.subarray(lowerBound(outProducer, off[b]!, off[b + 1]!, a), off[b + 1]!));
     },
     rangeOutputBytes(a, b) {
       check(a, b);
-      const cl = cuts[b]!;
-      return cl.total - cl.producerPrefix[lowerBound(cl.producer, a)]!;
+      return cutBytes[b]! - head(outCum, b, lowerBound(outProducer, off[b]!, off[b + 1]!, a) - off[b]!);
     },
   };
 }
