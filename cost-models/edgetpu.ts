@@ -206,6 +206,13 @@ class EdgeTpuModel implements CostModel {
       + excess * this.minStreamPerByte;
   }
 
+  /** `segment(a, b).offChipBytes` in O(log n), for searchers' tie-breaks. */
+  offChipBytes(a: number, b: number): number {
+    this.check(a, b);
+    const k = this.cachedUpTo(a, b, this.tpuIn(a, b));
+    return this.sum(CACHE_BYTES, k, b) + this.sum(BIG_BYTES, a, b);
+  }
+
   segment(a: number, b: number): SegmentCost {
     this.check(a, b);
     const p = this.p;

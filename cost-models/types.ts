@@ -51,4 +51,6 @@ export interface CostModel {
   segment(a: number, b: number): SegmentCost;
   /** `segment(a, b).ms` without building the breakdown: the searchers' hot path. */
   segmentMs(a: number, b: number): number;
+  /** `segment(a, b).offChipBytes` without the breakdown, when the model can give it cheaply (tie-breaks). */
+  offChipBytes?(a: number, b: number): number;
 }

@@ -125,26 +125,44 @@ export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uin
   const L = fresh(k, n);
   const W = n + 1;
   const { start, js } = layersByEnd(k, n, ok);
+  // row[a] = cost(a, b) for the current b: nearly every segment is needed by some layer, so all are priced.
+  const row = new Float64Array(n + 1);
+  const value = L.value;
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
     const j0 = start[b]!;
     const j1 = start[b + 1]!;
     if (j0 === j1) continue;
-    for (let a = b - 1; a >= 0; a--) {
-      if (bound && bound(a, b) > cap) break;
-      let c = -1;
-      for (let x = j0; x < j1; x++) {
-        const j = js[x]!;
-        const at = j * W + b;
-        const prev = j === 0 ? (a === 0 ? 0 : Infinity) : L.value[(j - 1) * W + a]!;
-        if (prev > cap || prev >= L.value[at]!) continue;
-        if (c < 0) c = ms(a, b);
-        const v = prev > c ? prev : c;
-        if (v < L.value[at]! && v <= cap) {
-          L.value[at] = v;
-          L.parent[at] = a;
+    let lo = b - 1;
+    if (bound) while (lo >= 0 && bound(lo, b) <= cap) lo--;
+    else lo = -1;
+    for (let a = lo + 1; a < b; a++) row[a] = ms(a, b);
+    for (let x = j0; x < j1; x++) {
+      const j = js[x]!;
+      let best = Infinity;
+      let arg = -1;
+      if (j === 0) {
+        const c = lo < 0 ? row[0]! : Infinity;
+        if (c <= cap) {
+          best = c;
+          arg = 0;
+        }
+      } else {
+        // Scanning a downwards and keeping strict improvements: ties go to the largest a.
+        const base = (j - 1) * W;
+        for (let a = b - 1; a > lo; a--) {
+          const prev = value[base + a]!;
+          if (prev > cap || prev >= best) continue;
+          const c = row[a]!;
+          const v = prev > c ? prev : c;
+          if (v < best && v <= cap) {
+            best = v;
+            arg = a;
+          }
         }
       }
+      value[j * W + b] = best;
+      L.parent[j * W + b] = arg;
     }
   }
   return L;
@@ -156,6 +174,34 @@ export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uin
  * still be completed. Phase 2 prices off-chip bytes only for segments ending in such states.
  */
 export function completable(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, cap: number, bound: Bound): Uint8Array {
+  const { n, tpus: k } = p;
+  if (k - 1 > 31) return completableWide(p, ms, ok, cap, bound);
+  const W = n + 1;
+  const R = new Uint8Array(k * W);
+  R[(k - 1) * W + n] = 1;
+  // ready[e], bit j: segment j + 1 may start at e and the rest can be completed from there.
+  const ready = new Int32Array(W);
+  ready[n] = 1 << (k - 2);
+  for (let b = n - 1; b >= 1; b--) {
+    let open = 0;
+    for (let j = 0; j < k - 1; j++) if (ok[j * W + b]) open |= 1 << j;
+    for (let e = b + 1; e <= n && open !== 0; e++) {
+      const m = open & ready[e]!;
+      if (m === 0) continue;
+      if (bound && bound(b, e) > cap) break;
+      if (ms(b, e) > cap) continue;
+      for (let j = 0; j < k - 1; j++) if (m & (1 << j)) R[j * W + b] = 1;
+      open &= ~m;
+    }
+    let r = 0;
+    for (let j = 0; j < k - 1; j++) if (ok[(j + 1) * W + b] && R[(j + 1) * W + b]) r |= 1 << j;
+    ready[b] = r;
+  }
+  return R;
+}
+
+/** `completable` for more than 32 segments, one layer at a time. */
+function completableWide(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, cap: number, bound: Bound): Uint8Array {
   const { n, tpus: k } = p;
   const W = n + 1;
   const R = new Uint8Array(k * W);
@@ -188,8 +234,12 @@ export function lexicographic(p: Problem, ms: (a: number, b: number) => number, 
   const { n, tpus: k } = p;
   const W = n + 1;
   const first = fresh(k, n);
+  const fv = first.value;
+  const fp = first.parent;
   const second = new Float64Array(k * W).fill(Infinity);
   const { start, js } = layersByEnd(k, n, ok, keep);
+  const cost = p.cost;
+  const offChip = cost.offChipBytes ? (a: number, b: number) => cost.offChipBytes!(a, b) : (a: number, b: number) => cost.segment(a, b).offChipBytes;
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
     const j0 = start[b]!;
@@ -203,30 +253,30 @@ export function lexicographic(p: Problem, ms: (a: number, b: number) => number, 
         const j = js[x]!;
         const at = j * W + b;
         const from = (j - 1) * W + a;
-        if (j === 0 ? a !== 0 : first.value[from] === Infinity) continue;
+        if (j === 0 ? a !== 0 : fv[from] === Infinity) continue;
         if (c < 0) c = ms(a, b);
         if (c > cap) break;
-        const f0 = j === 0 ? 0 : first.value[from]!;
+        const f0 = j === 0 ? 0 : fv[from]!;
         const s0 = j === 0 ? 0 : second[from]!;
         if (offFirst) {
-          if (f0 > first.value[at]! || (f0 === first.value[at]! && s0 + c >= second[at]!)) continue;
-          if (off < 0) off = p.cost.segment(a, b).offChipBytes;
+          if (f0 > fv[at]! || (f0 === fv[at]! && s0 + c >= second[at]!)) continue;
+          if (off < 0) off = offChip(a, b);
           const f = f0 + off;
           const s = s0 + c;
-          if (f < first.value[at]! || (f === first.value[at]! && s < second[at]!)) {
-            first.value[at] = f;
+          if (f < fv[at]! || (f === fv[at]! && s < second[at]!)) {
+            fv[at] = f;
             second[at] = s;
-            first.parent[at] = a;
+            fp[at] = a;
           }
         } else {
           const f = f0 + c;
-          if (f > first.value[at]!) continue;
-          if (off < 0) off = p.cost.segment(a, b).offChipBytes;
+          if (f > fv[at]!) continue;
+          if (off < 0) off = offChip(a, b);
           const s = s0 + off;
-          if (f < first.value[at]! || s < second[at]!) {
-            first.value[at] = f;
+          if (f < fv[at]! || s < second[at]!) {
+            fv[at] = f;
             second[at] = s;
-            first.parent[at] = a;
+            fp[at] = a;
           }
         }
       }
@@ -248,16 +298,20 @@ export const strategy: Strategy<Options> = {
     if (k === 1) return E.right({ cuts: [] });
     const ms = costTable(p);
     const ok = allowedEnds(p);
-    const bound = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
+    const own = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
+    // The bound grows with the range, so one that stays at or under the cap even for the whole
+    // model never prunes: drop it rather than evaluate it for every pair.
+    const pruning = (limit: number): Bound => (own && own(0, n) > limit ? own : undefined);
     if (p.objective.kind === 'latency') {
       const L = lexicographic(p, ms, ok, budget, Infinity, undefined, false);
       return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));
     }
     // An incumbent's bottleneck caps phase 1 (two descent sweeps from equal op counts).
-    const cap = bound ? Math.max(...segmentsOf(n, coordinateDescent(p, evenPlan(p), budget, 2).cuts).map(([a, b]) => ms(a, b))) : Infinity;
-    const F = minMax(p, ms, ok, budget, bound, cap);
+    const cap = own ? Math.max(...segmentsOf(n, coordinateDescent(p, evenPlan(p), budget, 2).cuts).map(([a, b]) => ms(a, b))) : Infinity;
+    const F = minMax(p, ms, ok, budget, pruning(cap), cap);
     if (!F) return E.left(expiredError(budget));
     const bStar = F.value[(k - 1) * (n + 1) + n]!;
+    const bound = pruning(bStar);
     const G = lexicographic(p, ms, ok, budget, bStar, bound, true, completable(p, ms, ok, bStar, bound));
     if (!G) return E.left(expiredError(budget));
     const best = cutsFrom(G.parent, n, k);
