@@ -6,6 +6,7 @@ import { configInvalid, type TpusegError } from '../src/errors';
 import type { CostModel } from './types';
 import { decodeProfile, type CostProfile } from './profile';
 import { edgeTpuModel } from './edgetpu';
+import { fileErrorReason } from '../src/file-errors';
 
 export type { CostModel, SegmentCost } from './types';
 export type { CostProfile, ProfileValues, ConstantName } from './profile';
@@ -35,9 +36,7 @@ export function loadProfile(nameOrPath: string): E.Either<TpusegError, CostProfi
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    return E.left(configInvalid(nameOrPath, [`${why} (built-in profiles: ${PROFILE_NAMES.join(', ')})`]));
+    return E.left(configInvalid(nameOrPath, [`${fileErrorReason(e)} (built-in profiles: ${PROFILE_NAMES.join(', ')})`]));
   }
   return parseProfile(text, nameOrPath);
 }

@@ -7,6 +7,7 @@ import { hashOf } from '../src/experiments/cell';
 import { expand, type Expansion } from '../src/experiments/expand';
 import { reportPaths } from './codecs';
 import { ExperimentConfig, withDefaults, type ResolvedConfig } from './schema';
+import { fileErrorReason } from '../src/file-errors';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -34,8 +35,7 @@ export function loadConfig(file: string, catalog: Catalog): E.Either<TpusegError
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return E.left(usage(`cannot read config ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`));
+    return E.left(usage(`cannot read config ${file}: ${fileErrorReason(e)}`));
   }
   let raw: unknown;
   try {

@@ -7,6 +7,7 @@ import { measurementCases, publishedCases, type CalibrationCase, type Skipped } 
 import { parseCsv } from './csv';
 import { MeasurementEntryCodec, type Mapping, type MeasurementEntry } from './mapping';
 import { isSelfDescribing, rowCases } from './rows';
+import { fileErrorReason } from '../file-errors';
 
 /** Reading measurement files from disk: the edge around the pure case builders. */
 
@@ -28,8 +29,7 @@ export function loadCases(files: readonly string[], mapping: Mapping, overrides:
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return E.left(configInvalid(file, [code === 'ENOENT' ? 'no such file' : (e as Error).message]));
+      return E.left(configInvalid(file, [fileErrorReason(e)]));
     }
     const base = path.basename(file);
     const published = mapping.published[base];

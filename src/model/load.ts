@@ -5,6 +5,7 @@ import { modelUnreadable, type TpusegError } from '../errors';
 import { readTflite } from '../tflite/reader';
 import { zooModel } from '../zoo';
 import { synthModel } from '../zoo/synth';
+import { fileErrorReason } from '../file-errors';
 
 /**
  * Everywhere a model is accepted: a `.tflite` path, `zoo:NAME[@SIZE]` or `synth:FAMILY?k=v&...`.
@@ -16,9 +17,7 @@ export function loadModel(spec: string): E.Either<TpusegError, LayerGraph> {
   try {
     bytes = fs.readFileSync(spec);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    return E.left(modelUnreadable(spec, why));
+    return E.left(modelUnreadable(spec, fileErrorReason(e)));
   }
   return readTflite(bytes, spec);
 }

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import { configInvalid, segmentInvalid, type TpusegError } from '../errors';
 import { checkCuts } from '../pipeline/evaluate';
+import { fileErrorReason } from '../file-errors';
 
 /**
  * Reads a plan for `predict --strategy <plan.json>`. Accepted shapes:
@@ -57,8 +58,7 @@ export function readPlanFile(file: string, nOps: number, tpus?: number): E.Eithe
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return E.left(configInvalid(file, [code === 'ENOENT' ? 'no such file' : (e as Error).message]));
+    return E.left(configInvalid(file, [fileErrorReason(e)]));
   }
   let json: unknown;
   try {

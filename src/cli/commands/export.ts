@@ -10,6 +10,7 @@ import { searchPlan } from '../../export/search-plan';
 import { loadModel } from '../../model/load';
 import { parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
+import { fileErrorReason } from '../../file-errors';
 
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
        tpuseg export <model> --strategy S --tpus N --out DIR [options]
@@ -116,7 +117,7 @@ function planFromFile(name: string, graph: LayerGraph, cwd: string): E.Either<Tp
   try {
     text = fs.readFileSync(path.resolve(cwd, name), 'utf8');
   } catch (e) {
-    return E.left(usage(`export: cannot read --plan ${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`));
+    return E.left(usage(`export: cannot read --plan ${name}: ${fileErrorReason(e)}`));
   }
   return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text, name));
 }
