@@ -175,50 +175,36 @@ export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uin
  */
 export function completable(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, cap: number, bound: Bound): Uint8Array {
   const { n, tpus: k } = p;
-  if (k - 1 > 31) return completableWide(p, ms, ok, cap, bound);
   const W = n + 1;
   const R = new Uint8Array(k * W);
   R[(k - 1) * W + n] = 1;
-  // ready[e], bit j: segment j + 1 may start at e and the rest can be completed from there.
-  const ready = new Int32Array(W);
-  ready[n] = 1 << (k - 2);
+  // Bit sets over the layers j = 0..k-2, `words` 32-bit words each. ready[e]: segment j + 1 may
+  // start at e and the rest can be completed from there; open: layers still undecided at b.
+  const words = Math.ceil((k - 1) / 32);
+  const ready = new Int32Array(W * words);
+  const open = new Int32Array(words);
+  const hit = new Int32Array(words);
+  ready[n * words + ((k - 2) >>> 5)] = 1 << ((k - 2) & 31);
   for (let b = n - 1; b >= 1; b--) {
-    let open = 0;
-    for (let j = 0; j < k - 1; j++) if (ok[j * W + b]) open |= 1 << j;
-    for (let e = b + 1; e <= n && open !== 0; e++) {
-      const m = open & ready[e]!;
-      if (m === 0) continue;
+    open.fill(0);
+    let left = 0;
+    for (let j = 0; j < k - 1; j++) if (ok[j * W + b]) (open[j >>> 5]! |= 1 << (j & 31)), left++;
+    for (let e = b + 1; e <= n && left > 0; e++) {
+      let any = 0;
+      for (let w = 0; w < words; w++) any |= hit[w] = open[w]! & ready[e * words + w]!;
+      if (any === 0) continue;
       if (bound && bound(b, e) > cap) break;
       if (ms(b, e) > cap) continue;
-      for (let j = 0; j < k - 1; j++) if (m & (1 << j)) R[j * W + b] = 1;
-      open &= ~m;
-    }
-    let r = 0;
-    for (let j = 0; j < k - 1; j++) if (ok[(j + 1) * W + b] && R[(j + 1) * W + b]) r |= 1 << j;
-    ready[b] = r;
-  }
-  return R;
-}
-
-/** `completable` for more than 32 segments, one layer at a time. */
-function completableWide(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, cap: number, bound: Bound): Uint8Array {
-  const { n, tpus: k } = p;
-  const W = n + 1;
-  const R = new Uint8Array(k * W);
-  R[(k - 1) * W + n] = 1;
-  for (let b = n - 1; b >= 1; b--) {
-    let open = 0;
-    for (let j = 0; j < k - 1; j++) open += ok[j * W + b]!;
-    for (let e = b + 1; e <= n && open > 0; e++) {
-      if (bound && bound(b, e) > cap) break;
-      let c = -1;
       for (let j = 0; j < k - 1; j++) {
-        if (!ok[j * W + b] || R[j * W + b] || !ok[(j + 1) * W + e] || !R[(j + 1) * W + e]) continue;
-        if (c < 0) c = ms(b, e);
-        if (c > cap) break;
-        R[j * W + b] = 1;
-        open--;
+        if (hit[j >>> 5]! & (1 << (j & 31))) {
+          R[j * W + b] = 1;
+          left--;
+        }
       }
+      for (let w = 0; w < words; w++) open[w]! &= ~hit[w]!;
+    }
+    for (let j = 0; j < k - 1; j++) {
+      if (ok[(j + 1) * W + b] && R[(j + 1) * W + b]) ready[b * words + (j >>> 5)]! |= 1 << (j & 31);
     }
   }
   return R;

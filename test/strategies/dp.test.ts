@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { strategy as dp } from '../../strategies/dp';
+import { allowedEnds, minMax, strategy as dp } from '../../strategies/dp';
 import type { Constraints, ObjectiveKind, Problem } from '../../strategies/types';
 import { unlimited } from '../../src/search/budget';
 import { compareScores, scorePlan } from '../../src/search/objective';
@@ -68,6 +68,31 @@ describe('strategies/dp', () => {
           const got = ranked(p, solve(p));
           const want = ranked(p, brute(p));
           expect([trial, kind, got]).toEqual([trial, kind, want]);
+        }
+      }
+    });
+
+    it('should keep the exact bottleneck and the tie-breaks with more than 32 segments', () => {
+      // Brute force is out of reach here; the min-max phase alone gives the optimal bottleneck, and the
+      // completion sets (bit sets of more than one word above 32 segments) must keep a plan that reaches it.
+      for (let trial = 0; trial < 4; trial++) {
+        const r = rng(`dp-wide-${trial}`);
+        const n = r.int(45, 70);
+        const k = r.int(34, 40);
+        const cost = tableCost(randomGraph(n, r, 0.3), `wide-${trial}`);
+        const p = problem(cost, k);
+        const F = minMax(p, (a, b) => cost.segmentMs(a, b), allowedEnds(p), unlimited);
+        const cuts = solve(p);
+        expect(E.isRight(checkPlan(p, cuts))).toBe(true);
+        expect(scorePlan(p, cuts).bottleneckMs).toBe(F!.value[(k - 1) * (n + 1) + n]);
+        // No single-cut move keeps the bottleneck and lowers (off-chip bytes, latency).
+        const base = scorePlan(p, cuts);
+        for (let i = 0; i < cuts.length; i++) {
+          for (const d of [-1, 1]) {
+            const moved = cuts.map((c, j) => (j === i ? c + d : c));
+            if (E.isLeft(checkPlan(p, moved))) continue;
+            expect(compareScores(scorePlan(p, moved), base)).toBeGreaterThanOrEqual(0);
+          }
         }
       }
     });
