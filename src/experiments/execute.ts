@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { costModel, loadProfile } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
-import { formatError } from '../errors';
+import { formatError, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
-import { calibrationModel } from '../calibrate/models';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { layerCuts } from '../plan/fixed-splits';
 import { planResult } from '../plan/result';
@@ -48,8 +47,20 @@ export const DEFAULT_BUDGET_MS = 60_000;
 
 export const resolveSpec = (spec: string, baseDir: string): string => (/^(zoo|synth|calib):/.test(spec) ? spec : path.resolve(baseDir, spec));
 
+/**
+ * `calibrationModel`, with its readers required on first use: a pool worker running zoo or
+ * synthetic models then never loads the TFLite reader and its generated schema (~0.3 s of CPU
+ * per thread, paid again by every worker).
+ */
+function load(spec: string): E.Either<TpusegError, LayerGraph> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
+  if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
+  return (require('../calibrate/models') as typeof import('../calibrate/models')).calibrationModel(spec);
+}
+
 /** The model of a (resolved) spec, built once per thread and kept for the next groups. */
-export const graphOf = (spec: string): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(calibrationModel(spec)));
+export const graphOf = (spec: string): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(load(spec)));
 
 export function modelFacts(g: LayerGraph): Pick<CellOutcome, 'modelOps' | 'modelParamBytes' | 'modelInput'> {
   const input = g.tensors[g.inputs[0] ?? -1];
