@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadProfile } from '../../cost-models';
+import { DOMAIN_PRIORS } from '../../src/calibrate/priors';
 import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/command';
 import { describeShared, sharedPath } from '../helpers/shared';
@@ -39,6 +40,27 @@ describe('cli/calibrate', () => {
       expect(p.right.constants.fixedMs.value).toBeGreaterThan(0.1);
       expect(p.right.constants.fixedMs.value).toBeLessThan(0.3);
       expect(p.right.calibration).toMatchObject({ files: ['sweep.csv'], rows: 4, base: 'edgetpu-usb3', fitted: ['fixedMs'] });
+    });
+
+    it('should pull the fit toward the documented priors with --priors, and say so in the profile', async () => {
+      const dir = sweep();
+      const fitted = async (extra: string[]): Promise<{ value: number; source: string; calibration: unknown }> => {
+        const c = io(dir);
+        const out = `out/p${extra.length}.json`;
+        const code = await main(['calibrate', 'sweep.csv', ...FLAGS, '--base', 'edgetpu-usb3', '--free', 'fixedMs', ...extra, '--out', out], c.io);
+        expect([code, c.err]).toEqual([0, []]);
+        const p = loadProfile(path.join(dir, out));
+        if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+        return { ...p.right.constants.fixedMs, calibration: p.right.calibration };
+      };
+      const plain = await fitted([]);
+      const regularized = await fitted(['--priors']);
+      const center = DOMAIN_PRIORS.fixedMs!.center;
+      expect(regularized.value).not.toBe(plain.value);
+      expect(Math.abs(regularized.value - center)).toBeLessThan(Math.abs(plain.value - center));
+      expect(regularized.source).toMatch(/regularized toward the domain priors/);
+      expect(plain.source).not.toMatch(/regularized/);
+      expect(regularized.calibration).toMatchObject({ priors: true });
     });
 
     it('should reject bad input with one line', async () => {

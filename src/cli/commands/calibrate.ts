@@ -5,6 +5,7 @@ import { CONSTANT_NAMES, loadProfile, PROFILE_NAMES, withValues, type ConstantNa
 import { configInvalid, usage, type TpusegError } from '../../errors';
 import { rowResults, summarize, type FileSummary } from '../../calibrate/accuracy';
 import { DEFAULT_TIME_CONSTANTS, fitProfile, MEMORY_CONSTANTS } from '../../calibrate/fit';
+import { DOMAIN_PRIORS } from '../../calibrate/priors';
 import { loadCases } from '../../calibrate/load';
 import { DEFAULT_MAPPING, loadMapping, SplitCodec, type MeasurementEntry } from '../../calibrate/mapping';
 import { median, p90 } from '../../calibrate/stats';
@@ -35,6 +36,8 @@ options:
   --free A,B,...       constants fitted to times (default: ${DEFAULT_TIME_CONSTANTS.join(',')})
   --symmetric-link     fit one link rate for both directions (outMBps = inMBps)
   --no-memory          keep the base profile's capacity constants
+  --priors             regularize the fit toward the documented Edge TPU facts (src/calibrate/priors.ts):
+                       constants your rows cannot pin down stay near them (use it for small or one-sided data)
   --column COL         published tables: the column of ms to fit (default: the one mapped to --name, else to --base)
   --mapping FILE       calibration mapping (default: the project's)
   --model SPEC         model of every row, {x} standing for the row's value (e.g. 'synth:conv?filters={x}')
@@ -71,7 +74,7 @@ export const calibrateCommand: Command = {
   async run(argv, io) {
     const parsed = parse('calibrate', argv, {
       base: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, free: { type: 'string' },
-      'symmetric-link': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, column: { type: 'string' },
+      'symmetric-link': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, priors: { type: 'boolean' }, column: { type: 'string' },
       mapping: { type: 'string' }, model: { type: 'string' }, x: { type: 'string' }, tpus: { type: 'string' },
       split: { type: 'string' }, batch: { type: 'string' },
     });
@@ -125,11 +128,15 @@ export const calibrateCommand: Command = {
 
     const files = [...new Set(cases.map((c) => c.file))];
     const memory = v['no-memory'] !== true && cases.some((c) => c.onChipMiB || c.offChipMiB);
+    const priors = v.priors === true;
     const source = `fitted by tpuseg calibrate on ${files.join(', ')} (${cases.length} rows; base ${base.right.name}): `
-      + (memory ? 'compiler MiB for the capacity constants, ' : '') + 'robust soft-L1 least squares on the relative time error';
+      + (memory ? 'compiler MiB for the capacity constants, ' : '') + 'robust soft-L1 least squares on the relative time error'
+      + (priors ? ', regularized toward the domain priors of src/calibrate/priors.ts' : '');
     const symmetric = v['symmetric-link'] === true;
     const before = rowResults(cases, () => base.right);
-    const fit = fitProfile(cases, base.right, { time: free.right, memory, ...(symmetric ? { tie: { outMBps: 'inMBps' } } : {}) }, source);
+    const fit = fitProfile(cases, base.right, {
+      time: free.right, memory, ...(symmetric ? { tie: { outMBps: 'inMBps' } } : {}), ...(priors ? { priors: DOMAIN_PRIORS } : {}),
+    }, source);
     // Four significant digits: the data do not support more, and the file stays readable.
     const rounded = withValues(fit.profile, Object.fromEntries(fit.fitted.map((k) => [k, Number(fit.profile.constants[k].value.toPrecision(4))])), source);
     const fitted: CostProfile = {
@@ -138,7 +145,7 @@ export const calibrateCommand: Command = {
       description: `Fitted by tpuseg calibrate to ${files.join(', ')} from ${base.right.name}: ${base.right.description}`,
       calibration: {
         files, rows: cases.length, base: base.right.name, fitted: fit.fitted, memoryLoss: fit.memoryLoss ?? null, timeLoss: fit.timeLoss,
-        evaluations: fit.evals, symmetricLink: symmetric,
+        evaluations: fit.evals, symmetricLink: symmetric, priors,
       },
     };
     const after = rowResults(cases, () => fitted);
