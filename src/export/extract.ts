@@ -4,6 +4,7 @@ import { rangeIndex, type RangeIndex } from '../graph/cuts';
 import { isExecutionOrderTopological } from '../graph/topo';
 import type { LayerGraph, Op, OpSpec, Tensor, TensorSpec } from '../graph/types';
 import { exportFailed, type TpusegError } from '../errors';
+import { cutFault } from '../pipeline/evaluate';
 
 /**
  * Cutting a layer graph into per-segment sub-graphs (domain.md section 3). Segment i covers ops
@@ -37,16 +38,11 @@ export const segmentStem = (stem: string, i: number, n: number): string => `${st
 /** Checks a plan's cuts against the contract: strictly increasing op positions in 1..n-1. */
 export function checkCuts(graph: LayerGraph, cuts: readonly number[]): E.Either<TpusegError, readonly number[]> {
   const n = graph.ops.length;
-  for (let i = 0; i < cuts.length; i++) {
-    const c = cuts[i]!;
-    if (!Number.isInteger(c) || c < 1 || c > n - 1) {
-      return E.left(exportFailed(`cut ${i} is ${c}: cuts must be integers in 1..${n - 1} (${graph.name} has ${n} ops)`));
-    }
-    if (i > 0 && c <= cuts[i - 1]!) {
-      return E.left(exportFailed(`cuts must be strictly increasing, got ${cuts[i - 1]} then ${c} (segments are never empty)`));
-    }
-  }
-  return E.right(cuts);
+  const f = cutFault(n, cuts);
+  if (f === undefined) return E.right(cuts);
+  return E.left(exportFailed(f.kind === 'range'
+    ? `cut ${f.index} is ${f.cut}: cuts must be integers in 1..${n - 1} (${graph.name} has ${n} ops)`
+    : `cuts must be strictly increasing, got ${f.previous} then ${f.cut} (segments are never empty)`));
 }
 
 /** Model ports first in the model's order, then the rest by tensor index. */

@@ -19,18 +19,27 @@ export interface PlanEvaluation {
   readonly msPerInput: number;
 }
 
-/** Checks the plan contract: cuts strictly increasing inside 1..n-1 (so no segment is empty). */
-export function checkCuts(n: number, cuts: readonly number[]): E.Either<TpusegError, readonly number[]> {
+/** The first breach of the plan contract (cuts strictly increasing inside 1..n-1), or undefined. */
+export type CutFault =
+  | { readonly kind: 'range'; readonly index: number; readonly cut: number }
+  | { readonly kind: 'order'; readonly index: number; readonly cut: number; readonly previous: number };
+
+export function cutFault(n: number, cuts: readonly number[]): CutFault | undefined {
   for (let i = 0; i < cuts.length; i++) {
     const c = cuts[i]!;
-    if (!isInteger(c) || c < 1 || c > n - 1) {
-      return E.left(segmentInvalid(`cut ${i} is ${c}: cuts must be integers in 1..${n - 1} for a model of ${n} ops`));
-    }
-    if (i > 0 && c <= cuts[i - 1]!) {
-      return E.left(segmentInvalid(`cuts must increase strictly (cut ${i - 1} = ${cuts[i - 1]}, cut ${i} = ${c}): segment ${i} would be empty`));
-    }
+    if (!isInteger(c) || c < 1 || c > n - 1) return { kind: 'range', index: i, cut: c };
+    if (i > 0 && c <= cuts[i - 1]!) return { kind: 'order', index: i, cut: c, previous: cuts[i - 1]! };
   }
-  return E.right(cuts);
+  return undefined;
+}
+
+/** Checks the plan contract: cuts strictly increasing inside 1..n-1 (so no segment is empty). */
+export function checkCuts(n: number, cuts: readonly number[]): E.Either<TpusegError, readonly number[]> {
+  const f = cutFault(n, cuts);
+  if (f === undefined) return E.right(cuts);
+  return E.left(segmentInvalid(f.kind === 'range'
+    ? `cut ${f.index} is ${f.cut}: cuts must be integers in 1..${n - 1} for a model of ${n} ops`
+    : `cuts must increase strictly (cut ${f.index - 1} = ${f.previous}, cut ${f.index} = ${f.cut}): segment ${f.index} would be empty`));
 }
 
 /** Segment boundaries [start, end) of a plan over n ops. */
