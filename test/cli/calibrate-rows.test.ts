@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { costModel, loadProfile } from '../../cost-models';
 import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/command';
 import { loadModel } from '../../src/model/load';
 import { evaluatePlan } from '../../src/pipeline/evaluate';
+import { captureIo, withEnv } from '../helpers/io';
 
 /** `tpuseg validate --backend edgetpu` rows (stand-in compiler and runner) read back by `tpuseg calibrate`. */
 
@@ -14,30 +14,13 @@ const SYNTH = 'synth:conv?filters=8&layers=3&size=16';
 const STANDINS = path.resolve(__dirname, '../../fixtures/standins');
 const VALIDATE = ['--backend', 'edgetpu', '--compiler', path.join(STANDINS, 'fake-edgetpu_compiler'), '--python', path.join(STANDINS, 'fake-run_pipeline')];
 
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) };
-  return { io: value, out, err };
-}
-
-async function withEnv<A>(vars: Record<string, string>, f: () => Promise<A>): Promise<A> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await f();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
-}
-
 /** An export cut after op 2, validated twice with the given per-segment ms; returns the directory. */
 async function measured(runs: readonly string[]): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cal-rows-'));
   fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ strategy: 'hand', cuts: [2] }));
-  expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'x'], io(dir).io)).toBe(0);
+  expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'x'], captureIo(dir).io)).toBe(0);
   for (const ms of runs) {
-    const c = io(dir);
+    const c = captureIo(dir);
     expect(await withEnv({ FAKE_RUNNER_MS: ms }, () => main(['validate', 'x', ...VALIDATE], c.io))).toBe(0);
   }
   return dir;
@@ -48,7 +31,7 @@ describe('cli/calibrate on validate rows', () => {
     it('should fit the rows validate appended and write a profile loadProfile accepts', async () => {
       // Pipelined over the runner's batch of 15: (sum + 14 max) / 15 = 1.5333 and 1.2533 ms per input.
       const dir = await measured(['1.5,0.5', '0.8,1.2']);
-      const c = io(dir);
+      const c = captureIo(dir);
       const code = await main(['calibrate', 'x/measurements.csv', '--base', 'edgetpu-usb3', '--free', 'fixedMs', '--out', 'tmp.json'], c.io);
       expect([code, c.err]).toEqual([0, []]);
       expect(c.out.filter((l) => /^ {2}measurements\.csv +2 rows/.test(l))).toHaveLength(2);
@@ -74,13 +57,13 @@ describe('cli/calibrate on validate rows', () => {
       ];
       for (const [name, bad, message] of variants) {
         fs.writeFileSync(path.join(dir, name), `${header}\n${row}\n${bad}\n`);
-        const c = io(dir);
+        const c = captureIo(dir);
         expect(await main(['calibrate', name, '--base', 'edgetpu-usb3', '--out', 'tmp.json'], c.io)).toBe(2);
         expect(c.err).toHaveLength(1);
         expect(c.err[0]).not.toContain('\n');
         expect(c.err[0]).toMatch(message);
       }
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['calibrate', 'x/measurements.csv', '--tpus', '2', '--base', 'edgetpu-usb3', '--out', 'tmp.json'], c.io)).toBe(2);
       expect(c.err[0]).toMatch(/measurements\.csv: invalid configuration: its rows name their own model and cuts .*drop --model/);
       expect(fs.existsSync(path.join(dir, 'tmp.json'))).toBe(false);

@@ -5,15 +5,8 @@ import * as path from 'node:path';
 import { loadProfile } from '../../cost-models';
 import { DOMAIN_PRIORS } from '../../src/calibrate/priors';
 import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/command';
 import { describeShared, sharedPath } from '../helpers/shared';
-
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) };
-  return { io: value, out, err };
-}
+import { captureIo } from '../helpers/io';
 
 /** An fc sweep measured as fixed 0.2 ms + 3 ms per streamed MiB would give, roughly. */
 function sweep(): string {
@@ -27,7 +20,7 @@ describe('cli/calibrate', () => {
   describe('calibrate', () => {
     it('should fit the --free constants, print the errors and write a valid profile that names its data', async () => {
       const dir = sweep();
-      const c = io(dir);
+      const c = captureIo(dir);
       const code = await main(['calibrate', 'sweep.csv', ...FLAGS, '--base', 'edgetpu-usb3', '--free', 'fixedMs', '--out', 'out/mine.json'], c.io);
       expect([code, c.err]).toEqual([0, []]);
       expect(c.out[0]).toBe('base edgetpu-usb3:');
@@ -45,7 +38,7 @@ describe('cli/calibrate', () => {
     it('should pull the fit toward the documented priors with --priors, and say so in the profile', async () => {
       const dir = sweep();
       const fitted = async (extra: string[]): Promise<{ value: number; source: string; calibration: unknown }> => {
-        const c = io(dir);
+        const c = captureIo(dir);
         const out = `out/p${extra.length}.json`;
         const code = await main(['calibrate', 'sweep.csv', ...FLAGS, '--base', 'edgetpu-usb3', '--free', 'fixedMs', ...extra, '--out', out], c.io);
         expect([code, c.err]).toEqual([0, []]);
@@ -75,7 +68,7 @@ describe('cli/calibrate', () => {
         [['calibrate', 'sweep.csv', ...FLAGS, '--base', 'nope.json', '--out', 'x.json'], /nope.json: invalid configuration/],
       ];
       for (const [argv, message] of cases) {
-        const c = io(dir);
+        const c = captureIo(dir);
         expect(await main(argv, c.io)).toBe(2);
         expect(c.err[0]).toMatch(message);
       }
@@ -86,7 +79,7 @@ describe('cli/calibrate', () => {
 describeShared('cli/calibrate on the shared measurements', () => {
   it('should fit the fc pipeline file from the mapping and meet its target', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-cal-'));
-    const c = io(dir);
+    const c = captureIo(dir);
     const file = sharedPath('data', 'edgetpu-measurements', 'fc-L4-2tpu-layersplit-batch50.csv');
     expect(await main(['calibrate', file, '--base', 'edgetpu-usb3', '--free', 'fixedMs,hopMs', '--out', 'fc2.json'], c.io)).toBe(0);
     const line = c.out.filter((l) => l.includes('fc-L4-2tpu-layersplit-batch50.csv'))[1]!;
@@ -94,7 +87,7 @@ describeShared('cli/calibrate on the shared measurements', () => {
   });
 
   it('should ask for --column when a published table maps several columns', async () => {
-    const c = io(os.tmpdir());
+    const c = captureIo(os.tmpdir());
     const file = sharedPath('data', 'published', 'coral-benchmarks-calibration.csv');
     expect(await main(['calibrate', file, '--base', 'experiments/calibration/bases/edgetpu-usb3-domain.json', '--out', 'x.json'], { ...c.io, cwd: path.resolve(__dirname, '../..') })).toBe(2);
     expect(c.err[0]).toMatch(/pick one with --column/);

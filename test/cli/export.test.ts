@@ -2,24 +2,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/command';
 import { describeShared, sharedPath } from '../helpers/shared';
+import { captureIo } from '../helpers/io';
 
 const SYNTH = 'synth:conv?filters=8&layers=3&size=16';
 
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) };
-  return { io: value, out, err };
-}
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-export-'));
 
 describe('cli/export', () => {
   describe('export', () => {
     it('should search with --strategy and write segments, plan.json, compile.sh and run_pipeline.py', async () => {
       const dir = tmp();
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['export', SYNTH, '--strategy', 'dp', '--tpus', '2', '--out', 'x'], c.io)).toBe(0);
       const files = fs.readdirSync(path.join(dir, 'x')).sort();
       expect(files).toEqual([
@@ -37,7 +31,7 @@ describe('cli/export', () => {
       const dir = tmp();
       const report = { model: SYNTH, tpus: 3, profile: 'edgetpu-usb3', objective: 'throughput', results: [{ strategy: 'mine', cuts: [1, 3] }], best: 'mine' };
       fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify(report));
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'y', '--json'], c.io)).toBe(0);
       const printed = JSON.parse(c.out.join('\n'));
       expect(printed.predicted.cuts).toEqual([1, 3]);
@@ -47,11 +41,11 @@ describe('cli/export', () => {
 
     it('should take what `tpuseg segment --json` printed, with its profile and batch', async () => {
       const dir = tmp();
-      const seg = io(dir);
+      const seg = captureIo(dir);
       expect(await main(['segment', SYNTH, '--tpus', '3', '--strategy', 'dp,compiler', '--workers', '0', '--profile', 'edgetpu-pcie', '--batch', '7', '--json'], seg.io)).toBe(0);
       const report = JSON.parse(seg.out.join('\n'));
       fs.writeFileSync(path.join(dir, 'seg.json'), JSON.stringify(report));
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['export', SYNTH, '--plan', 'seg.json', '--out', 'w', '--json'], c.io)).toBe(0);
       const plan = JSON.parse(c.out.join('\n'));
       const best = report.results.find((r: { strategy: string }) => r.strategy === (typeof report.best === 'string' ? report.best : report.best.strategy));
@@ -73,7 +67,7 @@ describe('cli/export', () => {
         [['export', 'missing.tflite', '--strategy', 'dp', '--tpus', '2', '--out', 'z'], /missing.tflite: not a readable TFLite model: no such file/],
       ];
       for (const [argv, message] of cases) {
-        const c = io(dir);
+        const c = captureIo(dir);
         expect(await main(argv, c.io)).toBe(2);
         expect(c.err).toHaveLength(1);
         expect(c.err[0]).toMatch(message);
@@ -84,15 +78,15 @@ describe('cli/export', () => {
     it('should refuse plan cuts that leave a segment empty (exit 2) and too many TPUs (exit 3)', async () => {
       const dir = tmp();
       fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ cuts: [2, 2] }));
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'z'], c.io)).toBe(2);
       expect(c.err[0]).toMatch(/p.json: invalid configuration: cuts: cuts must be strictly increasing, got 2 then 2/);
-      const d = io(dir);
+      const d = captureIo(dir);
       expect(await main(['export', SYNTH, '--strategy', 'dp', '--tpus', '99', '--out', 'z'], d.io)).toBe(3);
     });
 
     it('should print its help', async () => {
-      const c = io(tmp());
+      const c = captureIo(tmp());
       expect(await main(['export', '--help'], c.io)).toBe(0);
       expect(c.out[0]).toMatch(/^usage: tpuseg export <model> --plan <plan.json> --out DIR/);
     });
@@ -103,7 +97,7 @@ describeShared('cli/export (real file)', () => {
   describe('export', () => {
     it('should cut a real file without copying it, keeping its absolute path in plan.json', async () => {
       const dir = tmp();
-      const c = io(dir);
+      const c = captureIo(dir);
       const file = sharedPath('models', 'split_concat.tflite');
       expect(await main(['export', file, '--strategy', 'dp', '--tpus', '2', '--out', 'x'], c.io)).toBe(0);
       const plan = JSON.parse(fs.readFileSync(path.join(dir, 'x', 'plan.json'), 'utf8'));

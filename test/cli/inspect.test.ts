@@ -3,18 +3,12 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Io } from '../../src/cli/command';
 import { inspect, renderSummary } from '../../src/cli/commands/inspect';
 import { main } from '../../src/cli/main';
 import type { GraphSummary } from '../../src/graph/summary';
 import { describeShared, sharedPath } from '../helpers/shared';
 import { packModel, tinyModelT } from '../tflite/reader.fixture';
-
-function capture(): { io: Io; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd: '.', interrupted: new Promise(() => undefined) }, out, err };
-}
+import { captureIo } from '../helpers/io';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-inspect-'));
 const tiny = path.join(dir, 'tiny.tflite');
@@ -24,7 +18,7 @@ fs.writeFileSync(junk, 'this is not a model\n');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const json = async (...argv: string[]): Promise<GraphSummary> => {
-  const { io, out } = capture();
+  const { io, out } = captureIo();
   expect(E.isRight(await inspect.run(argv, io))).toBe(true);
   return JSON.parse(out.join('\n')) as GraphSummary;
 };
@@ -32,7 +26,7 @@ const json = async (...argv: string[]): Promise<GraphSummary> => {
 describe('cli/commands/inspect', () => {
   describe('inspect.run', () => {
     it('should print the summary: op count, op types, parameter bytes, MACs, largest activation, inputs and outputs', async () => {
-      const { io, out } = capture();
+      const { io, out } = captureIo();
       expect(E.isRight(await inspect.run([tiny], io))).toBe(true);
       const text = out.join('\n');
       expect(text).toMatch(/^ops +4 +\(8 tensors, 3 constant\)$/m);
@@ -45,7 +39,7 @@ describe('cli/commands/inspect', () => {
     });
 
     it('should add a per-op table with --ops', async () => {
-      const { io, out } = capture();
+      const { io, out } = captureIo();
       expect(E.isRight(await inspect.run([tiny, '--ops'], io))).toBe(true);
       const header = out.findIndex((l) => l.startsWith('op  type'));
       expect(out[header]).toMatch(/^op +type +inputs +outputs +param B +MACs +act in B +act out B$/);
@@ -73,7 +67,7 @@ describe('cli/commands/inspect', () => {
     });
 
     it('should reject a wrong number of models and unknown flags as usage errors', async () => {
-      const { io } = capture();
+      const { io } = captureIo();
       for (const argv of [[], [tiny, tiny], [tiny, '--verbose']]) {
         const r = await inspect.run(argv, io);
         expect(E.isLeft(r) && r.left._tag).toBe('Usage');
@@ -83,14 +77,14 @@ describe('cli/commands/inspect', () => {
 
   describe('main inspect', () => {
     it('should print help and exit 0', async () => {
-      const { io, out } = capture();
+      const { io, out } = captureIo();
       expect(await main(['inspect', '--help'], io)).toBe(0);
       expect(out.join('\n')).toMatch(/^usage: tpuseg inspect <model> \[--json\] \[--ops\]/);
     });
 
     it('should exit 2 with one line naming the file for a missing or unreadable model', async () => {
       for (const [file, why] of [[path.join(dir, 'nope.tflite'), 'no such file'], [junk, 'not a TFLite file (no TFL3 identifier; 20 bytes)'], [dir, 'is a directory']]) {
-        const { io, out, err } = capture();
+        const { io, out, err } = captureIo();
         expect(await main(['inspect', file!], io)).toBe(2);
         expect(out).toEqual([]);
         expect(err).toEqual([`tpuseg: ${file}: not a readable TFLite model: ${why}`]);
@@ -100,7 +94,7 @@ describe('cli/commands/inspect', () => {
     it('should exit 2 for a truncated model, one line, no stack trace', async () => {
       const cut = path.join(dir, 'cut.tflite');
       fs.writeFileSync(cut, fs.readFileSync(tiny).subarray(0, 300));
-      const { io, err } = capture();
+      const { io, err } = captureIo();
       expect(await main(['inspect', cut], io)).toBe(2);
       expect(err).toHaveLength(1);
       expect(err[0]).toMatch(new RegExp(`^tpuseg: ${cut.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not a readable TFLite model: truncated or corrupt: .*\\(reading .*\\)$`));

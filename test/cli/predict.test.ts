@@ -2,22 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/command';
+import { captureIo } from '../helpers/io';
 
 const SYNTH = 'synth:conv?filters=16&layers=4&size=16';
 
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) };
-  return { io: value, out, err };
-}
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-predict-'));
 
 describe('cli/predict', () => {
   describe('predict', () => {
     it('should print one result object in the segment --json shape', async () => {
-      const c = io(tmp());
+      const c = captureIo(tmp());
       expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'compiler', '--json'], c.io)).toBe(0);
       const r = JSON.parse(c.out.join('\n'));
       expect(Object.keys(r)).toEqual(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput']);
@@ -30,7 +24,7 @@ describe('cli/predict', () => {
     });
 
     it('should print a table with the closed form and the simulation, which agree', async () => {
-      const c = io(tmp());
+      const c = captureIo(tmp());
       expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'layers', '--profile', 'edgetpu-ucm-bench', '--batch', '100'], c.io)).toBe(0);
       expect(c.out[0]).toBe('synth_conv_f16_l4_s16: 6 ops, 2 segment(s) by layers, profile edgetpu-ucm-bench');
       const closed = /closed form:\s+([\d.]+)/.exec(c.out.join('\n'))![1];
@@ -42,7 +36,7 @@ describe('cli/predict', () => {
       const dir = tmp();
       fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ strategy: 'mine', counts: [2, 2, 2] }));
       fs.copyFileSync(path.resolve(__dirname, '../../cost-models/profiles/edgetpu-pcie.json'), path.join(dir, 'p.json'));
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json', '--profile', 'p.json', '--json'], c.io)).toBe(0);
       expect(JSON.parse(c.out.join('\n')).cuts).toEqual([2, 4]);
     });
@@ -61,7 +55,7 @@ describe('cli/predict', () => {
         [['predict', 'zoo:nope'], 2, /unknown zoo model "nope"/],
       ];
       for (const [argv, code, message] of cases) {
-        const c = io(dir);
+        const c = captureIo(dir);
         expect([argv.join(' '), await main(argv, c.io)]).toEqual([argv.join(' '), code]);
         expect(c.err[0]).toMatch(message);
       }

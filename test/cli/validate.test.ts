@@ -2,45 +2,27 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/command';
 import { describeShared, sharedPath } from '../helpers/shared';
+import { captureIo, withEnv } from '../helpers/io';
 
 const SYNTH = 'synth:conv?filters=8&layers=3&size=16';
 const STANDINS = path.resolve(__dirname, '../../fixtures/standins');
 const COMPILER = path.join(STANDINS, 'fake-edgetpu_compiler');
 const RUNNER = path.join(STANDINS, 'fake-run_pipeline');
 
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) };
-  return { io: value, out, err };
-}
-
 /** A fresh export of the small synthetic model in 2 segments (cut after op 2). */
 async function exported(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-validate-'));
   fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ strategy: 'hand', cuts: [2] }));
-  expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'x'], io(dir).io)).toBe(0);
+  expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'x'], captureIo(dir).io)).toBe(0);
   return path.join(dir, 'x');
-}
-
-/** Runs with some environment variables set for the stand-ins (restored afterwards). */
-async function withEnv<A>(vars: Record<string, string>, f: () => Promise<A>): Promise<A> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await f();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
 }
 
 describe('cli/validate', () => {
   describe('validate --backend litert', () => {
     it('should pass a fresh export and write the Markdown and JSON reports', async () => {
       const dir = await exported();
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['validate', '.', '--repeats', '1'], c.io)).toBe(0);
       expect(c.out[0]).toMatch(/^synth_conv_f8_l3_s16 \(litert\): pass: the segment chain's outputs equal the whole model's bit for bit/);
       const json = JSON.parse(fs.readFileSync(path.join(dir, 'validation-litert.json'), 'utf8'));
@@ -57,9 +39,9 @@ describe('cli/validate', () => {
       // Replace segment 1 by segment 0's sibling from another seed: same ports, other weights.
       const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-other-'));
       fs.writeFileSync(path.join(other, 'p.json'), JSON.stringify({ cuts: [2] }));
-      expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'y', '--seed', '7'], io(other).io)).toBe(0);
+      expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'y', '--seed', '7'], captureIo(other).io)).toBe(0);
       fs.copyFileSync(path.join(other, 'y', 'synth_conv_f8_l3_s16_segment_1_of_2.tflite'), seg);
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['validate', dir], c.io)).toBe(4);
       expect(c.err[0]).toMatch(/^tpuseg: validation failed: synth_conv_f8_l3_s16: 1 of 1 output\(s\) differ/);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'validation-litert.json'), 'utf8')).verdict).toBe('fail');
@@ -69,10 +51,10 @@ describe('cli/validate', () => {
       const dir = await exported();
       const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-other-'));
       fs.writeFileSync(path.join(other, 'p.json'), JSON.stringify({ cuts: [1] }));
-      expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'y'], io(other).io)).toBe(0);
+      expect(await main(['export', SYNTH, '--plan', 'p.json', '--out', 'y'], captureIo(other).io)).toBe(0);
       // Segment 1 of a cut after op 0 reads op 0's output, which this export's segment 0 keeps inside.
       fs.copyFileSync(path.join(other, 'y', 'synth_conv_f8_l3_s16_segment_1_of_2.tflite'), path.join(dir, 'synth_conv_f8_l3_s16_segment_1_of_2.tflite'));
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['validate', dir], c.io)).toBe(4);
       expect(c.err[0]).toMatch(/the segment chain breaks: synth_conv_f8_l3_s16_segment_1_of_2.tflite reads ".+", which no earlier segment produces/);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'validation-litert.json'), 'utf8')).verdict).toBe('fail');
@@ -80,10 +62,10 @@ describe('cli/validate', () => {
 
     it('should reject a directory without plan.json and an unknown backend (exit 2)', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-empty-'));
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['validate', dir], c.io)).toBe(2);
       expect(c.err[0]).toMatch(/no plan.json here; pass a directory written by `tpuseg export`/);
-      const d = io(dir);
+      const d = captureIo(dir);
       expect(await main(['validate', dir, '--backend', 'gpu'], d.io)).toBe(2);
       expect(d.err[0]).toMatch(/--backend must be litert, edgetpu or sim, got "gpu"/);
     });
@@ -92,12 +74,12 @@ describe('cli/validate', () => {
   describe('validate --backend sim', () => {
     it('should match the closed form without jitter and report blocking with it', async () => {
       const dir = await exported();
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['validate', dir, '--backend', 'sim', '--json'], c.io)).toBe(0);
       const r = JSON.parse(c.out.join('\n'));
       expect(r.pipeline.measuredMsPerInput).toBeCloseTo(r.pipeline.predictedMsPerInput, 9);
       expect(r.differsMost).toMatch(/^nothing: no stage ever waits/);
-      const j = io(dir);
+      const j = captureIo(dir);
       expect(await main(['validate', dir, '--backend', 'sim', '--jitter', '0.5', '--json'], j.io)).toBe(0);
       const rj = JSON.parse(j.out.join('\n'));
       expect(rj.details.jitter).toBe(0.5);
@@ -108,7 +90,7 @@ describe('cli/validate', () => {
   describe('validate --backend edgetpu (stand-in compiler and runner)', () => {
     it('should compile, parse the reports, run, compare and append a measurement row', async () => {
       const dir = await exported();
-      const c = io(dir);
+      const c = captureIo(dir);
       const code = await withEnv({ FAKE_RUNNER_MS: '1.5,0.5' }, () =>
         main(['validate', dir, '--backend', 'edgetpu', '--compiler', COMPILER, '--python', RUNNER], c.io));
       expect(c.err).toEqual([]);
@@ -128,7 +110,7 @@ describe('cli/validate', () => {
 
     it('should exit 4 when a segment fails to compile, naming the compiler failure', async () => {
       const dir = await exported();
-      const c = io(dir);
+      const c = captureIo(dir);
       const code = await withEnv({ FAKE_COMPILER_FAIL_ON: 'segment_1' }, () =>
         main(['validate', dir, '--backend', 'edgetpu', '--compiler', COMPILER, '--python', RUNNER], c.io));
       expect(code).toBe(4);
@@ -138,10 +120,10 @@ describe('cli/validate', () => {
 
     it('should say plainly that the compiler or the TPUs are missing (exit 5)', async () => {
       const dir = await exported();
-      const c = io(dir);
+      const c = captureIo(dir);
       expect(await main(['validate', dir, '--backend', 'edgetpu', '--compiler', '/nonexistent/edgetpu_compiler'], c.io)).toBe(5);
       expect(c.err[0]).toMatch(/^tpuseg: unavailable: the Edge TPU compiler "\/nonexistent\/edgetpu_compiler" was not found/);
-      const d = io(dir);
+      const d = captureIo(dir);
       const code = await withEnv({ FAKE_RUNNER_EXIT: '3' }, () =>
         main(['validate', dir, '--backend', 'edgetpu', '--compiler', COMPILER, '--python', RUNNER], d.io));
       expect(code).toBe(5);
@@ -156,8 +138,8 @@ describeShared('cli/validate (real file)', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-validate-'));
       fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ cuts: [4] }));
       const file = sharedPath('models', 'deeplabv3_mnv2_dm05_pascal_quant_edgetpu.tflite');
-      expect(await main(['export', file, '--plan', 'p.json', '--out', 'x'], io(dir).io)).toBe(0);
-      const c = io(dir);
+      expect(await main(['export', file, '--plan', 'p.json', '--out', 'x'], captureIo(dir).io)).toBe(0);
+      const c = captureIo(dir);
       expect(await main(['validate', 'x'], c.io)).toBe(5);
       expect(c.err[0]).toMatch(/not checked: .*"edgetpu-custom-op" that TFLite on a CPU cannot run/);
     });

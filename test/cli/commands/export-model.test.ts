@@ -2,17 +2,11 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Io } from '../../../src/cli/command';
 import { exportModel } from '../../../src/cli/commands/export-model';
 import { main } from '../../../src/cli/main';
 import { readTflite } from '../../../src/tflite/reader';
 import { describeShared, sharedPath } from '../../helpers/shared';
-
-function capture(cwd: string): { io: Io; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd, interrupted: new Promise(() => undefined) }, out, err };
-}
+import { captureIo } from '../../helpers/io';
 
 const SYNTH = 'synth:conv?filters=8&layers=2&size=16';
 let dir: string;
@@ -24,7 +18,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('cli/commands/export-model', () => {
   describe('exportModel.run', () => {
     it('should write a readable .tflite file relative to cwd and say what it wrote', async () => {
-      const { io, out } = capture(dir);
+      const { io, out } = captureIo(dir);
       expect(await exportModel.run([SYNTH, '-o', 'm.tflite'], io)).toEqual(E.right(undefined));
       const bytes = fs.readFileSync(path.join(dir, 'm.tflite'));
       const g = readTflite(new Uint8Array(bytes), 'm.tflite');
@@ -37,7 +31,7 @@ describe('cli/commands/export-model', () => {
     });
 
     it('should give the same bytes for the same seed and other weights for another', async () => {
-      const { io } = capture(dir);
+      const { io } = captureIo(dir);
       await exportModel.run([SYNTH, '-o', 'a.tflite', '--seed', '7'], io);
       await exportModel.run([SYNTH, '-o', 'b.tflite', '--seed', '7'], io);
       await exportModel.run([SYNTH, '-o', 'c.tflite', '--seed', 'other'], io);
@@ -47,7 +41,7 @@ describe('cli/commands/export-model', () => {
     });
 
     it('should run the written file in LiteRT with --check', async () => {
-      const { io, out } = capture(dir);
+      const { io, out } = captureIo(dir);
       expect(await exportModel.run([SYNTH, '-o', 'm.tflite', '--check'], io)).toEqual(E.right(undefined));
       expect(out[1]).toMatch(/^ {2}output 0 "StatefulPartitionedCall:0" float32 \[1,16,16,8\]: \d+ distinct value\(s\), first /);
     });
@@ -61,7 +55,7 @@ describe('cli/commands/export-model', () => {
         [['missing.tflite', '-o', 'x.tflite'], `tpuseg: ${path.join(dir, 'missing.tflite')}: not a readable TFLite model: no such file`],
       ];
       for (const [args, line] of cases) {
-        const { io, err } = capture(dir);
+        const { io, err } = captureIo(dir);
         expect(await main(['export-model', ...args], io)).toBe(2);
         expect(err).toEqual([line]);
       }
@@ -69,7 +63,7 @@ describe('cli/commands/export-model', () => {
     });
 
     it('should print its help', async () => {
-      const { io, out } = capture(dir);
+      const { io, out } = captureIo(dir);
       expect(await main(['export-model', '--help'], io)).toBe(0);
       expect(out[0]).toMatch(/^usage: tpuseg export-model <model> -o FILE.tflite/);
     });
@@ -79,7 +73,7 @@ describe('cli/commands/export-model', () => {
 describeShared('cli/commands/export-model on a real model', () => {
   describe('exportModel.run', () => {
     it('should write a real model back and check it computes bit-identically', async () => {
-      const { io, out } = capture(dir);
+      const { io, out } = captureIo(dir);
       const src = sharedPath('models', 'mobilenet_v1_0.25_128_quant.tflite');
       expect(await exportModel.run([src, '-o', 'm.tflite', '--check'], io)).toEqual(E.right(undefined));
       expect(out[out.length - 1]).toBe('  outputs bit-identical to the original on seeded inputs');

@@ -1,18 +1,12 @@
 import * as E from 'fp-ts/Either';
-import type { Io } from '../../../src/cli/command';
 import { renderZoo, zooCommand, zooRows, type ZooRow } from '../../../src/cli/commands/zoo';
 import { ZOO } from '../../../src/zoo';
-
-function capture(): { io: Io; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false, cwd: '.', interrupted: new Promise(() => undefined) }, out, err };
-}
+import { captureIo } from '../../helpers/io';
 
 describe('cli/commands/zoo', () => {
   describe('zooCommand.run', () => {
     it('should print --json as an array with name, kerasParams, paramBytes and macs for every registered model', async () => {
-      const { io, out } = capture();
+      const { io, out } = captureIo();
       expect(E.isRight(await zooCommand.run(['--json'], io))).toBe(true);
       const rows = JSON.parse(out.join('\n')) as ZooRow[];
       expect(rows.map((r) => r.name)).toEqual(ZOO.map((e) => e.name));
@@ -27,7 +21,7 @@ describe('cli/commands/zoo', () => {
     });
 
     it('should print a table with one line per model after the header', async () => {
-      const { io, out } = capture();
+      const { io, out } = captureIo();
       expect(E.isRight(await zooCommand.run([], io))).toBe(true);
       expect(out).toHaveLength(ZOO.length + 1);
       expect(out[0]).toMatch(/^name +input +keras params +param bytes +MACs +ops +description$/);
@@ -35,7 +29,7 @@ describe('cli/commands/zoo', () => {
     });
 
     it('should reject positional arguments and unknown flags as usage errors', async () => {
-      const { io } = capture();
+      const { io } = captureIo();
       const extra = await zooCommand.run(['resnet'], io);
       expect(E.isLeft(extra) && extra.left._tag).toBe('Usage');
       const flag = await zooCommand.run(['--size', '3'], io);
