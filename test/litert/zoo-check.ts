@@ -72,3 +72,14 @@ export async function checkModel(spec: string): Promise<ZooCheck> {
     respondsToInput: a.some((x, i) => x.some((v, k) => v !== b[i]![k])),
   };
 }
+
+/** The written model read back as built, ran with the declared outputs, varied and input-dependent. */
+export function expectRunsAsWritten(c: ZooCheck): void {
+  expect(c.roundTrip).toEqual([]);
+  for (const o of c.outputs) {
+    expect(o.file).toEqual(o.graph);
+    expect(o.got).toEqual(expectedArray(o.graph[1], o.graph[0]));
+    expect(o.distinct).toBeGreaterThan(1);
+  }
+  expect(c.respondsToInput).toBe(true);
+}
