@@ -176,9 +176,13 @@ export class GraphBuilder {
 
   get kerasParams(): number { return this.params; }
 
-  /** Converts the outputs back to the model's I/O type and derives the LayerGraph. */
-  finish(outputs: readonly Tn[], description: string): LayerGraph {
+  /**
+   * Converts the outputs back to the model's I/O type (or leaves them int8 when `output` is
+   * 'int8', as a converter told `inference_output_type = int8` does) and derives the LayerGraph.
+   */
+  finish(outputs: readonly Tn[], description: string, output: 'io' | 'int8' = 'io'): LayerGraph {
     const outs = outputs.map((x, i) => {
+      if (output === 'int8') return x;
       const q = this.quantOf(x);
       return this.ioType === 'uint8'
         ? this.op('QUANTIZE', [x.index], `StatefulPartitionedCall:${i}`, x.shape, Q.perTensor(q.scale[0]!, q.zeroPoint[0]! + 128), undefined, false, 'uint8')
