@@ -1,41 +1,67 @@
 import type { LayerGraph } from '../src/graph/types';
-import type { CostModel, SegmentCost } from './types';
-import type { CostProfile, ProfileValues } from './profile';
-import { profileValues } from './profile';
-import { graphFacts, type GraphFacts } from './facts';
+import { SHARED, type CostModel, type PipelineParams, type SegmentCost, type SharedDemands } from './types';
+import type { CostProfile, ProfileValues, RunnerName } from './profile';
+import { computeFactorAt, profileValues } from './profile';
+import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
 
 /**
- * The Edge TPU cost of one segment (ops [a, b) on one TPU), after ../shared/docs/domain.md section 4:
+ * The Edge TPU cost of one segment (ops [a, b) on one TPU), per input, after
+ * ../shared/docs/domain.md section 4 and ../shared/docs/host-runtime.md:
  *
- *   ms = fixed + compute + stream + in + out + hop + cpu
+ *   ms = fixed + compute + stream + in + out + cpu + runner
  *
- * - compute: per op, MACs at a rate by kind (dense conv, depthwise, fully-connected); convs with
- *   few input channels run at rate x min(1, channels / channelWidth) (domain.md: depthwise and
- *   few-channel layers far below peak); plus, for every TPU op, the activation bytes it reads and
- *   writes at an on-chip rate (our inference: with it, MACs / rate + activation MiB x rate explains
- *   the Coral table's on-chip models within 3%, while MACs alone leave EfficientNet 40% short).
+ * What runs where (cost-models/placement.ts): the segment is compiled on its own; the compiler
+ * maps one TPU subgraph of it, and leaves on the host the ops it cannot run and every op that
+ * depends on one of those after TPU work. TPU terms cover the mapped ops only; a segment with no
+ * mapped op pays no invoke, transfer or first-invoke cost, only its host work.
+ *
+ * - compute: per TPU op, MACs at a rate by kind (dense conv, depthwise, fully-connected); convs
+ *   with few input channels run at rate x min(1, channels / channelWidth) (domain.md: depthwise
+ *   and few-channel layers far below peak); plus the activation bytes each TPU op reads and
+ *   writes at an on-chip rate (our inference: with it, MACs / rate + activation MiB x rate
+ *   explains the Coral table's on-chip models within 3%, while MACs alone leave EfficientNet 40%
+ *   short).
  * - caching (domain.md, compiler logs): all-or-nothing per layer in execution order; the segment
- *   caches the longest prefix of its parameter layers whose compiled bytes fit the capacity, and
- *   every later layer streams. A single layer larger than `maxLayerMiB` always streams and does not
- *   stop later layers from being cached (measured: fc 6912 x 1042 streams while the next four
- *   layers are cached). Capacity shrinks with the activation bytes the segment receives from the
- *   host (our inference from the 2-TPU conv runs, whose second segment caches less than the same
+ *   caches the longest prefix of its TPU layers whose compiled bytes fit the capacity, and every
+ *   later layer streams. A single layer larger than `maxLayerMiB` always streams and does not stop
+ *   later layers from being cached (measured: fc 6912 x 1042 streams while the next four layers
+ *   are cached). Capacity shrinks with the activation bytes the segment receives from the host
+ *   (our inference from the 2-TPU conv runs, whose second segment caches less than the same
  *   layers did on one TPU).
  * - streaming: per compiled MiB; purely additive for fully-connected layers; for convs multiplied
  *   by (1 + amp x activation MiB of the layer) and partly hidden behind the layer's own compute
  *   (domain.md: hidden for compute-heavy convs, 3-5x dearer with 64x64 activations).
- * - in/out: activation bytes crossing the host link at separate rates for each direction (domain.md:
- *   about 300 MB/s in and 55 MB/s out on USB 3). Host-side ops (cost-models/ops.ts: float QUANTIZE
- *   in, DEQUANTIZE out, unsupported types) are priced on the host per MiB and per MAC, and the link
- *   moves what they hand to or take from TPU ops (so a float input crosses as 8-bit). Our
- *   simplification: a host op in the middle of a segment is priced and its tensors moved, but the
- *   extra invoke of the TPU subgraph after it is not charged.
- * - fixed per invoke (domain.md: I/O sweeps); hop per stage when the segment is not the whole model
- *   (domain.md: FC multi-TPU runs).
+ * - in/out: the bytes the TPU subgraph reads from and writes to the host, at a rate per direction
+ *   (domain.md: about 300 MB/s in and 55 MB/s out on USB 3). The rates include libedgetpu's host
+ *   passes over those bytes (host-runtime.md s4: int8 inputs XORed in place, outputs relaid,
+ *   XORed and copied into the TFLite tensor), which grow with the same bytes.
+ * - cpu: host ops (a float input's QUANTIZE, a DEQUANTIZE, ops the compiler leaves behind) per MiB
+ *   read + written and per MAC.
+ * - fixed per invoke of a TPU subgraph (domain.md: I/O sweeps).
+ * - runner, per stage of a pipeline of two or more (none for a whole model on one device):
+ *   `pycoral`, pycoral's C++ PipelinedModelRunner (host-runtime.md s1-2): a C++ thread per stage
+ *   allocates its outputs, binds tensors (SetExternalTensorBuffer) and hands the result to the next
+ *   queue, `hopMs`; `python-threads`, one Python thread per stage (the bench's fc runs,
+ *   ../shared/data/README.md): queue get, set_tensor, get_tensor (memcpy, host-runtime.md s3) and
+ *   put run with the interpreter lock held, `gilMs + gilMsPerMiB x` the stage's tensor MiB.
  *
- * Every per-op term is precomputed once into prefix sums, so `segmentMs` costs two O(log w) range
- * I/O queries (src/graph/cuts.ts) and, only when the capacity depends on the input bytes, one
- * binary search over the cache prefix: O(log n). About 100 ns per call on a 513-op DenseNet.
+ * What stages share, per input (`sharedMs`; how they bound the pipeline: src/pipeline/evaluate.ts):
+ * the interpreter lock (the python-threads runner's per-stage work: every stage's lock time adds
+ * up, domain.md: 0.47, 0.72, 0.98 ms on 2, 3, 4 TPUs); the host link when the profile says the
+ * TPUs share one (`linkSharedMBps`: one USB host controller or PCIe uplink carries every
+ * stage's transfers and streamed parameters; host-runtime.md s4 finds no coupling inside
+ * libedgetpu, so 0 means a link per TPU); host CPU time (host ops and the runner's work, spread
+ * over `hostCores`; edgetpu#155: "2 cores cpu ... 8 tpus maybe a bit much").
+ *
+ * One-time, per fresh runner (`firstMs`): a segment's first invoke maps its executable and caches
+ * its parameters (host-runtime.md s4: parameters are mapped and cached on the first request;
+ * edgetpu#664: first invoke 18.4 ms, then 5.2 ms): `firstInvokeMs + firstMsPerMiB x` cached
+ * MiB `+ firstMsPerActMiB x` the MiB of its TPU ops' activations (our inference: instruction
+ * streams and activation buffers grow with each layer's activations).
+ *
+ * Every per-op term is precomputed once into prefix sums per placement class, so `segmentMs`
+ * costs two O(log w) range I/O queries (src/graph/cuts.ts) and, only when the capacity depends on
+ * the input bytes, one binary search over the cache prefix: O(log n).
  */
 
 const MiB = 1024 * 1024;
@@ -43,92 +69,156 @@ const MiB = 1024 * 1024;
 const { max, min } = Math;
 const F64 = Float64Array;
 
-export function edgeTpuModel(graph: LayerGraph, profile: CostProfile): CostModel {
-  return new EdgeTpuModel(graph, profileValues(profile), profile.name);
+/** How the model is asked to run the pipeline: the profile's runner unless the request names one. */
+export interface ModelOptions {
+  readonly runner?: RunnerName;
+  readonly freshRunner?: boolean;
 }
 
-/** The model from plain profile values (calibration builds thousands of these). */
-export function edgeTpuModelOf(graph: LayerGraph, p: ProfileValues, profileName: string): CostModel {
-  return new EdgeTpuModel(graph, p, profileName);
+export function edgeTpuModel(graph: LayerGraph, profile: CostProfile, opts: ModelOptions = {}): CostModel {
+  return new EdgeTpuModel(graph, profileValues(profile), profile.name, opts.runner ?? profile.runner ?? 'pycoral', opts.freshRunner ?? false);
 }
 
-// Rows of the per-op prefix table.
+/**
+ * The model from plain profile values. Calibration builds one per case per evaluation and drops it
+ * at once: with `transient`, the model's tables live in buffers kept per graph and reused by the
+ * next transient model of the same graph, so only one of them may be in use at a time.
+ */
+export function edgeTpuModelOf(graph: LayerGraph, p: ProfileValues, profileName: string, runner: RunnerName = 'pycoral', freshRunner = false, transient = false): CostModel {
+  return new EdgeTpuModel(graph, p, profileName, runner, freshRunner, transient ? scratchOf(graph) : undefined);
+}
+
+/** Reusable buffers of a graph's transient models. */
+interface Scratch {
+  readonly perOp: Float64Array[];
+  readonly tables: Map<number, { t: Float64Array; reach: Int32Array }>;
+}
+
+const scratches = new WeakMap<LayerGraph, Scratch>();
+
+function scratchOf(graph: LayerGraph): Scratch {
+  let s = scratches.get(graph);
+  if (!s) {
+    const n = graph.ops.length;
+    s = { perOp: [new F64(n), new F64(n), new F64(n), new F64(n + 1)], tables: new Map() };
+    scratches.set(graph, s);
+  }
+  return s;
+}
+
+// Rows of the per-op prefix table of a placement class.
 const COMPUTE = 0;
 const CPU = 1;
 const CACHE_BYTES = 2;
 const CACHE_EXTRA = 3;
 const BIG_BYTES = 4;
 const BIG_EXTRA = 5;
-const ROWS = 6;
+const ACT = 6;
+const ROWS = 7;
+
+interface ClassTables {
+  readonly place: PlacementClass;
+  /** ROWS prefix sums of n + 1 entries each, row-major. */
+  readonly t: Float64Array;
+  /** Per start a: the end of the cached prefix at full capacity over [a, n) (two pointers, O(n)). */
+  readonly reach: Int32Array;
+}
 
 /** A class rather than closures: calibration builds a model per case per evaluation. */
 class EdgeTpuModel implements CostModel {
   readonly id = 'edgetpu';
+  readonly pipeline: PipelineParams;
+  readonly hasShared = true;
+  readonly stageDependent: boolean;
   private readonly f: GraphFacts;
   private readonly n: number;
-  /** ROWS prefix sums of n + 1 entries each, row-major. */
-  private readonly t: Float64Array;
-  /** Per start a: the end of the cached prefix at full capacity over [a, n) (two pointers, O(n)). */
-  private readonly reach: Int32Array;
-  /** Least streaming ms per compiled byte over the cacheable layers (for lowerBoundMs). */
+  private readonly tables: (ClassTables | undefined)[];
+  private readonly cb: Float64Array;
+  /** Per op: TPU cost, host cost, streaming extra (for the class tables and the lower bound). */
+  private readonly tpuMs: Float64Array;
+  private readonly hostMs: Float64Array;
+  private readonly extra: Float64Array;
+  /** Least streaming ms per compiled byte over the cacheable layers, and prefix sums of each op's cheaper placement (for lowerBoundMs). */
   private readonly minStreamPerByte: number;
+  private readonly cheaper: Float64Array;
+  private readonly minFactor: number;
+  private readonly python: boolean;
 
-  constructor(readonly graph: LayerGraph, private readonly p: ProfileValues, readonly profile: string) {
+  constructor(readonly graph: LayerGraph, private readonly p: ProfileValues, readonly profile: string, runner: RunnerName, freshRunner: boolean,
+    private readonly scratch?: Scratch) {
+    this.pipeline = { runner, hostCores: p.hostCores, freshRunner };
+    const factors = p.computeFactors;
+    this.stageDependent = factors !== undefined && factors.some((x) => x !== factors[0]);
+    this.python = runner === 'python-threads';
     const f = (this.f = graphFacts(graph));
     const n = (this.n = f.n);
-    const cb = f.compiled({ padOut: p.weightPadChannels, padIn: p.inputPadChannels, channelOverhead: p.channelOverheadBytes });
-    const t = (this.t = new F64(ROWS * (n + 1)));
-    const w0 = n + 1;
-    const maxLayer = p.maxLayerMiB * MiB;
+    this.tables = new Array<ClassTables | undefined>(f.classes);
+    const cb = (this.cb = f.compiled({ padOut: p.weightPadChannels, padIn: p.inputPadChannels, channelOverhead: p.channelOverheadBytes }));
+    const tpuMs = (this.tpuMs = scratch?.perOp[0] ?? new F64(n));
+    const hostMs = (this.hostMs = scratch?.perOp[1] ?? new F64(n));
+    const extra = (this.extra = scratch?.perOp[2] ?? new F64(n));
     const convRate = p.convTops * 1e9;
+    const maxLayer = p.maxLayerMiB * MiB;
+    let minRate = Infinity;
     for (let i = 0; i < n; i++) {
       const kind = f.kinds[i]!;
       const actMiB = f.actMiB[i]!;
       const macs = f.macs[i]!;
+      hostMs[i] = actMiB * p.hostMsPerMiB + macs / (p.hostGmacPerS * 1e6);
       let c = 0;
-      let host = 0;
-      let extra = 0;
-      if (kind === 'cpu') {
-        host = actMiB * p.hostMsPerMiB + macs / (p.hostGmacPerS * 1e6);
-      } else {
-        if (kind === 'conv') c = (2 * macs) / (convRate * max(min(1, f.channels[i]! / p.channelWidth), 1e-3));
-        else if (kind === 'depthwise') c = (2 * macs) / (p.depthwiseTops * 1e9);
-        else if (kind === 'fc') c = (2 * macs) / (p.fcTops * 1e9);
-        if (kind !== 'free') c += actMiB * p.activationMsPerMiB;
-        const base = (cb[i]! / MiB) * p.streamMsPerMiB;
-        // c includes activation traffic: streaming hides behind all of the layer's on-chip work.
-        extra = kind === 'conv' || kind === 'depthwise'
-          ? max(0, base * (1 + p.streamActAmpPerMiB * actMiB) - p.streamHideFrac * c)
-          : base;
-      }
-      const big = cb[i]! > maxLayer;
-      const w = n + 1;
-      t[COMPUTE * w + i + 1] = t[COMPUTE * w + i]! + c;
-      t[CPU * w + i + 1] = t[CPU * w + i]! + host;
-      t[CACHE_BYTES * w + i + 1] = t[CACHE_BYTES * w + i]! + (big ? 0 : cb[i]!);
-      t[CACHE_EXTRA * w + i + 1] = t[CACHE_EXTRA * w + i]! + (big ? 0 : extra);
-      t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? cb[i]! : 0);
-      t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra : 0);
-    }
-    let minRate = Infinity;
-    for (let i = 0; i < n; i++) {
-      const bytes = t[CACHE_BYTES * w0 + i + 1]! - t[CACHE_BYTES * w0 + i]!;
-      if (bytes > 0) minRate = min(minRate, (t[CACHE_EXTRA * w0 + i + 1]! - t[CACHE_EXTRA * w0 + i]!) / bytes);
+      if (kind === 'conv') c = (2 * macs) / (convRate * max(min(1, f.channels[i]! / p.channelWidth), 1e-3));
+      else if (kind === 'depthwise') c = (2 * macs) / (p.depthwiseTops * 1e9);
+      else if (kind === 'fc') c = (2 * macs) / (p.fcTops * 1e9);
+      if (kind !== 'free') c += actMiB * p.activationMsPerMiB;
+      tpuMs[i] = c;
+      const base = (cb[i]! / MiB) * p.streamMsPerMiB;
+      // c includes activation traffic: streaming hides behind all of the layer's on-chip work.
+      extra[i] = kind === 'conv' || kind === 'depthwise'
+        ? max(0, base * (1 + p.streamActAmpPerMiB * actMiB) - p.streamHideFrac * c)
+        : base;
+      if (cb[i]! > 0 && cb[i]! <= maxLayer) minRate = min(minRate, extra[i]! / cb[i]!);
     }
     this.minStreamPerByte = minRate === Infinity ? 0 : minRate;
-    const reach = (this.reach = new Int32Array(n + 1));
-    const o = CACHE_BYTES * (n + 1);
-    const capacity = p.capacityMiB * MiB;
-    for (let a = 0, k = 0; a <= n; a++) {
-      if (k < a) k = a;
-      while (k < n && t[o + k + 1]! <= t[o + a]! + capacity) k++;
-      reach[a] = k;
-    }
+    this.minFactor = factors && factors.length > 0 ? min(...factors) : 1;
+    const cheaper = (this.cheaper = scratch?.perOp[3] ?? new F64(n + 1));
+    const least = min(1, this.minFactor);
+    for (let i = 0; i < n; i++) cheaper[i + 1] = cheaper[i]! + min(tpuMs[i]! * least, hostMs[i]!);
   }
 
-  private sum(row: number, a: number, b: number): number {
-    const o = row * (this.n + 1);
-    return this.t[o + b]! - this.t[o + a]!;
+  /** The prefix tables of placement class k, built on first use. */
+  private tablesOf(k: number): ClassTables {
+    const hit = this.tables[k];
+    if (hit) return hit;
+    const { n, cb, tpuMs, hostMs, extra, p } = this;
+    const place = this.f.placement(k);
+    const w = n + 1;
+    let reused = this.scratch?.tables.get(k);
+    if (this.scratch && !reused) this.scratch.tables.set(k, (reused = { t: new F64(ROWS * w), reach: new Int32Array(w) }));
+    const t = reused?.t ?? new F64(ROWS * w);
+    const maxLayer = p.maxLayerMiB * MiB;
+    for (let i = 0; i < n; i++) {
+      const on = place.onTpu[i] === 1;
+      const bytes = on ? cb[i]! : 0;
+      const big = bytes > maxLayer;
+      t[COMPUTE * w + i + 1] = t[COMPUTE * w + i]! + (on ? tpuMs[i]! : 0);
+      t[CPU * w + i + 1] = t[CPU * w + i]! + (on ? 0 : hostMs[i]!);
+      t[CACHE_BYTES * w + i + 1] = t[CACHE_BYTES * w + i]! + (big ? 0 : bytes);
+      t[CACHE_EXTRA * w + i + 1] = t[CACHE_EXTRA * w + i]! + (on && !big ? extra[i]! : 0);
+      t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? bytes : 0);
+      t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra[i]! : 0);
+      t[ACT * w + i + 1] = t[ACT * w + i]! + (on ? this.f.actMiB[i]! : 0);
+    }
+    const reach = reused?.reach ?? new Int32Array(w);
+    const o = CACHE_BYTES * w;
+    const capacity = p.capacityMiB * MiB;
+    for (let a = 0, k2 = 0; a <= n; a++) {
+      if (k2 < a) k2 = a;
+      while (k2 < n && t[o + k2 + 1]! <= t[o + a]! + capacity) k2++;
+      reach[a] = k2;
+    }
+    const tables = { place, t, reach };
+    this.tables[k] = tables;
+    return tables;
   }
 
   private check(a: number, b: number): void {
@@ -138,105 +228,154 @@ class EdgeTpuModel implements CostModel {
     }
   }
 
-  private onTpu(a: number, b: number): boolean {
-    return this.f.tpuOps[b]! - this.f.tpuOps[a]! > 0;
-  }
-
-  private tpuIn(a: number, b: number): number {
-    return this.onTpu(a, b) ? max(0, this.f.index.rangeInputBytes(a, b) + this.f.inAdj[b]! - this.f.inAdj[a]!) : 0;
-  }
-
-  private tpuOut(a: number, b: number): number {
-    return this.onTpu(a, b) ? max(0, this.f.index.rangeOutputBytes(a, b) + this.f.outAdj[b]! - this.f.outAdj[a]!) : 0;
-  }
-
   /** End of the cached prefix: largest k in [a, b] whose layers [a, k) fit the capacity left by `inBytes`. */
-  private cachedUpTo(a: number, b: number, inBytes: number): number {
-    const full = min(this.reach[a]!, b);
+  private cachedUpTo(c: ClassTables, a: number, b: number, inBytes: number): number {
+    const full = min(c.reach[a]!, b);
     const penalty = this.p.capacityPerInputMiB * inBytes;
     if (penalty === 0) return full;
     const o = CACHE_BYTES * (this.n + 1);
-    const bound = this.t[o + a]! + max(0, this.p.capacityMiB * MiB - penalty);
+    const bound = c.t[o + a]! + max(0, this.p.capacityMiB * MiB - penalty);
     let lo = a;
     let hi = full;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (this.t[o + mid]! <= bound) lo = mid;
+      if (c.t[o + mid]! <= bound) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   }
 
-  segmentMs(a: number, b: number): number {
+  /** Host bytes the TPU subgraph of [a, b) reads (0 when nothing maps). */
+  private tpuIn(c: ClassTables, a: number, b: number, onTpu: boolean): number {
+    return onTpu ? max(0, this.f.index.rangeInputBytes(a, b) + c.place.inAdj[b]! - c.place.inAdj[a]!) : 0;
+  }
+
+  /** Host bytes the TPU subgraph of [a, b) writes (0 when nothing maps). */
+  private tpuOut(c: ClassTables, a: number, b: number, onTpu: boolean): number {
+    return onTpu ? max(0, this.f.index.rangeOutputBytes(a, b) + c.place.outAdj[b]! - c.place.outAdj[a]!) : 0;
+  }
+
+  /** The runner's per-stage host work of [a, b) (0 for the whole model). */
+  private runnerMs(a: number, b: number): number {
+    if (a === 0 && b === this.n) return 0;
+    const p = this.p;
+    if (!this.python) return p.hopMs;
+    const idx = this.f.index;
+    return p.gilMs + ((idx.rangeInputBytes(a, b) + idx.rangeOutputBytes(a, b)) / MiB) * p.gilMsPerMiB;
+  }
+
+  /** Factor on the TPU compute of the stage at pipeline position `stage`. */
+  private factor(stage: number): number {
+    return computeFactorAt(this.p.computeFactors, stage);
+  }
+
+  segmentMs(a: number, b: number, stage = 0): number {
     this.check(a, b);
     // The hot path of every searcher: the same terms as segment(), inlined.
-    const f = this.f;
+    const c = this.tablesOf(this.f.classOf[a]!);
     const p = this.p;
-    const t = this.t;
+    const t = c.t;
     const w = this.n + 1;
-    const onTpu = f.tpuOps[b]! - f.tpuOps[a]! > 0;
-    let inB = 0;
-    let outB = 0;
-    if (onTpu) {
-      inB = max(0, f.index.rangeInputBytes(a, b) + f.inAdj[b]! - f.inAdj[a]!);
-      outB = max(0, f.index.rangeOutputBytes(a, b) + f.outAdj[b]! - f.outAdj[a]!);
-    }
-    const k = this.cachedUpTo(a, b, inB);
+    const onTpu = c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0;
+    const inB = this.tpuIn(c, a, b, onTpu);
+    const outB = this.tpuOut(c, a, b, onTpu);
+    const k = this.cachedUpTo(c, a, b, inB);
     return (onTpu ? p.fixedMs : 0)
-      + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!)
+      + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * this.factor(stage)
       + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
       + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
-      + (a > 0 || b < this.n ? p.hopMs : 0)
+      + this.runnerMs(a, b)
       + (t[CPU * w + b]! - t[CPU * w + a]!);
   }
 
   /**
-   * A lower bound of segmentMs that never decreases as the range grows, for exact pruning in
-   * searchers (src/search/bound.ts): compute and host work, layers too big to cache, and the bytes
-   * that cannot fit the full capacity at the cheapest streaming rate of any cacheable layer.
+   * A lower bound of segmentMs, at any pipeline position, that never decreases as the range grows,
+   * for exact pruning in searchers (src/search/bound.ts): each op at the cheaper of its TPU and host
+   * cost (TPU compute at the least position factor), plus the streaming of the ops that run on the
+   * TPU whatever the segment's start (placement class 0's, a subset of every class's): their layers
+   * too big to cache, and their bytes beyond the full capacity at the cheapest streaming rate.
    */
   lowerBoundMs(a: number, b: number): number {
     this.check(a, b);
-    const t = this.t;
+    const t = this.tablesOf(0).t;
     const w = this.n + 1;
     const excess = max(0, t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + a]! - this.p.capacityMiB * MiB);
-    return (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!)
-      + (t[CPU * w + b]! - t[CPU * w + a]!)
-      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!)
-      + excess * this.minStreamPerByte;
+    return (this.cheaper[b]! - this.cheaper[a]!)
+      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!) + excess * this.minStreamPerByte;
   }
 
   /** `segment(a, b).offChipBytes` in O(log n), for searchers' tie-breaks. */
   offChipBytes(a: number, b: number): number {
     this.check(a, b);
-    const k = this.cachedUpTo(a, b, this.tpuIn(a, b));
-    return this.sum(CACHE_BYTES, k, b) + this.sum(BIG_BYTES, a, b);
+    const c = this.tablesOf(this.f.classOf[a]!);
+    const onTpu = c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0;
+    const k = this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, onTpu));
+    const w = this.n + 1;
+    return (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]!) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
   }
 
-  segment(a: number, b: number): SegmentCost {
+  sharedMs(a: number, b: number, out: SharedDemands): void {
+    this.check(a, b);
+    const c = this.tablesOf(this.f.classOf[a]!);
+    const w = this.n + 1;
+    const p = this.p;
+    const runner = this.runnerMs(a, b);
+    out[SHARED.gil] = this.python ? runner : 0;
+    out[SHARED.hostCpu] = c.t[CPU * w + b]! - c.t[CPU * w + a]! + runner;
+    out[SHARED.link] = 0;
+    if (p.linkSharedMBps > 0 && c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0) {
+      const inB = this.tpuIn(c, a, b, true);
+      const outB = this.tpuOut(c, a, b, true);
+      const k = this.cachedUpTo(c, a, b, inB);
+      const off = (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]!) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
+      out[SHARED.link] = (inB + outB + off) / (p.linkSharedMBps * 1e3);
+    }
+  }
+
+  firstMs(a: number, b: number): number {
+    this.check(a, b);
+    const c = this.tablesOf(this.f.classOf[a]!);
+    if (c.place.tpuOps[b]! - c.place.tpuOps[a]! === 0) return 0;
+    const w = this.n + 1;
+    const p = this.p;
+    const k = this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, true));
+    return p.firstInvokeMs + ((c.t[CACHE_BYTES * w + k]! - c.t[CACHE_BYTES * w + a]!) / MiB) * p.firstMsPerMiB
+      + (c.t[ACT * w + b]! - c.t[ACT * w + a]!) * p.firstMsPerActMiB;
+  }
+
+  segment(a: number, b: number, stage = 0): SegmentCost {
     this.check(a, b);
     const p = this.p;
-    const inB = this.tpuIn(a, b);
-    const outB = this.tpuOut(a, b);
-    const k = this.cachedUpTo(a, b, inB);
+    const c = this.tablesOf(this.f.classOf[a]!);
+    const w = this.n + 1;
+    const sum = (row: number, x: number, y: number): number => c.t[row * w + y]! - c.t[row * w + x]!;
+    const tpuOps = c.place.tpuOps[b]! - c.place.tpuOps[a]!;
+    const onTpu = tpuOps > 0;
+    const inB = this.tpuIn(c, a, b, onTpu);
+    const outB = this.tpuOut(c, a, b, onTpu);
+    const k = this.cachedUpTo(c, a, b, inB);
     const cpuOps: number[] = [];
-    for (let i = a; i < b; i++) if (this.f.kinds[i] === 'cpu') cpuOps.push(i);
+    for (let i = a; i < b; i++) if (!c.place.onTpu[i]) cpuOps.push(i);
+    const onChipBytes = sum(CACHE_BYTES, a, k);
+    const offChipBytes = sum(CACHE_BYTES, k, b) + sum(BIG_BYTES, a, b);
+    const runner = this.runnerMs(a, b);
     const parts = {
-      computeMs: this.sum(COMPUTE, a, b),
-      streamMs: this.sum(CACHE_EXTRA, k, b) + this.sum(BIG_EXTRA, a, b),
+      computeMs: sum(COMPUTE, a, b) * this.factor(stage),
+      streamMs: sum(CACHE_EXTRA, k, b) + sum(BIG_EXTRA, a, b),
       inMs: inB / (p.inMBps * 1e3),
       outMs: outB / (p.outMBps * 1e3),
-      fixedMs: this.onTpu(a, b) ? p.fixedMs : 0,
-      hopMs: a > 0 || b < this.n ? p.hopMs : 0,
-      cpuMs: this.sum(CPU, a, b),
+      fixedMs: onTpu ? p.fixedMs : 0,
+      hopMs: runner,
+      cpuMs: sum(CPU, a, b),
     };
     return {
       firstOp: a,
       lastOp: b - 1,
       ops: b - a,
+      tpuOps,
       paramBytes: this.f.index.paramBytes(a, b),
-      onChipBytes: this.sum(CACHE_BYTES, a, k),
-      offChipBytes: this.sum(CACHE_BYTES, k, b) + this.sum(BIG_BYTES, a, b),
+      onChipBytes,
+      offChipBytes,
       computeMs: parts.computeMs,
       streamMs: parts.streamMs,
       inBytes: this.f.index.rangeInputBytes(a, b),
@@ -249,6 +388,10 @@ class EdgeTpuModel implements CostModel {
       hopMs: parts.hopMs,
       cpuOps,
       cpuMs: parts.cpuMs,
+      gilMs: this.python ? runner : 0,
+      linkMs: p.linkSharedMBps > 0 && onTpu ? (inB + outB + offChipBytes) / (p.linkSharedMBps * 1e3) : 0,
+      hostCpuMs: parts.cpuMs + runner,
+      firstMs: onTpu ? p.firstInvokeMs + (onChipBytes / MiB) * p.firstMsPerMiB + sum(ACT, a, b) * p.firstMsPerActMiB : 0,
       // Same terms in the same order as segmentMs, so the two agree to the last bit.
       ms: parts.fixedMs + parts.computeMs + parts.streamMs + parts.inMs + parts.outMs + parts.hopMs + parts.cpuMs,
     };

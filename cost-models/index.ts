@@ -5,12 +5,13 @@ import type { LayerGraph } from '../src/graph/types';
 import { configInvalid, type TpusegError } from '../src/errors';
 import type { CostModel } from './types';
 import { decodeProfile, type CostProfile } from './profile';
-import { edgeTpuModel } from './edgetpu';
+import { edgeTpuModel, type ModelOptions } from './edgetpu';
 import { fileErrorReason } from '../src/file-errors';
 
 export type { CostModel, SegmentCost } from './types';
-export type { CostProfile, ProfileValues, ConstantName } from './profile';
-export { CONSTANT_NAMES, decodeProfile, profileValues, withValues } from './profile';
+export type { CostProfile, ProfileValues, ConstantName, RunnerName } from './profile';
+export { CONSTANT_NAMES, RUNNER_NAMES, decodeProfile, profileValues, withValues } from './profile';
+export type { ModelOptions } from './edgetpu';
 
 /** Built-in profiles, in cost-models/profiles/<name>.json. */
 export const PROFILE_NAMES: readonly string[] = ['edgetpu-usb3', 'edgetpu-pcie', 'edgetpu-ucm-bench'];
@@ -41,7 +42,7 @@ export function loadProfile(nameOrPath: string): E.Either<TpusegError, CostProfi
   return parseProfile(text, nameOrPath);
 }
 
-/** The cost model of `graph` under `profile`: per-op tables are built here, once. */
-export function costModel(graph: LayerGraph, profile: CostProfile): CostModel {
-  return edgeTpuModel(graph, profile);
+/** The cost model of `graph` under `profile` (and the runner asked for, else the profile's): per-op tables are built here, once. */
+export function costModel(graph: LayerGraph, profile: CostProfile, opts: ModelOptions = {}): CostModel {
+  return edgeTpuModel(graph, profile, opts);
 }

@@ -1,45 +1,17 @@
 import type { LayerGraph, Op } from '../src/graph/types';
 
 /**
- * How the Edge TPU treats each op: where it runs, what kind of rate prices it, and how many bytes
- * its parameters take once compiled.
+ * How the Edge TPU prices each op it runs: the kind of rate, and how many bytes its parameters
+ * take once compiled.
  */
-
-/**
- * Op types the Edge TPU compiler maps to the TPU (Coral, "TensorFlow models on the Edge TPU",
- * supported operations table). HARD_SWISH is our addition: compiler v16 maps it in the
- * EfficientNet-Lite / MobileNetV3 models Coral ships compiled.
- */
-export const EDGETPU_OPS: ReadonlySet<string> = new Set([
-  'ADD', 'AVERAGE_POOL_2D', 'CONCATENATION', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'EXPAND_DIMS',
-  'FULLY_CONNECTED', 'L2_NORMALIZATION', 'LOGISTIC', 'LSTM', 'UNIDIRECTIONAL_SEQUENCE_LSTM',
-  'MAXIMUM', 'MAX_POOL_2D', 'MEAN', 'MINIMUM', 'MUL', 'PACK', 'PAD', 'PRELU', 'QUANTIZE',
-  'REDUCE_MAX', 'REDUCE_MIN', 'RELU', 'RELU6', 'RELU_N1_TO_1', 'RESHAPE', 'RESIZE_BILINEAR',
-  'RESIZE_NEAREST_NEIGHBOR', 'RSQRT', 'SLICE', 'SOFTMAX', 'SPACE_TO_DEPTH', 'SPLIT', 'SQUEEZE',
-  'STRIDED_SLICE', 'SUB', 'SUM', 'SQUARED_DIFFERENCE', 'TANH', 'TRANSPOSE', 'TRANSPOSE_CONV',
-  'HARD_SWISH',
-]);
 
 /** Ops that only relabel a buffer: free on the TPU. */
 const FREE_OPS: ReadonlySet<string> = new Set(['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS']);
 
-const FLOAT: ReadonlySet<string> = new Set(['float32', 'float16', 'float64', 'bfloat16']);
+/** The rate class that prices an op when it runs on the TPU (where it runs: cost-models/placement.ts). */
+export type TpuKind = 'conv' | 'depthwise' | 'fc' | 'eltwise' | 'free';
 
-export type OpKind = 'conv' | 'depthwise' | 'fc' | 'eltwise' | 'free' | 'cpu';
-
-const isFloatActivation = (g: LayerGraph, t: number): boolean => {
-  const tensor = t >= 0 ? g.tensors[t] : undefined;
-  return tensor !== undefined && !tensor.isConstant && FLOAT.has(tensor.dtype);
-};
-
-/**
- * Where an op runs. Unsupported types run on the host; so does any op with a float activation
- * (a float QUANTIZE at the input, the DEQUANTIZE at the output, or an unquantized model), because
- * the Edge TPU computes in 8-bit only.
- */
-export function opKind(g: LayerGraph, op: Op): OpKind {
-  if (!EDGETPU_OPS.has(op.type)) return 'cpu';
-  if ([...op.inputs, ...op.outputs].some((t) => isFloatActivation(g, t))) return 'cpu';
+export function tpuKind(op: Op): TpuKind {
   switch (op.type) {
     case 'CONV_2D':
     case 'TRANSPOSE_CONV':

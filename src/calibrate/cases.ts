@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import type { LayerGraph } from '../graph/types';
+import type { RunnerName } from '../../cost-models/profile';
 import { configInvalid, type TpusegError } from '../errors';
 import { compilerCuts, layerCuts } from '../plan/fixed-splits';
 import { parseCsv, parseNumbers, type CsvTable } from './csv';
@@ -18,6 +19,9 @@ export interface CalibrationCase {
   readonly graph: LayerGraph;
   readonly cuts: readonly number[];
   readonly batch: number;
+  /** How the pipeline ran (multi-TPU rows): the runner, and whether the timed batch included first invokes. */
+  readonly runner?: RunnerName;
+  readonly freshRunner?: boolean;
   readonly measuredMs: number;
   /** Compiler-reported MiB per segment, when the file has them. */
   readonly onChipMiB?: readonly number[];
@@ -81,7 +85,7 @@ export function measurementCases(text: string, file: string, entry: MeasurementE
     if (E.isLeft(cuts)) return cuts;
     cases.push({
       file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right, batch: entry.batch,
-      measuredMs: ms, ...(on ? { onChipMiB: on } : {}), ...(off ? { offChipMiB: off } : {}),
+      ...(entry.runner ? { runner: entry.runner } : {}), ...(entry.freshRunner ? { freshRunner: true } : {}), measuredMs: ms, ...(on ? { onChipMiB: on } : {}), ...(off ? { offChipMiB: off } : {}),
     });
   }
   return E.right({ cases, skipped: [] });

@@ -1,4 +1,5 @@
 import { CONSTANT_NAMES, profileValues, withValues, type ConstantName, type CostProfile, type ProfileValues } from '../../cost-models';
+import { computeFactorAt, withPositions } from '../../cost-models/profile';
 import type { CalibrationCase } from './cases';
 import { nelderMead } from './nelder-mead';
 import { predictCase, predictMs } from './predict';
@@ -28,7 +29,8 @@ export const MEMORY_CONSTANTS: readonly ConstantName[] = ['capacityMiB', 'capaci
 
 /** The constants `tpuseg calibrate` fits to time measurements unless told otherwise. */
 export const DEFAULT_TIME_CONSTANTS: readonly ConstantName[] = [
-  'fixedMs', 'hopMs', 'inMBps', 'outMBps', 'convTops', 'streamMsPerMiB', 'streamActAmpPerMiB', 'streamHideFrac',
+  'fixedMs', 'hopMs', 'gilMs', 'inMBps', 'outMBps', 'convTops', 'activationMsPerMiB', 'streamMsPerMiB', 'streamActAmpPerMiB',
+  'streamHideFrac', 'firstInvokeMs', 'firstMsPerMiB', 'firstMsPerActMiB',
 ];
 
 export const DEFAULT_PRIOR = 1e-4;
@@ -64,11 +66,23 @@ export interface FitOptions {
   readonly priorWeight?: number;
   /** Constants held equal to a fitted one: `{ outMBps: 'inMBps' }` fits one symmetric link rate. */
   readonly tie?: Readonly<Partial<Record<ConstantName, ConstantName>>>;
+  /**
+   * Fit the compute factors of pipeline positions 1..positions (position 0 keeps the base's, else
+   * 1): TPUs of one host that are not alike. The factors are pulled toward their common mean
+   * (a hierarchical prior, one standard deviation = a factor of 1.5 apart), so a position the rows
+   * barely cover, or not at all, takes the mean of the others rather than drifting.
+   */
+  readonly positions?: number;
 }
+
+/** Standard deviation, in log space, of a position's compute factor around the positions' mean. */
+export const POSITION_SPREAD = Math.log(1.5);
 
 export interface FitResult {
   readonly profile: CostProfile;
   readonly fitted: readonly ConstantName[];
+  /** Fitted compute factors of positions 0.. (absent when none were fitted). */
+  readonly computeFactors?: readonly number[];
   readonly memoryLoss?: number;
   readonly timeLoss: number;
   readonly evals: number;
@@ -166,35 +180,49 @@ export function fitProfile(cases: readonly CalibrationCase[], base: CostProfile,
   const free = opts.time.filter((k) => (!MEMORY_CONSTANTS.includes(k) || !opts.memory) && !(k in tie));
   const start = profileValues(profile);
   const w = weights(cases);
+  const positions = opts.positions ?? 0;
+  const startFactors = Array.from({ length: positions + 1 }, (_, i) => computeFactorAt(start.computeFactors, i));
+  const factorsAt = (x: readonly number[]): number[] => [startFactors[0]!, ...x.slice(free.length).map((u) => exp(u))];
   const valuesAt = (x: readonly number[]): ProfileValues => {
-    const v: Record<string, number> = { ...start };
+    const v: Record<string, unknown> = { ...start };
     free.forEach((k, i) => (v[k] = fromFree(k, x[i]!)));
-    for (const [k, from] of Object.entries(tie) as [ConstantName, ConstantName][]) v[k] = v[from]!;
+    for (const [k, from] of Object.entries(tie) as [ConstantName, ConstantName][]) v[k] = v[from];
+    if (positions > 0) v['computeFactors'] = factorsAt(x);
     return v as unknown as ProfileValues;
   };
   const at = (x: readonly number[]): CostProfile => {
     const v = valuesAt(x);
-    return withValues(profile, Object.fromEntries([...free, ...(Object.keys(tie) as ConstantName[])].map((k) => [k, v[k]])), source);
+    const p = withValues(profile, Object.fromEntries([...free, ...(Object.keys(tie) as ConstantName[])].map((k) => [k, v[k]])), source);
+    return positions > 0 ? withPositions(p, factorsAt(x).map((f) => Number(f.toPrecision(4))), source) : p;
   };
-  const x0 = free.map((k) => toFree(k, start[k]));
+  const x0 = [...free.map((k) => toFree(k, start[k])), ...startFactors.slice(1).map((f) => log(f))];
   const prior = opts.prior ?? DEFAULT_PRIOR;
   const priors = opts.priors ?? {};
   const delta = opts.delta ?? 0.05;
   const weight = opts.priorWeight ?? (delta * delta * new Set(cases.map((c) => c.file)).size) / max(1, cases.length);
-  const ridge = (x: readonly number[]): number => x.reduce((s, u, i) => {
-    const k = free[i]!;
-    const p = priors[k];
-    return s + (p ? weight * priorZ(p, fromFree(k, u), FRACTIONS.has(k)) ** 2 : prior * (u - x0[i]!) ** 2);
-  }, 0);
+  const ridge = (x: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0; i < free.length; i++) {
+      const k = free[i]!;
+      const p = priors[k];
+      s += p ? weight * priorZ(p, fromFree(k, x[i]!), FRACTIONS.has(k)) ** 2 : prior * (x[i]! - x0[i]!) ** 2;
+    }
+    if (positions > 1) {
+      const logs = x.slice(free.length);
+      const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+      for (const u of logs) s += weight * ((u - mean) / POSITION_SPREAD) ** 2;
+    }
+    return s;
+  };
   const r = nelderMead((x) => timeLoss(cases, valuesAt(x), opts.delta, w) + ridge(x), x0, {
     step: 0.3,
-    maxEvals: opts.maxEvals ?? 250 * (free.length + 1),
+    maxEvals: opts.maxEvals ?? 250 * (x0.length + 1),
     restarts: 2,
   });
   const fitted = [...(opts.memory ? MEMORY_CONSTANTS : []), ...free, ...(Object.keys(tie) as ConstantName[])];
   const fittedValues = valuesAt(r.x);
   return {
-    profile: at(r.x), fitted, ...(memLoss !== undefined ? { memoryLoss: memLoss } : {}),
+    profile: at(r.x), fitted, ...(positions > 0 ? { computeFactors: factorsAt(r.x) } : {}), ...(memLoss !== undefined ? { memoryLoss: memLoss } : {}),
     timeLoss: timeLoss(cases, fittedValues, opts.delta, w), evals: r.evals,
   };
 }

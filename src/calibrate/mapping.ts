@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configInvalid, type TpusegError } from '../errors';
+import { RunnerCodec } from '../../cost-models/profile';
 
 /**
  * The calibration mapping (experiments/calibration/mapping.json, documented in its README): which
@@ -17,14 +18,19 @@ const positiveInt = new t.Type<number>('a positive integer', (u): u is number =>
 export const SplitCodec = t.keyof({ whole: null, compiler: null, layers: null });
 export type Split = t.TypeOf<typeof SplitCodec>;
 
-export const MeasurementEntryCodec = t.type({
-  model: t.string,
-  x: t.string,
-  tpus: positiveInt,
-  split: SplitCodec,
-  batch: positiveInt,
-  group: t.keyof({ single: null, multi: null }),
-});
+export const MeasurementEntryCodec = t.intersection([
+  t.type({
+    model: t.string,
+    x: t.string,
+    tpus: positiveInt,
+    split: SplitCodec,
+    batch: positiveInt,
+    group: t.keyof({ single: null, multi: null }),
+  }),
+  // How the pipeline was run: the runner (default pycoral) and whether each timed batch started
+  // on a fresh runner, its segments' first invokes inside it (default false).
+  t.partial({ runner: RunnerCodec, freshRunner: t.boolean }),
+]);
 export type MeasurementEntry = t.TypeOf<typeof MeasurementEntryCodec>;
 
 export const PublishedEntryCodec = t.type({
@@ -43,7 +49,7 @@ export const DEFAULT_MAPPING = path.resolve(__dirname, '../../experiments/calibr
 
 function problems(errors: t.Errors): string[] {
   return [...new Set(errors.map((e) => {
-    const keys = e.context.map((c) => c.key).filter((k) => k !== '');
+    const keys = e.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k));
     const expected = e.context[e.context.length - 1]?.type.name ?? 'a value';
     return `${keys.join('.') || '(root)'}: expected ${expected}, got ${e.value === undefined ? 'nothing (missing)' : JSON.stringify(e.value)}`;
   }))];

@@ -1,6 +1,7 @@
 import { profileValues, type CostProfile, type ProfileValues } from '../../cost-models';
 import { edgeTpuModelOf } from '../../cost-models/edgetpu';
-import { batchMsPerInput, evaluatePlan, segmentRanges } from '../pipeline/evaluate';
+import { SHARED, SHARED_COUNT } from '../../cost-models/types';
+import { evaluatePlan, pipelineTimes, segmentRanges } from '../pipeline/evaluate';
 import type { CalibrationCase } from './cases';
 
 // Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
@@ -17,8 +18,11 @@ export interface CasePrediction {
 
 const valuesOf = (p: CostProfile | ProfileValues): ProfileValues => ('constants' in p ? profileValues(p as CostProfile) : (p as ProfileValues));
 
+/** The case's model as it was measured: its runner and its runner start (transient: used and dropped at once). */
+const modelOf = (c: CalibrationCase, values: ProfileValues) => edgeTpuModelOf(c.graph, values, 'calibration', c.runner ?? 'pycoral', c.freshRunner ?? false, true);
+
 export function predictCase(c: CalibrationCase, profile: CostProfile | ProfileValues): CasePrediction {
-  const ev = evaluatePlan(edgeTpuModelOf(c.graph, valuesOf(profile), 'calibration'), c.cuts, c.batch);
+  const ev = evaluatePlan(modelOf(c, valuesOf(profile)), c.cuts, c.batch);
   return {
     ms: ev.msPerInput,
     onChipMiB: ev.segments.map((s) => s.onChipBytes / MiB),
@@ -27,9 +31,15 @@ export function predictCase(c: CalibrationCase, profile: CostProfile | ProfileVa
 }
 
 /** Time per input only: the fitting loop's hot path. */
+const shared = new Float64Array(SHARED_COUNT);
+
 export function predictMs(c: CalibrationCase, values: ProfileValues): number {
-  const m = edgeTpuModelOf(c.graph, values, 'calibration');
-  return batchMsPerInput(segmentRanges(c.graph.ops.length, c.cuts).map(([a, b]) => m.segmentMs(a, b)), c.batch);
+  const m = modelOf(c, values);
+  const stages = segmentRanges(c.graph.ops.length, c.cuts).map(([a, b], stage) => {
+    m.sharedMs!(a, b, shared);
+    return { ms: m.segmentMs(a, b, stage), gilMs: shared[SHARED.gil]!, linkMs: shared[SHARED.link]!, hostCpuMs: shared[SHARED.hostCpu]!, firstMs: c.freshRunner ? m.firstMs!(a, b) : 0 };
+  });
+  return pipelineTimes(stages, m.pipeline, c.batch).msPerInput;
 }
 
 /** Largest absolute MiB difference over the segments, on-chip and off-chip apart; undefined without measured MiB. */

@@ -19,6 +19,8 @@ export interface Prior {
 export type Priors = Readonly<Partial<Record<ConstantName, Prior>>>;
 
 const DOMAIN = '../shared/docs/domain.md s4';
+const HOST = '../shared/docs/host-runtime.md';
+const DATA = '../shared/data/README.md';
 
 /**
  * The documented facts about an Edge TPU on an x86 host (USB 3 or PCIe: ../shared/data/README.md
@@ -30,7 +32,34 @@ export const DOMAIN_PRIORS: Priors = {
     center: 0.17, lo: 0.1, hi: 0.3,
     source: `${DOMAIN}: fixed cost per invoke about 0.27-0.30 ms on USB 3, 0.1-0.2 ms on PCIe (I/O sweeps); the bench's interface is not stated, so both (geometric middle)`,
   },
-  hopMs: { center: 0.24, lo: 0.23, hi: 0.25, source: `${DOMAIN}: pipeline hop about 0.23-0.25 ms per stage (FC multi-TPU runs)` },
+  hopMs: {
+    center: 0.05, lo: 0.01, hi: 0.2,
+    source: `${HOST} s1: pycoral's C++ runner allocates outputs, binds tensors and hands off through a condition-variable queue per stage and input (our reading: tens of microseconds)`,
+  },
+  gilMs: {
+    center: 0.245, lo: 0.235, hi: 0.255,
+    source: `${DATA}: the bench's Python thread-per-stage fc pipelines take 0.47, 0.72, 0.98 ms per input on 2, 3, 4 TPUs, about 0.245 ms more per stage`,
+  },
+  gilMsPerMiB: {
+    center: 0.4, lo: 0.2, hi: 0.8,
+    source: `${HOST} s3: set_tensor and get_tensor memcpy the stage's tensors with the interpreter lock held (our reading: about 0.2 ms per MiB each)`,
+  },
+  firstInvokeMs: {
+    center: 13, lo: 5, hi: 30,
+    source: `${HOST} s5: edgetpu#664, a first invoke of 18.4 ms against 5.2 ms after it (one report; a wide range)`,
+  },
+  firstMsPerMiB: {
+    center: 2.5, lo: 2.1, hi: 2.8,
+    source: `${HOST} s4: the first request maps and caches the parameters once (our reading: at about the streaming rate, ${DOMAIN} 2.1-2.7 ms per MiB)`,
+  },
+  firstMsPerActMiB: {
+    center: 0, lo: 0, hi: 2, linear: true,
+    source: 'our inference: instruction streams and activation buffers mapped at the first invoke grow with the activations; no measurement isolates it',
+  },
+  activationMsPerMiB: {
+    center: 0.3, lo: 0.08, hi: 1.1,
+    source: 'edgetpu-usb3 fitted 0.08 ms per MiB on the Coral table (224x224 CNNs); the bench\'s 64x64xF convs move 1-5 MiB per layer (a wide, log-centered range covering both)',
+  },
   inMBps: {
     center: 128, lo: 55, hi: 300,
     source: `${DOMAIN}: USB 3 moves about 300 MB/s into the TPU and 55 MB/s out; one symmetric rate lies between (geometric mean)`,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
+import { RUNNER_NAMES, type RunnerName } from '../../cost-models/profile';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
 
@@ -41,4 +42,12 @@ export function nonNegativeNumber(command: string, flag: string, raw: unknown, f
   return s.trim() !== '' && Number.isFinite(v) && v >= 0
     ? E.right(v)
     : E.left(usage(`${command}: --${flag} expects a non-negative number, got "${s}"`));
+}
+
+/** `--runner`: a pipeline runner name, or undefined when absent (the profile's then applies). */
+export function runnerOption(command: string, raw: unknown): E.Either<TpusegError, RunnerName | undefined> {
+  if (raw === undefined) return E.right(undefined);
+  return RUNNER_NAMES.includes(raw as RunnerName)
+    ? E.right(raw as RunnerName)
+    : E.left(usage(`${command}: --runner expects ${RUNNER_NAMES.join(' or ')}, got "${String(raw)}"`));
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Budget, Objective } from '../../experiments/schema';
+import type { RunnerName } from '../../cost-models/profile';
 
 /** One unit of work: one model on N TPUs searched by one strategy under one profile and seed. */
 export interface CellParams {
@@ -11,6 +12,8 @@ export interface CellParams {
   readonly options: Readonly<Record<string, unknown>>;
   readonly label: string;
   readonly profile: string;
+  /** Pipeline runner to price for (absent: the profile's). */
+  readonly runner?: RunnerName;
   readonly objective: Objective;
   readonly batch: number;
   readonly seed: number;

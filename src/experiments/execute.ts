@@ -7,7 +7,7 @@ import { formatError, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { layerCuts } from '../plan/fixed-splits';
-import { planResult } from '../plan/result';
+import { planResult, uncertaintyOf } from '../plan/result';
 import { makeProblem } from '../search/problem';
 import { solveInProcess } from '../search/task';
 import type { CellParams } from './cell';
@@ -30,7 +30,7 @@ export interface GroupRequest {
 }
 
 const graphs = new Map<string, E.Either<string, LayerGraph>>();
-const costs = new Map<string, E.Either<string, CostModel>>();
+const costs = new Map<string, E.Right<CostModel>>();
 const CACHE_LIMIT = 16;
 
 const remember = <V>(cache: Map<string, V>, key: string, make: () => V): V => {
@@ -78,8 +78,10 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
   const graph = graphOf(spec);
   if (E.isLeft(graph)) return req.cells.map(() => ({ error: graph.left }));
   const facts = modelFacts(graph.right);
-  const cost = remember(costs, `${spec}\u0000${first.profile}`, () =>
-    E.map((p: Parameters<typeof costModel>[1]) => costModel(graph.right, p))(E.mapLeft(formatError)(loadProfile(first.profile))));
+  const profile = E.mapLeft(formatError)(loadProfile(first.profile));
+  if (E.isLeft(profile)) return req.cells.map(() => ({ ...facts, error: profile.left }));
+  const cost = remember(costs, `${spec}\u0000${first.profile}\u0000${first.runner ?? ''}`, () =>
+    E.right(costModel(graph.right, profile.right, first.runner ? { runner: first.runner } : {})));
   if (E.isLeft(cost)) return req.cells.map(() => ({ ...facts, error: cost.left }));
   const problem = makeProblem(cost.right, first.tpus, { kind: first.objective, batch: first.batch }, { pins: [] });
   if (E.isLeft(problem)) return req.cells.map(() => ({ ...facts, error: formatError(problem.left) }));
@@ -100,7 +102,8 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
       cuts = outcome.result.right.cuts;
       evaluations = outcome.evaluations;
     }
-    const result = planResult(cell.strategy, evaluatePlan(cost.right, cuts, cell.batch));
+    const ev = evaluatePlan(cost.right, cuts, cell.batch);
+    const result = { ...planResult(cell.strategy, ev, uncertaintyOf(profile.right, graph.right, ev)), runner: cost.right.pipeline?.runner ?? 'pycoral' };
     return { ...facts, result: { ...result, evaluations, searchMs: performance.now() - t0 } };
   });
 }

@@ -6,7 +6,7 @@ import { costModel, type CostProfile } from '../../cost-models';
 import { exportFailed, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { evaluatePlan } from '../pipeline/evaluate';
-import { planResult } from '../plan/result';
+import { planResult, uncertaintyOf } from '../plan/result';
 import { readTflite } from '../tflite/reader';
 import { tryWriteTflite } from '../tflite/writer';
 import { compiledName, compilerLogName, compileScript } from './compile-script';
@@ -95,7 +95,8 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
     });
   }
 
-  const predicted = planResult(req.strategy, evaluatePlan(costModel(req.graph, req.profile), req.cuts, req.batch));
+  const ev = evaluatePlan(costModel(req.graph, req.profile), req.cuts, req.batch);
+  const predicted = planResult(req.strategy, ev, uncertaintyOf(req.profile, req.graph, ev));
   const manifest: Manifest = {
     tool: 'tpuseg export',
     format: 1,

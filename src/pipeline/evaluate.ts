@@ -1,22 +1,91 @@
 import * as E from 'fp-ts/Either';
-import type { CostModel, SegmentCost } from '../../cost-models/types';
+import type { CostModel, PipelineParams, SegmentCost } from '../../cost-models/types';
 import { segmentInvalid, type TpusegError } from '../errors';
 
 // Module-level aliases: inside a vm context (jest) every global lookup goes through an interceptor.
 const { max } = Math;
 const { isInteger } = Number;
 
-/** A plan priced by a cost model: per-stage costs and the pipeline's figures for a batch. */
-export interface PlanEvaluation {
-  readonly cuts: readonly number[];
-  readonly segments: readonly SegmentCost[];
-  /** Slowest stage: the steady-state time per input (throughput = 1 / bottleneck). */
+/**
+ * How a pipeline of priced stages runs a batch (the runner and host facts behind each term are in
+ * cost-models/edgetpu.ts and ../shared/docs/host-runtime.md):
+ *
+ * - steady state, per input: the slowest of (a) the slowest stage (each stage has its own thread
+ *   and TPU, and they overlap: host-runtime.md s1), divided over r replicas of the pipeline when
+ *   several take alternate inputs; (b) each resource every stage shares, whose per-input demands
+ *   add up across stages: the Python interpreter lock of a thread-per-stage runner, a host link
+ *   the TPUs share, and the host's CPU time spread over its cores.
+ * - fill: the first input crosses every stage, and on a fresh runner each segment's first invoke
+ *   (parameter load) lies on its path: sum of stage times + sum of first-invoke costs.
+ * - a batch of B inputs: fill + (B - 1) x steady state; per input, that over B. It never beats
+ *   the slowest stage: the fill holds every stage once, the rest at least the slowest stage each.
+ */
+export interface PipelineTimes {
+  /** Slowest single stage. */
+  readonly slowestStageMs: number;
+  /** Steady-state time per input (throughput = 1 / bottleneck), and what sets it. */
   readonly bottleneckMs: number;
+  readonly limitedBy: LimitedBy;
   /** One input through every stage: the sum of stage times. */
   readonly latencyMs: number;
+  /** One-time costs inside the batch (first invokes on a fresh runner; 0 otherwise). */
+  readonly firstMs: number;
   readonly batch: number;
-  /** Time per input for a batch of `batch` inputs: (sum + (B - 1) x max) / B. */
+  /** Time per input for a batch of `batch` inputs. */
   readonly msPerInput: number;
+}
+
+export type LimitedBy = 'slowest stage' | 'interpreter lock' | 'shared link' | 'host CPU';
+
+/** What the pipeline needs of a stage. */
+export interface StageTimes {
+  readonly ms: number;
+  readonly gilMs?: number;
+  readonly linkMs?: number;
+  readonly hostCpuMs?: number;
+  readonly firstMs?: number;
+}
+
+export function pipelineTimes(stages: readonly StageTimes[], pipeline: PipelineParams | undefined, batch: number, replicas = 1): PipelineTimes {
+  let sum = 0;
+  let slowest = 0;
+  let gil = 0;
+  let link = 0;
+  let cpu = 0;
+  let first = 0;
+  for (const s of stages) {
+    sum += s.ms;
+    if (s.ms > slowest) slowest = s.ms;
+    gil += s.gilMs ?? 0;
+    link += s.linkMs ?? 0;
+    cpu += s.hostCpuMs ?? 0;
+    first += s.firstMs ?? 0;
+  }
+  const bounds: [LimitedBy, number][] = [
+    ['slowest stage', slowest / replicas],
+    ['interpreter lock', gil],
+    ['shared link', link],
+    ['host CPU', pipeline ? cpu / pipeline.hostCores : 0],
+  ];
+  let limitedBy: LimitedBy = 'slowest stage';
+  let steady = 0;
+  for (const [what, ms] of bounds) if (ms > steady) [limitedBy, steady] = [what, ms];
+  const fresh = pipeline?.freshRunner === true ? first : 0;
+  return {
+    slowestStageMs: slowest,
+    bottleneckMs: steady,
+    limitedBy,
+    latencyMs: sum,
+    firstMs: fresh,
+    batch,
+    msPerInput: (sum + fresh + (batch - 1) * steady) / batch,
+  };
+}
+
+/** A plan priced by a cost model: per-stage costs and the pipeline's figures for a batch. */
+export interface PlanEvaluation extends PipelineTimes {
+  readonly cuts: readonly number[];
+  readonly segments: readonly SegmentCost[];
 }
 
 /** The first breach of the plan contract (cuts strictly increasing inside 1..n-1), or undefined. */
@@ -46,7 +115,7 @@ export function checkCuts(n: number, cuts: readonly number[]): E.Either<TpusegEr
 export const segmentRanges = (n: number, cuts: readonly number[]): [number, number][] =>
   [0, ...cuts].map((a, i) => [a, i < cuts.length ? cuts[i]! : n]);
 
-/** Closed form of a B-input pipeline with deterministic stage times: (sum + (B - 1) x max) / B. */
+/** Closed form of a B-input pipeline of stages that share nothing, from a plain runner start: (sum + (B - 1) x max) / B. */
 export const batchMsPerInput = (stageMs: readonly number[], batch: number): number => {
   const sum = stageMs.reduce((s, x) => s + x, 0);
   const slowest = stageMs.reduce((m, x) => max(m, x), 0);
@@ -59,14 +128,6 @@ export function evaluatePlan(model: CostModel, cuts: readonly number[], batch = 
   const checked = checkCuts(n, cuts);
   if (E.isLeft(checked)) throw new RangeError(checked.left._tag === 'SegmentInvalid' ? checked.left.message : 'invalid cuts');
   if (!(isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
-  const segments = segmentRanges(n, cuts).map(([a, b]) => model.segment(a, b));
-  const ms = segments.map((s) => s.ms);
-  return {
-    cuts: [...cuts],
-    segments,
-    bottleneckMs: max(...ms),
-    latencyMs: ms.reduce((s, x) => s + x, 0),
-    batch,
-    msPerInput: batchMsPerInput(ms, batch),
-  };
+  const segments = segmentRanges(n, cuts).map(([a, b], stage) => model.segment(a, b, stage));
+  return { cuts: [...cuts], segments, ...pipelineTimes(segments, model.pipeline, batch) };
 }

@@ -1,10 +1,14 @@
 import type { Objective, Problem } from '../../strategies/types';
+import { SHARED, SHARED_COUNT, type CostModel } from '../../cost-models/types';
 
 /**
  * The objectives and their order. A plan's score is (primary, off-chip bytes, latency), compared
- * lexicographically and exactly: primary is the slowest stage (throughput), sum + (B-1) * max
- * (batch) or the sum of stage times (latency); ties go to fewer off-chip bytes, then to lower
- * latency. Sums run left to right so every strategy computes bit-identical values for one plan.
+ * lexicographically and exactly: primary is the steady-state time per input (throughput): the
+ * slowest stage, or a resource all stages share when their demands on it add up to more
+ * (src/pipeline/evaluate.ts); the batch's time, sum (+ first invokes on a fresh runner) + (B-1) x
+ * steady state (batch); or the sum of stage times (latency). Ties go to fewer off-chip bytes,
+ * then to lower latency. Sums run left to right so every strategy computes bit-identical values
+ * for one plan.
  */
 export interface Score {
   readonly primary: number;
@@ -13,25 +17,58 @@ export interface Score {
   readonly bottleneckMs: number;
 }
 
-export function primaryOf(objective: Objective, maxMs: number, sumMs: number): number {
+/**
+ * The primary objective from the slowest stage, the sum of stage times, the largest shared-resource
+ * bound (0 when the stages share nothing) and the one-time costs inside a batch.
+ */
+export function primaryOf(objective: Objective, maxMs: number, sumMs: number, sharedMs = 0, firstMs = 0): number {
+  const steady = sharedMs > maxMs ? sharedMs : maxMs;
   switch (objective.kind) {
     case 'throughput':
-      return maxMs;
+      return steady;
     case 'batch':
-      return sumMs + (objective.batch - 1) * maxMs;
+      return sumMs + firstMs + (objective.batch - 1) * steady;
     case 'latency':
       return sumMs;
   }
 }
 
-export function scoreOf(objective: Objective, segmentMs: readonly number[], offChipBytes: number): Score {
+export function scoreOf(objective: Objective, segmentMs: readonly number[], offChipBytes: number, sharedMs = 0, firstMs = 0): Score {
   let max = 0;
   let sum = 0;
   for (const ms of segmentMs) {
     sum += ms;
     if (ms > max) max = ms;
   }
-  return { primary: primaryOf(objective, max, sum), offChipBytes, latencyMs: sum, bottleneckMs: max };
+  return { primary: primaryOf(objective, max, sum, sharedMs, firstMs), offChipBytes, latencyMs: sum, bottleneckMs: sharedMs > max ? sharedMs : max };
+}
+
+const demand = new Float64Array(SHARED_COUNT);
+
+/**
+ * The plan's shared-resource bound and one-time costs (both 0 for a cost model whose stages share
+ * nothing): the largest of the summed interpreter-lock and shared-link demands and the summed
+ * host CPU time over the host's cores; first invokes when a batch starts on a fresh runner.
+ */
+export function sharedOf(cost: CostModel, segments: readonly (readonly [number, number])[], objective: Objective): { sharedMs: number; firstMs: number } {
+  let gil = 0;
+  let link = 0;
+  let cpu = 0;
+  let first = 0;
+  const withFirst = objective.kind === 'batch' && cost.pipeline?.freshRunner === true && cost.firstMs !== undefined;
+  if (!cost.hasShared || !cost.sharedMs) {
+    if (withFirst) for (const [a, b] of segments) first += cost.firstMs!(a, b);
+    return { sharedMs: 0, firstMs: first };
+  }
+  for (const [a, b] of segments) {
+    cost.sharedMs(a, b, demand);
+    gil += demand[SHARED.gil]!;
+    link += demand[SHARED.link]!;
+    cpu += demand[SHARED.hostCpu]!;
+    if (withFirst) first += cost.firstMs!(a, b);
+  }
+  const cores = cost.pipeline?.hostCores ?? Infinity;
+  return { sharedMs: Math.max(gil, link, cpu / cores), firstMs: first };
 }
 
 /** Segment bounds of a plan: [start, end) pairs. */
@@ -44,24 +81,30 @@ export function segmentsOf(n: number, cuts: readonly number[]): [number, number]
 export function scorePlan(p: Problem, cuts: readonly number[]): Score {
   const ms: number[] = [];
   let off = 0;
-  for (const [a, b] of segmentsOf(p.n, cuts)) {
-    const s = p.cost.segment(a, b);
+  const segments = segmentsOf(p.n, cuts);
+  for (let i = 0; i < segments.length; i++) {
+    const [a, b] = segments[i]!;
+    const s = p.cost.segment(a, b, i);
     ms.push(s.ms);
     off += s.offChipBytes;
   }
-  return scoreOf(p.objective, ms, off);
+  const { sharedMs, firstMs } = sharedOf(p.cost, segments, p.objective);
+  return scoreOf(p.objective, ms, off, sharedMs, firstMs);
 }
 
 /** Primary objective only, from `segmentMs` (the hot path). */
 export function primaryPlan(p: Problem, cuts: readonly number[]): number {
   let max = 0;
   let sum = 0;
-  for (const [a, b] of segmentsOf(p.n, cuts)) {
-    const ms = p.cost.segmentMs(a, b);
+  const segments = segmentsOf(p.n, cuts);
+  for (let i = 0; i < segments.length; i++) {
+    const [a, b] = segments[i]!;
+    const ms = p.cost.segmentMs(a, b, i);
     sum += ms;
     if (ms > max) max = ms;
   }
-  return primaryOf(p.objective, max, sum);
+  const { sharedMs, firstMs } = sharedOf(p.cost, segments, p.objective);
+  return primaryOf(p.objective, max, sum, sharedMs, firstMs);
 }
 
 export function compareScores(x: Score, y: Score): number {

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { costModel, DEFAULT_PROFILE, loadProfile } from '../../cost-models';
+import { costModel, DEFAULT_PROFILE, loadProfile, type CostProfile, type RunnerName } from '../../cost-models';
 import { loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
-import { loadModel } from '../model/load';
+import { loadModelToPlan } from '../model/load';
 import { evaluatePlan } from '../pipeline/evaluate';
-import { planResult, type PlanResult } from '../plan/result';
+import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
 import { compareScores, scorePlan } from './objective';
 import { createSearchPool, type SearchPool } from './pool';
 import { makeProblem } from './problem';
@@ -27,6 +27,8 @@ export interface SegmentRequest {
   /** Names or module paths; 'all' expands to every registered strategy. Default: all. */
   readonly strategies?: readonly string[];
   readonly profile?: string;
+  /** The pipeline runner to price plans for (default: the profile's, else pycoral's C++ runner). */
+  readonly runner?: RunnerName;
   readonly objective?: ObjectiveKind;
   readonly batch?: number;
   readonly constraints?: Partial<Constraints>;
@@ -53,6 +55,8 @@ export interface SegmentReport {
   readonly model: string;
   readonly tpus: number;
   readonly profile: string;
+  /** The runner the plans were priced for. */
+  readonly runner: RunnerName;
   readonly objective: ObjectiveKind;
   readonly results: readonly StrategyResult[];
   /** Name of the winning strategy (first listed on ties); null when every strategy failed. */
@@ -96,11 +100,11 @@ export async function segmentModel(req: SegmentRequest): Promise<E.Either<Tpuseg
 
 async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
   const profileName = req.profile ?? DEFAULT_PROFILE;
-  const graph = loadModel(req.model);
+  const graph = loadModelToPlan(req.model);
   if (E.isLeft(graph)) return graph;
   const profile = loadProfile(profileName);
   if (E.isLeft(profile)) return profile;
-  const cost = costModel(graph.right, profile.right);
+  const cost = costModel(graph.right, profile.right, req.runner ? { runner: req.runner } : {});
   const objective = { kind: req.objective ?? 'throughput', batch: req.batch ?? 15 } as const;
   const constraints: Constraints = { pins: req.constraints?.pins ?? [], ...(req.constraints?.maxCrossingBytes !== undefined ? { maxCrossingBytes: req.constraints.maxCrossingBytes } : {}) };
   const problem = makeProblem(cost, req.tpus, objective, constraints);
@@ -113,12 +117,12 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   const tasks: { r: Resolved; task: WorkerTask }[] = resolved.right.flatMap((r) =>
     Array.from({ length: r.count }, (_, index) => ({
       r,
-      task: { model: req.model, profile: profileName, tpus: req.tpus, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs },
+      task: { model: req.model, profile: profileName, ...(req.runner ? { runner: req.runner } : {}), tpus: req.tpus, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs },
     })));
 
   const outcomes = await runAll(problem.right, tasks, req, budgetMs);
   const combined = resolved.right.map((r) => combineTasks(problem.right, r.strategy.name, outcomes.filter((o) => o.name === r.strategy.name).map((o) => o.outcome)));
-  return E.right(report(req, profileName, problem.right, combined));
+  return E.right(report(req, profile.right, problem.right, combined));
 }
 
 async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: WorkerTask }[], req: SegmentRequest, budgetMs: number): Promise<{ name: string; outcome: TaskOutcome }[]> {
@@ -178,14 +182,15 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
   }
 }
 
-function report(req: SegmentRequest, profile: string, problem: Problem, outcomes: readonly StrategyOutcome[]): SegmentReport {
+function report(req: SegmentRequest, profile: CostProfile, problem: Problem, outcomes: readonly StrategyOutcome[]): SegmentReport {
   let best: { name: string; cuts: readonly number[] } | undefined;
   const results: StrategyResult[] = outcomes.map((o) => {
     const base = { evaluations: o.evaluations, searchMs: o.searchMs, tasks: o.tasks };
     if (E.isLeft(o.result)) return { strategy: o.strategy, error: formatError(o.result.left), ...base };
     const cuts = o.result.right.cuts;
     if (!best || compareScores(scorePlan(problem, cuts), scorePlan(problem, best.cuts)) < 0) best = { name: o.strategy, cuts };
-    return { ...planResult(o.strategy, evaluatePlan(problem.cost, cuts, problem.objective.batch)), ...base, stats: o.result.right.stats };
+    const ev = evaluatePlan(problem.cost, cuts, problem.objective.batch);
+    return { ...planResult(o.strategy, ev, uncertaintyOf(profile, problem.graph, ev)), ...base, stats: o.result.right.stats };
   });
-  return { model: req.model, tpus: req.tpus, profile, objective: problem.objective.kind, results, best: best?.name ?? null };
+  return { model: req.model, tpus: req.tpus, profile: profile.name, runner: problem.cost.pipeline?.runner ?? 'pycoral', objective: problem.objective.kind, results, best: best?.name ?? null };
 }

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { costModel, loadProfile } from '../../cost-models';
-import type { CostModel } from '../../cost-models/types';
+import type { CostModel, RunnerName } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
 import type { Constraints, Objective, Problem } from '../../strategies/types';
 import { workerFailed, type TpusegError } from '../errors';
@@ -16,6 +16,8 @@ import { decodeOptions, runTask, type TaskOutcome } from './task';
 export interface WorkerTask {
   readonly model: string;
   readonly profile: string;
+  /** The pipeline runner the plan is priced for (default: the profile's). */
+  readonly runner?: RunnerName;
   readonly tpus: number;
   readonly objective: Objective;
   readonly constraints: Constraints;
@@ -47,14 +49,14 @@ let loads = 0;
 /** How many models this thread has built (tests check that tasks share them). */
 export const modelLoads = (): number => loads;
 
-function costFor(model: string, profile: string): E.Either<TpusegError, CostModel> {
-  const key = `${model}\u0000${profile}`;
+function costFor(model: string, profile: string, runner: RunnerName | undefined): E.Either<TpusegError, CostModel> {
+  const key = `${model}\u0000${profile}\u0000${runner ?? ''}`;
   let cached = models.get(key);
   if (!cached) {
     loads++;
     const graph = load(model);
     const prof = loadProfile(profile);
-    cached = E.isLeft(graph) ? graph : E.isLeft(prof) ? prof : E.right(costModel(graph.right, prof.right));
+    cached = E.isLeft(graph) ? graph : E.isLeft(prof) ? prof : E.right(costModel(graph.right, prof.right, runner ? { runner } : {}));
     models.set(key, cached);
   }
   return cached;
@@ -65,7 +67,7 @@ export function runWorkerTask(task: WorkerTask): TaskOutcome & { readonly modelL
     ({ _tag: 'Left', index: task.index, error, evaluations: 0, searchMs: 0, modelLoads: loads });
   if (task.started) Atomics.store(task.started, 0, 1);
   try {
-    const cost = costFor(task.model, task.profile);
+    const cost = costFor(task.model, task.profile, task.runner);
     if (E.isLeft(cost)) return fail(cost.left);
     const problem: E.Either<TpusegError, Problem> = makeProblem(cost.right, task.tpus, task.objective, task.constraints);
     if (E.isLeft(problem)) return fail(problem.left);

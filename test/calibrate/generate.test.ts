@@ -15,7 +15,7 @@ describeShared('calibrate/generate', () => {
       const committed = JSON.parse(fs.readFileSync(path.join(REPORT_DIR, 'report.json'), 'utf8')) as typeof report.report;
       expect(report!.report.targets.map((t) => [t.id, t.pass])).toEqual(committed.targets.map((t) => [t.id, t.pass]));
       const medians = (r: typeof report.report): [string, string, number][] =>
-        [...r.files, ...r.crossValidation.flatMap((cv) => cv.testFiles)].map((f) => [f.file, f.profile, Math.round(f.medianAbsRelErr * 200)]);
+        [...r.files, ...r.generalisation.flatMap((g) => g.testFiles)].map((f) => [f.file, f.profile, Math.round(f.medianAbsRelErr * 200)]);
       // Same medians to half a percentage point: numbers may move in the last digits, claims may not.
       expect(medians(report!.report)).toEqual(medians(committed));
       expect(report!.markdown.split('\n').slice(0, 12)).toEqual(fs.readFileSync(path.join(REPORT_DIR, 'report.md'), 'utf8').split('\n').slice(0, 12));
@@ -31,14 +31,14 @@ describeShared('calibrate/generate', () => {
       expect(r.unmapped).toEqual([]);
     });
 
-    it('should hold the targets it claims: single-TPU and published <= 10%, multi-TPU <= 15%, off-chip within 0.5 MiB', () => {
+    it('should hold the targets it claims: every file <= 10%, held-out files <= 15%, off-chip within 0.5 MiB', () => {
       for (const f of report!.report.files) {
-        const limit = f.group === 'multi' ? 0.15 : 0.1;
-        expect(f.pass).toBe(f.medianAbsRelErr <= limit);
+        expect(f.pass).toBe(f.medianAbsRelErr <= 0.1);
         if (f.offChip?.target !== undefined) expect(f.offChip.target).toBe(f.offChip.maxErrMiB <= 0.5);
       }
-      // The bench profile meets every time target on the data it was fitted to.
-      expect(report!.report.files.every((f) => f.pass)).toBe(true);
+      for (const f of report!.report.generalisation.flatMap((g) => g.testFiles)) expect(f.pass).toBe(f.medianAbsRelErr <= 0.15);
+      // The bench profile meets the time target on all but at most one of the files it was fitted to.
+      expect(report!.report.files.filter((f) => !f.pass).length).toBeLessThanOrEqual(1);
     });
 
     it('should explain every missed target', () => {
@@ -46,15 +46,28 @@ describeShared('calibrate/generate', () => {
       for (const t of report!.report.targets.filter((x) => !x.pass)) expect([t.id, typeof why[t.id]]).toEqual([t.id, 'string']);
     });
 
-    it('should cross-validate in both directions with the held-out group as the test set', () => {
-      expect(report!.report.crossValidation.map((cv) => [cv.train, cv.test, cv.testFiles.every((f) => f.group === cv.test)]))
-        .toEqual([['single', 'multi', true], ['multi', 'single', true]]);
+    it('should hold out stage counts and families, and never train on what it tests', () => {
+      const g = report!.report.generalisation;
+      expect(g.map((x) => x.id)).toEqual(['without-4tpu', 'without-3tpu', 'conv-only', 'fc-only']);
+      for (const x of g) for (const f of x.testFiles) expect(x.trainFiles).not.toContain(f.file);
+      expect(g[0]!.testFiles.map((f) => f.file).every((f) => f.includes('-4tpu-'))).toBe(true);
+      expect(g[1]!.testFiles.map((f) => f.file).every((f) => f.includes('-3tpu-'))).toBe(true);
+      expect(g[2]!.testFiles.every((f) => f.file.startsWith('fc-') && f.group === 'multi')).toBe(true);
+      expect(g[3]!.testFiles.every((f) => f.file.startsWith('conv-') && f.group === 'multi')).toBe(true);
     });
 
-    it('should hold the constant single-TPU rows cannot identify (the hop) at its documented prior', () => {
+    it('should hold the interpreter lock, which conv rows cannot identify, at its documented prior', () => {
       const r = report!.report;
-      const hop = r.crossValidationPriors['hopMs']!;
-      expect(r.crossValidation.find((cv) => cv.train === 'single')!.fitted['hopMs']).toBeCloseTo(hop.center, 3);
+      expect(r.generalisation.find((x) => x.id === 'conv-only')!.fitted['gilMs']).toBeCloseTo(r.priors['gilMs']!.center, 2);
+    });
+
+    it('should give every regime of the bench data a band that holds its rows', () => {
+      const bands = Object.entries(report!.report.bands);
+      expect(bands.map(([k]) => k).sort()).toEqual([
+        'pipeline/conv/on-chip', 'pipeline/conv/streaming', 'pipeline/fc/on-chip', 'pipeline/fc/streaming',
+        'single/conv/on-chip', 'single/conv/streaming', 'single/fc/on-chip', 'single/fc/streaming',
+      ]);
+      for (const [, b] of bands) expect(b.lo).toBeLessThanOrEqual(b.hi);
     });
   });
 });

@@ -7,8 +7,20 @@ describe('calibrate/mapping', () => {
       const m = loadMapping();
       expect(E.isRight(m) && Object.keys(m.right.measurements).sort()).toEqual([
         'conv-1tpu.csv', 'conv-2tpu-compiler-batch100-large.csv', 'conv-2tpu-compiler-batch100.csv',
-        'fc-L4-1tpu.csv', 'fc-L4-2tpu-layersplit-batch50.csv', 'fc-L5-1tpu.csv',
+        'conv-3tpu-compiler-batch100-large.csv', 'conv-3tpu-compiler-batch100.csv', 'conv-4tpu-compiler-batch100-large.csv',
+        'conv-4tpu-compiler-batch100.csv', 'fc-L4-1tpu.csv', 'fc-L4-2tpu-layersplit-batch50.csv', 'fc-L4-3tpu-layersplit-batch50.csv',
+        'fc-L4-4tpu-layersplit-batch50.csv', 'fc-L5-1tpu.csv',
       ]);
+    });
+
+    it('should say how the bench ran each pipeline file: the runner, and fresh runners for the conv splits', () => {
+      const m = loadMapping();
+      if (E.isLeft(m)) throw new Error('mapping');
+      for (const [file, e] of Object.entries(m.right.measurements)) {
+        if (e.tpus === 1) continue;
+        expect([file, e.runner, e.freshRunner ?? false]).toEqual(file.startsWith('conv-') ? [file, 'pycoral', true] : [file, 'python-threads', false]);
+        if (file.startsWith('fc-')) expect(e.model).toContain('&output=int8');
+      }
     });
 
     it('should report a missing file', () => {

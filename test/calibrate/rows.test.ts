@@ -9,7 +9,7 @@ import { writeTflite } from '../../src/tflite/writer';
 import { MEASUREMENT_COLUMNS } from '../../src/validate/measurements';
 
 const HEADER = MEASUREMENT_COLUMNS.join(',');
-// synth:conv?filters=8&layers=3&size=16 has 5 ops.
+// synth:conv?filters=8&layers=3&size=16 has 4 ops (QUANTIZE and 3 convs; its output stays int8).
 const SPEC = 'synth:conv?filters=8&layers=3&size=16';
 const ROW = `m,${SPEC},2,hand,[2],15,edgetpu-usb3,"[3.75, 3.75]","[0, 0]","[1.5, 0.5]",1.5333,0.61`;
 
@@ -55,8 +55,8 @@ describe('calibrate/rows', () => {
       const r = cases(`${HEADER}\n${ROW}\n${ROW.replace('[2],15', '[3],50').replace('"[3.75, 3.75]"', '"[1, nan]"')}\n`);
       if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
       expect(r.right.cases.map((c) => [c.file, c.group, c.label, c.spec, c.cuts, c.batch, c.measuredMs, c.graph.ops.length])).toEqual([
-        ['m.csv', 'multi', 'row 2 m [2]', SPEC, [2], 15, 1.5333, 5],
-        ['m.csv', 'multi', 'row 3 m [3]', SPEC, [3], 50, 1.5333, 5],
+        ['m.csv', 'multi', 'row 2 m [2]', SPEC, [2], 15, 1.5333, 4],
+        ['m.csv', 'multi', 'row 3 m [3]', SPEC, [3], 50, 1.5333, 4],
       ]);
       expect(r.right.cases[0]).toMatchObject({ onChipMiB: [3.75, 3.75], offChipMiB: [0, 0] });
       // A figure the compiler did not report leaves the row without on-chip MiB, not without its time.
@@ -76,13 +76,13 @@ describe('calibrate/rows', () => {
       fs.mkdirSync(path.join(dir, 'models'));
       fs.writeFileSync(path.join(dir, 'models', 'm.tflite'), writeTflite(g.right));
       const r = cases(`Spec,Cuts,Batch,Inference time\nmodels/m.tflite,"[1, 3]",15,0.9\n`, path.join(dir, 'm.csv'));
-      expect(E.isRight(r) && r.right.cases.map((c) => [c.spec, c.graph.ops.length, c.cuts])).toEqual([[path.join(dir, 'models', 'm.tflite'), 5, [1, 3]]]);
+      expect(E.isRight(r) && r.right.cases.map((c) => [c.spec, c.graph.ops.length, c.cuts])).toEqual([[path.join(dir, 'models', 'm.tflite'), 4, [1, 3]]]);
     });
 
     it('should reject a malformed row naming the file, the row and the column', () => {
       const bad: [string, string][] = [
         [ROW.replace('[2],15', '[x],15'), '/data/m.csv: row 3, column "Cuts": expected a list of op positions such as [12, 40] ([] for one TPU), got "[x]"'],
-        [ROW.replace('[2],15', '[5],15'), `/data/m.csv: row 3, column "Cuts": cut 0 is 5: cuts must be integers in 1..4 for a model of 5 ops (${SPEC})`],
+        [ROW.replace('[2],15', '[5],15'), `/data/m.csv: row 3, column "Cuts": cut 0 is 5: cuts must be integers in 1..3 for a model of 4 ops (${SPEC})`],
         [ROW.replace('[2],15', '"[2, 2]",15'), '/data/m.csv: row 3, column "Cuts": cuts must increase strictly'],
         [ROW.replace(SPEC, 'zoo:nope'), '/data/m.csv: row 3, column "Spec": zoo:nope: unknown zoo model "nope"'],
         [ROW.replace(SPEC, 'nothere.tflite'), '/data/m.csv: row 3, column "Spec": /data/nothere.tflite: not a readable TFLite model: no such file'],

@@ -53,7 +53,7 @@ describe('cli/calibrate', () => {
       expect(Math.abs(regularized.value - center)).toBeLessThan(Math.abs(plain.value - center));
       expect(regularized.source).toMatch(/regularized toward the domain priors/);
       expect(plain.source).not.toMatch(/regularized/);
-      expect(regularized.calibration).toMatchObject({ priors: true });
+      expect(regularized.calibration).toMatchObject({ priors: 'domain' });
     });
 
     it('should reject bad input with one line', async () => {

@@ -14,8 +14,13 @@ describe('cli/predict', () => {
       const c = captureIo(tmp());
       expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'compiler', '--json'], c.io)).toBe(0);
       const r = JSON.parse(c.out.join('\n'));
-      expect(Object.keys(r)).toEqual(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput']);
-      expect(Object.keys(r.segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms']);
+      expect(Object.keys(r)).toEqual(['strategy', 'cuts', 'segments', 'bottleneckMs', 'bottleneckMsLow', 'bottleneckMsHigh', 'limitedBy', 'latencyMs',
+        'latencyMsLow', 'latencyMsHigh', 'firstMs', 'batch', 'msPerInput', 'msPerInputLow', 'msPerInputHigh', 'uncertainty', 'runner']);
+      expect(Object.keys(r.segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'tpuOps', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms', 'msLow', 'msHigh']);
+      expect(r.runner).toBe('pycoral');
+      expect(r.uncertainty.regime).toBe('pipeline/conv/on-chip');
+      expect(r.msPerInputLow).toBeCloseTo(r.msPerInput * r.uncertainty.band.lo, 12);
+      expect(r.msPerInputHigh).toBeCloseTo(r.msPerInput * r.uncertainty.band.hi, 12);
       expect(r.strategy).toBe('compiler');
       expect(r.cuts).toHaveLength(1);
       expect(r.batch).toBe(15);
@@ -26,7 +31,7 @@ describe('cli/predict', () => {
     it('should print a table with the closed form and the simulation, which agree', async () => {
       const c = captureIo(tmp());
       expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'layers', '--profile', 'edgetpu-ucm-bench', '--batch', '100'], c.io)).toBe(0);
-      expect(c.out[0]).toBe('synth_conv_f16_l4_s16: 6 ops, 2 segment(s) by layers, profile edgetpu-ucm-bench');
+      expect(c.out[0]).toBe('synth_conv_f16_l4_s16: 5 ops, 2 segment(s) by layers, profile edgetpu-ucm-bench');
       const closed = /closed form:\s+([\d.]+)/.exec(c.out.join('\n'))![1];
       const simulated = /simulated:\s+([\d.]+)/.exec(c.out.join('\n'))![1];
       expect(simulated).toBe(closed);
@@ -34,7 +39,7 @@ describe('cli/predict', () => {
 
     it('should take a plan file and a profile file by path', async () => {
       const dir = tmp();
-      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ strategy: 'mine', counts: [2, 2, 2] }));
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ strategy: 'mine', counts: [2, 2, 1] }));
       fs.copyFileSync(path.resolve(__dirname, '../../cost-models/profiles/edgetpu-pcie.json'), path.join(dir, 'p.json'));
       const c = captureIo(dir);
       expect(await main(['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json', '--profile', 'p.json', '--json'], c.io)).toBe(0);

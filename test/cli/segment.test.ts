@@ -52,7 +52,7 @@ describe('cli/commands/segment', () => {
       const report = JSON.parse(r.out);
       expect(report).toMatchObject({ model: 'zoo:mobilenet_v1', tpus: 3, profile: 'edgetpu-usb3', objective: 'throughput', best: 'dp' });
       expect(report.results.map((x: { strategy: string }) => x.strategy)).toEqual(['compiler', 'dp']);
-      expect(Object.keys(report.results[1].segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms']);
+      expect(Object.keys(report.results[1].segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'tpuOps', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms', 'msLow', 'msHigh']);
     });
 
     it('should print a table naming the winner', async () => {

@@ -134,14 +134,14 @@ describe('cli/validate', () => {
 
 describeShared('cli/validate (real file)', () => {
   describe('validate --backend litert', () => {
-    it('should refuse to pass a model that only the Edge TPU can run (exit 5)', async () => {
+    it('should refuse to cut a model already compiled for the Edge TPU, naming its source (exit 2)', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-validate-'));
       fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ cuts: [4] }));
       const file = sharedPath('models', 'deeplabv3_mnv2_dm05_pascal_quant_edgetpu.tflite');
-      expect(await main(['export', file, '--plan', 'p.json', '--out', 'x'], captureIo(dir).io)).toBe(0);
       const c = captureIo(dir);
-      expect(await main(['validate', 'x'], c.io)).toBe(5);
-      expect(c.err[0]).toMatch(/not checked: .*"edgetpu-custom-op" that TFLite on a CPU cannot run/);
+      expect(await main(['export', file, '--plan', 'p.json', '--out', 'x'], c.io)).toBe(2);
+      expect(c.err).toEqual([expect.stringMatching(/already compiled for the Edge TPU .*give the source model, deeplabv3_mnv2_dm05_pascal_quant\.tflite, instead$/)]);
+      expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
     });
   });
 });

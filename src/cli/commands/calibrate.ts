@@ -9,6 +9,11 @@ import { DOMAIN_PRIORS } from '../../calibrate/priors';
 import { loadCases } from '../../calibrate/load';
 import { DEFAULT_MAPPING, loadMapping, SplitCodec, type MeasurementEntry } from '../../calibrate/mapping';
 import { median, p90 } from '../../calibrate/stats';
+import { bandsOf, withBorrowed } from '../../calibrate/bands';
+import { withPositions } from '../../../cost-models/profile';
+
+const fitted0Positions = (fs: readonly number[]): number[] => fs.map((f) => Number(f.toPrecision(4)));
+import { profileBands } from '../../../cost-models/bands';
 import { parse, positiveInt } from '../args';
 import type { Command } from '../command';
 
@@ -35,9 +40,13 @@ options:
   --name NAME          name of the fitted profile (default: the --out file's stem)
   --free A,B,...       constants fitted to times (default: ${DEFAULT_TIME_CONSTANTS.join(',')})
   --symmetric-link     fit one link rate for both directions (outMBps = inMBps)
+  --positions K        fit a compute factor per pipeline position 1..K (TPUs of one host that are not
+                       alike: position 0 keeps the base's), pulled toward their mean
   --no-memory          keep the base profile's capacity constants
   --priors             regularize the fit toward the documented Edge TPU facts (src/calibrate/priors.ts):
                        constants your rows cannot pin down stay near them (use it for small or one-sided data)
+  --borrow-bands P     prediction bands of profile P for the regimes these rows do not cover
+                       (each band names the profile whose rows it comes from)
   --column COL         published tables: the column of ms to fit (default: the one mapped to --name, else to --base)
   --mapping FILE       calibration mapping (default: the project's)
   --model SPEC         model of every row, {x} standing for the row's value (e.g. 'synth:conv?filters={x}')
@@ -75,6 +84,7 @@ export const calibrateCommand: Command = {
     const parsed = parse('calibrate', argv, {
       base: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, free: { type: 'string' },
       'symmetric-link': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, priors: { type: 'boolean' }, column: { type: 'string' },
+      'borrow-bands': { type: 'string' }, positions: { type: 'string' },
       mapping: { type: 'string' }, model: { type: 'string' }, x: { type: 'string' }, tpus: { type: 'string' },
       split: { type: 'string' }, batch: { type: 'string' },
     });
@@ -89,6 +99,10 @@ export const calibrateCommand: Command = {
     if (E.isLeft(base)) return base;
     const free = freeList(v['free']);
     if (E.isLeft(free)) return free;
+    const positions = v['positions'] === undefined ? E.right(0) : positiveInt('calibrate', 'positions', v['positions']);
+    if (E.isLeft(positions)) return positions;
+    const lender = typeof v['borrow-bands'] === 'string' ? loadProfile(isPath(v['borrow-bands']) ? resolve(v['borrow-bands']) : v['borrow-bands']) : undefined;
+    if (lender && E.isLeft(lender)) return lender;
     const mapping = loadMapping(typeof v['mapping'] === 'string' ? resolve(v['mapping']) : DEFAULT_MAPPING);
     if (E.isLeft(mapping)) return mapping;
 
@@ -136,24 +150,33 @@ export const calibrateCommand: Command = {
     const before = rowResults(cases, () => base.right);
     const fit = fitProfile(cases, base.right, {
       time: free.right, memory, ...(symmetric ? { tie: { outMBps: 'inMBps' } } : {}), ...(priors ? { priors: DOMAIN_PRIORS } : {}),
+      ...(positions.right > 0 ? { positions: positions.right } : {}),
     }, source);
     // Four significant digits: the data do not support more, and the file stays readable.
     const rounded = withValues(fit.profile, Object.fromEntries(fit.fitted.map((k) => [k, Number(fit.profile.constants[k].value.toPrecision(4))])), source);
-    const fitted: CostProfile = {
-      ...rounded,
+    const positioned = fit.computeFactors ? withPositions(rounded, fitted0Positions(fit.computeFactors), `${source}; `
+      + 'per pipeline position 0, 1, ..., a factor on the TPU compute of the stage there (TPUs of one host that are not alike); '
+      + `positions past the list take the mean of positions 1..${fit.computeFactors.length - 1}`) : rounded;
+    const unbanded: CostProfile = {
+      ...positioned,
       name,
       description: `Fitted by tpuseg calibrate to ${files.join(', ')} from ${base.right.name}: ${base.right.description}`,
       calibration: {
         files, rows: cases.length, base: base.right.name, fitted: fit.fitted, memoryLoss: fit.memoryLoss ?? null, timeLoss: fit.timeLoss,
-        evaluations: fit.evals, symmetricLink: symmetric, priors,
+        evaluations: fit.evals, symmetricLink: symmetric, priors: priors ? 'domain' : null, positions: positions.right,
       },
     };
+    const own = bandsOf(cases, unbanded);
+    const bands = lender ? withBorrowed(own, profileBands((lender as E.Right<CostProfile>).right)) : own;
+    const fitted: CostProfile = { ...unbanded, calibration: { ...unbanded.calibration, bands } };
     const after = rowResults(cases, () => fitted);
     io.out(`base ${base.right.name}:`);
     for (const l of summaryLines(summarize(before), before)) io.out(l);
     io.out(`fitted ${name} (${fit.fitted.join(', ')}):`);
     for (const l of summaryLines(summarize(after), after)) io.out(l);
     for (const k of fit.fitted) io.out(`  ${k} = ${fitted.constants[k].value.toPrecision(5)} (was ${base.right.constants[k].value})`);
+    if (fit.computeFactors) io.out(`  compute factor by position: ${fitted.positions!.computeFactor.join(', ')}`);
+    for (const [k, b] of Object.entries(bands)) io.out(`  band ${k}: ${b.lo}-${b.hi} x predicted (${b.rows} rows of ${b.from})`);
     try {
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify(fitted, null, 2)}\n`);

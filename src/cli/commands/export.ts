@@ -7,7 +7,7 @@ import { buildExport, writeExport, type ExportBundle } from '../../export/export
 import { checkPlanFits, parsePlanFile, type PlanChoice } from '../../export/plan-file';
 import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
-import { loadModel } from '../../model/load';
+import { loadModelToPlan } from '../../model/load';
 import { parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
 import { fileErrorReason } from '../../file-errors';
@@ -71,7 +71,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const seed = typeof v.seed === 'string' ? v.seed : '0';
   const raw = positionals[0]!;
   const spec = /^(zoo|synth):/.test(raw) ? raw : path.resolve(io.cwd, raw);
-  const graph = loadModel(spec);
+  const graph = loadModelToPlan(spec);
   if (E.isLeft(graph)) return graph;
 
   // A plan file brings its own profile and batch; --profile and --batch override them.

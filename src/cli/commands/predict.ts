@@ -1,25 +1,29 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { costModel, DEFAULT_PROFILE, loadProfile, PROFILE_NAMES } from '../../../cost-models';
+import { costModel, DEFAULT_PROFILE, loadProfile, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
 import { usage, type TpusegError } from '../../errors';
 import type { LayerGraph } from '../../graph/types';
-import { loadModel } from '../../model/load';
+import { loadModelToPlan } from '../../model/load';
 import { evaluatePlan, type PlanEvaluation } from '../../pipeline/evaluate';
 import { simulatePipeline } from '../../pipeline/simulate';
 import { compilerCuts, layerCuts } from '../../plan/fixed-splits';
 import { readPlanFile } from '../../plan/plan-file';
-import { planResult } from '../../plan/result';
-import { parse, positiveInt } from '../args';
+import { planResult, uncertaintyOf, type Uncertainty } from '../../plan/result';
+import { parse, positiveInt, runnerOption } from '../args';
 import type { Command } from '../command';
 
-const HELP = `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--batch B] [--json]
+const HELP = `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--runner R] [--batch B] [--fresh-runner] [--json]
 
 Predicts, without hardware, how <model> (a .tflite path, zoo:NAME[@SIZE] or synth:...) runs cut
-into N pipeline segments on N Edge TPUs: per segment its ops, parameter bytes, what the Edge TPU
-compiler will report as on-chip (cached) and off-chip (streamed) memory, the activation bytes in
-and out, and its time; then the single-input latency (sum of stages), the steady-state time per
-input (the slowest stage) and the time per input of a batch of B inputs, by the closed form
-(sum + (B-1) x max) / B and by a discrete-event simulation of the pipeline's one-slot queues.
+into N pipeline segments on N Edge TPUs: per segment its ops (and how many the Edge TPU compiler
+maps to the TPU: it maps one subgraph per segment, so ops after one it cannot run stay on the
+host), parameter bytes, what the compiler will report as on-chip (cached) and off-chip
+(streamed) memory, the activation bytes in and out, and its time; then the single-input latency
+(sum of stages), the steady-state time per input (the slowest stage, or a resource the stages
+share: the Python interpreter lock of a thread-per-stage runner, a shared host link, host CPU)
+and the time per input of a batch of B inputs, by the closed form (sum (+ first invokes on a
+fresh runner) + (B-1) x steady state) / B and by a discrete-event simulation of the one-slot
+queues. Every time carries the 80% band of its regime from the profile's calibration rows.
 
 options:
   --tpus N         segments / Edge TPUs (default 1)
@@ -27,10 +31,14 @@ options:
                    layers    equal numbers of layers per segment
                    FILE      a plan file: { "cuts": [...] }, { "counts": [...] } or a segment --json report
   --profile P      ${PROFILE_NAMES.join(' | ')} | a profile JSON file (default ${DEFAULT_PROFILE})
+  --runner R       pycoral (pycoral's C++ PipelinedModelRunner, as the exported run_pipeline.py) |
+                   python-threads (one Python thread per stage) (default: the profile's, else pycoral)
+  --fresh-runner   the batch starts on a fresh runner: each segment's first invoke falls inside it
   --batch B        inputs per batch (default 15)
-  --json           print one result object: { strategy, cuts, segments: [{ firstOp, lastOp, ops,
-                   paramBytes, onChipBytes, offChipBytes, inBytes, outBytes, ms }], bottleneckMs,
-                   latencyMs, batch, msPerInput }
+  --json           print one result object: { strategy, runner, cuts, segments: [{ firstOp, lastOp, ops,
+                   tpuOps, paramBytes, onChipBytes, offChipBytes, inBytes, outBytes, ms, msLow, msHigh }],
+                   bottleneckMs, limitedBy, latencyMs, firstMs, batch, msPerInput (each time with
+                   ...Low/...High, the band), uncertainty: { regime, band: { lo, hi, rows, from } } }
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request, 4 invalid plan`;
@@ -49,25 +57,41 @@ function cutsFor(graph: LayerGraph, strategy: string, tpus: number | undefined, 
 
 const fmtBytes = (b: number): string => (b >= MiB ? `${(b / MiB).toFixed(2)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`);
 
-export function renderPrediction(graph: LayerGraph, profile: string, name: string, ev: PlanEvaluation): string[] {
+const RUNNER_TEXT: Readonly<Record<RunnerName, string>> = {
+  pycoral: "pycoral's C++ PipelinedModelRunner (a C++ thread per stage)",
+  'python-threads': 'one Python thread per stage (tensor copies and Python under the interpreter lock)',
+};
+
+/** `ms (lo-hi)` with the band, or `ms` alone without one. */
+const withBand = (ms: number, u: Uncertainty): string =>
+  u.band ? `${ms.toFixed(3)} ms (${(ms * u.band.lo).toFixed(3)}-${(ms * u.band.hi).toFixed(3)})` : `${ms.toFixed(3)} ms`;
+
+export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: string, ev: PlanEvaluation, runner: RunnerName): string[] {
+  const u = uncertaintyOf(profile, graph, ev);
   const sim = simulatePipeline(ev.segments.map((s) => s.ms), ev.segments.length, ev.batch);
-  const head = ['seg', 'ops', 'params', 'on-chip', 'off-chip', 'in', 'out', 'compute', 'stream', 'xfer', 'host', 'ms'];
+  const head = ['seg', 'ops', 'on TPU', 'params', 'on-chip', 'off-chip', 'in', 'out', 'compute', 'stream', 'xfer', 'host', 'ms'];
   const rows = ev.segments.map((s, i) => [
-    String(i), `${s.firstOp}-${s.lastOp} (${s.ops})`, fmtBytes(s.paramBytes), fmtBytes(s.onChipBytes), fmtBytes(s.offChipBytes),
+    String(i), `${s.firstOp}-${s.lastOp} (${s.ops})`, String(s.tpuOps ?? s.ops), fmtBytes(s.paramBytes), fmtBytes(s.onChipBytes), fmtBytes(s.offChipBytes),
     fmtBytes(s.inBytes), fmtBytes(s.outBytes), s.computeMs.toFixed(3), s.streamMs.toFixed(3), (s.inMs + s.outMs).toFixed(3),
     (s.cpuMs + s.fixedMs + s.hopMs).toFixed(3), s.ms.toFixed(3),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+  const onHost = ev.segments.flatMap((s) => s.cpuOps.map((i) => `${i} ${graph.ops[i]!.type}`));
   return [
-    `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, profile ${profile}`,
+    `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, profile ${profile.name}`,
+    `runner: ${RUNNER_TEXT[runner]}${ev.segments.length === 1 ? ' (one segment: a plain invoke)' : ''}`,
     line(head),
     ...rows.map(line),
-    `latency (one input):          ${ev.latencyMs.toFixed(3)} ms`,
-    `bottleneck (steady state):    ${ev.bottleneckMs.toFixed(3)} ms/input (${(1000 / ev.bottleneckMs).toFixed(1)} inputs/s)`,
-    `batch of ${ev.batch}, closed form:    ${ev.msPerInput.toFixed(3)} ms/input`,
-    `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input`,
-    '(host = host-side ops + fixed per invoke + pipeline hop; xfer = activations in and out)',
+    ...(onHost.length > 0 ? [`on the host CPU (the compiler leaves them there): ${onHost.length > 12 ? `${onHost.slice(0, 12).join(', ')}, ... (${onHost.length} ops)` : onHost.join(', ')}`] : []),
+    `latency (one input):          ${withBand(ev.latencyMs, u)}`,
+    `steady state:                 ${withBand(ev.bottleneckMs, u)}/input (${(1000 / ev.bottleneckMs).toFixed(1)} inputs/s), set by the ${ev.limitedBy}`,
+    `batch of ${ev.batch}, closed form:    ${withBand(ev.msPerInput, u)}/input${ev.firstMs > 0 ? ` (incl. ${ev.firstMs.toFixed(1)} ms of first invokes)` : ''}`,
+    `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input (stage times only)`,
+    u.band
+      ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${u.band.rows} calibration rows of ${u.band.from}`
+      : `band: none (profile ${profile.name} has no calibration rows in regime ${u.regime})`,
+    '(on TPU = ops the compiler maps; host = host-side ops + fixed per invoke + runner; xfer = activations in and out)',
   ];
 }
 
@@ -78,6 +102,7 @@ export const predictCommand: Command = {
   async run(argv, io) {
     const parsed = parse('predict', argv, {
       tpus: { type: 'string' }, strategy: { type: 'string' }, profile: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' },
+      runner: { type: 'string' }, 'fresh-runner': { type: 'boolean' },
     });
     if (E.isLeft(parsed)) return parsed;
     const { values: v, positionals } = parsed.right;
@@ -87,16 +112,20 @@ export const predictCommand: Command = {
     const batch = positiveInt('predict', 'batch', v['batch'], 15);
     if (E.isLeft(batch)) return batch;
     const spec = positionals[0]!;
-    const graph = loadModel(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
+    const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
     const profileName = typeof v['profile'] === 'string' ? v['profile'] : DEFAULT_PROFILE;
     const profile = loadProfile(PROFILE_NAMES.includes(profileName) ? profileName : path.resolve(io.cwd, profileName));
     if (E.isLeft(profile)) return profile;
+    const runner = runnerOption('predict', v['runner']);
+    if (E.isLeft(runner)) return runner;
     const plan = cutsFor(graph.right, typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus.right, io.cwd);
     if (E.isLeft(plan)) return plan;
-    const ev = evaluatePlan(costModel(graph.right, profile.right), plan.right.cuts, batch.right);
-    if (v['json'] === true) io.out(JSON.stringify(planResult(plan.right.name, ev), null, 2));
-    else for (const l of renderPrediction(graph.right, profile.right.name, plan.right.name, ev)) io.out(l);
+    const cost = costModel(graph.right, profile.right, { ...(runner.right ? { runner: runner.right } : {}), freshRunner: v['fresh-runner'] === true });
+    const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
+    const used = cost.pipeline?.runner ?? 'pycoral';
+    if (v['json'] === true) io.out(JSON.stringify({ ...planResult(plan.right.name, ev, uncertaintyOf(profile.right, graph.right, ev)), runner: used }, null, 2));
+    else for (const l of renderPrediction(graph.right, profile.right, plan.right.name, ev, used)) io.out(l);
     return E.right(undefined);
   },
 };

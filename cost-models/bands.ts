@@ -1,0 +1,70 @@
+import type { LayerGraph } from '../src/graph/types';
+import type { CostProfile } from './profile';
+import type { SegmentCost } from './types';
+
+/**
+ * Uncertainty bands. Every prediction falls in a regime (one stage or a pipeline; a conv- or
+ * fc-dominated model; everything cached on chip or some parameters streamed), and the profile's
+ * calibration records, per regime, how measured times spread around the predicted ones on its
+ * calibration rows: the 10th and 90th percentiles of measured / predicted. A prediction of `ms`
+ * in that regime then carries the band [lo x ms, hi x ms]: on the calibration rows of the regime,
+ * 8 measurements in 10 fell inside it. A regime without rows of the profile's own borrows the
+ * band of the same regime from the profile it names (`borrowedFrom`), or has none.
+ */
+
+export type Stages = 'single' | 'pipeline';
+export type Family = 'conv' | 'fc';
+export type Residency = 'on-chip' | 'streaming';
+
+export interface Regime {
+  readonly stages: Stages;
+  readonly family: Family;
+  readonly residency: Residency;
+}
+
+export const regimeKey = (r: Regime): string => `${r.stages}/${r.family}/${r.residency}`;
+
+export interface Band {
+  /** measured / predicted at the 10th and 90th percentile of the regime's calibration rows. */
+  readonly lo: number;
+  readonly hi: number;
+  readonly rows: number;
+  /** Profile whose rows the band comes from. */
+  readonly from: string;
+}
+
+/** A model is fc-dominated when fully-connected layers carry most of its MACs. */
+export function familyOf(graph: LayerGraph): Family {
+  let fc = 0;
+  let other = 0;
+  for (const op of graph.ops) {
+    if (op.type === 'FULLY_CONNECTED') fc += op.macs;
+    else other += op.macs;
+  }
+  return fc > other ? 'fc' : 'conv';
+}
+
+export function regimeOf(graph: LayerGraph, segments: readonly Pick<SegmentCost, 'offChipBytes'>[]): Regime {
+  return {
+    stages: segments.length > 1 ? 'pipeline' : 'single',
+    family: familyOf(graph),
+    residency: segments.some((s) => s.offChipBytes > 0) ? 'streaming' : 'on-chip',
+  };
+}
+
+const isBand = (u: unknown): u is Band => {
+  const b = u as Band | null;
+  return b !== null && typeof b === 'object' && Number.isFinite(b.lo) && Number.isFinite(b.hi) && b.lo > 0 && b.hi >= b.lo
+    && Number.isInteger(b.rows) && typeof b.from === 'string';
+};
+
+/** The profile's bands by regime key, as `tpuseg calibrate` recorded them. */
+export function profileBands(profile: CostProfile): Readonly<Record<string, Band>> {
+  const raw = profile.calibration?.['bands'];
+  if (raw === null || typeof raw !== 'object') return {};
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter((e): e is [string, Band] => isBand(e[1])));
+}
+
+export function bandFor(profile: CostProfile, regime: Regime): Band | undefined {
+  return profileBands(profile)[regimeKey(regime)];
+}
