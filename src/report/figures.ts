@@ -151,17 +151,33 @@ export function speedupSpec(rows: readonly Row[], speedups: ReadonlyMap<string, 
   };
 }
 
-/** Predicted vs measured ms on log axes with the y = x line; every point labelled (model and N). */
+/** Points labelled on the figure per series: the worst predicted (every point names its model and N in its tooltip). */
+export const LABELLED_PER_SERIES = 2;
+
+/**
+ * Predicted vs measured ms on log axes with the y = x line. Every point carries its label (model
+ * and N) in its tooltip; the worst-predicted points of each series also show it on the figure,
+ * since labels on hundreds of points would hide them.
+ */
 export function scatterSpec(points: readonly ScatterPoint[], title: string): VlSpec | undefined {
   const usable = points.filter((p) => p.measuredMs > 0 && p.predictedMs > 0);
   if (usable.length === 0) return undefined;
   const lo = Math.min(...usable.flatMap((p) => [p.measuredMs, p.predictedMs])) / 1.3;
   const hi = Math.max(...usable.flatMap((p) => [p.measuredMs, p.predictedMs])) * 1.3;
   const axis = (field: string, t: string): Record<string, unknown> => ({ field, type: 'quantitative', title: t, scale: { type: 'log', domain: [lo, hi], nice: false } });
-  const values = usable.map((p) => ({ series: p.series, label: p.label, measured: p.measuredMs, predicted: p.predictedMs, error: (p.predictedMs - p.measuredMs) / p.measuredMs }));
+  const error = (p: ScatterPoint): number => (p.predictedMs - p.measuredMs) / p.measuredMs;
+  const shown = new Set(distinct(usable.map((p) => p.series)).flatMap((s) =>
+    usable.filter((p) => p.series === s).sort((a, b) => Math.abs(error(b)) - Math.abs(error(a))).slice(0, LABELLED_PER_SERIES)));
+  const values = usable.map((p) => ({ series: p.series, label: p.label, measured: p.measuredMs, predicted: p.predictedMs, error: error(p), labelled: shown.has(p) }));
   return {
     $schema: SCHEMA,
-    title: { text: title, subtitle: 'log axes fitted to the points; dashed: prediction = measurement (above it: predicted slower than measured)' },
+    title: {
+      text: title,
+      subtitle: [
+        'log axes fitted to the points; dashed: prediction = measurement (above it: predicted slower than measured)',
+        `labelled: the ${LABELLED_PER_SERIES} worst-predicted points of each series; hover any point for its model, N and error`,
+      ],
+    },
     width: 460,
     height: 460,
     layer: [
@@ -170,7 +186,7 @@ export function scatterSpec(points: readonly ScatterPoint[], title: string): VlS
         mark: { type: 'line', color: '#888' },
         encoding: {
           x: axis('x', 'measured ms'), y: axis('y', 'predicted ms'),
-          strokeDash: { field: 'line', type: 'nominal', title: null, scale: { range: [[4, 4]] } },
+          strokeDash: { field: 'line', type: 'nominal', title: 'reference', scale: { range: [[4, 4]] } },
         },
       },
       {
@@ -193,7 +209,8 @@ export function scatterSpec(points: readonly ScatterPoint[], title: string): VlS
             },
           },
           {
-            mark: { type: 'text', align: 'left', dx: 5, dy: -4, fontSize: 8, color: '#444' },
+            transform: [{ filter: 'datum.labelled' }],
+            mark: { type: 'text', align: 'left', dx: 5, dy: -4, fontSize: 9, color: '#333' },
             encoding: { x: axis('measured', 'measured ms'), y: axis('predicted', 'predicted ms'), text: { field: 'label' }, opacity: faded('series') },
           },
         ],

@@ -77,9 +77,13 @@ describe('report/figures', () => {
       expect(_.scatterSpec([], 't')).toBeUndefined();
     });
 
-    it('should label every point and name the dashed line in a legend', () => {
+    it('should label the worst-predicted points of each series, tooltip every point, and name the dashed line in a legend', () => {
+      const many = _.scatterSpec([1, 2, 3, 4].map((i) => ({ series: 's', label: `p${i}`, measuredMs: 10, predictedMs: 10 + i })), 't')!;
+      const values = (many['layer'] as { data: Values }[])[1]!.data.values;
+      expect(values.filter((v) => v['labelled']).map((v) => v['label'])).toEqual(['p3', 'p4']);
       const text = points!.layer!.find((l) => l.mark.type === 'text')!;
       expect(text.encoding['text']).toEqual({ field: 'label' });
+      expect(JSON.stringify(points!.layer![0]!.encoding['tooltip'])).toContain('"field":"label"');
       expect(line!.data.values[0]!['line']).toBe('prediction = measurement');
     });
   });
