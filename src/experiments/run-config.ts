@@ -148,7 +148,7 @@ export function summaryLines(o: RunOutcome, cwd: string): string[] {
   return [
     `${o.loaded.config.name}: ${counts}`,
     `  results: ${rel(path.join(o.outDir, RESULTS_FILE))}`,
-    `  report:  ${rel(o.report!.index)}`,
+    `  report:  ${rel(o.report!.index)}; in a browser: ${rel(o.report!.html)}`,
     ...o.report!.headlines.map((h) => `  ${h}`),
     ...o.report!.skipped.map((m) => `  skipped: ${m}`),
   ];
