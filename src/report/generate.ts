@@ -159,7 +159,6 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
     ...(opts.description !== '' ? [opts.description, ''] : []),
     ...opts.provenance.map((p) => `- ${p}`),
     `- Results: \`${opts.resultsFile}\` (${records.length} cells)`,
-    '',
     '- Interactive report: [index.html](index.html) (sortable tables, figures with tooltips, the plan view; opens from disk)',
     '',
     '## Tables',
