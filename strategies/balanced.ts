@@ -1,79 +1,35 @@
 import * as E from 'fp-ts/Either';
-import { rangeIndex } from '../src/graph/cuts';
+import * as t from 'io-ts';
 import { refine } from '../src/search/descent';
-import { scorePlan, segmentsOf } from '../src/search/objective';
-import { cutRange, feasibleChains, projectPlan } from '../src/search/problem';
-import { optionsCodec } from './options';
-import type { Budget, Problem, Strategy } from './types';
+import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
+import { cutRange } from '../src/search/problem';
+import { NonNegative, optionsCodec, PositiveInt } from './options';
+import { strategy as profiling } from './profiling';
+import type { Problem, Strategy } from './types';
 
 /**
  * balanced: Segm_Balanced of Villarrubia, Costero, Igual & Olcoz, "Balanced segmentation of
- * CNNs for multi-TPU inference" (J. Supercomputing 2025, arXiv 2503.01035), as we read its
- * public outline (domain.md section 2). Our reading, step by step:
- *   1. Depth-aware start: a "block boundary" is a cut position crossed by exactly one tensor
- *      (between residual / dense / inception blocks of a CNN; every position of a chain). Cut at
- *      the block boundaries whose prefix parameter bytes are nearest to i/N of the total.
- *   2. Workload balancing: move boundaries between neighbours by whole blocks (cuts stay on
- *      block boundaries) while that lowers (objective, leximax of stage times): each boundary to
- *      its best block boundary in turn, and ripple moves that shrink the slowest stage and pass
- *      blocks along its neighbours.
- *   3. Off-chip refinement: while some segment streams parameters, move its first or last op to
- *      the neighbour when that lowers the total off-chip bytes without raising the objective.
- * Complexity: O(n) for step 1; O(n) prices per sweep of step 2; O(n) moves of O(k) prices for step 3.
- * Optimality: none (a local optimum of its moves).
+ * CNNs for multi-TPU inference" (J. Supercomputing 2025, arXiv 2503.01035). The abstract says the
+ * method departs from the profiling-based segmentation and refines it to balance the workload
+ * across TPUs and to reduce host memory use; the steps below are our reading of that outline (domain.md section 2):
+ *   1. Start: the plan of libcoral's profiling partitioner (our `profiling`, same options).
+ *   2. Workload balancing: move boundaries between neighbouring stages while that lowers
+ *      (objective, leximax of stage times): each cut to its best position in turn, ripple moves
+ *      that shrink the slowest stage and pass ops along its neighbours, and push moves
+ *      (src/search/descent.ts `refine`).
+ *   3. Host-memory refinement: while some segment streams parameters, move its first or last op
+ *      to a neighbour when that lowers the total off-chip bytes without raising the objective.
+ * Each refinement is kept only when the plan's score (objective, then off-chip bytes, then
+ * latency) does not get worse, so balanced is never worse than profiling on the same cost model
+ * and objective.
+ * Complexity: profiling's probes, then O(n) prices per sweep of step 2 and O(n) moves of O(N)
+ * prices in step 3. Optimality: none (a local optimum of its moves, no worse than its start).
  */
-
-function initial(p: Problem): { cuts: number[]; blocks: Uint8Array } {
-  const { n, tpus: k } = p;
-  const index = rangeIndex(p.graph);
-  const blocks = new Uint8Array(n + 1);
-  const candidates: number[] = [];
-  for (let c = 1; c < n; c++) {
-    if (index.crossing(c).length === 1 && p.canCut[c]) {
-      blocks[c] = 1;
-      candidates.push(c);
-    }
-  }
-  const total = index.paramBytes(0, n);
-  const target = (j: number): number => ((j + 1) * total) / k;
-  if (candidates.length < k - 1) {
-    // Too few block boundaries: balance parameter bytes over all positions.
-    const cuts: number[] = [];
-    for (let j = 0, c = 1; j < k - 1; j++) {
-      while (c < n - 1 && index.paramBytes(0, c) < target(j)) c++;
-      cuts.push(c);
-    }
-    return { cuts: projectPlan(p, cuts), blocks };
-  }
-  const chosen: number[] = [];
-  let from = 0;
-  for (let j = 0; j < k - 1; j++) {
-    const last = candidates.length - (k - 1 - j);
-    let best = from;
-    for (let i = from; i <= last; i++) {
-      const d = Math.abs(index.paramBytes(0, candidates[i]!) - target(j));
-      if (d < Math.abs(index.paramBytes(0, candidates[best]!) - target(j))) best = i;
-    }
-    chosen.push(candidates[best]!);
-    from = best + 1;
-  }
-  return { cuts: projectPlan(p, chosen), blocks };
-}
 
 /**
- * Step 2 at block granularity: the cuts may only sit on block boundaries (when the constraints
- * still admit a plan that way), and each move shifts a boundary by whole blocks: coordinate
- * descent plus ripple moves between neighbours (src/search/descent.ts `refine`).
+ * Step 3: moves one edge op of a segment that streams parameters to its neighbour while that
+ * lowers the total off-chip bytes and does not raise the objective; returns the number of moves.
  */
-function balance(p: Problem, cuts: number[], blocks: Uint8Array, budget: Budget): number {
-  const canCut = p.canCut.map((v, c) => v & blocks[c]!);
-  const coarse: Problem = { ...p, canCut };
-  const q = feasibleChains(coarse) && cuts.every((c) => canCut[c]) ? coarse : p;
-  const r = refine(q, cuts, budget);
-  cuts.splice(0, cuts.length, ...r.cuts);
-  return r.moves + r.ripples;
-}
-
 function offChipRefine(p: Problem, cuts: number[]): number {
   let score = scorePlan(p, cuts);
   let moves = 0;
@@ -105,15 +61,42 @@ function offChipRefine(p: Problem, cuts: number[]): number {
   return moves;
 }
 
-export const strategy: Strategy<Record<string, never>> = {
+interface Options {
+  searchStep: number;
+  diffThresholdMs: number;
+}
+
+export const strategy: Strategy<Options> = {
   name: 'balanced',
-  description: 'Segm_Balanced as we read it: block-aware parameter split, stage balancing, off-chip refinement',
-  options: optionsCodec('balanced', {}, {}),
-  search(p, _o, _rng, budget) {
+  description: "Segm_Balanced: the profiling partitioner's plan, then stage balancing and host-memory refinement, each kept only if no worse",
+  options: optionsCodec('balanced', { searchStep: PositiveInt, diffThresholdMs: NonNegative as t.Type<number, number, unknown> }, { searchStep: 1, diffThresholdMs: 1 }),
+  search(p, o, rng, budget, task) {
     if (p.tpus === 1) return E.right({ cuts: [] });
-    const { cuts, blocks } = initial(p);
-    const balanceMoves = balance(p, cuts, blocks, budget);
-    const offChipMoves = offChipRefine(p, cuts);
-    return E.right({ cuts, stats: { balanceMoves, offChipMoves } });
+    const start = profiling.search(p, o, rng, budget, task);
+    if (E.isLeft(start)) return start;
+    let cuts = [...start.right.cuts];
+    const first = scorePlan(p, cuts);
+    let score = first;
+    const keep = (plan: readonly number[]): boolean => {
+      const next = scorePlan(p, plan);
+      if (compareScores(next, score) > 0) return false;
+      cuts = [...plan];
+      score = next;
+      return true;
+    };
+    const balanced = refine(p, cuts, budget);
+    const kept = keep(balanced.cuts);
+    const refined = [...cuts];
+    const offChipMoves = offChipRefine(p, refined);
+    keep(refined);
+    return E.right({
+      cuts,
+      stats: {
+        probes: start.right.stats?.['probes'] ?? 0,
+        balanceMoves: kept ? balanced.moves + balanced.ripples : 0,
+        offChipMoves,
+        gainPercent: first.primary > 0 ? (100 * (first.primary - score.primary)) / first.primary : 0,
+      },
+    });
   },
 };

@@ -37,6 +37,8 @@ export const TOOL_VERSION: string = (() => {
   return `${version}+${hash.digest('hex').slice(0, 12)}`;
 })();
 export const RESULTS_FILE = 'results.jsonl';
+/** The paper's table 2: the one config whose report sets the paper's measured speedup beside ours. */
+const PAPER_TABLE = path.join(ROOT, 'experiments', 'multi-tpu.json');
 export const CONFIG_FILE = 'config.json';
 
 /** What a results directory remembers of its config, so `tpuseg report DIR` can rebuild the report. */
@@ -89,6 +91,7 @@ export async function reportFrom(resultsFile: string, outDir: string, saved: Sav
     ...(saved?.measurements !== undefined ? { measurements: saved.measurements } : {}),
     ...(saved?.mapping !== undefined ? { mapping: saved.mapping } : {}),
     resultsFile: path.relative(outDir, resultsFile) || RESULTS_FILE,
+    ...(saved !== undefined && path.resolve(saved.file) === PAPER_TABLE ? { paper: true } : {}),
     provenance: [
       `tpuseg ${TOOL_VERSION}`,
       ...(saved !== undefined ? [`Config: \`${saved.file}\` (hash ${saved.hash})`] : []),
@@ -145,7 +148,7 @@ export function summaryLines(o: RunOutcome, cwd: string): string[] {
   return [
     `${o.loaded.config.name}: ${counts}`,
     `  results: ${rel(path.join(o.outDir, RESULTS_FILE))}`,
-    `  report:  ${rel(o.report!.index)}`,
+    `  report:  ${rel(o.report!.index)}; in a browser: ${rel(o.report!.html)}`,
     ...o.report!.headlines.map((h) => `  ${h}`),
     ...o.report!.skipped.map((m) => `  skipped: ${m}`),
   ];

@@ -1,16 +1,23 @@
-import { modelName } from './data';
+import { distinct, modelName } from './data';
 import { fixed, mib, ms } from './format';
-import { cellsCsv } from './multi-tpu';
+import { cellsCsv, headline } from './multi-tpu';
 import { assumptions, type ReportInput, type Section } from './section';
+import { strategySummaries, summaryTable } from './summary';
 
-/** The generic table of any experiment: one line per cell, with stage times and speedups. */
+/**
+ * The generic table of any experiment: one line per cell, with stage times and speedups; when
+ * there are multi-TPU cells, the per-strategy summary and a headline about these cells alone.
+ */
 export function cellsSection(input: ReportInput): Section {
   const failed = input.rows.filter((r) => r.error !== undefined).length;
+  const summaries = strategySummaries(input.rows, input.speedups);
+  const profiles = distinct(summaries.map((s) => s.profile));
   return {
     name: 'cells',
     title: 'Every cell of the experiment',
     notes: [assumptions(input.rows), `${input.rows.length} cells${failed > 0 ? `, ${failed} failed (see the error column)` : ''}.`],
-    blocks: [{
+    ...(summaries.length > 0 ? { headline: headline({ ...input, paper: false }, summaries) } : {}),
+    blocks: [...profiles.map((p) => ({ caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) })), {
       table: {
         columns: ['model', 'N', 'strategy', 'profile', 'ms per input', 'bottleneck ms', 'latency ms', 'x 1 TPU', 'x compiler', 'stage ms', 'off-chip MiB', 'error'],
         rows: input.rows.map((r) => {

@@ -1,4 +1,5 @@
 import type { CellRecord } from '../experiments/store';
+import type { SegmentResult } from '../plan/result';
 
 /** One finished cell flattened for tables and figures. Times in ms, sizes in bytes. */
 export interface Row {
@@ -11,11 +12,15 @@ export interface Row {
   readonly seed: number;
   readonly batch: number;
   readonly objective: string;
+  /** The pipeline runner the prediction models (see `runnerOf`). */
+  readonly runner: string;
   readonly msPerInput?: number;
   readonly bottleneckMs?: number;
   readonly latencyMs?: number;
   readonly stageMs: readonly number[];
   readonly cuts: readonly number[];
+  /** Per segment: ops, parameter bytes on and off chip, time (empty when the cell failed). */
+  readonly segments: readonly SegmentResult[];
   readonly onChipBytes?: number;
   readonly offChipBytes?: number;
   readonly modelParamBytes?: number;
@@ -27,6 +32,24 @@ export interface Row {
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
+/** The runner of records that name none: every profile so far was fitted to pycoral's C++ runner. */
+export const DEFAULT_RUNNER = 'pycoral';
+
+/** The pipeline runner a record was predicted for (its `runner` field, in the params, result or record). */
+export function runnerOf(r: CellRecord): string {
+  const pick = (o: unknown): string | undefined => {
+    const v = (o as { runner?: unknown } | undefined)?.runner;
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  return pick(r.params) ?? pick(r.result) ?? pick(r) ?? DEFAULT_RUNNER;
+}
+
+const RUNNER_NAMES: Readonly<Record<string, string>> = {
+  pycoral: "pycoral's C++ PipelinedModelRunner",
+  'python-threads': 'Python threads, one per TPU',
+};
+export const runnerName = (runner: string): string => RUNNER_NAMES[runner] ?? runner;
+
 export function rowOf(r: CellRecord): Row {
   const p = r.params;
   const res = r.result;
@@ -34,12 +57,14 @@ export function rowOf(r: CellRecord): Row {
   const ok = res !== undefined && error === undefined;
   return {
     id: r.cell, model: p.model, tpus: p.tpus, strategy: p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch, objective: p.objective,
+    runner: runnerOf(r),
     ...(ok ? {
       msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs,
       onChipBytes: sum(res.segments.map((s) => s.onChipBytes)), offChipBytes: sum(res.segments.map((s) => s.offChipBytes)),
     } : {}),
     stageMs: ok ? res.segments.map((s) => s.ms) : [],
     cuts: ok ? res.cuts : [],
+    segments: ok ? res.segments : [],
     ...(r.modelParamBytes !== undefined ? { modelParamBytes: r.modelParamBytes } : {}),
     ...(r.modelOps !== undefined ? { modelOps: r.modelOps } : {}),
     ...(r.modelInput !== undefined ? { modelInput: r.modelInput } : {}),
@@ -92,3 +117,12 @@ export function speedups(rows: readonly Row[]): Map<string, Speedup> {
 
 /** Distinct values in first-seen order. */
 export const distinct = <A>(xs: readonly A[]): A[] => [...new Set(xs)];
+
+const OBJECTIVE_NAMES: Readonly<Record<string, string>> = { throughput: 'the slowest stage', batch: 'the batch time', latency: 'the single-input latency' };
+
+/** The setting a set of cells was predicted under: profile, batch, objective and runner, each listed once. */
+export function settingText(rows: readonly Row[]): string {
+  const list = <A>(xs: readonly A[], f: (x: A) => string): string => distinct(xs).map(f).join(' / ');
+  return `profile ${list(rows.map((r) => r.profile), (p) => `\`${p}\``)}, batch of ${list(rows.map((r) => r.batch), String)}, ` +
+    `searchers minimizing ${list(rows.map((r) => r.objective), (o) => OBJECTIVE_NAMES[o] ?? o)}, runner ${list(rows.map((r) => r.runner), runnerName)}`;
+}

@@ -9,106 +9,211 @@ import type { ScatterPoint } from './section';
 export type VlSpec = Record<string, unknown>;
 
 const FONT = { config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } } };
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Colours, dash patterns and point shapes by series, so overlapping lines stay apart in print too. */
+const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#54a24b', '#b279a2', '#9d755d', '#eeca3b', '#72b7b2', '#ff9da6', '#bab0ac'];
+const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [12, 3], [4, 2, 1, 2], [3, 5], [10, 2, 2, 2, 2, 2]];
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left', 'wedge'];
+const cycle = <A>(xs: readonly A[], i: number): A => xs[i % xs.length]!;
+
+/** The legend-bound selection that isolates a series on click (shift-click adds one). */
+const pick = (field: string): Record<string, unknown> => ({ name: `pick_${field}`, select: { type: 'point', fields: [field] }, bind: 'legend' });
+const faded = (field: string): Record<string, unknown> => ({ condition: { param: `pick_${field}`, value: 1, empty: true }, value: 0.12 });
 
 /** Per-stage time bars of every strategy on one model at one N: the picture of balance. */
 export function stagesSpec(rows: readonly Row[], model: string, tpus: number, profile: string): VlSpec | undefined {
   const cells = rows.filter((r) => r.model === model && r.tpus === tpus && r.profile === profile && r.stageMs.length > 0);
   if (cells.length === 0) return undefined;
   const labels = distinct(cells.map((r) => r.label));
-  const values = cells.flatMap((r) => r.stageMs.map((ms, i) => ({ strategy: r.label, stage: i + 1, ms, bottleneck: Math.max(...r.stageMs) })));
+  const values = cells.flatMap((r) => r.stageMs.map((ms, i) => ({
+    strategy: r.label, stage: i + 1, ms, bottleneck: Math.max(...r.stageMs),
+    ops: `${i === 0 ? 0 : r.cuts[i - 1]}..${(r.cuts[i] ?? r.modelOps ?? 0) - 1}`,
+  })));
+  const x = { field: 'strategy', type: 'nominal', sort: labels, title: 'strategy', axis: { labelAngle: 0 } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${modelName(model)} on ${tpus} TPUs: time of each pipeline stage`, subtitle: `profile ${profile}; the slowest stage sets the throughput (black tick)` },
+    $schema: SCHEMA,
+    title: { text: `${modelName(model)} on ${tpus} TPUs: time of each pipeline stage`, subtitle: `profile ${profile}; black tick: the slowest stage, which sets the throughput; click a stage in the legend to isolate it` },
     data: { values },
     width: Math.max(320, labels.length * (tpus * 12 + 24)),
     height: 260,
     layer: [
       {
+        params: [pick('stage')],
         mark: 'bar',
         encoding: {
-          x: { field: 'strategy', type: 'nominal', sort: labels, title: 'strategy', axis: { labelAngle: 0 } },
+          x,
           xOffset: { field: 'stage', type: 'ordinal' },
           y: { field: 'ms', type: 'quantitative', title: 'stage time (ms per input)' },
           color: { field: 'stage', type: 'ordinal', title: 'stage', scale: { scheme: 'tableau10' } },
+          opacity: faded('stage'),
+          tooltip: [
+            { field: 'strategy' }, { field: 'stage' }, { field: 'ops', title: 'ops' },
+            { field: 'ms', type: 'quantitative', title: 'stage ms', format: '.3f' },
+            { field: 'bottleneck', type: 'quantitative', title: 'slowest stage ms', format: '.3f' },
+          ],
         },
       },
       {
         mark: { type: 'tick', color: 'black', thickness: 2 },
-        encoding: {
-          x: { field: 'strategy', type: 'nominal', sort: labels },
-          y: { field: 'bottleneck', type: 'quantitative' },
-        },
+        encoding: { x, y: { field: 'bottleneck', type: 'quantitative' } },
       },
     ],
     ...FONT,
   };
 }
 
-/** Speedup over one TPU vs number of TPUs, one panel per model, one line per strategy; dashed: linear. */
+export const LINEAR = 'linear: N x one TPU';
+
+/**
+ * Speedup over one TPU vs number of TPUs, one panel per model, one line per strategy (colour,
+ * dash and marker shape each tell them apart), the dashed grey line the linear speedup. Each
+ * panel has its own y scale: the models' speedups differ by an order of magnitude, and a shared
+ * scale would flatten the panels of the models that gain least. The linear line stops at the
+ * panel's largest speedup so it does not stretch the scale. Axes are drawn per panel, so a
+ * partly filled last row leaves no empty axes.
+ */
 export function speedupSpec(rows: readonly Row[], speedups: ReadonlyMap<string, Speedup>, profile: string): VlSpec | undefined {
   const points = rows
     .filter((r) => r.profile === profile && speedups.get(r.id)?.overOne !== undefined)
-    .map((r) => ({ model: modelName(r.model), strategy: r.label, tpus: r.tpus, speedup: speedups.get(r.id)!.overOne!, kind: 'strategy' }));
+    .map((r) => {
+      const s = speedups.get(r.id)!;
+      return { model: modelName(r.model), strategy: r.label, tpus: r.tpus, x: r.tpus, speedup: s.overOne!, ms: r.msPerInput, overCompiler: s.overCompiler ?? null, kind: 'strategy' };
+    });
   if (points.length === 0) return undefined;
   const models = distinct(points.map((p) => p.model));
-  const linear = models.flatMap((m) => distinct(points.filter((p) => p.model === m).map((p) => p.tpus))
-    .map((n) => ({ model: m, strategy: 'linear', tpus: n, speedup: n, kind: 'linear' })));
+  const labels = distinct(points.map((p) => p.strategy));
+  // Strategies that tie sit a little apart along x (0.06 TPU each), so every marker shows.
+  for (const p of points) p.x = p.tpus + (labels.indexOf(p.strategy) - (labels.length - 1) / 2) * 0.06;
+  const linear = models.flatMap((m) => {
+    const mine = points.filter((p) => p.model === m);
+    const top = Math.max(...mine.map((p) => p.speedup));
+    const ns = distinct(mine.map((p) => p.tpus)).sort((a, b) => a - b);
+    const below = ns.filter((n) => n <= top);
+    const ends = below.length < ns.length && top > (below[below.length - 1] ?? 0) ? [...below, top] : below;
+    return ends.map((n) => ({ model: m, strategy: LINEAR, tpus: n, x: n, speedup: n, kind: 'linear' }));
+  });
+  const domain = [...labels, LINEAR];
+  const scales = {
+    color: { domain, range: [...labels.map((_, i) => cycle(PALETTE, i)), '#888888'] },
+    strokeDash: { domain, range: [...labels.map((_, i) => cycle(DASHES, i)), [5, 5]] },
+    shape: { domain, range: [...labels.map((_, i) => cycle(SHAPES, i)), 'stroke'] },
+  };
+  const x = { field: 'x', type: 'quantitative', title: 'TPUs', axis: { tickMinStep: 1 } };
+  const y = { field: 'speedup', type: 'quantitative', title: 'speedup over 1 TPU' };
+  const series = { field: 'strategy', type: 'nominal', title: 'strategy' };
+  const spread = points.filter((p) => p.tpus > 1).map((p) => p.speedup);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Speedup over one TPU vs number of TPUs', subtitle: `profile ${profile}; above the dashed line = superlinear` },
+    $schema: SCHEMA,
+    title: {
+      text: 'Speedup over one TPU vs number of TPUs',
+      subtitle: [
+        `profile ${profile}; dashed grey: linear speedup (N times one TPU), above it = superlinear; click a strategy in the legend to isolate it`,
+        'strategies that tie are drawn slightly apart along x so each marker shows',
+        `each panel has its own y scale: the speedups run from ${Math.min(...spread, 1).toFixed(2)}x to ${Math.max(...spread, 1).toFixed(2)}x, and one scale would flatten the panels that gain least`,
+      ],
+    },
     data: { values: [...points, ...linear] },
     facet: { field: 'model', type: 'nominal', sort: models, title: null },
-    columns: Math.min(4, models.length),
+    columns: Math.min(5, models.length),
     spec: {
-      width: 200,
-      height: 160,
+      width: 190,
+      height: 150,
       layer: [
         {
           transform: [{ filter: "datum.kind === 'linear'" }],
-          mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
-          encoding: { x: { field: 'tpus', type: 'quantitative' }, y: { field: 'speedup', type: 'quantitative' } },
+          mark: { type: 'line', strokeWidth: 1.5 },
+          encoding: { x, y, color: { ...series, scale: scales.color }, strokeDash: { ...series, scale: scales.strokeDash } },
         },
         {
           transform: [{ filter: "datum.kind === 'strategy'" }],
-          mark: { type: 'line', point: true },
+          params: [pick('strategy')],
+          mark: { type: 'line', strokeWidth: 1.8 },
+          encoding: { x, y, color: { ...series, scale: scales.color }, strokeDash: { ...series, scale: scales.strokeDash }, opacity: faded('strategy') },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'strategy'" }],
+          mark: { type: 'point', filled: true, size: 42 },
           encoding: {
-            x: { field: 'tpus', type: 'quantitative', title: 'TPUs', axis: { tickMinStep: 1 } },
-            y: { field: 'speedup', type: 'quantitative', title: 'speedup over 1 TPU', scale: { type: 'log' } },
-            color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: { domain: distinct(points.map((p) => p.strategy)) } },
+            x, y, color: { ...series, scale: scales.color }, shape: { ...series, scale: scales.shape }, opacity: faded('strategy'),
+            tooltip: [
+              { field: 'model' }, { field: 'tpus', title: 'N' }, { field: 'strategy' },
+              { field: 'ms', type: 'quantitative', title: 'ms per input', format: '.3f' },
+              { field: 'speedup', type: 'quantitative', title: 'x 1 TPU', format: '.2f' },
+              { field: 'overCompiler', type: 'quantitative', title: 'x compiler', format: '.2f' },
+            ],
           },
         },
       ],
     },
-    resolve: { scale: { y: 'independent' } },
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent', y: 'independent' } },
     ...FONT,
   };
 }
 
-/** Predicted vs measured ms on log axes with the y = x line. */
+/** Points labelled on the figure per series: the worst predicted (every point names its model and N in its tooltip). */
+export const LABELLED_PER_SERIES = 2;
+
+/**
+ * Predicted vs measured ms on log axes with the y = x line. Every point carries its label (model
+ * and N) in its tooltip; the worst-predicted points of each series also show it on the figure,
+ * since labels on hundreds of points would hide them.
+ */
 export function scatterSpec(points: readonly ScatterPoint[], title: string): VlSpec | undefined {
   const usable = points.filter((p) => p.measuredMs > 0 && p.predictedMs > 0);
   if (usable.length === 0) return undefined;
-  const lo = Math.min(...usable.flatMap((p) => [p.measuredMs, p.predictedMs]));
-  const hi = Math.max(...usable.flatMap((p) => [p.measuredMs, p.predictedMs]));
+  const lo = Math.min(...usable.flatMap((p) => [p.measuredMs, p.predictedMs])) / 1.3;
+  const hi = Math.max(...usable.flatMap((p) => [p.measuredMs, p.predictedMs])) * 1.3;
+  const axis = (field: string, t: string): Record<string, unknown> => ({ field, type: 'quantitative', title: t, scale: { type: 'log', domain: [lo, hi], nice: false } });
+  const error = (p: ScatterPoint): number => (p.predictedMs - p.measuredMs) / p.measuredMs;
+  const shown = new Set(distinct(usable.map((p) => p.series)).flatMap((s) =>
+    usable.filter((p) => p.series === s).sort((a, b) => Math.abs(error(b)) - Math.abs(error(a))).slice(0, LABELLED_PER_SERIES)));
+  const values = usable.map((p) => ({ series: p.series, label: p.label, measured: p.measuredMs, predicted: p.predictedMs, error: error(p), labelled: shown.has(p) }));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: 'on the dashed line, prediction = measurement' },
-    width: 420,
-    height: 420,
+    $schema: SCHEMA,
+    title: {
+      text: title,
+      subtitle: [
+        'log axes fitted to the points; dashed: prediction = measurement (above it: predicted slower than measured)',
+        `labelled: the ${LABELLED_PER_SERIES} worst-predicted points of each series; hover any point for its model, N and error`,
+      ],
+    },
+    width: 460,
+    height: 460,
     layer: [
       {
-        data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] },
-        mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
-        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+        data: { values: [{ x: lo, y: lo, line: 'prediction = measurement' }, { x: hi, y: hi, line: 'prediction = measurement' }] },
+        mark: { type: 'line', color: '#888' },
+        encoding: {
+          x: axis('x', 'measured ms'), y: axis('y', 'predicted ms'),
+          strokeDash: { field: 'line', type: 'nominal', title: 'reference', scale: { range: [[4, 4]] } },
+        },
       },
       {
-        data: { values: usable.map((p) => ({ series: p.series, label: p.label, measured: p.measuredMs, predicted: p.predictedMs })) },
-        mark: { type: 'point', filled: true, opacity: 0.8 },
-        encoding: {
-          x: { field: 'measured', type: 'quantitative', title: 'measured ms', scale: { type: 'log' } },
-          y: { field: 'predicted', type: 'quantitative', title: 'predicted ms', scale: { type: 'log' } },
-          color: { field: 'series', type: 'nominal', title: 'data', legend: { labelLimit: 400 } },
-        },
+        data: { values },
+        layer: [
+          {
+            params: [pick('series')],
+            mark: { type: 'point', filled: true, size: 40 },
+            encoding: {
+              x: axis('measured', 'measured ms'), y: axis('predicted', 'predicted ms'),
+              color: { field: 'series', type: 'nominal', title: 'data', legend: { labelLimit: 400 } },
+              shape: { field: 'series', type: 'nominal', title: 'data' },
+              opacity: faded('series'),
+              tooltip: [
+                { field: 'label', title: 'point' }, { field: 'series', title: 'data' },
+                { field: 'measured', type: 'quantitative', title: 'measured ms', format: '.3f' },
+                { field: 'predicted', type: 'quantitative', title: 'predicted ms', format: '.3f' },
+                { field: 'error', type: 'quantitative', title: 'error', format: '+.1%' },
+              ],
+            },
+          },
+          {
+            transform: [{ filter: 'datum.labelled' }],
+            mark: { type: 'text', align: 'left', dx: 5, dy: -4, fontSize: 9, color: '#333' },
+            encoding: { x: axis('measured', 'measured ms'), y: axis('predicted', 'predicted ms'), text: { field: 'label' }, opacity: faded('series') },
+          },
+        ],
       },
     ],
     ...FONT,

@@ -24,7 +24,7 @@ const mdEscape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, '
 
 export function markdownTable(t: Table): string {
   const text = (v: CellValue): string => (v === undefined ? '' : mdEscape(String(v)));
-  const numeric = t.columns.map((_, i) => t.rows.length > 0 && t.rows.every((r) => r[i] === undefined || r[i] === '' || typeof r[i] === 'number' || /^[-+]?[\d.]+(x|%)?[*]?$/.test(String(r[i]))));
+  const numeric = t.columns.map((_, i) => t.rows.length > 0 && t.rows.every((r) => r[i] === undefined || r[i] === '' || typeof r[i] === 'number' || /^(\*\*)?[-+]?[\d.]+(x|%)?[*]?(\*\*)?$/.test(String(r[i]))));
   return [
     `| ${t.columns.map(mdEscape).join(' | ')} |`,
     `| ${numeric.map((n) => (n ? '---:' : '---')).join(' | ')} |`,

@@ -10,15 +10,20 @@ import { cellsSection } from './cells';
 import { distinct, rowOf, speedups } from './data';
 import { scatterSpec, renderSvg, speedupSpec, stagesSpec, type VlSpec } from './figures';
 import { csvTable, markdownTable } from './format';
+import { renderHtml, type HtmlBlock } from './html';
+import { loadModel } from '../model/load';
 import { multiTpuSection } from './multi-tpu';
+import { opsOf, planViewSpec, type ModelOps } from './planview';
 import type { ReportInput, Section } from './section';
 import { singleTpuSection } from './single-tpu';
 import { syntheticSection } from './synthetic';
 
 /**
  * Writes a report directory from finished cells: one Markdown page + CSV per table, SVG
- * figures under `figures/`, and `index.md` linking them. Inputs that live outside the project
- * (published figures, measurement CSVs) are read here at run time; when absent the tables say so.
+ * figures under `figures/`, `index.md` linking them, and `index.html`, the same report as one
+ * self-contained page with sortable tables, interactive figures and the plan view. Inputs that
+ * live outside the project (published figures, measurement CSVs) are read here at run time; when
+ * absent the tables say so.
  */
 
 export interface ReportOptions {
@@ -36,10 +41,16 @@ export interface ReportOptions {
   /** Path of the results file, for the index's provenance line. */
   readonly resultsFile: string;
   readonly provenance: readonly string[];
+  /** The experiment is the paper's table 2: its headline sets the paper's figure beside ours. */
+  readonly paper?: boolean;
 }
 
 export interface ReportOutput {
   readonly index: string;
+  /** The HTML page (absolute path). */
+  readonly html: string;
+  /** The HTML page's body, links relative to the report directory, for pages that gather several reports. */
+  readonly body: readonly HtmlBlock[];
   readonly files: readonly string[];
   readonly headlines: readonly string[];
   readonly skipped: readonly string[];
@@ -116,7 +127,7 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
   strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
   const { problems, ...inputs } = readInputs(opts);
-  const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...inputs };
+  const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   fs.mkdirSync(path.join(opts.outDir, 'figures'), { recursive: true });
   const files: string[] = [];
@@ -126,12 +137,14 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   };
 
   const figureNames: string[] = [];
+  const specs = new Map<string, VlSpec>();
   for (const kind of opts.figures) {
     for (const [name, spec] of figureSpecs(kind, input, sections, opts.stagesAt)) {
       if (spec === undefined) continue;
       write(`figures/${name}.svg`, await renderSvg(spec));
       write(`figures/${name}.vl.json`, JSON.stringify(spec, null, 1) + '\n');
       figureNames.push(name);
+      specs.set(name, spec);
     }
   }
   for (const s of sections) {
@@ -146,6 +159,7 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
     ...(opts.description !== '' ? [opts.description, ''] : []),
     ...opts.provenance.map((p) => `- ${p}`),
     `- Results: \`${opts.resultsFile}\` (${records.length} cells)`,
+    '- Interactive report: [index.html](index.html) (sortable tables, figures with tooltips, the plan view; opens from disk)',
     '',
     '## Tables',
     '',
@@ -155,5 +169,58 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
     ...(skipped.length > 0 ? ['## Skipped', '', ...skipped.map((m) => `- ${m}`), ''] : []),
   ].join('\n');
   write('index.md', index);
-  return { index: path.join(opts.outDir, 'index.md'), files, headlines, skipped };
+  const prefix = safe(path.basename(opts.outDir));
+  const body = htmlBody(opts, records.length, input, sections, specs, figureNames, skipped, prefix);
+  write('index.html', renderHtml({ title: opts.title, blocks: [{ kind: 'heading', level: 1, text: opts.title }, ...body] }));
+  return { index: path.join(opts.outDir, 'index.md'), html: path.join(opts.outDir, 'index.html'), body, files, headlines, skipped };
+}
+
+/** The ops of every model of the cells that can be loaded here (the plan view draws them). */
+function modelOps(rows: ReportInput['rows']): ModelOps[] {
+  return distinct(rows.filter((r) => r.segments.length > 1).map((r) => r.model)).flatMap((m) => {
+    const g = loadModel(m);
+    return E.isRight(g) ? [opsOf(m, g.right)] : [];
+  });
+}
+
+function planView(input: ReportInput, stagesAt: number | undefined): VlSpec | undefined {
+  const cells = input.rows.filter((r) => r.msPerInput !== undefined && r.segments.length > 0)
+    .map((r) => ({ model: r.model, tpus: r.tpus, strategy: r.label, msPerInput: r.msPerInput!, segments: r.segments }));
+  if (!cells.some((c) => c.tpus > 1)) return undefined;
+  const profiles = distinct(input.rows.map((r) => r.profile));
+  return planViewSpec(cells, modelOps(input.rows), {
+    ...(stagesAt !== undefined ? { tpus: stagesAt } : {}),
+    ...(profiles.length === 1 ? { subtitle: `profile ${profiles[0]}; choose the model and N below; hover an op or a stage for its numbers` } : {}),
+  });
+}
+
+/** The HTML body of one report: provenance, headlines, then each table with its figures. */
+function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sections: readonly Section[], specs: ReadonlyMap<string, VlSpec>,
+  figureNames: readonly string[], skipped: readonly string[], prefix: string): HtmlBlock[] {
+  const figure = (name: string): HtmlBlock => ({ kind: 'figure', id: `fig-${prefix}-${name}`, spec: specs.get(name)! });
+  const placed = new Set(sections.flatMap((s) => figuresOf(s, figureNames)));
+  const plan = planView(input, opts.stagesAt);
+  const out: HtmlBlock[] = [
+    ...(opts.description !== '' ? [{ kind: 'text' as const, text: opts.description }] : []),
+    { kind: 'list', items: [...opts.provenance, `Results: \`${opts.resultsFile}\` (${cells} cells)`, 'Markdown version: [index.md](index.md)'] },
+    ...sections.flatMap((s): HtmlBlock[] => (s.headline !== undefined ? [{ kind: 'text', text: `**${s.title.split(':')[0]}:** ${s.headline}`, className: 'headline' }] : [])),
+  ];
+  for (const s of sections) {
+    out.push({ kind: 'heading', level: 2, text: s.title, id: `${prefix}-${s.name}` });
+    out.push(...s.notes.map((n): HtmlBlock => ({ kind: 'text', text: n })));
+    out.push(...s.skipped.map((m): HtmlBlock => ({ kind: 'text', text: `Skipped: ${m}`, className: 'error' })));
+    const [first, ...rest] = s.blocks;
+    const summaryFirst = first?.caption?.startsWith('Per-strategy summary') === true;
+    if (summaryFirst) out.push({ kind: 'table', table: first.table, caption: first.caption!, id: `${prefix}-strategy-summary` });
+    out.push(...figuresOf(s, figureNames).map(figure));
+    if (plan !== undefined && (s.name === 'multi-tpu' || s.name === 'cells')) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    (summaryFirst ? rest : s.blocks).forEach((b, i) =>
+      out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
+    out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });
+  }
+  const loose = figureNames.filter((f) => !placed.has(f));
+  if (loose.length > 0) out.push({ kind: 'heading', level: 2, text: 'Figures' }, ...loose.map(figure));
+  if (plan !== undefined && !sections.some((s) => s.name === 'multi-tpu' || s.name === 'cells')) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+  if (skipped.length > 0) out.push({ kind: 'heading', level: 2, text: 'Skipped' }, { kind: 'list', items: skipped });
+  return out;
 }

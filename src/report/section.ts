@@ -40,6 +40,8 @@ export interface ReportInput {
   readonly missing: readonly string[];
   /** One-line descriptions of the strategies by name (registry names only). */
   readonly strategyNotes?: ReadonlyMap<string, string>;
+  /** The experiment is the paper's table 2 (experiments/multi-tpu.json): its headline sets the paper's figure beside ours. */
+  readonly paper?: boolean;
 }
 
 /** The assumptions line shared by every table: profiles, batch size, objective. */

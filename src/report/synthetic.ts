@@ -63,7 +63,7 @@ function fileResult(rows: readonly Row[], file: string, f: MeasurementEntry, tex
     const err = predicted === undefined ? undefined : (predicted - measured) / measured;
     if (err !== undefined) {
       errors.push(Math.abs(err));
-      points.push({ series: file, label: `${f.x}=${value}`, measuredMs: measured, predictedMs: predicted! });
+      points.push({ series: file, label: `${f.model.replace(/^synth:/, '').split('?')[0]} ${f.x}=${value}, N=${f.tpus}`, measuredMs: measured, predictedMs: predicted! });
     }
     const offMeasured = listSum(line[at('Off chip mem used')]);
     const row: CellValue[] = [

@@ -47,6 +47,13 @@ describe('cli/reproduce', () => {
     } else {
       expect(table).toContain('> Skipped: published figures not found');
     }
+    for (const page of ['index.html', 'single-tpu/index.html']) {
+      const html = fs.readFileSync(path.join(out, page), 'utf8');
+      expect(html).toContain('<table class="sortable"');
+      expect(html).not.toMatch(/<script[^>]+src=/);
+    }
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('href="single-tpu/single-tpu.md"');
+    expect(r.stdout).toContain('report: out/index.html (open it in a browser)');
     const csv = fs.readFileSync(path.join(out, 'single-tpu/single-tpu.csv'), 'utf8').split('\n');
     expect(csv[0]).toMatch(/^model,input,params_mib,on_chip_mib,off_chip_mib,ms_edgetpu_usb3/);
   });

@@ -1,4 +1,7 @@
 import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { segmentRequest } from '../../src/cli/commands/segment';
 import type { Io } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
@@ -53,6 +56,27 @@ describe('cli/commands/segment', () => {
       expect(report).toMatchObject({ model: 'zoo:mobilenet_v1', tpus: 3, profile: 'edgetpu-usb3', objective: 'throughput', best: 'dp' });
       expect(report.results.map((x: { strategy: string }) => x.strategy)).toEqual(['compiler', 'dp']);
       expect(Object.keys(report.results[1].segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'tpuOps', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms', 'msLow', 'msHigh']);
+    });
+
+    it('should write the plan view of the search as one self-contained page with --html', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-segment-html-'));
+      try {
+        const file = path.join(dir, 'plan.html');
+        const r = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '3', '--strategy', 'compiler,balanced', '--workers', '0', '--html', file]);
+        expect(r.code).toBe(0);
+        expect(r.out).toContain('plan view: ');
+        const html = fs.readFileSync(file, 'utf8');
+        expect(html).toContain('id="plan-view"');
+        expect(html).not.toMatch(/<script[^>]+src=/);
+        const specs = JSON.parse(/<script type="application\/json" id="tpuseg-specs">(.*)<\/script>/.exec(html)![1]!);
+        expect(specs['plan-view'].datasets.segments.map((s: { strategy: string }) => s.strategy)).toEqual(['compiler', 'compiler', 'compiler', 'balanced', 'balanced', 'balanced']);
+
+        const bad = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '2', '--strategy', 'dp', '--workers', '0', '--html', path.join(file, 'x.html')]);
+        expect(bad.code).toBe(2);
+        expect(bad.err).toContain(`segment: cannot write ${path.join(file, 'x.html')}`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('should print a table naming the winner', async () => {

@@ -1,21 +1,26 @@
 import * as _ from '../../src/report/multi-tpu';
 import { rowOf, speedups } from '../../src/report/data';
+import { strategySummaries } from '../../src/report/summary';
+import type { CellRecord } from '../../src/experiments/store';
 import { cellRecord } from './fixtures';
 
-const input = (records: ReturnType<typeof cellRecord>[]) => {
+const input = (records: CellRecord[], paper = false) => {
   const rows = records.map(rowOf);
-  return { rows, speedups: speedups(rows), missing: [] };
+  return { rows, speedups: speedups(rows), missing: [], paper };
 };
 
 describe('report/multi-tpu', () => {
-  const data = input([
+  const records = [
     cellRecord('zoo:a', 1, 'compiler', [30]),
     cellRecord('zoo:a', 2, 'compiler', [20, 5]),
     cellRecord('zoo:a', 2, 'dp', [10, 10]),
+    cellRecord('zoo:a', 2, 'balanced', [12, 10]),
     cellRecord('zoo:b', 1, 'compiler', [100]),
     cellRecord('zoo:b', 2, 'compiler', [30, 30]),
     cellRecord('zoo:b', 2, 'dp', [20, 21]),
-  ]);
+    cellRecord('zoo:b', 2, 'balanced', [20, 21]),
+  ];
+  const data = input(records);
 
   describe('bestOverCompiler', () => {
     it('should find the largest speedup over the compiler at N >= 2', () => {
@@ -23,32 +28,70 @@ describe('report/multi-tpu', () => {
       expect(best.row.model).toBe('zoo:a');
       expect(best.value).toBeCloseTo(305 / 160, 12); // (25 + 14 * 20) / (20 + 14 * 10)
     });
+
+    it('should never name a cell slower than one TPU, however far it beats the compiler', () => {
+      // zoo:c: 10 ms alone; the compiler's split at N = 2 is far slower (40 ms), dp half of that (20 ms): 2x the compiler, 0.5x one TPU.
+      const slow = input([cellRecord('zoo:c', 1, 'compiler', [10]), cellRecord('zoo:c', 2, 'compiler', [40, 40]), cellRecord('zoo:c', 2, 'dp', [20, 20])]);
+      expect(_.bestOverCompiler(slow)).toBeUndefined();
+      expect(_.multiTpuSection(slow).headline).toContain('No multi-TPU cell is faster than one TPU.');
+    });
+  });
+
+  describe('headline', () => {
+    it('should set the paper\'s 2.60x beside our balanced and the best strategy, each named, for the paper\'s table', () => {
+      const h = _.multiTpuSection(input(records, true)).headline!;
+      // balanced: a (22 + 14 * 12) / 15 = 12.67 ms, 305 / 190 = 1.61x; b 32 / 22.33 = 1.43x; dp: a 1.91x, b 1.43x.
+      expect(h).toBe("Our balanced (the paper's method, predicted): geometric mean 1.52x over the compiler's split across 2 cells, up to 1.61x (a, N = 2). " +
+        "Best strategy, dp: geometric mean 1.65x over the compiler's split across 2 cells, up to 1.91x (a, N = 2). " +
+        "The paper reports up to 2.60x for its balanced method over the compiler's split, measured on a PCIe board with 8 Edge TPUs at batch 15. " +
+        "Predicted under profile `p`, batch of 15, searchers minimizing the slowest stage, runner pycoral's C++ PipelinedModelRunner.");
+    });
+
+    it('should speak of its own cells only in a custom experiment, and state the runner the records name', () => {
+      const own = records.map((r) => ({ ...r, params: { ...r.params, runner: 'python-threads' as const } }));
+      const h = _.multiTpuSection(input(own)).headline!;
+      expect(h).not.toContain('paper');
+      expect(h).toBe("Best strategy, dp: geometric mean 1.65x over the compiler's split across 2 cells, up to 1.91x (a, N = 2). " +
+        "Largest speedup over the compiler's split: 1.91x, by dp on a, N = 2 (10.67 ms per input). " +
+        'Predicted under profile `p`, batch of 15, searchers minimizing the slowest stage, runner Python threads, one per TPU.');
+    });
   });
 
   describe('multiTpuSection', () => {
     const s = _.multiTpuSection(data);
 
-    it('should state the headline with model, N, strategy and the paper\'s figure', () => {
-      expect(s.headline).toBe("Largest speedup over the compiler's split: 1.91x, by dp on a with N = 2 (10.67 ms per input; profile p). " +
-        'The paper reports up to 2.60x measured on a PCIe board with 8 Edge TPUs.');
+    it('should show ms per strategy in columns of their own, bold the fastest, then its speedups', () => {
+      const b = s.blocks.find((x) => x.caption === 'b (profile p)')!.table;
+      expect(b.columns).toEqual(['N', 'compiler ms', 'dp ms', 'balanced ms', 'fastest', 'fastest x compiler', 'fastest x 1 TPU']);
+      // zoo:b: 100 ms alone; compiler at N = 2: (60 + 14 * 30) / 15 = 32 ms; dp and balanced: (41 + 14 * 21) / 15 = 22.33 ms,
+      // 4.48x over one TPU (> 2: superlinear), 1.43x over the compiler.
+      expect(b.rows[0]).toEqual([1, '**100.0**', '', '', 'any', '', '']);
+      expect(b.rows[1]).toEqual([2, '32.00', '**22.33**', '**22.33**', 'dp (+1 tied)', '1.43x', '4.48x*']);
+      expect(s.notes.join(' ')).toContain('Superlinear cells: 5 of 6 multi-TPU cells.');
     });
 
-    it('should mark superlinear speedups and bold the fastest strategy per N', () => {
-      const b = s.blocks.find((x) => x.caption === 'b (profile p)')!.table;
-      expect(b.columns).toEqual(['N', 'compiler', 'dp']);
-      // zoo:b: 100 ms alone; compiler at N = 2: (60 + 14 * 30) / 15 = 32 ms -> 3.13x;
-      // dp: (41 + 14 * 21) / 15 = 22.33 ms -> 4.48x over one TPU (> 2: superlinear), 32 / 22.33 = 1.43x over the compiler.
-      expect(b.rows[1]).toEqual([2, '32.00 (3.13x*, 1.00x)', '**22.33 (4.48x*, 1.43x)**']);
-      expect(s.notes.join(' ')).toContain('Superlinear cells: 3 of 4 multi-TPU cells.');
+    it('should open with the per-strategy summary', () => {
+      const first = s.blocks[0]!;
+      expect(first.caption).toBe('Per-strategy summary (profile p)');
+      // Over one TPU: compiler a 30 / 20.33, b 100 / 32; dp a 30 / 10.67, b 100 / 22.33; balanced a 30 / 12.67, b as dp.
+      expect(first.table.rows.map((r) => r.slice(0, 5))).toEqual([
+        ['compiler', 2, 0, '1.00x', '2.15x'],
+        ['dp', 2, 2, '1.65x', '3.55x'],
+        ['balanced', 2, 1, '1.52x', '3.26x'],
+      ]);
     });
 
     it('should write every cell to the CSV with its stage times', () => {
-      expect(s.csv.rows).toHaveLength(6);
+      expect(s.csv.rows).toHaveLength(8);
       const dp = s.csv.rows[2]!;
       expect(dp.slice(0, 3)).toEqual(['zoo:a', 2, 'dp']);
       expect(dp[s.csv.columns.indexOf('stage_ms')]).toBe('10.0000;10.0000');
       expect(dp[s.csv.columns.indexOf('ms_per_input')]).toBe('10.6667');
       expect(dp[s.csv.columns.indexOf('superlinear')]).toBe('yes');
     });
+  });
+
+  it('should agree with the summaries it is built from', () => {
+    expect(strategySummaries(data.rows, data.speedups).map((x) => x.label)).toEqual(['compiler', 'dp', 'balanced']);
   });
 });

@@ -35,7 +35,7 @@ describe('report/synthetic', () => {
       // dp (4 + 49 * 2) / 50 = 2.04. The fc L5 cell must not be picked up.
       expect(block.rows[0]).toEqual([100, '2.000', '2.550', '27.5%', '0.50', '0.00', '2.040', '']);
       expect(block.rows[1]).toEqual([140, '4.000', '', '', '0.00', '', '', '']);
-      expect(s.scatter).toEqual([{ series: 'fc-L4-2tpu-layersplit-batch50.csv', label: 'Hidden neurons=100', measuredMs: 2, predictedMs: 127.5 / 50 }]);
+      expect(s.scatter).toEqual([{ series: 'fc-L4-2tpu-layersplit-batch50.csv', label: 'fc Hidden neurons=100, N=2', measuredMs: 2, predictedMs: 127.5 / 50 }]);
     });
 
     it('should summarize the error per file and list the strategies on every TPU count', () => {

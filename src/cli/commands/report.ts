@@ -9,7 +9,8 @@ import type { Command } from '../command';
 const HELP = `usage: tpuseg report <results.jsonl | DIR> [--out DIR]
 
 Regenerates the report of finished cells without running anything: index.md, one Markdown
-page and CSV per table, SVG figures (vega-lite) under figures/. Given a directory, reads
+page and CSV per table, SVG figures (vega-lite) under figures/, and index.html, all of it in one
+self-contained page (sortable tables, interactive figures, the plan view). Given a directory, reads
 DIR/results.jsonl; the config.json that \`tpuseg run\` saved beside it says which tables and
 figures to draw (without it: the table of every cell, speedup and per-stage figures).
 
@@ -42,7 +43,7 @@ export const reportCommand: Command = {
     const out = args.right.values['out'];
     const outDir = typeof out === 'string' ? path.resolve(io.cwd, out) : path.dirname(resultsFile);
     const r = await reportFrom(resultsFile, outDir, saved);
-    io.out(`report: ${path.relative(io.cwd, r.index)} (${r.files.length} files)`);
+    io.out(`report: ${path.relative(io.cwd, r.index)} (${r.files.length} files); in a browser: ${path.relative(io.cwd, r.html)}`);
     for (const h of r.headlines) io.out(`  ${h}`);
     for (const m of r.skipped) io.out(`  skipped: ${m}`);
     return E.right(undefined);

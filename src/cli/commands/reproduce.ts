@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runConfig, summaryLines, type RunOutcome } from '../../experiments/run-config';
 import { usage } from '../../errors';
+import { rebase, renderHtml, type HtmlBlock } from '../../report/html';
 import { parse } from '../args';
 import type { Command } from '../command';
 import { workersFlag } from './run';
@@ -20,7 +21,8 @@ const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR]
 
 Regenerates the paper's tables (what \`npm start\` runs): for each NAME, runs
 experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force) and writes
-DIR/index.md linking every table and figure.
+DIR/index.md linking every table and figure, and DIR/index.html, every table and figure in
+one page that opens in a browser from disk (sortable tables, interactive figures, plan view).
 
 tables:
 ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
@@ -31,9 +33,26 @@ options:
   --force       recompute every cell
   -h, --help`;
 
+const INTRO = 'Predicted with tpuseg\'s Edge TPU cost model (no hardware was used); measured figures, where shown, are read from ../shared/data at run time. Each table names the profile and assumptions it used.';
+
+/** Every table's report in one page, under a heading per table. */
+function indexHtml(done: readonly { name: string; title: string; outcome: RunOutcome }[], outDir: string): string {
+  const blocks: HtmlBlock[] = [{ kind: 'heading', level: 1, text: 'tpuseg: the paper\'s tables, reproduced' }, { kind: 'text', text: INTRO }];
+  for (const d of done) {
+    const dir = path.relative(outDir, d.outcome.outDir) || '.';
+    blocks.push({ kind: 'heading', level: 2, text: d.title, id: d.name });
+    if (d.outcome.report === undefined) {
+      blocks.push({ kind: 'text', text: 'Interrupted before every cell was done: run `tpuseg reproduce` again to finish.', className: 'error' });
+      continue;
+    }
+    blocks.push({ kind: 'text', text: `${d.outcome.summary.records.length} cells; this table alone: [${dir}/index.html](${dir}/index.html)` });
+    blocks.push(...rebase(d.outcome.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level } : b)), dir));
+  }
+  return renderHtml({ title: "tpuseg: the paper's tables, reproduced", blocks });
+}
+
 function indexPage(done: readonly { name: string; title: string; outcome: RunOutcome }[], outDir: string): string {
-  const lines = ['# tpuseg: the paper\'s tables, reproduced', '',
-    'Predicted with tpuseg\'s Edge TPU cost model (no hardware was used); measured figures, where shown, are read from ../shared/data at run time. Each table names the profile and assumptions it used.', ''];
+  const lines = ['# tpuseg: the paper\'s tables, reproduced', '', INTRO, '', 'Interactive version: [index.html](index.html)', ''];
   for (const d of done) {
     const dir = path.relative(outDir, d.outcome.outDir) || '.';
     lines.push(`## ${d.title}`, '');
@@ -81,7 +100,9 @@ export const reproduceCommand: Command = {
     }
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, 'index.md'), indexPage(done, outDir));
+    fs.writeFileSync(path.join(outDir, 'index.html'), indexHtml(done, outDir));
     io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    io.out(`report: ${path.relative(io.cwd, path.join(outDir, 'index.html'))} (open it in a browser)`);
     return E.right(undefined);
   },
 };

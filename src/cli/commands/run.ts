@@ -18,7 +18,7 @@ const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR
 Expands an experiment config into cells (model x profile x TPU count x seed x strategy), runs
 the cells not already done on a pool of worker threads, appends each finished cell to
 DIR/results.jsonl at once (one line, fsync'd), then writes the report (index.md, Markdown and
-CSV tables, SVG figures) into DIR.
+CSV tables, SVG figures, and index.html: the same in one page for a browser) into DIR.
 
 A wrong config is rejected before any work, with every problem listed by its JSON path.
 Running again resumes: finished cells are reused unless --force; results computed by another

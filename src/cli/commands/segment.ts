@@ -1,8 +1,13 @@
 import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
+import { fileErrorReason } from '../../file-errors';
+import { loadModel } from '../../model/load';
+import { segmentPage } from '../../report/segment-page';
 import { segmentModel, type SegmentReport, type SegmentRequest } from '../../search/segment';
 import { nonNegativeNumber, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
@@ -28,6 +33,9 @@ options:
   --max-crossing-bytes X     no cut may carry more than X bytes of activations
   --pin OP:SEG,...           op OP (0-based, execution order) must run in segment SEG (0-based)
   --option NAME.KEY=VALUE    a strategy option, VALUE as JSON (e.g. annealing.restarts=8); repeatable
+  --html FILE                also write the plan view of this search as one self-contained HTML
+                             page (every strategy's cuts over the model's ops, per-stage time,
+                             on-chip and off-chip bytes); opens in a browser from disk
   --json                     print the report as JSON:
                              { model, tpus, profile, objective, results: [{ strategy, cuts, segments,
                                bottleneckMs, latencyMs, batch, msPerInput, evaluations, searchMs,
@@ -65,12 +73,12 @@ function options(raw: readonly string[]): E.Either<TpusegError, Record<string, R
 }
 
 /** The request a command line asks for (pure: no file or model is read here). */
-export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean }> {
+export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean; html?: string }> {
   const parsed = parse('segment', argv, {
     tpus: { type: 'string' }, strategy: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' },
     'time-budget': { type: 'string' }, profile: { type: 'string' }, objective: { type: 'string' }, batch: { type: 'string' },
     'max-crossing-bytes': { type: 'string' }, pin: { type: 'string', multiple: true }, option: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
+    json: { type: 'boolean' }, html: { type: 'string' },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
@@ -90,8 +98,11 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
   const maxCrossingBytes = get(crossing);
+  const html = v['html'];
+  if (html !== undefined && String(html).trim() === '') return E.left(usage('segment: --html expects a file name'));
   return E.right({
     json: Boolean(v['json']),
+    ...(html !== undefined ? { html: path.resolve(cwd, String(html)) } : {}),
     request: {
       model: positionals[0]!,
       tpus: get(tpus),
@@ -110,6 +121,18 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
 }
 
 const MiB = 1024 * 1024;
+
+function writeSegmentPage(file: string, report: SegmentReport, request: SegmentRequest): E.Either<TpusegError, void> {
+  const graph = loadModel(request.model);
+  if (E.isLeft(graph)) return graph;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, segmentPage(report, graph.right, request.batch ?? 15));
+  } catch (e) {
+    return E.left(usage(`segment: cannot write ${file}: ${fileErrorReason(e)}`));
+  }
+  return E.right(undefined);
+}
 
 export function renderSegmentReport(r: SegmentReport): string[] {
   const first = r.results.find((x) => !('error' in x));
@@ -144,6 +167,12 @@ export const segmentCommand: Command = {
     if (E.isLeft(report)) return report;
     if (req.right.json) io.out(JSON.stringify(report.right, null, 2));
     else for (const l of renderSegmentReport(report.right)) io.out(l);
+    const html = req.right.html;
+    if (html !== undefined) {
+      const written = writeSegmentPage(html, report.right, req.right.request);
+      if (E.isLeft(written)) return written;
+      if (!req.right.json) io.out(`plan view: ${path.relative(io.cwd, html) || html}`);
+    }
     return E.right(undefined);
   },
 };

@@ -1,0 +1,187 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { VlSpec } from './figures';
+import type { CellValue, Table } from './format';
+
+/**
+ * A self-contained HTML page: text, sortable tables and interactive vega-lite figures (tooltips,
+ * legends that isolate a series on click). vega, vega-lite and vega-embed are inlined from
+ * node_modules, so the page opens from disk with no server and no network.
+ */
+
+export type HtmlBlock =
+  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string; readonly id?: string }
+  | { readonly kind: 'text'; readonly text: string; readonly className?: string }
+  | { readonly kind: 'list'; readonly items: readonly string[] }
+  | { readonly kind: 'table'; readonly table: Table; readonly caption?: string; readonly id?: string }
+  | { readonly kind: 'figure'; readonly id: string; readonly spec: VlSpec; readonly caption?: string };
+
+export interface HtmlPage {
+  readonly title: string;
+  readonly blocks: readonly HtmlBlock[];
+}
+
+export const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The inline Markdown our notes use: links, `code` and **bold**. */
+export function inline(md: string): string {
+  return escapeHtml(md)
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, text: string, href: string) => `<a href="${href}">${text}</a>`)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+}
+
+const relative = (href: string): boolean => !/^([a-z][a-z0-9+.-]*:|#|\/)/i.test(href);
+
+/** The blocks with their relative Markdown links taken as relative to `dir` (for a page one level up). */
+export function rebase(blocks: readonly HtmlBlock[], dir: string): HtmlBlock[] {
+  if (dir === '.' || dir === '') return [...blocks];
+  const fix = (md: string): string => md.replace(/\]\(([^)\s]+)\)/g, (all, href: string) => (relative(href) ? `](${dir}/${href})` : all));
+  return blocks.map((b): HtmlBlock => {
+    if (b.kind === 'text') return { ...b, text: fix(b.text) };
+    if (b.kind === 'list') return { ...b, items: b.items.map(fix) };
+    return b;
+  });
+}
+
+/** The number a cell sorts by: its leading number (`12.3x*`, `**4.5**`, `7 (N=2)`), else none. */
+export function sortKey(v: CellValue): number | undefined {
+  if (typeof v === 'number') return v;
+  const m = /^\s*(?:\*\*)?([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/i.exec(v ?? '');
+  return m === null ? undefined : Number(m[1]);
+}
+
+function tableHtml(t: Table, caption: string | undefined, id: string | undefined): string {
+  const head = t.columns.map((c, i) => `<th data-col="${i}" title="click to sort">${escapeHtml(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${t.columns.map((_, i) => {
+    const v = r[i];
+    const key = sortKey(v);
+    return `<td${key !== undefined ? ` data-sort="${key}" class="num"` : ''}>${inline(v === undefined ? '' : String(v))}</td>`;
+  }).join('')}</tr>`).join('\n');
+  return `<table class="sortable"${id !== undefined ? ` id="${escapeHtml(id)}"` : ''}>${caption !== undefined ? `<caption>${inline(caption)}</caption>` : ''}` +
+    `<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+function blockHtml(b: HtmlBlock): string {
+  switch (b.kind) {
+    case 'heading':
+      return `<h${b.level}${b.id !== undefined ? ` id="${escapeHtml(b.id)}"` : ''}>${inline(b.text)}</h${b.level}>`;
+    case 'text':
+      return `<p${b.className !== undefined ? ` class="${b.className}"` : ''}>${inline(b.text)}</p>`;
+    case 'list':
+      return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
+    case 'table':
+      return `<div class="table-wrap">${tableHtml(b.table, b.caption, b.id)}</div>`;
+    case 'figure':
+      return `<figure><div class="vega" id="${escapeHtml(b.id)}"></div>${b.caption !== undefined ? `<figcaption>${inline(b.caption)}</figcaption>` : ''}</figure>`;
+  }
+}
+
+/** Script text safe inside <script>: no `</script` or `<!--` can end or confuse the element. */
+const scriptSafe = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+/** JSON safe inside <script type="application/json">. */
+const jsonSafe = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/** Where a package's minified browser build lives (vega-lite and vega only export their schema files, so resolve those). */
+function browserBuild(entry: string, file: string): string {
+  return path.join(path.dirname(require.resolve(entry)), file);
+}
+
+let vendorCache: string | undefined;
+/** vega, vega-lite and vega-embed, minified, as read from node_modules. */
+export function vendorScripts(): string {
+  vendorCache ??= [
+    browserBuild('vega/vega-schema.json', 'vega.min.js'),
+    browserBuild('vega-lite/vega-lite-schema.json', 'vega-lite.min.js'),
+    browserBuild('vega-embed', 'vega-embed.min.js'),
+  ].map((f) => `<script>${scriptSafe(fs.readFileSync(f, 'utf8'))}</script>`).join('\n');
+  return vendorCache;
+}
+
+const STYLE = `
+body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1280px; padding: 1em 2em 4em; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; } h3 { font-size: 1.1em; }
+p.headline { background: #f3f7fb; border-left: 4px solid #4c78a8; padding: .6em .9em; }
+code { background: #f4f4f4; padding: 0 .2em; }
+.table-wrap { overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; font-size: 13px; }
+caption { text-align: left; font-weight: bold; padding: .3em 0; }
+th, td { border: 1px solid #ddd; padding: .2em .5em; }
+th { background: #f6f6f6; cursor: pointer; user-select: none; white-space: nowrap; }
+th[aria-sort=ascending]::after { content: ' \\25B2'; } th[aria-sort=descending]::after { content: ' \\25BC'; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tbody tr:nth-child(even) { background: #fafafa; }
+figure { margin: 1.5em 0; } figcaption { color: #555; font-size: 12px; }
+.vega-embed { display: flex !important; flex-direction: column; } .vega-bindings { order: -1; margin: .4em 0; }
+.vega-bind { display: inline-block; margin-right: 1.5em; }
+.error { color: #b00; }
+`;
+
+const SCRIPT = `
+(function () {
+  var specs = JSON.parse(document.getElementById('tpuseg-specs').textContent);
+  var views = {};
+  var jobs = Object.keys(specs).map(function (id) {
+    var el = document.getElementById(id);
+    return vegaEmbed(el, specs[id], { actions: false, renderer: 'svg' }).then(function (r) {
+      views[id] = r.view;
+      el.setAttribute('data-rendered', 'yes');
+    }, function (e) {
+      el.setAttribute('data-rendered', 'failed');
+      el.innerHTML = '<p class="error">This figure failed to render: ' + String(e && e.message || e).replace(/</g, '&lt;') + '</p>';
+      console.error('figure ' + id + ': ' + (e && e.message || e));
+    });
+  });
+  window.tpusegReport = { views: views, ready: Promise.all(jobs) };
+
+  function sortTable(th) {
+    var table = th.closest('table'), col = +th.getAttribute('data-col'), body = table.tBodies[0];
+    var dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', dir);
+    var rows = Array.prototype.slice.call(body.rows);
+    var key = function (r) {
+      var c = r.cells[col];
+      if (!c) return { n: null, t: '' };
+      var s = c.getAttribute('data-sort');
+      return { n: s === null ? null : +s, t: c.textContent };
+    };
+    rows.sort(function (a, b) {
+      var x = key(a), y = key(b), d;
+      if (x.n !== null && y.n !== null) d = x.n - y.n;
+      else if (x.n !== null) d = -1;
+      else if (y.n !== null) d = 1;
+      else d = x.t.localeCompare(y.t);
+      return dir === 'ascending' ? d : -d;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  document.addEventListener('click', function (e) {
+    var th = e.target.closest && e.target.closest('table.sortable th');
+    if (th) sortTable(th);
+  });
+})();
+`;
+
+export function renderHtml(page: HtmlPage): string {
+  const specs = Object.fromEntries(page.blocks.flatMap((b) => (b.kind === 'figure' ? [[b.id, b.spec]] : [])));
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(page.title)}</title>`,
+    `<style>${STYLE}</style>`,
+    vendorScripts(),
+    '</head>',
+    '<body>',
+    ...page.blocks.map(blockHtml),
+    `<script type="application/json" id="tpuseg-specs">${jsonSafe(specs)}</script>`,
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

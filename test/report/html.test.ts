@@ -1,0 +1,49 @@
+import * as _ from '../../src/report/html';
+
+describe('report/html', () => {
+  describe('inline', () => {
+    it('should escape HTML and turn links, code and bold into tags', () => {
+      expect(_.inline('a <b> & [x](x.md) `c` **d**')).toBe('a &lt;b&gt; &amp; <a href="x.md">x</a> <code>c</code> <strong>d</strong>');
+    });
+  });
+
+  describe('sortKey', () => {
+    it('should sort by the leading number of a cell, and not at all by text', () => {
+      expect([_.sortKey('12.5x*'), _.sortKey('**4.25**'), _.sortKey('7 (N=2)'), _.sortKey(3), _.sortKey('dp'), _.sortKey(''), _.sortKey(undefined)])
+        .toEqual([12.5, 4.25, 7, 3, undefined, undefined, undefined]);
+    });
+  });
+
+  describe('rebase', () => {
+    it('should prefix relative links only', () => {
+      const [t, l] = _.rebase([{ kind: 'text', text: '[a](a.md) [w](https://x.org/) [h](#top)' }, { kind: 'list', items: ['[c](c.csv)'] }], 'multi-tpu');
+      expect(t).toEqual({ kind: 'text', text: '[a](multi-tpu/a.md) [w](https://x.org/) [h](#top)' });
+      expect(l).toEqual({ kind: 'list', items: ['[c](multi-tpu/c.csv)'] });
+    });
+  });
+
+  describe('renderHtml', () => {
+    const html = _.renderHtml({
+      title: 'T <1>',
+      blocks: [
+        { kind: 'heading', level: 1, text: 'T' },
+        { kind: 'table', id: 'tab', caption: 'cap', table: { columns: ['name', 'x'], rows: [['a', '2.50x'], ['b', '**1.25**']] } },
+        { kind: 'figure', id: 'fig', spec: { mark: 'point', data: { values: [{ s: '</script><script>alert(1)</script>' }] } } },
+      ],
+    });
+
+    it('should inline vega, vega-lite and vega-embed, so the page needs no network', () => {
+      expect(html).not.toMatch(/<script[^>]+src=/);
+      expect(html).not.toMatch(/<link[^>]+href=/);
+      expect(html).toContain('vegaEmbed');
+      expect((html.match(/<script>/g) ?? []).length).toBe(4);
+    });
+
+    it('should keep the specs inside their script element and mark sortable numeric cells', () => {
+      expect(html).toContain('\\u003c/script>\\u003cscript>alert(1)\\u003c/script>');
+      expect(html).toContain('<table class="sortable" id="tab"><caption>cap</caption>');
+      expect(html).toContain('<td data-sort="1.25" class="num"><strong>1.25</strong></td>');
+      expect(html).toContain('<title>T &lt;1&gt;</title>');
+    });
+  });
+});
