@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
-import { exitCode, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
+import { exitCode, fileError, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
+import { fileErrorReason, isFileSystemError } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
 
@@ -38,6 +39,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof TpusegFailure) return fail(io, e.error);
     if (isTpusegError(e)) return fail(io, e);
+    // A file-system failure (a full disk, a folder made read-only mid-run) is the environment, not a bug.
+    if (isFileSystemError(e)) return fail(io, fileError(e.path, fileErrorReason(e)));
     throw e;
   }
   return E.isLeft(result) ? fail(io, result.left) : 0;

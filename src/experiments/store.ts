@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellParams } from './cell';
 import type { PlanResult } from '../plan/result';
+import { atPath } from '../file-errors';
+import { makeDir, openAppendSafe, writeFileSafe } from '../safe-write';
 
 /**
  * The results store: one JSON object per line, one line per finished cell. Each line is appended
@@ -79,13 +81,22 @@ export function parseStore(text: string): StoreContents {
 
 export function readStore(file: string): StoreContents {
   if (!fs.existsSync(file)) return { records: [], badLines: [], goodLength: 0, torn: false };
-  return parseStore(fs.readFileSync(file, 'utf8'));
+  try {
+    return parseStore(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw atPath(e, file);
+  }
 }
 
 /** Cuts a torn last line off the file; returns whether it did. */
 export function repairStore(file: string, contents: StoreContents): boolean {
   if (!contents.torn) return false;
-  fs.truncateSync(file, contents.goodLength);
+  const fd = openAppendSafe(file);
+  try {
+    fs.ftruncateSync(fd, contents.goodLength);
+  } finally {
+    fs.closeSync(fd);
+  }
   return true;
 }
 
@@ -97,8 +108,8 @@ export interface Appender {
 
 /** Opens the store for appending. */
 export function openAppender(file: string): Appender {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a');
+  makeDir(path.dirname(file));
+  const fd = openAppendSafe(file);
   let open = true;
   return {
     append(records) {
@@ -117,15 +128,10 @@ export function openAppender(file: string): Appender {
   };
 }
 
-/** Replaces the store with exactly these records (written to a temporary file, then renamed). */
+/** Replaces the store with exactly these records (written to a fresh temporary file in its folder, then renamed). */
 export function writeStore(file: string, records: readonly CellRecord[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, records.map((r) => JSON.stringify(r) + '\n').join(''));
-  const fd = fs.openSync(tmp, 'r');
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  makeDir(path.dirname(file));
+  writeFileSafe(file, records.map((r) => JSON.stringify(r) + '\n').join(''), { durable: true });
 }
 
 export interface Freshness {

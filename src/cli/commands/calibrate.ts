@@ -11,6 +11,7 @@ import { DEFAULT_MAPPING, loadMapping, SplitCodec, type MeasurementEntry } from 
 import { median, p90 } from '../../calibrate/stats';
 import { parse, positiveInt } from '../args';
 import type { Command } from '../command';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 
 const HELP = `usage: tpuseg calibrate <measurements.csv>... --base PROFILE --out PROFILE.json [options]
 
@@ -154,12 +155,11 @@ export const calibrateCommand: Command = {
     io.out(`fitted ${name} (${fit.fitted.join(', ')}):`);
     for (const l of summaryLines(summarize(after), after)) io.out(l);
     for (const k of fit.fitted) io.out(`  ${k} = ${fitted.constants[k].value.toPrecision(5)} (was ${base.right.constants[k].value})`);
-    try {
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify(fitted, null, 2)}\n`);
-    } catch (e) {
-      return E.left(configInvalid(out, [`cannot write: ${(e as Error).message}`]));
-    }
+    const written = tryWrite(() => {
+      makeDir(path.dirname(out));
+      writeFileSafe(out, `${JSON.stringify(fitted, null, 2)}\n`);
+    });
+    if (E.isLeft(written)) return written;
     io.out(`wrote ${path.relative(io.cwd, out) || out}`);
     return E.right(undefined);
   },

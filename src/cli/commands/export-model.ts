@@ -7,6 +7,7 @@ import { loadModel } from '../../model/load';
 import { tryWriteTflite } from '../../tflite/writer';
 import { parse } from '../args';
 import type { Command, Io } from '../command';
+import { tryWrite, writeFileSafe } from '../../safe-write';
 
 const HELP = `usage: tpuseg export-model <model> -o FILE.tflite [--seed S] [--check]
 
@@ -52,14 +53,8 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const bytes = tryWriteTflite(graph.right, { seed: /^-?\d+$/.test(seed) ? Number(seed) : seed });
   if (E.isLeft(bytes)) return bytes;
 
-  const tmp = `${out}.${process.pid}.part`;
-  try {
-    fs.writeFileSync(tmp, bytes.right);
-    fs.renameSync(tmp, out);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    return E.left(exportFailed(`cannot write ${out}: ${(e as Error).message}`));
-  }
+  const written = tryWrite(() => writeFileSafe(out, bytes.right));
+  if (E.isLeft(written)) return written;
   const g = graph.right;
   const params = g.ops.reduce((s, o) => s + o.paramBytes, 0);
   io.out(`wrote ${out}: ${bytes.right.length.toLocaleString('en-US')} bytes, ${g.ops.length} ops, ` +

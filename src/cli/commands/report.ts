@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, RESULTS_FILE, reportFrom, type SavedConfig } from '../../experiments/run-config';
+import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
 import { usage } from '../../errors';
 import { parse } from '../args';
 import type { Command } from '../command';
@@ -41,7 +41,9 @@ export const reportCommand: Command = {
     }
     const out = args.right.values['out'];
     const outDir = typeof out === 'string' ? path.resolve(io.cwd, out) : path.dirname(resultsFile);
-    const r = await reportFrom(resultsFile, outDir, saved);
+    const made = await withResultsDir(outDir, io.err, async () => E.right(await reportFrom(resultsFile, outDir, saved)));
+    if (E.isLeft(made)) return made;
+    const r = made.right;
     io.out(`report: ${path.relative(io.cwd, r.index)} (${r.files.length} files)`);
     for (const h of r.headlines) io.out(`  ${h}`);
     for (const m of r.skipped) io.out(`  skipped: ${m}`);

@@ -5,6 +5,7 @@ import { runConfig, summaryLines, type RunOutcome } from '../../experiments/run-
 import { usage } from '../../errors';
 import { parse } from '../args';
 import type { Command } from '../command';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { workersFlag } from './run';
 
 /** The paper's tables, in the order they are run and listed; each is experiments/<name>.json. */
@@ -79,8 +80,11 @@ export const reproduceCommand: Command = {
       done.push({ ...t, outcome: r.right });
       for (const line of summaryLines(r.right, io.cwd)) io.out(line);
     }
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'index.md'), indexPage(done, outDir));
+    const written = tryWrite(() => {
+      makeDir(outDir);
+      writeFileSafe(path.join(outDir, 'index.md'), indexPage(done, outDir));
+    });
+    if (E.isLeft(written)) return written;
     io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     return E.right(undefined);
   },
