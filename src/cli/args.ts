@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
+import { MAX_WORKERS } from '../limits';
+import { defaultWorkers } from '../workers';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
 
@@ -32,6 +34,15 @@ export function positiveInt(command: string, flag: string, raw: unknown, fallbac
   return /^\d+$/.test(s) && Number.isSafeInteger(v) && v > 0
     ? E.right(v)
     : E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
+}
+
+/** `--workers W`: 0 (run in this thread) to MAX_WORKERS; the shared default when absent. */
+export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number> {
+  if (raw === undefined) return E.right(defaultWorkers());
+  const s = String(raw);
+  return /^\d+$/.test(s) && Number(s) <= MAX_WORKERS
+    ? E.right(Number(s))
+    : E.left(usage(`${command}: --workers expects an integer from 0 to ${MAX_WORKERS}, got "${s}"`));
 }
 
 export function nonNegativeNumber(command: string, flag: string, raw: unknown, fallback?: number): E.Either<TpusegError, number> {

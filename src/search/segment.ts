@@ -5,6 +5,7 @@ import { loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
 import { loadModel } from '../model/load';
+import { defaultWorkers } from '../workers';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, type PlanResult } from '../plan/result';
 import { compareScores, scorePlan } from './objective';
@@ -33,7 +34,7 @@ export interface SegmentRequest {
   readonly seed?: string | number;
   /** Per task; a task still running twice this (+1 s) after it started is stopped and reported failed. */
   readonly timeBudgetMs?: number;
-  /** Worker threads; 0 runs in this thread. Default 2. Ignored when `pool` is given. */
+  /** Worker threads; 0 runs in this thread. Default: `defaultWorkers()`. Ignored when `pool` is given. */
   readonly workers?: number;
   /** A pool to reuse across calls (left open). */
   readonly pool?: SearchPool;
@@ -79,14 +80,17 @@ function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[
     const options = decodeOptions(s.right, raw);
     if (E.isLeft(options)) return options;
     const isPath = ref !== s.right.name;
-    out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: taskCount(s.right, options.right) });
+    const count = taskCount(s.right, options.right);
+    if (E.isLeft(count)) return count;
+    out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: count.right });
   }
   return E.right(out);
 }
 
 export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
   // Start the threads first, so their start-up overlaps loading the model here.
-  const own = !req.pool && (req.workers ?? 2) > 0 ? createSearchPool(req.workers ?? 2) : undefined;
+  const workers = req.workers ?? defaultWorkers();
+  const own = !req.pool && workers > 0 ? createSearchPool(workers) : undefined;
   try {
     return await segmentWith({ ...req, ...(own ? { pool: own } : {}) });
   } finally {

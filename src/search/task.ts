@@ -2,7 +2,8 @@ import * as E from 'fp-ts/Either';
 import type { CostModel } from '../../cost-models/types';
 import type { Problem, Strategy } from '../../strategies/types';
 import { optionErrors } from '../../strategies/options';
-import { configInvalid, isTpusegError, TpusegFailure, workerFailed, type TpusegError } from '../errors';
+import { configInvalid, isTpusegError, TpusegFailure, usage, workerFailed, type TpusegError } from '../errors';
+import { MAX_TASKS } from '../limits';
 import { deriveSeed, rng } from '../rng';
 import type { WithLowerBound } from './bound';
 import { timeBudget } from './budget';
@@ -46,12 +47,19 @@ export function counted(cost: CostModel): { readonly cost: CostModel; readonly c
 
 export function decodeOptions<O>(s: Strategy<O>, raw: unknown): E.Either<TpusegError, O> {
   const r = s.options.decode(raw);
-  return E.isLeft(r) ? E.left(configInvalid(`--options ${s.name}`, optionErrors(s.name, r.left))) : E.right(r.right);
+  return E.isLeft(r) ? E.left(configInvalid(`options of strategy ${s.name}`, optionErrors(s.name, r.left))) : E.right(r.right);
 }
 
-export function taskCount<O>(s: Strategy<O>, options: O): number {
-  const t = s.tasks ? s.tasks(options) : 1;
-  return Number.isInteger(t) && t >= 1 ? t : 1;
+/** How many tasks a strategy asks for, at least 1; more than MAX_TASKS is an error (each task is a pool job and a result). */
+export function taskCount<O>(s: Strategy<O>, options: O): E.Either<TpusegError, number> {
+  let t: number;
+  try {
+    t = s.tasks ? s.tasks(options) : 1;
+  } catch (e) {
+    return E.left(workerFailed(s.name, 0, `tasks() threw: ${(e as Error)?.message ?? String(e)}`));
+  }
+  if (!Number.isInteger(t) || t < 1) return E.right(1);
+  return t <= MAX_TASKS ? E.right(t) : E.left(usage(`strategy ${s.name} asks for ${t.toLocaleString('en-US')} tasks (restarts); at most ${MAX_TASKS.toLocaleString('en-US')}`));
 }
 
 export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: string | number, index: number, count: number, timeBudgetMs: number): TaskOutcome {
@@ -98,7 +106,9 @@ export function combineTasks(problem: Problem, strategy: string, outcomes: reado
 export function solveInProcess<O>(problem: Problem, s: Strategy<O>, rawOptions: unknown, seed: string | number, timeBudgetMs = Infinity): StrategyOutcome {
   const options = decodeOptions(s, rawOptions);
   if (E.isLeft(options)) return { strategy: s.name, tasks: 0, evaluations: 0, searchMs: 0, result: options };
-  const count = taskCount(s, options.right);
+  const tasks = taskCount(s, options.right);
+  if (E.isLeft(tasks)) return { strategy: s.name, tasks: 0, evaluations: 0, searchMs: 0, result: tasks };
+  const count = tasks.right;
   const outcomes = Array.from({ length: count }, (_, i) => runTask(problem, s, options.right, seed, i, count, timeBudgetMs));
   return combineTasks(problem, s.name, outcomes);
 }

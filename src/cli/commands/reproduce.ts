@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runConfig, summaryLines, type RunOutcome } from '../../experiments/run-config';
 import { usage } from '../../errors';
-import { parse } from '../args';
+import { parse, workersOption } from '../args';
 import type { Command } from '../command';
 import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
-import { workersFlag } from './run';
+import { DEFAULT_WORKERS_TEXT } from '../../workers';
 
 /** The paper's tables, in the order they are run and listed; each is experiments/<name>.json. */
 export const TABLES: readonly { name: string; title: string }[] = [
@@ -27,7 +27,7 @@ tables:
 ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
 
 options:
-  --workers W   worker threads (0 = run in this thread; default: CPU count)
+  --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
   --out DIR     results directory (default results/)
   --force       recompute every cell
   -h, --help`;
@@ -62,7 +62,7 @@ export const reproduceCommand: Command = {
     const names = args.right.positionals.length === 0 || args.right.positionals.includes('all') ? TABLES.map((t) => t.name) : args.right.positionals;
     const unknown = names.find((n) => !TABLES.some((t) => t.name === n));
     if (unknown !== undefined) return E.left(usage(`reproduce: unknown table "${unknown}" (known: all, ${TABLES.map((t) => t.name).join(', ')})`));
-    const workers = workersFlag('reproduce', args.right.values['workers']);
+    const workers = workersOption('reproduce', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
     const out = args.right.values['out'];
     const outDir = path.resolve(io.cwd, typeof out === 'string' ? out : 'results');

@@ -1,17 +1,10 @@
 import * as E from 'fp-ts/Either';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runConfig, summaryLines } from '../../experiments/run-config';
-import { usage, type TpusegError } from '../../errors';
-import { parse } from '../args';
+import { usage } from '../../errors';
+import { DEFAULT_WORKERS_TEXT } from '../../workers';
+import { parse, workersOption } from '../args';
 import type { Command } from '../command';
-
-/** `--workers W`: a non-negative integer (0 = in this thread), default the CPU count. */
-export function workersFlag(command: string, raw: unknown): E.Either<TpusegError, number> {
-  if (raw === undefined) return E.right(os.availableParallelism());
-  const s = String(raw);
-  return /^\d+$/.test(s) && Number(s) <= 256 ? E.right(Number(s)) : E.left(usage(`${command}: --workers expects an integer from 0 to 256, got "${s}"`));
-}
 
 const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR] [--force]
 
@@ -37,7 +30,7 @@ Config fields (see experiments/schema.ts and the shipped experiments/*.json):
   batch, seeds, budget { timeMs }, outputs { tables, figures, stagesAt, published, measurements }
 
 options:
-  --workers W   worker threads (0 = run in this thread; default: CPU count)
+  --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
   --out DIR     results and report directory (default results/<name>)
   --force       recompute every cell
   -h, --help`;
@@ -51,7 +44,7 @@ export const runCommand: Command = {
     if (E.isLeft(args)) return args;
     const [file, ...extra] = args.right.positionals;
     if (file === undefined || extra.length > 0) return E.left(usage('run: expects exactly one config file (see tpuseg run --help)'));
-    const workers = workersFlag('run', args.right.values['workers']);
+    const workers = workersOption('run', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
     const out = args.right.values['out'];
     const r = await runConfig({

@@ -4,7 +4,8 @@ import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import { segmentModel, type SegmentReport, type SegmentRequest } from '../../search/segment';
-import { nonNegativeNumber, parse, positiveInt } from '../args';
+import { nonNegativeNumber, parse, positiveInt, workersOption } from '../args';
+import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
@@ -19,7 +20,7 @@ ${strategies().map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
 options:
   --tpus N                   number of segments / Edge TPUs (required)
   --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
-  --workers W                worker threads (default 2; 0 runs in this thread)
+  --workers W                worker threads (default: ${DEFAULT_WORKERS_TEXT}; 0 runs in this thread)
   --seed S                   run seed (default 0)
   --time-budget T            seconds per task (default 60); a task running past 2T+1 s fails
   --profile P                cost profile: ${PROFILE_NAMES.join(' | ')} | a JSON file (default ${DEFAULT_PROFILE})
@@ -78,14 +79,13 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   if (v['tpus'] === undefined) return E.left(usage('segment: --tpus N is required (see tpuseg segment --help)'));
   const tpus = positiveInt('segment', 'tpus', v['tpus']);
   const batch = positiveInt('segment', 'batch', v['batch'], 15);
-  const workersRaw = v['workers'] === undefined ? '2' : String(v['workers']);
+  const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
   const objective = String(v['objective'] ?? 'throughput');
   const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
   const opts = options((v['option'] as string[] | undefined) ?? []);
-  for (const e of [tpus, batch, budget, crossing, pinList, opts]) if (E.isLeft(e)) return e;
-  if (!/^\d+$/.test(workersRaw)) return E.left(usage(`segment: --workers expects a non-negative integer, got "${workersRaw}"`));
+  for (const e of [tpus, batch, workers, budget, crossing, pinList, opts]) if (E.isLeft(e)) return e;
   if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
@@ -102,7 +102,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
       constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
       seed: String(v['seed'] ?? '0'),
       timeBudgetMs: get(budget) * 1000,
-      workers: Number(workersRaw),
+      workers: get(workers),
       options: get(opts),
       cwd,
     },
