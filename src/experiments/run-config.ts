@@ -129,7 +129,7 @@ async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, 
     if (!hashes.has(p)) hashes.set(p, profileHash(p));
     return hashes.get(p)!;
   };
-  const executor = req.workers === 0 ? inProcessExecutor(config.baseDir, io.cwd) : poolExecutor(req.workers, config.baseDir, io.cwd);
+  const executor = req.workers === 0 ? inProcessExecutor(config.baseDir, io.cwd, io.interrupted) : poolExecutor(req.workers, config.baseDir, io.cwd, io.interrupted);
   const tty = io.isTty && Boolean(process.stderr.isTTY);
   io.err(`${config.config.name}: ${cells.length} cells (${config.expansion.models.length} models), ${req.workers === 0 ? 'in this thread' : `${req.workers} worker(s)`}`);
   let summary: RunSummary;

@@ -49,12 +49,22 @@ export interface StoreContents {
   readonly torn: boolean;
 }
 
+const finite = (u: unknown): boolean => typeof u === 'number' && Number.isFinite(u);
+
+/** A result the report can use: its times finite numbers (NaN or Infinity are stored as null). */
+const isResult = (u: unknown): boolean => {
+  if (typeof u !== 'object' || u === null) return false;
+  const r = u as Record<string, unknown>;
+  return finite(r['msPerInput']) && finite(r['bottleneckMs']) && finite(r['latencyMs']) && Array.isArray(r['cuts']) &&
+    Array.isArray(r['segments']) && r['segments'].every((s) => typeof s === 'object' && s !== null && finite((s as Record<string, unknown>)['ms']));
+};
+
 const isRecord = (u: unknown): u is CellRecord => {
   if (typeof u !== 'object' || u === null) return false;
   const r = u as Record<string, unknown>;
   return typeof r['cell'] === 'string' && typeof r['tool'] === 'string' && typeof r['config'] === 'string' &&
     typeof r['profileHash'] === 'string' && typeof r['params'] === 'object' && r['params'] !== null &&
-    (typeof r['result'] === 'object' || typeof r['error'] === 'string');
+    (r['result'] === undefined ? typeof r['error'] === 'string' : isResult(r['result']));
 };
 
 /** Parses store text; a missing file reads as empty. */
@@ -141,9 +151,11 @@ export interface Freshness {
   readonly stale: readonly { record: CellRecord; reason: string }[];
   /** Records of cells the config no longer has (kept out of reports). */
   readonly orphans: number;
+  /** Cells whose stored record is a failure: computed again, never reused. */
+  readonly failed: number;
 }
 
-/** Which stored records can be reused for these cells (same id, tool version and profile contents). */
+/** Which stored records can be reused for these cells (same id, tool version and profile contents, and not a failure). */
 export function classify(
   records: readonly CellRecord[],
   cellIds: ReadonlySet<string>,
@@ -155,11 +167,13 @@ export function classify(
   const fresh = new Map<string, CellRecord>();
   const stale: { record: CellRecord; reason: string }[] = [];
   let orphans = 0;
+  let failed = 0;
   for (const [id, r] of latest) {
     if (!cellIds.has(id)) orphans += 1;
+    else if (r.error !== undefined) failed += 1;
     else if (r.tool !== tool) stale.push({ record: r, reason: `computed by tpuseg ${r.tool}, this is ${tool}` });
     else if (r.profileHash !== profileHash(r.params.profile)) stale.push({ record: r, reason: `profile ${r.params.profile} has changed since` });
     else fresh.set(id, r);
   }
-  return { fresh, stale, orphans };
+  return { fresh, stale, orphans, failed };
 }

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { costModel, DEFAULT_PROFILE, loadProfile } from '../../cost-models';
-import { loadStrategy, strategyNames } from '../../strategies';
+import { isBuiltin, loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
 import { loadModel } from '../model/load';
@@ -125,30 +125,38 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   return E.right(report(req, profileName, problem.right, combined));
 }
 
-async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: WorkerTask }[], req: SegmentRequest, budgetMs: number): Promise<{ name: string; outcome: TaskOutcome }[]> {
-  let stopped = false;
-  const stop = new AbortController();
-  void req.interrupted?.then(() => {
-    stopped = true;
-    stop.abort();
-  });
-  const interruptedOutcome = (name: string, index: number): TaskOutcome =>
-    ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
+type Job = { r: Resolved; task: WorkerTask };
+type Done = { name: string; outcome: TaskOutcome };
 
-  if (!req.pool) {
-    const out: { name: string; outcome: TaskOutcome }[] = [];
-    for (const { r, task } of tasks) {
+const interruptedOutcome = (name: string, index: number): TaskOutcome =>
+  ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
+
+async function runAll(problem: Problem, tasks: readonly Job[], req: SegmentRequest, budgetMs: number): Promise<Done[]> {
+  const stop = new AbortController();
+  void req.interrupted?.then(() => stop.abort());
+  if (req.pool) return onPool(req.pool, tasks, stop.signal, budgetMs);
+  // In this thread (--workers 0) only the built-ins run: a plug-in runs on a pool of one, where
+  // one that loops past its budget, ignores Ctrl-C or calls process.exit can still be stopped.
+  const plugins = tasks.filter((t) => !isBuiltin(t.r.strategy));
+  const own = plugins.length > 0 ? createSearchPool(1) : undefined;
+  try {
+    const pooled = own ? onPool(own, plugins, stop.signal, budgetMs) : Promise.resolve([]);
+    const local: Done[] = [];
+    for (const { r, task } of tasks.filter((t) => isBuiltin(t.r.strategy))) {
       await new Promise((ok) => setImmediate(ok));
       const options = decodeOptions(r.strategy, r.options);
-      const outcome = stopped ? interruptedOutcome(r.strategy.name, task.index)
+      const outcome = stop.signal.aborted ? interruptedOutcome(r.strategy.name, task.index)
         : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }
         : runTask(problem, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
-      out.push({ name: r.strategy.name, outcome });
+      local.push({ name: r.strategy.name, outcome });
     }
-    return out;
+    return [...local, ...(await pooled)];
+  } finally {
+    await own?.close();
   }
+}
 
-  const pool = req.pool;
+async function onPool(pool: SearchPool, tasks: readonly Job[], stop: AbortSignal, budgetMs: number): Promise<Done[]> {
   const hardMs = 2 * budgetMs + 1000;
   // Overruns are timed from the moment a worker picks the task up (it flags a shared cell).
   const running = new Set<{ flag: Int32Array; since?: number; abort: AbortController }>();
@@ -164,17 +172,17 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
       const name = r.strategy.name;
       const entry = { flag: new Int32Array(new SharedArrayBuffer(4)), abort: new AbortController() } as { flag: Int32Array; since?: number; abort: AbortController };
       const onStop = (): void => entry.abort.abort();
-      stop.signal.addEventListener('abort', onStop);
+      stop.addEventListener('abort', onStop);
       running.add(entry);
       try {
         return { name, outcome: await pool.run({ ...task, started: entry.flag }, entry.abort.signal) as TaskOutcome };
       } catch (e) {
-        const outcome: TaskOutcome = stopped ? interruptedOutcome(name, task.index)
+        const outcome: TaskOutcome = stop.aborted ? interruptedOutcome(name, task.index)
           : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, entry.abort.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
         return { name, outcome };
       } finally {
         running.delete(entry);
-        stop.signal.removeEventListener('abort', onStop);
+        stop.removeEventListener('abort', onStop);
       }
     }));
   } finally {
