@@ -3,6 +3,7 @@ import { exitCode, fileError, formatError, isTpusegError, TpusegFailure, usage, 
 import { fileErrorReason, isFileSystemError } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
+import { printableLine } from './text';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -47,6 +48,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function fail(io: Io, e: TpusegError): number {
-  io.err(`tpuseg: ${formatError(e)}`);
+  io.err(formatError(e).split('\n').map((line, i) => (i === 0 ? `tpuseg: ${printableLine(line)}` : printableLine(line))).join('\n'));
   return exitCode(e);
 }

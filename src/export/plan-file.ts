@@ -81,6 +81,7 @@ export function parsePlanFile(text: string, file: string): E.Either<TpusegError,
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return E.left(configInvalid(file, ['expected a JSON object: a `tpuseg segment --json` report or one of its results']));
   }
+  if ('cuts' in json && 'counts' in json) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
   const report = ReportCodec.decode(json);
   if (E.isRight(report) && !('cuts' in json)) {
     const picked = pickBest(report.right.results, report.right.best, file);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import { configInvalid, segmentInvalid, type TpusegError } from '../errors';
+import { configInvalid, type TpusegError } from '../errors';
 import { checkCuts } from '../pipeline/evaluate';
 import { fileErrorReason } from '../file-errors';
 
@@ -24,6 +24,7 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
   const o = json as Record<string, unknown>;
   const name = typeof o['strategy'] === 'string' ? (o['strategy'] as string) : `plan:${file}`;
   let plan: PlanFile;
+  if ('cuts' in o && 'counts' in o) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
   if ('cuts' in o) {
     if (!isIntArray(o['cuts'])) return E.left(configInvalid(file, [`cuts: expected an array of integers, got ${JSON.stringify(o['cuts'])}`]));
     plan = { strategy: name, cuts: o['cuts'] };
@@ -33,7 +34,7 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
       return E.left(configInvalid(file, [`counts: expected a non-empty array of integers, got ${JSON.stringify(counts)}`]));
     }
     const sum = counts.reduce((s, x) => s + x, 0);
-    if (sum !== nOps) return E.left(segmentInvalid(`${file}: counts add up to ${sum} ops, the model has ${nOps}`));
+    if (sum !== nOps) return E.left(configInvalid(file, [`counts: they add up to ${sum} ops, the model has ${nOps}`]));
     const cuts: number[] = [];
     counts.slice(0, -1).reduce((acc, c) => (cuts.push(acc + c), acc + c), 0);
     plan = { strategy: name, cuts };
@@ -46,9 +47,9 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
     return E.left(configInvalid(file, ['(root): expected "cuts", "counts" or "results"']));
   }
   const checked = checkCuts(nOps, plan.cuts);
-  if (E.isLeft(checked)) return E.left(segmentInvalid(`${file}: ${checked.left._tag === 'SegmentInvalid' ? checked.left.message : ''}`));
+  if (E.isLeft(checked)) return E.left(configInvalid(file, [`cuts: ${checked.left._tag === 'SegmentInvalid' ? checked.left.message : 'invalid'}`]));
   if (tpus !== undefined && plan.cuts.length + 1 !== tpus) {
-    return E.left(segmentInvalid(`${file}: the plan has ${plan.cuts.length + 1} segments but --tpus is ${tpus}`));
+    return E.left(configInvalid(file, [`the plan has ${plan.cuts.length + 1} segments but --tpus is ${tpus}`]));
   }
   return E.right(plan);
 }

@@ -84,7 +84,9 @@ function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[
     if (E.isLeft(count)) return count;
     out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: count.right });
   }
-  return E.right(out);
+  const run = out.map((r) => r.strategy.name);
+  const stray = Object.keys(req.options ?? {}).find((k) => !run.includes(k));
+  return stray === undefined ? E.right(out) : E.left(usage(`--option ${stray}.*: no strategy "${stray}" runs in this search (it runs ${run.join(', ')})`));
 }
 
 export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {

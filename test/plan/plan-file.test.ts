@@ -15,9 +15,9 @@ describe('plan/plan-file', () => {
 
     it('should reject plans that do not fit the model or --tpus', () => {
       const tag = (r: E.Either<{ _tag: string }, unknown>): string | undefined => (E.isLeft(r) ? r.left._tag : undefined);
-      expect(tag(parsePlan({ cuts: [3, 3] }, 'p', 8))).toBe('SegmentInvalid');
-      expect(tag(parsePlan({ counts: [2, 3] }, 'p', 8))).toBe('SegmentInvalid');
-      expect(tag(parsePlan({ cuts: [2] }, 'p', 8, 3))).toBe('SegmentInvalid');
+      expect(tag(parsePlan({ cuts: [3, 3] }, 'p', 8))).toBe('ConfigInvalid');
+      expect(tag(parsePlan({ counts: [2, 3] }, 'p', 8))).toBe('ConfigInvalid');
+      expect(tag(parsePlan({ cuts: [2] }, 'p', 8, 3))).toBe('ConfigInvalid');
       expect(tag(parsePlan({ cuts: 'x' }, 'p', 8))).toBe('ConfigInvalid');
       expect(tag(parsePlan([1], 'p', 8))).toBe('ConfigInvalid');
     });

@@ -33,7 +33,7 @@ options:
                    latencyMs, batch, msPerInput }
   -h, --help
 
-exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request, 4 invalid plan`;
+exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request`;
 
 const MiB = 1024 * 1024;
 const isSpec = (s: string): boolean => s.startsWith('zoo:') || s.startsWith('synth:');
