@@ -4,6 +4,7 @@ import { fileErrorReason, isFileSystemError } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
 import { printableLine } from './text';
+import { didYouMean } from './args';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -29,7 +30,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) return fail(io, usage(`unknown command "${name}" (see tpuseg --help)`));
+  if (!command) return fail(io, usage(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))} (see tpuseg --help)`));
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;

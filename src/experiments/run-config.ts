@@ -153,6 +153,16 @@ async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, 
   return E.right({ loaded: config, outDir, summary, report });
 }
 
+/** What `run --json` and `reproduce --json` print for a config: counts, files, headlines. */
+export function summaryObject(o: RunOutcome): Record<string, unknown> {
+  const s = o.summary;
+  return {
+    name: o.loaded.config.name, cells: o.loaded.expansion.cells.length, done: s.records.length, computed: s.computed, reused: s.reused,
+    stale: s.stale, failed: s.failed, interrupted: s.interrupted, results: path.join(o.outDir, RESULTS_FILE),
+    ...(o.report ? { report: o.report.index, files: o.report.files, headlines: o.report.headlines, skipped: o.report.skipped } : {}),
+  };
+}
+
 /** The lines `run` and `reproduce` print when a config is done (or interrupted). */
 export function summaryLines(o: RunOutcome, cwd: string): string[] {
   const s = o.summary;

@@ -1,8 +1,11 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import { configInvalid, type TpusegError } from '../errors';
+import { configInvalid, fileError, type TpusegError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+import { count, MAX_TEXT_BYTES } from '../limits';
+import { madeForMismatch } from './made-for';
 import { checkCuts } from '../pipeline/evaluate';
-import { fileErrorReason } from '../file-errors';
+import { readFailed } from '../file-errors';
 
 /**
  * Reads a plan for `predict --strategy <plan.json>`. Accepted shapes:
@@ -54,18 +57,26 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
   return E.right(plan);
 }
 
-export function readPlanFile(file: string, nOps: number, tpus?: number): E.Either<TpusegError, PlanFile> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return E.left(configInvalid(file, [fileErrorReason(e)]));
-  }
+export function readPlanFile(file: string, graph: LayerGraph, tpus?: number): E.Either<TpusegError, PlanFile> {
+  const text = readTextFile(file);
+  if (E.isLeft(text)) return text;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.right);
   } catch (e) {
     return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
   }
-  return parsePlan(json, file, nOps, tpus);
+  const other = madeForMismatch((json as { madeFor?: unknown } | null)?.madeFor, graph, file);
+  return other ? E.left(other) : parsePlan(json, file, graph.ops.length, tpus);
+}
+
+/** A text input (plan, config) read whole, after its size is checked against MAX_TEXT_BYTES. */
+export function readTextFile(file: string): E.Either<TpusegError, string> {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_TEXT_BYTES) return E.left(fileError(file, `${count(size)} bytes; a plan or config is at most ${count(MAX_TEXT_BYTES)} bytes`));
+    return E.right(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    return E.left(readFailed(file, e));
+  }
 }

@@ -8,6 +8,7 @@ import { loadModel } from '../model/load';
 import { defaultWorkers } from '../workers';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, type PlanResult } from '../plan/result';
+import { madeFor, type MadeFor } from '../plan/made-for';
 import { compareScores, scorePlan } from './objective';
 import { createSearchPool, type SearchPool } from './pool';
 import { makeProblem } from './problem';
@@ -58,6 +59,8 @@ export interface SegmentReport {
   readonly results: readonly StrategyResult[];
   /** Name of the winning strategy (first listed on ties); null when every strategy failed. */
   readonly best: string | null;
+  /** The model the plans were made for, so a plan file applied to another model is caught. */
+  readonly madeFor: MadeFor;
 }
 
 interface Resolved {
@@ -201,5 +204,5 @@ function report(req: SegmentRequest, profile: string, problem: Problem, outcomes
     if (!best || compareScores(scorePlan(problem, cuts), scorePlan(problem, best.cuts)) < 0) best = { name: o.strategy, cuts };
     return { ...planResult(o.strategy, evaluatePlan(problem.cost, cuts, problem.objective.batch)), ...base, stats: o.result.right.stats };
   });
-  return { model: req.model, tpus: req.tpus, profile, objective: problem.objective.kind, results, best: best?.name ?? null };
+  return { model: req.model, tpus: req.tpus, profile, objective: problem.objective.kind, results, best: best?.name ?? null, madeFor: madeFor(problem.graph) };
 }

@@ -14,7 +14,7 @@ describe('cli/predict', () => {
       const c = captureIo(tmp());
       expect(await main(['predict', SYNTH, '--tpus', '2', '--strategy', 'compiler', '--json'], c.io)).toBe(0);
       const r = JSON.parse(c.out.join('\n'));
-      expect(Object.keys(r)).toEqual(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput']);
+      expect(Object.keys(r)).toEqual(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput', 'madeFor']);
       expect(Object.keys(r.segments[0])).toEqual(['firstOp', 'lastOp', 'ops', 'paramBytes', 'onChipBytes', 'offChipBytes', 'inBytes', 'outBytes', 'ms']);
       expect(r.strategy).toBe('compiler');
       expect(r.cuts).toHaveLength(1);
@@ -47,7 +47,7 @@ describe('cli/predict', () => {
       fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ name: 'x' }));
       const cases: [string[], number, RegExp][] = [
         [['predict'], 2, /expected one model/],
-        [['predict', SYNTH, '--strategy', 'fastest'], 2, /--strategy expects compiler, layers or a plan .json file/],
+        [['predict', SYNTH, '--strategy', 'fastest'], 2, /unknown strategy "fastest"/],
         [['predict', SYNTH, '--tpus', '0'], 2, /--tpus expects a positive integer/],
         [['predict', SYNTH, '--tpus', '9'], 3, /cannot cut .* into 9 non-empty segments/],
         [['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json'], 2, /cuts must increase strictly/],

@@ -5,8 +5,9 @@ import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig
 import { usage } from '../../errors';
 import { parse } from '../args';
 import type { Command } from '../command';
+import { toJson } from '../text';
 
-const HELP = `usage: tpuseg report <results.jsonl | DIR> [--out DIR]
+const HELP = `usage: tpuseg report <results.jsonl | DIR> [--out DIR] [--json]
 
 Regenerates the report of finished cells without running anything: index.md, one Markdown
 page and CSV per table, SVG figures (vega-lite) under figures/. Given a directory, reads
@@ -14,7 +15,8 @@ DIR/results.jsonl; the config.json that \`tpuseg run\` saved beside it says whic
 figures to draw (without it: the table of every cell, speedup and per-stage figures).
 
 options:
-  --out DIR   where to write the report (default: the results file's directory)
+  -o, --out DIR  where to write the report (default: the results file's directory)
+  --json         print one JSON object: { index, files, headlines, skipped }
   -h, --help`;
 
 export const reportCommand: Command = {
@@ -22,7 +24,7 @@ export const reportCommand: Command = {
   summary: 'regenerate tables and figures from a results file',
   help: HELP,
   async run(argv, io) {
-    const args = parse('report', argv, { out: { type: 'string' } });
+    const args = parse('report', argv, { out: { type: 'string', short: 'o' }, json: { type: 'boolean' } });
     if (E.isLeft(args)) return args;
     const [target, ...extra] = args.right.positionals;
     if (target === undefined || extra.length > 0) return E.left(usage('report: expects one results file or directory (see tpuseg report --help)'));
@@ -44,6 +46,10 @@ export const reportCommand: Command = {
     const made = await withResultsDir(outDir, io.err, async () => E.right(await reportFrom(resultsFile, outDir, saved)));
     if (E.isLeft(made)) return made;
     const r = made.right;
+    if (args.right.values['json'] === true) {
+      io.out(toJson({ index: r.index, files: r.files, headlines: r.headlines, skipped: r.skipped }));
+      return E.right(undefined);
+    }
     io.out(`report: ${path.relative(io.cwd, r.index)} (${r.files.length} files)`);
     for (const h of r.headlines) io.out(`  ${h}`);
     for (const m of r.skipped) io.out(`  skipped: ${m}`);

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runConfig, summaryLines, type RunOutcome } from '../../experiments/run-config';
+import { runConfig, summaryLines, summaryObject, type RunOutcome } from '../../experiments/run-config';
+import { toJson } from '../text';
 import { usage } from '../../errors';
 import { parse, workersOption } from '../args';
 import type { Command } from '../command';
@@ -17,7 +18,7 @@ export const TABLES: readonly { name: string; title: string }[] = [
 
 const EXPERIMENTS_DIR = path.resolve(__dirname, '../../../experiments');
 
-const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR] [--force]
+const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR] [--force] [--json]
 
 Regenerates the paper's tables (what \`npm start\` runs): for each NAME, runs
 experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force) and writes
@@ -28,8 +29,9 @@ ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
 
 options:
   --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
-  --out DIR     results directory (default results/)
+  -o, --out DIR results directory (default results/)
   --force       recompute every cell
+  --json        print one JSON object: { index, tables: [what \`run --json\` prints, per table] }
   -h, --help`;
 
 function indexPage(done: readonly { name: string; title: string; outcome: RunOutcome }[], outDir: string): string {
@@ -57,13 +59,14 @@ export const reproduceCommand: Command = {
   summary: "regenerate the paper's tables and figures into results/ (npm start)",
   help: HELP,
   async run(argv, io) {
-    const args = parse('reproduce', argv, { workers: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
+    const args = parse('reproduce', argv, { workers: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
     if (E.isLeft(args)) return args;
     const names = args.right.positionals.length === 0 || args.right.positionals.includes('all') ? TABLES.map((t) => t.name) : args.right.positionals;
     const unknown = names.find((n) => !TABLES.some((t) => t.name === n));
     if (unknown !== undefined) return E.left(usage(`reproduce: unknown table "${unknown}" (known: all, ${TABLES.map((t) => t.name).join(', ')})`));
     const workers = workersOption('reproduce', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
+    const json = args.right.values['json'] === true;
     const out = args.right.values['out'];
     const outDir = path.resolve(io.cwd, typeof out === 'string' ? out : 'results');
     const t0 = performance.now();
@@ -78,14 +81,15 @@ export const reproduceCommand: Command = {
       }, io);
       if (E.isLeft(r)) return r;
       done.push({ ...t, outcome: r.right });
-      for (const line of summaryLines(r.right, io.cwd)) io.out(line);
+      if (!json) for (const line of summaryLines(r.right, io.cwd)) io.out(line);
     }
     const written = tryWrite(() => {
       makeDir(outDir);
       writeFileSafe(path.join(outDir, 'index.md'), indexPage(done, outDir));
     });
     if (E.isLeft(written)) return written;
-    io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    if (json) io.out(toJson({ index: path.join(outDir, 'index.md'), tables: done.map((d) => summaryObject(d.outcome)) }));
+    else io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     return E.right(undefined);
   },
 };

@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { runConfig, summaryLines } from '../../experiments/run-config';
+import { runConfig, summaryLines, summaryObject } from '../../experiments/run-config';
+import { toJson } from '../text';
 import { usage } from '../../errors';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import { parse, workersOption } from '../args';
 import type { Command } from '../command';
 
-const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR] [--force]
+const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR] [--force] [--json]
 
 Expands an experiment config into cells (model x profile x TPU count x seed x strategy), runs
 the cells not already done on a pool of worker threads, appends each finished cell to
@@ -31,8 +32,10 @@ Config fields (see experiments/schema.ts and the shipped experiments/*.json):
 
 options:
   --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
-  --out DIR     results and report directory (default results/<name>)
+  -o, --out DIR results and report directory (default results/<name>)
   --force       recompute every cell
+  --json        print one JSON object: { name, cells, done, computed, reused, stale, failed,
+                interrupted, results, report, files, headlines, skipped }
   -h, --help`;
 
 export const runCommand: Command = {
@@ -40,7 +43,7 @@ export const runCommand: Command = {
   summary: 'run an experiment config (resumable) and write its report',
   help: HELP,
   async run(argv, io) {
-    const args = parse('run', argv, { workers: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
+    const args = parse('run', argv, { workers: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
     if (E.isLeft(args)) return args;
     const [file, ...extra] = args.right.positionals;
     if (file === undefined || extra.length > 0) return E.left(usage('run: expects exactly one config file (see tpuseg run --help)'));
@@ -54,7 +57,8 @@ export const runCommand: Command = {
       force: args.right.values['force'] === true,
     }, io);
     if (E.isLeft(r)) return r;
-    for (const line of summaryLines(r.right, io.cwd)) io.out(line);
+    if (args.right.values['json'] === true) io.out(toJson(summaryObject(r.right)));
+    else for (const line of summaryLines(r.right, io.cwd)) io.out(line);
     return E.right(undefined);
   },
 };

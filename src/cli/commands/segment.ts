@@ -7,6 +7,9 @@ import { segmentModel, type SegmentReport, type SegmentRequest } from '../../sea
 import { nonNegativeNumber, parse, positiveInt, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
+import * as path from 'node:path';
+import { tryWrite, writeFileSafe } from '../../safe-write';
+import { toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
 
@@ -29,10 +32,11 @@ options:
   --max-crossing-bytes X     no cut may carry more than X bytes of activations
   --pin OP:SEG,...           op OP (0-based, execution order) must run in segment SEG (0-based)
   --option NAME.KEY=VALUE    a strategy option, VALUE as JSON (e.g. annealing.restarts=8); repeatable
+  -o, --out FILE             also write the JSON report (a plan file for export --plan, predict --strategy)
   --json                     print the report as JSON:
                              { model, tpus, profile, objective, results: [{ strategy, cuts, segments,
                                bottleneckMs, latencyMs, batch, msPerInput, evaluations, searchMs,
-                               error? }], best }
+                               error? }], best, madeFor: { name, ops, graphHash } }
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
@@ -66,12 +70,12 @@ function options(raw: readonly string[]): E.Either<TpusegError, Record<string, R
 }
 
 /** The request a command line asks for (pure: no file or model is read here). */
-export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean }> {
+export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean; out?: string }> {
   const parsed = parse('segment', argv, {
     tpus: { type: 'string' }, strategy: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' },
     'time-budget': { type: 'string' }, profile: { type: 'string' }, objective: { type: 'string' }, batch: { type: 'string' },
     'max-crossing-bytes': { type: 'string' }, pin: { type: 'string', multiple: true }, option: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
+    json: { type: 'boolean' }, out: { type: 'string', short: 'o' },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
@@ -92,6 +96,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   const maxCrossingBytes = get(crossing);
   return E.right({
     json: Boolean(v['json']),
+    ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
     request: {
       model: positionals[0]!,
       tpus: get(tpus),
@@ -142,7 +147,12 @@ export const segmentCommand: Command = {
     if (E.isLeft(req)) return req;
     const report = await segmentModel({ ...req.right.request, interrupted: io.interrupted });
     if (E.isLeft(report)) return report;
-    if (req.right.json) io.out(JSON.stringify(report.right, null, 2));
+    const out = req.right.out;
+    if (out !== undefined) {
+      const written = tryWrite(() => writeFileSafe(out, `${toJson(report.right)}\n`));
+      if (E.isLeft(written)) return written;
+    }
+    if (req.right.json) io.out(toJson(report.right));
     else for (const l of renderSegmentReport(report.right)) io.out(l);
     return E.right(undefined);
   },
