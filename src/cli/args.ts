@@ -24,7 +24,7 @@ function distance(a: string, b: string): number {
 
 /** The closest of `known` to `word` (a typo or a prefix of it), if one is close enough to be meant. */
 export function closest(word: string, known: readonly string[]): string | undefined {
-  const scored = known.map((k) => ({ k, d: k.startsWith(word) && word.length >= 2 ? 0.5 : distance(word, k) })).sort((x, y) => x.d - y.d);
+  const scored = known.map((k) => ({ k, d: (k.startsWith(word) || word.startsWith(k)) && Math.min(word.length, k.length) >= 2 ? 0.5 : distance(word, k) })).sort((x, y) => x.d - y.d);
   const best = scored[0];
   return best !== undefined && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.k : undefined;
 }
