@@ -8,7 +8,7 @@ import { expand, type Expansion } from '../src/experiments/expand';
 import { reportPaths } from './codecs';
 import * as t from 'io-ts';
 import { ExperimentConfig, ModelEntry, OptionalFields, StrategyEntry, withDefaults, type ResolvedConfig } from './schema';
-import { fileErrorReason } from '../src/file-errors';
+import { readTextFile } from '../src/plan/plan-file';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -61,15 +61,11 @@ function decodablePart(raw: unknown): ExperimentConfig {
 
 /** Reads, parses, decodes and expands a config file. */
 export function loadConfig(file: string, catalog: Catalog): E.Either<TpusegError, LoadedConfig> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return E.left(usage(`cannot read config ${file}: ${fileErrorReason(e)}`));
-  }
+  const text = readTextFile(file);
+  if (E.isLeft(text)) return text;
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.right);
   } catch (e) {
     return E.left(configInvalid(file, [`(top level): not valid JSON: ${(e as Error).message}`]));
   }
