@@ -1,7 +1,6 @@
 import * as E from 'fp-ts/Either';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configInvalid, usage, type TpusegError } from '../src/errors';
+import { configInvalid, type TpusegError } from '../src/errors';
 import type { Catalog } from '../src/experiments/catalog';
 import { hashOf } from '../src/experiments/cell';
 import { expand, type Expansion } from '../src/experiments/expand';

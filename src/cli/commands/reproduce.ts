@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/Either';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runConfig, summaryLines, summaryObject, type RunOutcome } from '../../experiments/run-config';
 import { toJson } from '../text';
