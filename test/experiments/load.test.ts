@@ -86,14 +86,14 @@ describe('experiments/load', () => {
   });
 
   describe('loadConfig', () => {
-    it('should report invalid JSON as a config problem and a missing file as a usage error', () => {
+    it('should report invalid JSON as a config problem and a missing file as a file error (exit 2, "no such file")', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cfg-'));
       const file = path.join(dir, 'bad.json');
       fs.writeFileSync(file, '{ "name": ');
       const bad = _.loadConfig(file, catalog);
       expect(E.isLeft(bad) && bad.left._tag).toBe('ConfigInvalid');
       const missing = _.loadConfig(path.join(dir, 'none.json'), catalog);
-      expect(E.isLeft(missing) && missing.left._tag).toBe('Usage');
+      expect(E.isLeft(missing) && missing.left).toEqual({ _tag: 'FileError', file: path.join(dir, 'none.json'), message: 'no such file' });
       fs.rmSync(dir, { recursive: true });
     });
   });
