@@ -75,19 +75,22 @@ export const Outputs = record(
 );
 export type Outputs = t.TypeOf<typeof Outputs>;
 
+/** The optional fields of a config (each decodes on its own). */
+export const OptionalFields = {
+  description: t.string,
+  tpus: TpuSet,
+  profile: byShape('a profile name or path, or a list of them', { scalar: nonEmptyString, array: list(nonEmptyString, true) }),
+  objective: oneOf(OBJECTIVES),
+  batch: positiveInt,
+  seeds: byShape('a seed or a list of seeds', { scalar: nonNegativeInt, array: list(nonNegativeInt, true) }),
+  budget: Budget,
+  outputs: Outputs,
+};
+
 export const ExperimentConfig = record(
   'an experiment config object',
   { name: slug, models: list(ModelEntry, true), strategies: list(StrategyEntry, true) },
-  {
-    description: t.string,
-    tpus: TpuSet,
-    profile: byShape('a profile name or path, or a list of them', { scalar: nonEmptyString, array: list(nonEmptyString, true) }),
-    objective: oneOf(OBJECTIVES),
-    batch: positiveInt,
-    seeds: byShape('a seed or a list of seeds', { scalar: nonNegativeInt, array: list(nonNegativeInt, true) }),
-    budget: Budget,
-    outputs: Outputs,
-  },
+  OptionalFields,
 );
 export type ExperimentConfig = t.TypeOf<typeof ExperimentConfig>;
 

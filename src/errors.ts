@@ -12,7 +12,8 @@ export type TpusegError =
   | { readonly _tag: 'ExportFailed'; readonly message: string }
   | { readonly _tag: 'SegmentInvalid'; readonly message: string }
   | { readonly _tag: 'WorkerFailed'; readonly strategy: string; readonly task: number; readonly message: string }
-  | { readonly _tag: 'Unavailable'; readonly message: string };
+  | { readonly _tag: 'Unavailable'; readonly message: string }
+  | { readonly _tag: 'FileError'; readonly file: string; readonly message: string };
 
 export type Tag = TpusegError['_tag'];
 
@@ -28,6 +29,9 @@ export const workerFailed = (strategy: string, task: number, message: string): T
 /** A tool or device the command needs is not on this machine (edgetpu_compiler, TPUs). */
 export const unavailable = (message: string): TpusegError => ({ _tag: 'Unavailable', message });
 
+/** A file or folder that cannot be read or written (missing, a folder, read-only, a link): a user error. */
+export const fileError = (file: string, message: string): TpusegError => ({ _tag: 'FileError', file, message });
+
 /** Exit codes: 2 user error, 3 infeasible request, 4 an exported segment failed validation, 5 missing tool/hardware. */
 export function exitCode(e: TpusegError): number {
   switch (e._tag) {
@@ -35,6 +39,7 @@ export function exitCode(e: TpusegError): number {
     case 'ModelUnreadable':
     case 'SchemaMismatch':
     case 'ConfigInvalid':
+    case 'FileError':
       return 2;
     case 'Infeasible':
       return 3;
@@ -71,6 +76,8 @@ export function formatError(e: TpusegError): string {
       return `strategy ${e.strategy} (task ${e.task}) failed: ${e.message}`;
     case 'Unavailable':
       return `unavailable: ${e.message}`;
+    case 'FileError':
+      return `${e.file}: ${e.message}`;
   }
 }
 
@@ -83,5 +90,5 @@ export class TpusegFailure extends Error {
 
 export const isTpusegError = (u: unknown): u is TpusegError =>
   typeof u === 'object' && u !== null && typeof (u as { _tag?: unknown })._tag === 'string' &&
-  ['Usage', 'ModelUnreadable', 'SchemaMismatch', 'ConfigInvalid', 'Infeasible', 'ExportFailed', 'SegmentInvalid', 'WorkerFailed', 'Unavailable']
+  ['Usage', 'ModelUnreadable', 'SchemaMismatch', 'ConfigInvalid', 'Infeasible', 'ExportFailed', 'SegmentInvalid', 'WorkerFailed', 'Unavailable', 'FileError']
     .includes((u as { _tag: string })._tag);

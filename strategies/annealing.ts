@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { refine } from '../src/search/descent';
 import { primaryOf, segmentsOf } from '../src/search/objective';
 import { cutRange, evenPlan, projectPlan } from '../src/search/problem';
-import { NonNegative, optionsCodec, PositiveInt } from './options';
+import { intUpTo, NonNegative, optionsCodec, Restarts } from './options';
 import type { Strategy } from './types';
 
 /**
@@ -33,7 +33,7 @@ export const strategy: Strategy<Options> = {
   description: 'simulated annealing over boundary moves with seeded restarts, polished by greedy refinement',
   options: optionsCodec(
     'annealing',
-    { iterations: PositiveInt, restarts: PositiveInt, t0: NonNegative, t1: NonNegative, polish: t.boolean },
+    { iterations: intUpTo(1e9), restarts: Restarts, t0: NonNegative, t1: NonNegative, polish: t.boolean },
     { iterations: 3000, restarts: 4, t0: 0.05, t1: 0.0005, polish: true },
   ),
   tasks: (o) => o.restarts,

@@ -50,6 +50,12 @@ export function strategies(): readonly Strategy[] {
 
 export const strategyNames = (): string[] => strategies().map((s) => s.name);
 
+/** A strategy shipped with tpuseg (not a plug-in: a module path, or a module dropped into this folder). */
+export const isBuiltinStrategy = (nameOrPath: string): boolean => BUILTIN.some((s) => s.name === nameOrPath);
+
+/** Whether this loaded strategy object is one of the built-ins. */
+export const isBuiltin = (s: Strategy): boolean => BUILTIN.includes(s);
+
 const looksLikePath = (s: string): boolean => s.includes('/') || s.includes(path.sep) || /\.(ts|js|cjs|mjs)$/.test(s);
 
 /** A registered strategy by name, or a user's module by path (relative to `cwd`). */

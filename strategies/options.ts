@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
+import { MAX_TASKS } from '../src/limits';
 
 /**
  * An options codec for a strategy: accepts `undefined` or an object holding any subset of
@@ -33,21 +34,25 @@ export function optionErrors(name: string, errors: t.Errors): string[] {
   return errors.map((e) => {
     if (e.message) return e.message;
     const key = e.context.map((c) => c.key).filter((k) => k !== '').join('.');
-    return `${name}: option ${key || '(root)'} = ${JSON.stringify(e.value)} is not a valid ${e.context[e.context.length - 1]?.type.name ?? 'value'}`;
+    return `${name}: option ${key || '(root)'} = ${JSON.stringify(e.value)} is not ${e.context[e.context.length - 1]?.type.name ?? 'a valid value'}`;
   });
 }
 
+/** An integer codec from 1 to `max`; the bound is part of its name, so failures state it. */
+export function intUpTo(max: number): t.Type<number, number, unknown> {
+  const is = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0 && u <= max;
+  return new t.Type<number, number, unknown>(`an integer from 1 to ${max.toLocaleString('en-US')}`, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity);
+}
+
 /** A positive integer codec (io-ts's Int admits negatives and zero). */
-export const PositiveInt = new t.Type<number, number, unknown>(
-  'PositiveInt',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0,
-  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u > 0 ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
+export const PositiveInt = intUpTo(Number.MAX_SAFE_INTEGER);
+
+/** Restarts of a strategy: each is one pool task. */
+export const Restarts = intUpTo(MAX_TASKS);
 
 /** A finite non-negative number codec. */
 export const NonNegative = new t.Type<number, number, unknown>(
-  'NonNegative',
+  'a finite non-negative number',
   (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0,
   (u, c) => (typeof u === 'number' && Number.isFinite(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
   t.identity,

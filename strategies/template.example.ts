@@ -18,7 +18,7 @@
 import * as E from 'fp-ts/Either';
 import { compareScores, scorePlan } from '../src/search/objective';
 import { projectPlan } from '../src/search/problem';
-import { optionsCodec, PositiveInt } from './options';
+import { intUpTo, optionsCodec, Restarts } from './options';
 import type { Strategy } from './types';
 
 interface Options {
@@ -29,7 +29,7 @@ interface Options {
 export const strategy: Strategy<Options> = {
   name: 'random-template',
   description: 'template: best of random plans (an example to copy, not a serious searcher)',
-  options: optionsCodec('random-template', { samples: PositiveInt, restarts: PositiveInt }, { samples: 200, restarts: 2 }),
+  options: optionsCodec('random-template', { samples: intUpTo(1e9), restarts: Restarts }, { samples: 200, restarts: 2 }),
   tasks: (o) => o.restarts,
   search(problem, o, rng, budget) {
     const { n, tpus } = problem;

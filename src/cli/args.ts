@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
 import { RUNNER_NAMES, type RunnerName } from '../../cost-models/profile';
+import { MAX_WORKERS } from '../limits';
+import { defaultWorkers } from '../workers';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
 
@@ -10,18 +12,82 @@ export interface Parsed {
   readonly positionals: string[];
 }
 
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The closest of `known` to `word` (a typo or a prefix of it), if one is close enough to be meant. */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  const scored = known.map((k) => ({ k, d: (k.startsWith(word) || word.startsWith(k)) && Math.min(word.length, k.length) >= 2 ? 0.5 : distance(word, k) })).sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  return best !== undefined && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.k : undefined;
+}
+
+export const didYouMean = (word: string, known: readonly string[], prefix = ''): string => {
+  const c = closest(word, known);
+  return c === undefined ? '' : ` (did you mean ${prefix}${c}?)`;
+};
+
+/**
+ * Joins `--flag -1` into `--flag=-1` when --flag takes a value and "-1" is not one of the
+ * command's options, so a negative or dash-led value reaches the flag's own check ("expects a
+ * positive integer") instead of Node's "ambiguous" message.
+ */
+function joinDashValues(argv: readonly string[], options: OptionSpec): string[] {
+  const byShort = new Map(Object.entries(options).filter(([, o]) => o.short).map(([k, o]) => [o.short!, k]));
+  const nameOf = (tok: string): string | undefined => (tok.startsWith('--') ? tok.slice(2) : /^-[^-]$/.test(tok) ? byShort.get(tok[1]!) ?? (tok === '-h' ? 'help' : undefined) : undefined);
+  const isOption = (tok: string): boolean => { const n = nameOf(tok.split('=')[0]!); return n !== undefined && (n in options || n === 'help'); };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = tok.includes('=') ? undefined : nameOf(tok);
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '--' && !isOption(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(tok);
+  }
+  return out;
+}
+
+/** Node's parse errors in tpuseg's words: which flag, what it expects, what was perhaps meant. */
+function parseError(command: string, e: unknown, options: OptionSpec): string {
+  const message = (e as Error).message ?? String(e);
+  const flag = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+  const name = flag.replace(/^-+/, '');
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `${command}: unknown option ${flag}${didYouMean(name, [...Object.keys(options), 'help'], '--')}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(message) ? `${command}: ${flag} takes no value` : `${command}: ${flag} expects a value`;
+    default:
+      return `${command}: ${message.split('\n')[0]}`;
+  }
+}
+
 /** Strict parse of a command's arguments; unknown flags and missing values become Usage errors. */
 export function parse(command: string, argv: readonly string[], options: OptionSpec): E.Either<TpusegError, Parsed> {
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args: joinDashValues(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
     return E.right({ values: values as Parsed['values'], positionals });
   } catch (e) {
-    return E.left(usage(`${command}: ${(e as Error).message.split('\n')[0]} (see tpuseg ${command} --help)`));
+    return E.left(usage(`${parseError(command, e, options)} (see tpuseg ${command} --help)`));
   }
 }
 
@@ -33,6 +99,15 @@ export function positiveInt(command: string, flag: string, raw: unknown, fallbac
   return /^\d+$/.test(s) && Number.isSafeInteger(v) && v > 0
     ? E.right(v)
     : E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
+}
+
+/** `--workers W`: 0 (run in this thread) to MAX_WORKERS; the shared default when absent. */
+export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number> {
+  if (raw === undefined) return E.right(defaultWorkers());
+  const s = String(raw);
+  return /^\d+$/.test(s) && Number(s) <= MAX_WORKERS
+    ? E.right(Number(s))
+    : E.left(usage(`${command}: --workers expects an integer from 0 to ${MAX_WORKERS}, got "${s}"`));
 }
 
 export function nonNegativeNumber(command: string, flag: string, raw: unknown, fallback?: number): E.Either<TpusegError, number> {

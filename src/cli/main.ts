@@ -1,7 +1,10 @@
 import * as E from 'fp-ts/Either';
-import { exitCode, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
+import { exitCode, fileError, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
+import { fileErrorReason, isFileSystemError } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
+import { printableLine } from './text';
+import { didYouMean } from './args';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -27,7 +30,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) return fail(io, usage(`unknown command "${name}" (see tpuseg --help)`));
+  if (!command) return fail(io, usage(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))} (see tpuseg --help)`));
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;
@@ -38,12 +41,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof TpusegFailure) return fail(io, e.error);
     if (isTpusegError(e)) return fail(io, e);
+    // A file-system failure (a full disk, a folder made read-only mid-run) is the environment, not a bug.
+    if (isFileSystemError(e)) return fail(io, fileError(e.path, fileErrorReason(e)));
     throw e;
   }
   return E.isLeft(result) ? fail(io, result.left) : 0;
 }
 
 function fail(io: Io, e: TpusegError): number {
-  io.err(`tpuseg: ${formatError(e)}`);
+  io.err(formatError(e).split('\n').map((line, i) => (i === 0 ? `tpuseg: ${printableLine(line)}` : printableLine(line))).join('\n'));
   return exitCode(e);
 }

@@ -5,7 +5,7 @@ import { loadStrategy } from '../../strategies';
 import { optionErrors } from '../../strategies/options';
 import { calibrationModel } from '../calibrate/models';
 import { formatError } from '../errors';
-import { zooEntry, zooNames } from '../zoo';
+import { parseZooSpec, zooEntry, zooNames } from '../zoo';
 import { parseSynth } from '../zoo/synth';
 import type { Catalog } from './catalog';
 import { hashOf } from './cell';
@@ -22,12 +22,10 @@ export function liveCatalog(cwd: string): Catalog {
     zooNames,
     checkModel(spec) {
       if (spec.startsWith('zoo:')) {
-        const m = /^zoo:([^@]*)(?:@(.*))?$/.exec(spec);
-        const entry = m === null ? undefined : zooEntry(m[1]!);
-        if (entry === undefined) return `unknown zoo model "${m?.[1] ?? spec}" (known: ${zooNames().join(', ')}, or zoo:* for all)`;
-        const size = m![2] === undefined ? entry.inputSize : Number(m![2]);
-        if (!Number.isSafeInteger(size) || size < entry.minSize) return `input size of ${spec} must be an integer >= ${entry.minSize}`;
-        return undefined;
+        const m = /^zoo:([^@]*)/.exec(spec);
+        if (zooEntry(m?.[1] ?? '') === undefined) return `unknown zoo model "${m?.[1] ?? spec}" (known: ${zooNames().join(', ')}, or zoo:* for all)`;
+        const parsed = parseZooSpec(spec);
+        return E.isLeft(parsed) ? messageOf(parsed.left) : undefined;
       }
       if (spec.startsWith('calib:')) {
         const g = calibrationModel(spec);

@@ -9,7 +9,7 @@ import { evaluatePlan } from '../pipeline/evaluate';
 import { layerCuts } from '../plan/fixed-splits';
 import { planResult, uncertaintyOf } from '../plan/result';
 import { makeProblem } from '../search/problem';
-import { solveInProcess } from '../search/task';
+import { nonFiniteStage, solveInProcess } from '../search/task';
 import type { CellParams } from './cell';
 import type { CellOutcome } from './runner';
 
@@ -94,6 +94,8 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
       const c = layerCuts(graph.right, cell.tpus);
       if (E.isLeft(c)) return { ...facts, error: formatError(c.left) };
       cuts = c.right;
+      const unpriced = nonFiniteStage(problem.right, cuts);
+      if (unpriced !== undefined) return { ...facts, error: `layers: ${unpriced}` };
     } else {
       const s = loadStrategy(cell.strategy, req.cwd);
       if (E.isLeft(s)) return { ...facts, error: formatError(s.left) };

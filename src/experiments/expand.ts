@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ModelEntry, Range, ResolvedConfig, SweepValues, TpuSet } from '../../experiments/schema';
 import type { Catalog } from './catalog';
 import { makeCell, type Cell } from './cell';
+import { count } from '../limits';
 
 /**
  * A config expanded into cells: models (with `zoo:*` and parameter sweeps unrolled) x profiles x
@@ -16,9 +17,9 @@ const MAX_CELLS = 100_000;
 function rangeValues(r: Range): number[] | string {
   const step = r.step ?? 1;
   if (r.to < r.from) return `range is empty (from ${r.from} > to ${r.to})`;
-  const count = Math.floor((r.to - r.from) / step + 1e-9) + 1;
-  if (count > MAX_CELLS) return `range has ${count} values (at most ${MAX_CELLS})`;
-  return Array.from({ length: count }, (_, i) => Math.round((r.from + i * step) * 1e9) / 1e9);
+  const n = Math.floor((r.to - r.from) / step + 1e-9) + 1;
+  if (n > MAX_CELLS) return `range has ${n} values (at most ${MAX_CELLS})`;
+  return Array.from({ length: n }, (_, i) => Math.round((r.from + i * step) * 1e9) / 1e9);
 }
 
 function tpuValues(s: TpuSet): number[] | string {
@@ -112,6 +113,12 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     }
     let bases = [spec];
     if (spec === 'zoo:*') bases = catalog.zooNames().map((n) => `zoo:${n}`);
+    // Counted before the combinations are built: three keys of 100,000 values would never finish.
+    const combos = Object.values(sweep).reduce((n, vs) => n * vs.length, bases.length);
+    if (combos > MAX_CELLS) {
+      problems.push(`${at}.sweep: ${count(combos)} model variants (the product of the sweep's value counts); at most ${MAX_CELLS}`);
+      return;
+    }
     for (const base of bases) {
       for (const combo of combinations(sweep)) {
         const expanded = applySweep(base, combo);
@@ -130,6 +137,8 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     }
   });
 
+  const total = models.reduce((n, m) => n + m.tpus.length, 0) * config.profiles.length * config.seeds.length * config.strategies.length;
+  if (total > MAX_CELLS) problems.push(`(top level): the config expands into ${count(total)} cells (models x TPU counts x profiles x seeds x strategies); at most ${MAX_CELLS}`);
   if (problems.length > 0) return E.left([...new Set(problems)]);
 
   const seen = new Set<string>();

@@ -1,46 +1,78 @@
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
+import { isBuiltinStrategy } from '../../strategies';
+import { FIXED_SPLITS } from './catalog-live';
 import type { Cell, CellParams } from './cell';
 import { DEFAULT_BUDGET_MS, runGroupInProcess } from './execute';
 import type { CellOutcome, Executor } from './runner';
 
 /**
- * Executors for the runner: one piscina pool reused for every group of a run (`workers` >= 1),
+ * Executors for the runner: one piscina pool reused for every cell of a run (`workers` >= 1),
  * or this thread (`workers` = 0). Both run the same code, so they give the same results.
+ *
+ * On the pool every cell is its own task, timed from the moment a worker picks it up: a
+ * strategy that hangs past twice its budget (+1 s), crashes its thread or calls process.exit
+ * fails its own cell, not the cells of the other strategies on the same model and N (each
+ * worker keeps the models it built, so the cells of one model still share them).
+ * In this thread, plug-in strategies (a module path, or one dropped into strategies/) still run
+ * on a pool of one: only there can a plug-in that ignores its budget or Ctrl-C be stopped.
  */
 
 const paramsOf = ({ id: _id, ...p }: Cell): CellParams => p;
 
-export function inProcessExecutor(baseDir: string, cwd: string): Executor {
+/** Strategies that run in this thread with `--workers 0`: the built-ins and the fixed splits. */
+export const runsInProcess = (strategy: string): boolean => FIXED_SPLITS.includes(strategy) || isBuiltinStrategy(strategy);
+
+export function inProcessExecutor(baseDir: string, cwd: string, interrupted?: Promise<void>): Executor {
+  let plugins: Executor | undefined;
   return {
-    runGroup: async (cells) => runGroupInProcess({ baseDir, cwd, cells: cells.map(paramsOf) }),
-    close: async () => undefined,
+    runGroup: async (cells) => {
+      const own = cells.filter((c) => runsInProcess(c.strategy));
+      const other = cells.filter((c) => !runsInProcess(c.strategy));
+      const mine = runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) });
+      plugins ??= other.length > 0 ? poolExecutor(1, baseDir, cwd, interrupted) : undefined;
+      const theirs = other.length > 0 ? await plugins!.runGroup(other) : [];
+      return cells.map((c) => (runsInProcess(c.strategy) ? mine[own.indexOf(c)] : theirs[other.indexOf(c)]) ?? { error: 'no outcome' });
+    },
+    close: async () => {
+      await plugins?.close();
+    },
   };
 }
 
-export function poolExecutor(workers: number, baseDir: string, cwd: string): Executor {
+export function poolExecutor(workers: number, baseDir: string, cwd: string, interrupted?: Promise<void>): Executor {
   const filename = path.join(__dirname, `worker${path.extname(__filename)}`);
   // A .ts worker (tsx, jest) needs the tsx loader in the thread; compiled .js does not.
   const execArgv = filename.endsWith('.ts') ? [...process.execArgv, '--import', require.resolve('tsx')] : [...process.execArgv];
   // Started on the first group, so a run with nothing left to compute starts no threads.
   let pool: Piscina | undefined;
+  const stop = new AbortController();
+  void interrupted?.then(() => stop.abort());
+  const runCell = async (cell: Cell): Promise<CellOutcome> => {
+    pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
+    const limitMs = 2 * (cell.budget.timeMs ?? DEFAULT_BUDGET_MS) + 1000;
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const abort = new AbortController();
+    const onStop = (): void => abort.abort();
+    stop.signal.addEventListener('abort', onStop);
+    let since: number | undefined;
+    const watch = setInterval(() => {
+      if (since === undefined && Atomics.load(started, 0) === 1) since = performance.now();
+      if (since !== undefined && performance.now() - since > limitMs) abort.abort();
+    }, 20);
+    try {
+      const [outcome] = (await pool.run({ baseDir, cwd, cells: [paramsOf(cell)], started }, { signal: abort.signal })) as CellOutcome[];
+      return outcome ?? { error: 'the worker returned no outcome' };
+    } catch (e) {
+      if (stop.signal.aborted) return { error: 'interrupted before it finished', interrupted: true };
+      return { error: abort.signal.aborted ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${(e as Error)?.message ?? String(e)}` };
+    } finally {
+      clearInterval(watch);
+      stop.signal.removeEventListener('abort', onStop);
+    }
+  };
   return {
-    runGroup: async (cells) => {
-      pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
-      // Strategies poll their budget; one that ignores it must not hang the run: past twice the
-      // group's allowance (+1 s per cell) its worker is stopped and the group's cells fail.
-      const limitMs = cells.reduce((s, c) => s + 2 * (c.budget.timeMs ?? DEFAULT_BUDGET_MS) + 1000, 0);
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), limitMs);
-      try {
-        return (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf) }, { signal: abort.signal })) as CellOutcome[];
-      } catch (e) {
-        const why = abort.signal.aborted ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${(e as Error)?.message ?? String(e)}`;
-        return cells.map(() => ({ error: why }));
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    runGroup: (cells) => Promise.all(cells.map(runCell)),
     close: async () => {
       await pool?.destroy();
     },

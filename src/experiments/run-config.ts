@@ -12,6 +12,8 @@ import { inProcessExecutor, poolExecutor } from './pool';
 import { progress } from './progress';
 import { runCells, type RunSummary } from './runner';
 import { readStore } from './store';
+import { acquireLock } from './lock';
+import { makeDir, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
 
 /** The edge that ties a config file to the pool, the results store and the report. */
 
@@ -100,30 +102,46 @@ export async function reportFrom(resultsFile: string, outDir: string, saved: Sav
   });
 }
 
+/** Runs `f` holding the lock of `outDir` (created if needed); file-system errors become one-line errors. */
+export async function withResultsDir<A>(outDir: string, log: (line: string) => void, f: () => Promise<E.Either<TpusegError, A>>): Promise<E.Either<TpusegError, A>> {
+  const made = tryWrite(() => makeDir(outDir));
+  if (E.isLeft(made)) return made;
+  const lock = acquireLock(outDir, log);
+  if (E.isLeft(lock)) return lock;
+  try {
+    return await tryWriteAsync(f);
+  } finally {
+    lock.right.release();
+  }
+}
+
 export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<TpusegError, RunOutcome>> {
   const loaded = loadConfig(req.configFile, liveCatalog(io.cwd));
   if (E.isLeft(loaded)) return loaded;
   const outDir = req.outDir ?? path.join(io.cwd, 'results', loaded.right.config.name);
-  fs.mkdirSync(outDir, { recursive: true });
-  const saved = savedConfig(loaded.right);
-  fs.writeFileSync(path.join(outDir, CONFIG_FILE), JSON.stringify(saved, null, 1) + '\n');
+  return withResultsDir(outDir, io.err, () => runLoaded(loaded.right, outDir, req, io));
+}
 
-  const cells = loaded.right.expansion.cells;
+async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, io: Io): Promise<E.Either<TpusegError, RunOutcome>> {
+  const saved = savedConfig(config);
+  writeFileSafe(path.join(outDir, CONFIG_FILE), JSON.stringify(saved, null, 1) + '\n');
+
+  const cells = config.expansion.cells;
   const hashes = new Map<string, string>();
   const hashOfProfile = (p: string): string => {
     if (!hashes.has(p)) hashes.set(p, profileHash(p));
     return hashes.get(p)!;
   };
-  const executor = req.workers === 0 ? inProcessExecutor(loaded.right.baseDir, io.cwd) : poolExecutor(req.workers, loaded.right.baseDir, io.cwd);
+  const executor = req.workers === 0 ? inProcessExecutor(config.baseDir, io.cwd, io.interrupted) : poolExecutor(req.workers, config.baseDir, io.cwd, io.interrupted);
   const tty = io.isTty && Boolean(process.stderr.isTTY);
-  io.err(`${loaded.right.config.name}: ${cells.length} cells (${loaded.right.expansion.models.length} models), ${req.workers === 0 ? 'in this thread' : `${req.workers} worker(s)`}`);
+  io.err(`${config.config.name}: ${cells.length} cells (${config.expansion.models.length} models), ${req.workers === 0 ? 'in this thread' : `${req.workers} worker(s)`}`);
   let summary: RunSummary;
   try {
     summary = await runCells(cells, executor, {
       store: path.join(outDir, RESULTS_FILE),
       force: req.force,
       tool: TOOL_VERSION,
-      configHash: loaded.right.hash,
+      configHash: config.hash,
       profileHash: hashOfProfile,
       concurrency: Math.max(1, req.workers * 2),
       progress: (total, already) => progress({ write: (s) => process.stderr.write(s), log: io.err, tty, now: () => performance.now() }, total, already),
@@ -133,9 +151,19 @@ export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<Tpuse
   } finally {
     await executor.close();
   }
-  if (summary.interrupted) return E.right({ loaded: loaded.right, outDir, summary });
+  if (summary.interrupted) return E.right({ loaded: config, outDir, summary });
   const report = await reportFrom(path.join(outDir, RESULTS_FILE), outDir, saved);
-  return E.right({ loaded: loaded.right, outDir, summary, report });
+  return E.right({ loaded: config, outDir, summary, report });
+}
+
+/** What `run --json` and `reproduce --json` print for a config: counts, files, headlines. */
+export function summaryObject(o: RunOutcome): Record<string, unknown> {
+  const s = o.summary;
+  return {
+    name: o.loaded.config.name, cells: o.loaded.expansion.cells.length, done: s.records.length, computed: s.computed, reused: s.reused,
+    stale: s.stale, failed: s.failed, interrupted: s.interrupted, results: path.join(o.outDir, RESULTS_FILE),
+    ...(o.report ? { report: o.report.index, files: o.report.files, headlines: o.report.headlines, skipped: o.report.skipped } : {}),
+  };
 }
 
 /** The lines `run` and `reproduce` print when a config is done (or interrupted). */

@@ -16,6 +16,8 @@ export interface CellOutcome {
   readonly modelOps?: number;
   readonly modelParamBytes?: number;
   readonly modelInput?: readonly number[];
+  /** Stopped by Ctrl-C before it finished: not recorded, so the next run computes it. */
+  readonly interrupted?: boolean;
 }
 
 export interface Executor {
@@ -74,6 +76,7 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
   }
   const ids = new Set(cells.map((c) => c.id));
   const freshness = classify(existing, ids, opts.tool, opts.profileHash);
+  if (freshness.failed > 0) opts.log(`${freshness.failed} cell(s) failed in an earlier run; they are tried again`);
   for (const s of freshness.stale.slice(0, 3)) opts.log(`stale result for cell ${s.record.cell} (${s.record.params.model} N=${s.record.params.tpus} ${s.record.params.label}): ${s.reason}; recomputing`);
   if (freshness.stale.length > 3) opts.log(`... ${freshness.stale.length - 3} more stale results are recomputed`);
   const otherConfig = [...freshness.fresh.values()].filter((r) => r.config !== opts.configHash);
@@ -95,8 +98,8 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
   const worker = async (): Promise<void> => {
     for (let group = queue.shift(); group !== undefined && !stop; group = queue.shift()) {
       const outcomes = await executor.runGroup(group);
-      const records = group.map((cell, i): CellRecord => {
-        const o = outcomes[i] ?? { error: 'the executor returned no outcome for this cell' };
+      const finished = group.flatMap((cell, i) => (outcomes[i]?.interrupted ? [] : [{ cell, o: outcomes[i] ?? { error: 'the executor returned no outcome for this cell' } }]));
+      const records = finished.map(({ cell, o }): CellRecord => {
         return {
           cell: cell.id, tool: opts.tool, config: opts.configHash, profileHash: opts.profileHash(cell.profile), params: paramsOf(cell),
           ...(o.modelOps !== undefined ? { modelOps: o.modelOps } : {}),

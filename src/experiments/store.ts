@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellParams } from './cell';
 import type { PlanResult } from '../plan/result';
+import { atPath } from '../file-errors';
+import { makeDir, openAppendSafe, writeFileSafe } from '../safe-write';
 
 /**
  * The results store: one JSON object per line, one line per finished cell. Each line is appended
@@ -47,12 +49,22 @@ export interface StoreContents {
   readonly torn: boolean;
 }
 
+const finite = (u: unknown): boolean => typeof u === 'number' && Number.isFinite(u);
+
+/** A result the report can use: its times finite numbers (NaN or Infinity are stored as null). */
+const isResult = (u: unknown): boolean => {
+  if (typeof u !== 'object' || u === null) return false;
+  const r = u as Record<string, unknown>;
+  return finite(r['msPerInput']) && finite(r['bottleneckMs']) && finite(r['latencyMs']) && Array.isArray(r['cuts']) &&
+    Array.isArray(r['segments']) && r['segments'].every((s) => typeof s === 'object' && s !== null && finite((s as Record<string, unknown>)['ms']));
+};
+
 const isRecord = (u: unknown): u is CellRecord => {
   if (typeof u !== 'object' || u === null) return false;
   const r = u as Record<string, unknown>;
   return typeof r['cell'] === 'string' && typeof r['tool'] === 'string' && typeof r['config'] === 'string' &&
     typeof r['profileHash'] === 'string' && typeof r['params'] === 'object' && r['params'] !== null &&
-    (typeof r['result'] === 'object' || typeof r['error'] === 'string');
+    (r['result'] === undefined ? typeof r['error'] === 'string' : isResult(r['result']));
 };
 
 /** Parses store text; a missing file reads as empty. */
@@ -79,13 +91,22 @@ export function parseStore(text: string): StoreContents {
 
 export function readStore(file: string): StoreContents {
   if (!fs.existsSync(file)) return { records: [], badLines: [], goodLength: 0, torn: false };
-  return parseStore(fs.readFileSync(file, 'utf8'));
+  try {
+    return parseStore(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw atPath(e, file);
+  }
 }
 
 /** Cuts a torn last line off the file; returns whether it did. */
 export function repairStore(file: string, contents: StoreContents): boolean {
   if (!contents.torn) return false;
-  fs.truncateSync(file, contents.goodLength);
+  const fd = openAppendSafe(file);
+  try {
+    fs.ftruncateSync(fd, contents.goodLength);
+  } finally {
+    fs.closeSync(fd);
+  }
   return true;
 }
 
@@ -97,8 +118,8 @@ export interface Appender {
 
 /** Opens the store for appending. */
 export function openAppender(file: string): Appender {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a');
+  makeDir(path.dirname(file));
+  const fd = openAppendSafe(file);
   let open = true;
   return {
     append(records) {
@@ -117,15 +138,10 @@ export function openAppender(file: string): Appender {
   };
 }
 
-/** Replaces the store with exactly these records (written to a temporary file, then renamed). */
+/** Replaces the store with exactly these records (written to a fresh temporary file in its folder, then renamed). */
 export function writeStore(file: string, records: readonly CellRecord[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, records.map((r) => JSON.stringify(r) + '\n').join(''));
-  const fd = fs.openSync(tmp, 'r');
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  makeDir(path.dirname(file));
+  writeFileSafe(file, records.map((r) => JSON.stringify(r) + '\n').join(''), { durable: true });
 }
 
 export interface Freshness {
@@ -135,9 +151,11 @@ export interface Freshness {
   readonly stale: readonly { record: CellRecord; reason: string }[];
   /** Records of cells the config no longer has (kept out of reports). */
   readonly orphans: number;
+  /** Cells whose stored record is a failure: computed again, never reused. */
+  readonly failed: number;
 }
 
-/** Which stored records can be reused for these cells (same id, tool version and profile contents). */
+/** Which stored records can be reused for these cells (same id, tool version and profile contents, and not a failure). */
 export function classify(
   records: readonly CellRecord[],
   cellIds: ReadonlySet<string>,
@@ -149,11 +167,13 @@ export function classify(
   const fresh = new Map<string, CellRecord>();
   const stale: { record: CellRecord; reason: string }[] = [];
   let orphans = 0;
+  let failed = 0;
   for (const [id, r] of latest) {
     if (!cellIds.has(id)) orphans += 1;
+    else if (r.error !== undefined) failed += 1;
     else if (r.tool !== tool) stale.push({ record: r, reason: `computed by tpuseg ${r.tool}, this is ${tool}` });
     else if (r.profileHash !== profileHash(r.params.profile)) stale.push({ record: r, reason: `profile ${r.params.profile} has changed since` });
     else fresh.set(id, r);
   }
-  return { fresh, stale, orphans };
+  return { fresh, stale, orphans, failed };
 }

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/Either';
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { costModel, type CostProfile } from '../../cost-models';
 import { exportFailed, type TpusegError } from '../errors';
@@ -9,6 +8,7 @@ import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf } from '../plan/result';
 import { readTflite } from '../tflite/reader';
 import { tryWriteTflite } from '../tflite/writer';
+import { makeDir, tryWrite, writeFileSafe } from '../safe-write';
 import { compiledName, compilerLogName, compileScript } from './compile-script';
 import { extractSegments, segmentStem } from './extract';
 import { MANIFEST, type Manifest } from './manifest';
@@ -126,15 +126,12 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
 
 /** Writes the bundle into `dir` (created if needed); returns the paths written. */
 export function writeExport(dir: string, bundle: ExportBundle): E.Either<TpusegError, string[]> {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    return E.right(bundle.files.map((f) => {
+  return tryWrite(() => {
+    makeDir(dir);
+    return bundle.files.map((f) => {
       const p = path.join(dir, f.name);
-      fs.writeFileSync(p, f.content, f.executable ? { mode: 0o755 } : {});
-      if (f.executable) fs.chmodSync(p, 0o755);
+      writeFileSafe(p, f.content, f.executable ? { mode: 0o755 } : {});
       return p;
-    }));
-  } catch (e) {
-    return E.left(exportFailed(`cannot write into ${dir}: ${(e as Error).message}`));
-  }
+    });
+  });
 }

@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { checkCuts } from './extract';
+import { madeForMismatch } from '../plan/made-for';
 
 /**
  * Reading the plan to export: either the whole `tpuseg segment --json` report (its `best` is
@@ -35,6 +36,8 @@ export interface PlanChoice {
   readonly profile?: string;
   /** The result object as it was in the file (predictions included). */
   readonly result: PlanResult;
+  /** The model the plan records it was made for (src/plan/made-for.ts), if it does. */
+  readonly madeFor?: unknown;
 }
 
 const problems = (errors: t.Errors): string[] =>
@@ -81,25 +84,29 @@ export function parsePlanFile(text: string, file: string): E.Either<TpusegError,
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return E.left(configInvalid(file, ['expected a JSON object: a `tpuseg segment --json` report or one of its results']));
   }
+  if ('cuts' in json && 'counts' in json) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
   const report = ReportCodec.decode(json);
   if (E.isRight(report) && !('cuts' in json)) {
     const picked = pickBest(report.right.results, report.right.best, file);
     if (E.isLeft(picked)) return picked;
     return E.map((r: PlanResult) => ({
       cuts: r.cuts,
+      madeFor: (json as { madeFor?: unknown }).madeFor,
       ...(r.strategy !== undefined ? { strategy: r.strategy } : {}),
       ...(report.right.model !== undefined ? { model: report.right.model } : {}),
       ...(report.right.profile !== undefined ? { profile: report.right.profile } : {}),
       result: r,
     }))(decodeResult(picked.right.u, file, picked.right.where));
   }
-  return E.map((r: PlanResult) => ({ cuts: r.cuts, ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), result: r }))(
+  return E.map((r: PlanResult) => ({ cuts: r.cuts, madeFor: (json as { madeFor?: unknown }).madeFor, ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), result: r }))(
     decodeResult(json, file, ''),
   );
 }
 
 /** Checks that a plan fits the model it is applied to: valid cuts for its op count, segments (when given) covering exactly its ops. */
 export function checkPlanFits(plan: PlanChoice, graph: LayerGraph, file: string): E.Either<TpusegError, PlanChoice> {
+  const other = madeForMismatch(plan.madeFor, graph, file);
+  if (other) return E.left(other);
   const segs = plan.result.segments;
   if (segs && segs.length !== plan.cuts.length + 1) {
     return E.left(configInvalid(file, [`segments: ${segs.length} segments but ${plan.cuts.length} cuts (expected ${plan.cuts.length + 1})`]));

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
-import { costModel, type CostProfile } from '../../cost-models';
+import { costModel, type CostProfile, type RunnerName } from '../../cost-models';
 import { loadStrategy } from '../../strategies';
+import type { ObjectiveKind } from '../../strategies/types';
 import type { TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { makeProblem } from '../search/problem';
@@ -20,12 +21,15 @@ export interface SearchPlanRequest {
   readonly batch: number;
   readonly seed: string;
   readonly cwd: string;
+  readonly objective?: ObjectiveKind;
+  /** The runner to price for (default: the profile's). */
+  readonly runner?: RunnerName;
 }
 
 export function searchPlan(r: SearchPlanRequest): E.Either<TpusegError, { cuts: readonly number[]; strategy: string }> {
   const s = loadStrategy(r.strategy, r.cwd);
   if (E.isLeft(s)) return s;
-  const problem = makeProblem(costModel(r.graph, r.profile), r.tpus, { kind: 'throughput', batch: r.batch }, { pins: [] });
+  const problem = makeProblem(costModel(r.graph, r.profile, r.runner ? { runner: r.runner } : {}), r.tpus, { kind: r.objective ?? 'throughput', batch: r.batch }, { pins: [] });
   if (E.isLeft(problem)) return problem;
   const outcome = solveInProcess(problem.right, s.right, {}, r.seed);
   return E.map((x: { cuts: readonly number[] }) => ({ cuts: x.cuts, strategy: s.right.name }))(outcome.result);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayerGraph } from '../graph/types';
 import { modelUnreadable, usage, type TpusegError } from '../errors';
+import { count, MAX_TFLITE_BYTES } from '../limits';
 import { readTflite } from '../tflite/reader';
 import { zooModel } from '../zoo';
 import { synthModel } from '../zoo/synth';
@@ -14,13 +15,36 @@ import { fileErrorReason } from '../file-errors';
 export function loadModel(spec: string): E.Either<TpusegError, LayerGraph> {
   if (spec.startsWith('zoo:')) return zooModel(spec);
   if (spec.startsWith('synth:')) return synthModel(spec);
-  let bytes: Uint8Array;
+  const bytes = readModelFile(spec);
+  return E.isLeft(bytes) ? bytes : readTflite(bytes.right, spec);
+}
+
+/**
+ * A .tflite file's bytes. Its size and its identifier are checked first, so a huge file that is
+ * no model (a video, a disk image) is refused without being read whole.
+ */
+export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
+  let fd: number;
   try {
-    bytes = fs.readFileSync(spec);
+    fd = fs.openSync(file, 'r');
   } catch (e) {
-    return E.left(modelUnreadable(spec, fileErrorReason(e)));
+    return E.left(modelUnreadable(file, fileErrorReason(e)));
   }
-  return readTflite(bytes, spec);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) return E.left(modelUnreadable(file, 'is a directory'));
+    if (stat.size > MAX_TFLITE_BYTES) return E.left(modelUnreadable(file, `${count(stat.size)} bytes: a .tflite file holds at most ${count(MAX_TFLITE_BYTES)} bytes (2 GiB)`));
+    const head = Buffer.alloc(8);
+    const got = fs.readSync(fd, head, 0, 8, 0);
+    if (got < 8 || head.toString('latin1', 4, 8) !== 'TFL3') {
+      return E.left(modelUnreadable(file, `not a TFLite file (no TFL3 identifier; ${stat.size} bytes)`));
+    }
+    return E.right(new Uint8Array(fs.readFileSync(fd)));
+  } catch (e) {
+    return E.left(modelUnreadable(file, fileErrorReason(e)));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

@@ -1,8 +1,11 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import { configInvalid, segmentInvalid, type TpusegError } from '../errors';
+import { configInvalid, fileError, type TpusegError } from '../errors';
+import type { LayerGraph } from '../graph/types';
+import { count, MAX_TEXT_BYTES } from '../limits';
+import { madeForMismatch } from './made-for';
 import { checkCuts } from '../pipeline/evaluate';
-import { fileErrorReason } from '../file-errors';
+import { readFailed } from '../file-errors';
 
 /**
  * Reads a plan for `predict --strategy <plan.json>`. Accepted shapes:
@@ -24,6 +27,7 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
   const o = json as Record<string, unknown>;
   const name = typeof o['strategy'] === 'string' ? (o['strategy'] as string) : `plan:${file}`;
   let plan: PlanFile;
+  if ('cuts' in o && 'counts' in o) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
   if ('cuts' in o) {
     if (!isIntArray(o['cuts'])) return E.left(configInvalid(file, [`cuts: expected an array of integers, got ${JSON.stringify(o['cuts'])}`]));
     plan = { strategy: name, cuts: o['cuts'] };
@@ -33,7 +37,7 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
       return E.left(configInvalid(file, [`counts: expected a non-empty array of integers, got ${JSON.stringify(counts)}`]));
     }
     const sum = counts.reduce((s, x) => s + x, 0);
-    if (sum !== nOps) return E.left(segmentInvalid(`${file}: counts add up to ${sum} ops, the model has ${nOps}`));
+    if (sum !== nOps) return E.left(configInvalid(file, [`counts: they add up to ${sum} ops, the model has ${nOps}`]));
     const cuts: number[] = [];
     counts.slice(0, -1).reduce((acc, c) => (cuts.push(acc + c), acc + c), 0);
     plan = { strategy: name, cuts };
@@ -46,25 +50,33 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
     return E.left(configInvalid(file, ['(root): expected "cuts", "counts" or "results"']));
   }
   const checked = checkCuts(nOps, plan.cuts);
-  if (E.isLeft(checked)) return E.left(segmentInvalid(`${file}: ${checked.left._tag === 'SegmentInvalid' ? checked.left.message : ''}`));
+  if (E.isLeft(checked)) return E.left(configInvalid(file, [`cuts: ${checked.left._tag === 'SegmentInvalid' ? checked.left.message : 'invalid'}`]));
   if (tpus !== undefined && plan.cuts.length + 1 !== tpus) {
-    return E.left(segmentInvalid(`${file}: the plan has ${plan.cuts.length + 1} segments but --tpus is ${tpus}`));
+    return E.left(configInvalid(file, [`the plan has ${plan.cuts.length + 1} segments but --tpus is ${tpus}`]));
   }
   return E.right(plan);
 }
 
-export function readPlanFile(file: string, nOps: number, tpus?: number): E.Either<TpusegError, PlanFile> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return E.left(configInvalid(file, [fileErrorReason(e)]));
-  }
+export function readPlanFile(file: string, graph: LayerGraph, tpus?: number): E.Either<TpusegError, PlanFile> {
+  const text = readTextFile(file);
+  if (E.isLeft(text)) return text;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.right);
   } catch (e) {
     return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
   }
-  return parsePlan(json, file, nOps, tpus);
+  const other = madeForMismatch((json as { madeFor?: unknown } | null)?.madeFor, graph, file);
+  return other ? E.left(other) : parsePlan(json, file, graph.ops.length, tpus);
+}
+
+/** A text input (plan, config) read whole, after its size is checked against MAX_TEXT_BYTES. */
+export function readTextFile(file: string): E.Either<TpusegError, string> {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_TEXT_BYTES) return E.left(fileError(file, `${count(size)} bytes; a plan or config is at most ${count(MAX_TEXT_BYTES)} bytes`));
+    return E.right(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    return E.left(readFailed(file, e));
+  }
 }

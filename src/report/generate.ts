@@ -4,6 +4,7 @@ import * as E from 'fp-ts/Either';
 import type { FigureKind, TableKind } from '../../experiments/schema';
 import { DEFAULT_MAPPING, loadMapping, type Mapping } from '../calibrate/mapping';
 import { formatError } from '../errors';
+import { makeDir, writeFileSafe } from '../safe-write';
 import { strategies } from '../../strategies';
 import type { CellRecord } from '../experiments/store';
 import { cellsSection } from './cells';
@@ -129,10 +130,10 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const { problems, ...inputs } = readInputs(opts);
   const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
-  fs.mkdirSync(path.join(opts.outDir, 'figures'), { recursive: true });
+  makeDir(path.join(opts.outDir, 'figures'));
   const files: string[] = [];
   const write = (rel: string, text: string): void => {
-    fs.writeFileSync(path.join(opts.outDir, rel), text);
+    writeFileSafe(path.join(opts.outDir, rel), text);
     files.push(rel);
   };
 

@@ -1,12 +1,14 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { costModel, DEFAULT_PROFILE, loadProfile, type CostProfile, type RunnerName } from '../../cost-models';
-import { loadStrategy, strategyNames } from '../../strategies';
+import { isBuiltin, loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
 import { loadModelToPlan } from '../model/load';
+import { defaultWorkers } from '../workers';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
+import { madeFor, type MadeFor } from '../plan/made-for';
 import { compareScores, scorePlan } from './objective';
 import { createSearchPool, type SearchPool } from './pool';
 import { makeProblem } from './problem';
@@ -35,7 +37,7 @@ export interface SegmentRequest {
   readonly seed?: string | number;
   /** Per task; a task still running twice this (+1 s) after it started is stopped and reported failed. */
   readonly timeBudgetMs?: number;
-  /** Worker threads; 0 runs in this thread. Default 2. Ignored when `pool` is given. */
+  /** Worker threads; 0 runs in this thread. Default: `defaultWorkers()`. Ignored when `pool` is given. */
   readonly workers?: number;
   /** A pool to reuse across calls (left open). */
   readonly pool?: SearchPool;
@@ -61,6 +63,8 @@ export interface SegmentReport {
   readonly results: readonly StrategyResult[];
   /** Name of the winning strategy (first listed on ties); null when every strategy failed. */
   readonly best: string | null;
+  /** The model the plans were made for, so a plan file applied to another model is caught. */
+  readonly madeFor: MadeFor;
 }
 
 interface Resolved {
@@ -83,14 +87,19 @@ function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[
     const options = decodeOptions(s.right, raw);
     if (E.isLeft(options)) return options;
     const isPath = ref !== s.right.name;
-    out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: taskCount(s.right, options.right) });
+    const count = taskCount(s.right, options.right);
+    if (E.isLeft(count)) return count;
+    out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: count.right });
   }
-  return E.right(out);
+  const run = out.map((r) => r.strategy.name);
+  const stray = Object.keys(req.options ?? {}).find((k) => !run.includes(k));
+  return stray === undefined ? E.right(out) : E.left(usage(`--option ${stray}.*: no strategy "${stray}" runs in this search (it runs ${run.join(', ')})`));
 }
 
 export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
   // Start the threads first, so their start-up overlaps loading the model here.
-  const own = !req.pool && (req.workers ?? 2) > 0 ? createSearchPool(req.workers ?? 2) : undefined;
+  const workers = req.workers ?? defaultWorkers();
+  const own = !req.pool && workers > 0 ? createSearchPool(workers) : undefined;
   try {
     return await segmentWith({ ...req, ...(own ? { pool: own } : {}) });
   } finally {
@@ -125,30 +134,38 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   return E.right(report(req, profile.right, problem.right, combined));
 }
 
-async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: WorkerTask }[], req: SegmentRequest, budgetMs: number): Promise<{ name: string; outcome: TaskOutcome }[]> {
-  let stopped = false;
-  const stop = new AbortController();
-  void req.interrupted?.then(() => {
-    stopped = true;
-    stop.abort();
-  });
-  const interruptedOutcome = (name: string, index: number): TaskOutcome =>
-    ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
+type Job = { r: Resolved; task: WorkerTask };
+type Done = { name: string; outcome: TaskOutcome };
 
-  if (!req.pool) {
-    const out: { name: string; outcome: TaskOutcome }[] = [];
-    for (const { r, task } of tasks) {
+const interruptedOutcome = (name: string, index: number): TaskOutcome =>
+  ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
+
+async function runAll(problem: Problem, tasks: readonly Job[], req: SegmentRequest, budgetMs: number): Promise<Done[]> {
+  const stop = new AbortController();
+  void req.interrupted?.then(() => stop.abort());
+  if (req.pool) return onPool(req.pool, tasks, stop.signal, budgetMs);
+  // In this thread (--workers 0) only the built-ins run: a plug-in runs on a pool of one, where
+  // one that loops past its budget, ignores Ctrl-C or calls process.exit can still be stopped.
+  const plugins = tasks.filter((t) => !isBuiltin(t.r.strategy));
+  const own = plugins.length > 0 ? createSearchPool(1) : undefined;
+  try {
+    const pooled = own ? onPool(own, plugins, stop.signal, budgetMs) : Promise.resolve([]);
+    const local: Done[] = [];
+    for (const { r, task } of tasks.filter((t) => isBuiltin(t.r.strategy))) {
       await new Promise((ok) => setImmediate(ok));
       const options = decodeOptions(r.strategy, r.options);
-      const outcome = stopped ? interruptedOutcome(r.strategy.name, task.index)
+      const outcome = stop.signal.aborted ? interruptedOutcome(r.strategy.name, task.index)
         : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }
         : runTask(problem, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
-      out.push({ name: r.strategy.name, outcome });
+      local.push({ name: r.strategy.name, outcome });
     }
-    return out;
+    return [...local, ...(await pooled)];
+  } finally {
+    await own?.close();
   }
+}
 
-  const pool = req.pool;
+async function onPool(pool: SearchPool, tasks: readonly Job[], stop: AbortSignal, budgetMs: number): Promise<Done[]> {
   const hardMs = 2 * budgetMs + 1000;
   // Overruns are timed from the moment a worker picks the task up (it flags a shared cell).
   const running = new Set<{ flag: Int32Array; since?: number; abort: AbortController }>();
@@ -164,17 +181,17 @@ async function runAll(problem: Problem, tasks: readonly { r: Resolved; task: Wor
       const name = r.strategy.name;
       const entry = { flag: new Int32Array(new SharedArrayBuffer(4)), abort: new AbortController() } as { flag: Int32Array; since?: number; abort: AbortController };
       const onStop = (): void => entry.abort.abort();
-      stop.signal.addEventListener('abort', onStop);
+      stop.addEventListener('abort', onStop);
       running.add(entry);
       try {
         return { name, outcome: await pool.run({ ...task, started: entry.flag }, entry.abort.signal) as TaskOutcome };
       } catch (e) {
-        const outcome: TaskOutcome = stopped ? interruptedOutcome(name, task.index)
+        const outcome: TaskOutcome = stop.aborted ? interruptedOutcome(name, task.index)
           : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, entry.abort.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
         return { name, outcome };
       } finally {
         running.delete(entry);
-        stop.signal.removeEventListener('abort', onStop);
+        stop.removeEventListener('abort', onStop);
       }
     }));
   } finally {
@@ -192,5 +209,5 @@ function report(req: SegmentRequest, profile: CostProfile, problem: Problem, out
     const ev = evaluatePlan(problem.cost, cuts, problem.objective.batch);
     return { ...planResult(o.strategy, ev, uncertaintyOf(profile, problem.graph, ev)), ...base, stats: o.result.right.stats };
   });
-  return { model: req.model, tpus: req.tpus, profile: profile.name, runner: problem.cost.pipeline?.runner ?? 'pycoral', objective: problem.objective.kind, results, best: best?.name ?? null };
+  return { model: req.model, tpus: req.tpus, profile: profile.name, runner: problem.cost.pipeline?.runner ?? 'pycoral', objective: problem.objective.kind, results, best: best?.name ?? null, madeFor: madeFor(problem.graph) };
 }

@@ -2,7 +2,8 @@ import * as E from 'fp-ts/Either';
 import type { CostModel } from '../../cost-models/types';
 import type { Problem, Strategy } from '../../strategies/types';
 import { optionErrors } from '../../strategies/options';
-import { configInvalid, isTpusegError, TpusegFailure, workerFailed, type TpusegError } from '../errors';
+import { configInvalid, isTpusegError, TpusegFailure, usage, workerFailed, type TpusegError } from '../errors';
+import { MAX_TASKS } from '../limits';
 import { deriveSeed, rng } from '../rng';
 import type { WithLowerBound } from './bound';
 import { timeBudget } from './budget';
@@ -46,12 +47,19 @@ export function counted(cost: CostModel): { readonly cost: CostModel; readonly c
 
 export function decodeOptions<O>(s: Strategy<O>, raw: unknown): E.Either<TpusegError, O> {
   const r = s.options.decode(raw);
-  return E.isLeft(r) ? E.left(configInvalid(`--options ${s.name}`, optionErrors(s.name, r.left))) : E.right(r.right);
+  return E.isLeft(r) ? E.left(configInvalid(`options of strategy ${s.name}`, optionErrors(s.name, r.left))) : E.right(r.right);
 }
 
-export function taskCount<O>(s: Strategy<O>, options: O): number {
-  const t = s.tasks ? s.tasks(options) : 1;
-  return Number.isInteger(t) && t >= 1 ? t : 1;
+/** How many tasks a strategy asks for, at least 1; more than MAX_TASKS is an error (each task is a pool job and a result). */
+export function taskCount<O>(s: Strategy<O>, options: O): E.Either<TpusegError, number> {
+  let t: number;
+  try {
+    t = s.tasks ? s.tasks(options) : 1;
+  } catch (e) {
+    return E.left(workerFailed(s.name, 0, `tasks() threw: ${(e as Error)?.message ?? String(e)}`));
+  }
+  if (!Number.isInteger(t) || t < 1) return E.right(1);
+  return t <= MAX_TASKS ? E.right(t) : E.left(usage(`strategy ${s.name} asks for ${t.toLocaleString('en-US')} tasks (restarts); at most ${MAX_TASKS.toLocaleString('en-US')}`));
 }
 
 export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: string | number, index: number, count: number, timeBudgetMs: number): TaskOutcome {
@@ -60,21 +68,57 @@ export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: s
   const generator = rng(deriveSeed(seed, s.name, index));
   const budget = timeBudget(timeBudgetMs);
   const t0 = performance.now();
-  const done = (r: E.Either<TpusegError, { cuts: readonly number[]; stats?: Readonly<Record<string, number>> }>): TaskOutcome => {
+  const done = (r: unknown): TaskOutcome => {
     const searchMs = performance.now() - t0;
     const evaluations = meter.count();
-    if (E.isLeft(r)) return { _tag: 'Left', index, error: r.left, evaluations, searchMs };
-    const checked = checkPlan(problem, r.right.cuts);
-    if (E.isLeft(checked)) return { _tag: 'Left', index, error: workerFailed(s.name, index, `returned an invalid plan: ${(checked.left as { message: string }).message}`), evaluations, searchMs };
-    return { _tag: 'Right', index, cuts: [...r.right.cuts], evaluations, searchMs, stats: { ...(r.right.stats ?? {}) } };
+    const fail = (error: TpusegError): TaskOutcome => ({ _tag: 'Left', index, error, evaluations, searchMs });
+    const outcome = r as { _tag?: unknown; left?: unknown; right?: { cuts?: unknown; stats?: unknown } } | undefined;
+    if (outcome?._tag === 'Left') {
+      // A plug-in may return any value as its error; only tpuseg's own errors are passed on as they are.
+      return fail(isTpusegError(outcome.left) ? outcome.left : workerFailed(s.name, index, `returned an error tpuseg does not know: ${describe(outcome.left)}`));
+    }
+    const cuts = outcome?._tag === 'Right' ? outcome.right?.cuts : undefined;
+    if (!Array.isArray(cuts)) return fail(workerFailed(s.name, index, `returned ${describe(r)}, not E.right({ cuts }) or E.left(error)`));
+    const checked = checkPlan(problem, cuts);
+    if (E.isLeft(checked)) return fail(workerFailed(s.name, index, `returned an invalid plan: ${(checked.left as { message: string }).message}`));
+    const unpriced = nonFiniteStage(problem, cuts);
+    if (unpriced !== undefined) return fail(workerFailed(s.name, index, unpriced));
+    const stats = outcome!.right!.stats;
+    return { _tag: 'Right', index, cuts: [...cuts], evaluations, searchMs, stats: typeof stats === 'object' && stats !== null ? { ...(stats as Record<string, number>) } : {} };
   };
   try {
     return done(s.search(p, options, generator, budget, { index, count }));
   } catch (e) {
     if (e instanceof TpusegFailure) return done(E.left(e.error));
     if (isTpusegError(e)) return done(E.left(e));
-    return done(E.left(workerFailed(s.name, index, `threw: ${(e as Error)?.message ?? String(e)}`)));
+    return done(E.left(workerFailed(s.name, index, `threw: ${describe(e)}`)));
   }
+}
+
+/** A short, printable description of any value a plug-in returned or threw. */
+function describe(u: unknown): string {
+  if (typeof u === 'object' && u !== null && typeof (u as Error).message === 'string' && typeof (u as Error).stack === 'string') return (u as Error).message;
+  let s: string;
+  try {
+    s = JSON.stringify(u) ?? String(u);
+  } catch {
+    s = String(u);
+  }
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+/**
+ * Why a plan cannot be ranked: the cost model (a profile, or a plug-in model) priced one of its
+ * segments as NaN or Infinity. Undefined when every stage time is finite.
+ */
+export function nonFiniteStage(problem: Problem, cuts: readonly number[]): string | undefined {
+  const bounds = [0, ...cuts, problem.n];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const s = problem.cost.segment(bounds[i]!, bounds[i + 1]!);
+    const bad = [['ms', s.ms] as const, ...Object.entries(s)].find(([, v]) => typeof v === 'number' && !Number.isFinite(v));
+    if (bad) return `the cost model gives segment ${i} (ops ${bounds[i]}..${bounds[i + 1]! - 1}) a non-finite ${bad[0]} (${bad[1]}); check the profile's constants`;
+  }
+  return undefined;
 }
 
 /** Keeps the best task by the problem's score (ties to the lower index); any failed task fails the strategy. */
@@ -98,7 +142,9 @@ export function combineTasks(problem: Problem, strategy: string, outcomes: reado
 export function solveInProcess<O>(problem: Problem, s: Strategy<O>, rawOptions: unknown, seed: string | number, timeBudgetMs = Infinity): StrategyOutcome {
   const options = decodeOptions(s, rawOptions);
   if (E.isLeft(options)) return { strategy: s.name, tasks: 0, evaluations: 0, searchMs: 0, result: options };
-  const count = taskCount(s, options.right);
+  const tasks = taskCount(s, options.right);
+  if (E.isLeft(tasks)) return { strategy: s.name, tasks: 0, evaluations: 0, searchMs: 0, result: tasks };
+  const count = tasks.right;
   const outcomes = Array.from({ length: count }, (_, i) => runTask(problem, s, options.right, seed, i, count, timeBudgetMs));
   return combineTasks(problem, s.name, outcomes);
 }

@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/Either';
 import * as flatbuffers from 'flatbuffers';
-import { exportFailed, TpusegFailure, type TpusegError } from '../errors';
+import { exportFailed, TpusegFailure, usage, type TpusegError } from '../errors';
 import { dtypeToEnum } from '../graph/dtype';
 import type { LayerGraph, Op, Quantization, Tensor } from '../graph/types';
+import { count, MAX_TFLITE_BYTES } from '../limits';
 import * as tfl from './index';
 import { packOptions } from './options';
 import { constantRole, seededConstant } from './weights';
@@ -26,6 +27,11 @@ const CUSTOM = tfl.BuiltinOperator.CUSTOM;
 /** Writes the graph; throws TpusegFailure(ExportFailed) when it cannot be written (see tryWriteTflite). */
 export function writeTflite(graph: LayerGraph, opts: WriteOptions = {}): Uint8Array {
   const seed = opts.seed ?? 0;
+  // Checked before any weights are generated: past 2 GiB the FlatBuffer cannot address them.
+  const planned = graph.tensors.reduce((s, t) => s + (t.isConstant && (t.data || t.consumers.length > 0) ? t.data?.length ?? t.bytes : 0), 0);
+  if (planned > MAX_TFLITE_BYTES) {
+    throw new TpusegFailure(usage(`${graph.name}: its constants take ${count(planned)} bytes; a .tflite file holds at most ${count(MAX_TFLITE_BYTES)} bytes (2 GiB)`));
+  }
   const constants = constantBytes(graph, seed);
   const dataBytes = constants.reduce((s, c) => s + (c ? c.length + 32 : 0), 0);
   const b = new flatbuffers.Builder(dataBytes + 256 * (graph.tensors.length + graph.ops.length) + 4096);

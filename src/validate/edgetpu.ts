@@ -7,6 +7,7 @@ import type { RunnerResult } from '../export/pipeline-script';
 import { cpuOpCount, parseCompilerReport, type CompiledModelReport, type CompilerReport } from './compiler-report';
 import type { ExportDir } from './load';
 import { appendMeasurement } from './measurements';
+import { tryWrite } from '../safe-write';
 import { relError, reportBase, segmentRows, type ValidationReport } from './report';
 
 /**
@@ -128,7 +129,10 @@ export function edgeTpuReport(x: ExportDir, o: EdgeTpuOptions): E.Either<TpusegE
     batch: result.batch,
   };
   const csvFiles = [path.join(x.dir, 'measurements.csv'), ...(o.measurements ? [path.resolve(o.cwd, o.measurements)] : [])];
-  for (const f of csvFiles) appendMeasurement(f, m, row);
+  for (const f of csvFiles) {
+    const appended = tryWrite(() => appendMeasurement(f, m, row));
+    if (E.isLeft(appended)) return appended;
+  }
   notes.push(`measurements appended to ${csvFiles.join(' and ')}`);
   if (result.batch !== m.predicted.batch) notes.push(`the runner's batch (${result.batch}) differs from the prediction's (${m.predicted.batch})`);
 

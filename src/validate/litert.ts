@@ -257,9 +257,11 @@ export async function validateLitert(whole: Unit, segments: readonly (Unit & { f
     runs.push({ index: i, label: c.label, cpuMs: ms.right, bridgedPorts: c.bridged, opsChecked: c.graph.ops.length });
   }
   const outputs = compareOutputs(reference.outputNames, refEnvs, chainEnvs);
+  // Nothing compared is no pass: a model without outputs computes nothing anyone can check.
+  if (outputs.length === 0) notes.push('the model has no outputs: there is nothing to compare');
   return E.right({
     ...base,
-    verdict: outputs.every((c) => c.equal) ? 'bit-exact' : 'differs',
+    verdict: outputs.length > 0 && outputs.every((c) => c.equal) ? 'bit-exact' : 'differs',
     notes,
     checkedOps: k,
     wholeCpuMs: wholeMs.right,

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { Manifest } from '../export/manifest';
+import { appendFileSafe } from '../safe-write';
 
 /**
  * Measurement rows appended after an Edge TPU run, in the column style of the measurement CSVs in
@@ -42,5 +43,5 @@ export function measurementLine(m: Manifest, r: MeasurementRow): string {
 export function appendMeasurement(file: string, m: Manifest, r: MeasurementRow): void {
   const fresh = !fs.existsSync(file) || fs.statSync(file).size === 0;
   const text = `${fresh ? `${MEASUREMENT_COLUMNS.map(field).join(',')}\n` : ''}${measurementLine(m, r)}\n`;
-  fs.appendFileSync(file, text);
+  appendFileSafe(file, text);
 }

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileSafe } from '../safe-write';
 import type { Manifest } from '../export/manifest';
 
 /**
@@ -106,7 +106,7 @@ export function renderMarkdown(r: ValidationReport): string {
 /** Writes validation-<backend>.json and .md into dir; returns their paths. */
 export function writeReport(dir: string, r: ValidationReport): string[] {
   const base = path.join(dir, `validation-${r.backend}`);
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
-  fs.writeFileSync(`${base}.md`, renderMarkdown(r));
+  writeFileSafe(`${base}.json`, `${JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+  writeFileSafe(`${base}.md`, renderMarkdown(r));
   return [`${base}.json`, `${base}.md`];
 }

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { usage, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
+import { MAX_INPUT_SIZE, MAX_SYNTH_LAYERS, MAX_SYNTH_WIDTH } from '../limits';
 import { GraphBuilder } from './builder';
 
 /**
@@ -31,6 +32,7 @@ export type SynthParams =
 const KEYS = { conv: ['filters', 'layers', 'size', 'output'], fc: ['neurons', 'layers', 'output'] } as const;
 const DEFAULTS: Readonly<Record<string, number>> = { layers: 5, size: 64 };
 const DEFAULT_OUTPUT: Readonly<Record<'conv' | 'fc', SynthOutput>> = { conv: 'int8', fc: 'float' };
+const MAX: Readonly<Record<string, number>> = { layers: MAX_SYNTH_LAYERS, size: MAX_INPUT_SIZE, filters: MAX_SYNTH_WIDTH, neurons: MAX_SYNTH_WIDTH };
 
 /** Parses a `synth:` spec; every problem is a Usage error naming the spec and the parameter. */
 export function parseSynth(spec: string): E.Either<TpusegError, SynthParams> {
@@ -55,6 +57,8 @@ export function parseSynth(spec: string): E.Either<TpusegError, SynthParams> {
     }
     const v = Number(raw);
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(v) || v < 1) return bad(`parameter "${key}" must be a positive integer, got "${raw}"`);
+    const max = MAX[key]!;
+    if (v > max) return bad(`parameter "${key}" is ${v}, at most ${max}`);
     values[key] = v;
   }
   for (const key of allowed) {

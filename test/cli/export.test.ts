@@ -61,7 +61,7 @@ describe('cli/export', () => {
       const cases: [string[], RegExp][] = [
         [['export', SYNTH, '--out', 'z'], /give either --plan FILE or --strategy S --tpus N/],
         [['export', SYNTH, '--strategy', 'dp', '--tpus', '2'], /--out DIR is required/],
-        [['export', SYNTH, '--plan', 'nope.json', '--out', 'z'], /cannot read --plan nope.json: no such file/],
+        [['export', SYNTH, '--plan', 'nope.json', '--out', 'z'], /nope.json: no such file/],
         [['export', SYNTH, '--plan', 'bad.json', '--out', 'z'], /bad.json: invalid configuration: cuts.1: expected number, got "a"/],
         [['export', SYNTH, '--strategy', 'nosuch', '--tpus', '2', '--out', 'z'], /unknown strategy "nosuch"/],
         [['export', 'missing.tflite', '--strategy', 'dp', '--tpus', '2', '--out', 'z'], /missing.tflite: not a readable TFLite model: no such file/],

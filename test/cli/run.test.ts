@@ -80,7 +80,7 @@ describe('cli/run', () => {
   it('should reject bad flags with a usage error', () => {
     const r = run(['cfg.json', '--workers', 'many']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('tpuseg: usage error: run: --workers expects an integer from 0 to 256, got "many"');
+    expect(r.stderr.trim()).toBe('tpuseg: usage error: run: --workers expects an integer from 0 to 64, got "many"');
   });
 
   it('should finish a killed run on restart with the same results as an uninterrupted run, no cell lost or repeated', async () => {

@@ -29,7 +29,7 @@ describe('experiments/catalog-live', () => {
       expect(p[3]).toMatch(/^strategies\[3\]\.options: annealing: unknown option "restartz"/);
       expect(p[4]).toMatch(/^models\[0\]: unknown zoo model "resnet51"/);
       expect(p[5]).toMatch(/^models\[1\]: synth:conv\?filters=0: parameter "filters" must be a positive integer, got "0"/);
-      expect(p[6]).toMatch(/^models\[2\]: input size of zoo:vgg16@10 must be an integer >= \d+$/);
+      expect(p[6]).toMatch(/^models\[2\]: zoo:vgg16@10: input size 10 is too small for vgg16 \(minimum \d+\)$/);
       expect(p[7]).toBe('models[3]: no such model file /nonexistent-dir/missing.tflite (or give zoo:NAME / synth:FAMILY?...)');
       expect(p).toHaveLength(8);
     });

@@ -64,8 +64,10 @@ describe('experiments/load', () => {
         ['strategies[1].name: unknown strategy "magic"', 'strategies[2].options.temp: unknown option']],
       ['a duplicate strategy label', { ...good, strategies: ['dp', { name: 'dp', options: {} }] },
         ['strategies[1]: label "dp" is already used by strategies[0] (give one a "label")']],
-      ['bad seeds and outputs (shape problems come before name checks)', { ...good, profile: ['edgetpu-usb3', 'usb9'], seeds: [-1], outputs: { tables: ['pie'] } },
-        ['seeds[0]: expected a non-negative integer, got -1', 'outputs.tables[0]: expected one of "single-tpu", "multi-tpu", "synthetic", "cells", got "pie"']],
+      ['bad seeds and outputs and an unknown profile, all in one pass', { ...good, profile: ['edgetpu-usb3', 'usb9'], seeds: [-1], outputs: { tables: ['pie'] } },
+        ['seeds[0]: expected a non-negative integer, got -1', 'outputs.tables[0]: expected one of "single-tpu", "multi-tpu", "synthetic", "cells", got "pie"', 'profile[1]: unknown profile "usb9"']],
+      ['a bad entry beside an unknown model and strategy, all in one pass', { ...good, models: [42, 'zoo:resnet51'], strategies: ['dp', 'magic', 7] },
+        ['models[0]: expected a non-empty string, got 42', 'strategies[2]: expected a non-empty string, got 7', 'strategies[1].name: unknown strategy "magic"', 'models[1]: unknown zoo model "resnet51"']],
       ['an unknown profile alone', { ...good, profile: ['edgetpu-usb3', 'usb9'] }, ['profile[1]: unknown profile "usb9"']],
       ['a bad model entry', { ...good, models: [42, { spec: 'zoo:vgg16' }] },
         ['models[0]: expected a non-empty string, got 42', 'models[1].model: missing (a non-empty string)', 'models[1].spec: unknown field (allowed: model, sweep, tpus)']],
@@ -84,14 +86,14 @@ describe('experiments/load', () => {
   });
 
   describe('loadConfig', () => {
-    it('should report invalid JSON as a config problem and a missing file as a usage error', () => {
+    it('should report invalid JSON as a config problem and a missing file as a file error (exit 2, "no such file")', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cfg-'));
       const file = path.join(dir, 'bad.json');
       fs.writeFileSync(file, '{ "name": ');
       const bad = _.loadConfig(file, catalog);
       expect(E.isLeft(bad) && bad.left._tag).toBe('ConfigInvalid');
       const missing = _.loadConfig(path.join(dir, 'none.json'), catalog);
-      expect(E.isLeft(missing) && missing.left._tag).toBe('Usage');
+      expect(E.isLeft(missing) && missing.left).toEqual({ _tag: 'FileError', file: path.join(dir, 'none.json'), message: 'no such file' });
       fs.rmSync(dir, { recursive: true });
     });
   });

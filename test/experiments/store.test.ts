@@ -76,17 +76,19 @@ describe('experiments/store', () => {
   });
 
   describe('classify', () => {
-    it('should reuse matching records, mark other versions and changed profiles stale, and count orphans', () => {
+    it('should reuse matching records (the latest), retry failed ones, mark other versions and changed profiles stale, and count orphans', () => {
       const records = [
-        record('a'),
-        record('b', { tool: '0.9.0' }),
-        record('c', { profileHash: 'old' }),
+        record('a', { error: 'older' }),
+        record('b', { tool: '0.9.0', error: undefined }),
+        record('c', { profileHash: 'old', error: undefined }),
         record('d'),
-        record('a', { error: 'newer' }),
+        record('a', { error: undefined }),
+        record('e', { error: 'infeasible' }),
       ];
-      const f = _.classify(records, new Set(['a', 'b', 'c']), '1.0.0', () => 'h');
+      const f = _.classify(records, new Set(['a', 'b', 'c', 'e']), '1.0.0', () => 'h');
       expect([...f.fresh.keys()]).toEqual(['a']);
-      expect(f.fresh.get('a')!.error).toBe('newer');
+      expect(f.fresh.get('a')!.error).toBeUndefined();
+      expect(f.failed).toBe(1);
       expect(f.stale.map((s) => [s.record.cell, s.reason])).toEqual([
         ['b', 'computed by tpuseg 0.9.0, this is 1.0.0'],
         ['c', 'profile p has changed since'],

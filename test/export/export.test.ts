@@ -69,7 +69,7 @@ describe('export/export', () => {
       expect(fs.statSync(path.join(dir, 'run_pipeline.py')).mode & 0o100).toBe(0o100);
       const blocker = path.join(dir, 'plan.json');
       const r = writeExport(path.join(blocker, 'sub'), bundleOf([3]));
-      expect(E.isLeft(r) && r.left._tag).toBe('ExportFailed');
+      expect(E.isLeft(r) && r.left._tag).toBe('FileError');
     });
   });
 });

@@ -41,7 +41,7 @@ describe('search/segment', () => {
       expect(plans(here)).toEqual(plans(one));
       expect(one.results.map((r) => r.strategy)).toEqual(['compiler', 'profiling', 'balanced', 'dp', 'greedy', 'annealing']);
       expect(one.best).toBe('dp');
-      expect(Object.keys(one)).toEqual(['model', 'tpus', 'profile', 'runner', 'objective', 'results', 'best']);
+      expect(Object.keys(one)).toEqual(['model', 'tpus', 'profile', 'runner', 'objective', 'results', 'best', 'madeFor']);
       const dp = one.results.find((r) => r.strategy === 'dp')!;
       expect(Object.keys(dp)).toEqual(expect.arrayContaining(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput', 'evaluations', 'searchMs']));
     });

@@ -191,9 +191,13 @@ describe('zoo/builder', () => {
   });
 
   describeShared('GraphBuilder conventions vs the real TF2 full-integer MobileNetV2 (../shared/models)', () => {
-    const read = readTflite(fs.readFileSync(sharedPath('models', 'tf2_mobilenet_v2_1.0_224_ptq.tflite')), 'tf2_mobilenet_v2_1.0_224_ptq.tflite');
-    const real = E.isRight(read) ? read.right : undefined;
-    const ours = mobilenetV2.build(224);
+    let real: LayerGraph | undefined;
+    let ours: LayerGraph;
+    beforeAll(() => {
+      const read = readTflite(fs.readFileSync(sharedPath('models', 'tf2_mobilenet_v2_1.0_224_ptq.tflite')), 'tf2_mobilenet_v2_1.0_224_ptq.tflite');
+      real = E.isRight(read) ? read.right : undefined;
+      ours = mobilenetV2.build(224);
+    });
     /** Per op type: version, options table and option field names of its first op. */
     const conventions = (g: LayerGraph): Map<string, string> => {
       const m = new Map<string, string>();

@@ -16,6 +16,9 @@ const fitted0Positions = (fs: readonly number[]): number[] => fs.map((f) => Numb
 import { profileBands } from '../../../cost-models/bands';
 import { parse, positiveInt } from '../args';
 import type { Command } from '../command';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
+import { readFailed } from '../../file-errors';
+import { toJson } from '../text';
 
 const HELP = `usage: tpuseg calibrate <measurements.csv>... --base PROFILE --out PROFILE.json [options]
 
@@ -36,7 +39,7 @@ least squares (soft-L1 on the relative error, Nelder-Mead), each file weighing t
 
 options:
   --base PROFILE       profile to start from: ${PROFILE_NAMES.join(', ')} or a path (required)
-  --out FILE           where to write the fitted profile (required)
+  -o, --out FILE       where to write the fitted profile (required)
   --name NAME          name of the fitted profile (default: the --out file's stem)
   --free A,B,...       constants fitted to times (default: ${DEFAULT_TIME_CONSTANTS.join(',')})
   --symmetric-link     fit one link rate for both directions (outMBps = inMBps)
@@ -54,6 +57,8 @@ options:
   --tpus N             TPUs the rows ran on
   --split S            whole | compiler | layers
   --batch B            inputs per timed batch
+  --json               print one JSON object: { file, name, fitted: { constant: value }, before, after }
+                       (before/after: per file rows, median and p90 absolute relative error)
   -h, --help`;
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -82,7 +87,7 @@ export const calibrateCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const parsed = parse('calibrate', argv, {
-      base: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, free: { type: 'string' },
+      base: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, name: { type: 'string' }, free: { type: 'string' },
       'symmetric-link': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, priors: { type: 'boolean' }, column: { type: 'string' },
       'borrow-bands': { type: 'string' }, positions: { type: 'string' },
       mapping: { type: 'string' }, model: { type: 'string' }, x: { type: 'string' }, tpus: { type: 'string' },
@@ -94,6 +99,14 @@ export const calibrateCommand: Command = {
     if (typeof v['base'] !== 'string') return E.left(usage('calibrate: --base PROFILE is required'));
     if (typeof v['out'] !== 'string') return E.left(usage('calibrate: --out FILE is required'));
     const resolve = (p: string): string => path.resolve(io.cwd, p);
+    // A missing file is said as such, before the mapping or the flags are looked at.
+    for (const f of positionals) {
+      try {
+        fs.accessSync(resolve(f), fs.constants.R_OK);
+      } catch (e) {
+        return E.left(readFailed(f, e));
+      }
+    }
     const isPath = (p: string): boolean => !PROFILE_NAMES.includes(p);
     const base = loadProfile(isPath(v['base']) ? resolve(v['base']) : v['base']);
     if (E.isLeft(base)) return base;
@@ -170,20 +183,28 @@ export const calibrateCommand: Command = {
     const bands = lender ? withBorrowed(own, profileBands((lender as E.Right<CostProfile>).right)) : own;
     const fitted: CostProfile = { ...unbanded, calibration: { ...unbanded.calibration, bands } };
     const after = rowResults(cases, () => fitted);
-    io.out(`base ${base.right.name}:`);
-    for (const l of summaryLines(summarize(before), before)) io.out(l);
-    io.out(`fitted ${name} (${fit.fitted.join(', ')}):`);
-    for (const l of summaryLines(summarize(after), after)) io.out(l);
-    for (const k of fit.fitted) io.out(`  ${k} = ${fitted.constants[k].value.toPrecision(5)} (was ${base.right.constants[k].value})`);
-    if (fit.computeFactors) io.out(`  compute factor by position: ${fitted.positions!.computeFactor.join(', ')}`);
-    for (const [k, b] of Object.entries(bands)) io.out(`  band ${k}: ${b.lo}-${b.hi} x predicted (${b.rows} rows of ${b.from})`);
-    try {
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify(fitted, null, 2)}\n`);
-    } catch (e) {
-      return E.left(configInvalid(out, [`cannot write: ${(e as Error).message}`]));
-    }
-    io.out(`wrote ${path.relative(io.cwd, out) || out}`);
+    const json = v['json'] === true;
+    const say = json ? (): void => undefined : io.out;
+    say(`base ${base.right.name}:`);
+    for (const l of summaryLines(summarize(before), before)) say(l);
+    say(`fitted ${name} (${fit.fitted.join(', ')}):`);
+    for (const l of summaryLines(summarize(after), after)) say(l);
+    for (const k of fit.fitted) say(`  ${k} = ${fitted.constants[k].value.toPrecision(5)} (was ${base.right.constants[k].value})`);
+    if (fit.computeFactors) say(`  compute factor by position: ${fitted.positions!.computeFactor.join(', ')}`);
+    for (const [k, b] of Object.entries(bands)) say(`  band ${k}: ${b.lo}-${b.hi} x predicted (${b.rows} rows of ${b.from})`);
+    const written = tryWrite(() => {
+      makeDir(path.dirname(out));
+      writeFileSafe(out, `${JSON.stringify(fitted, null, 2)}\n`);
+    });
+    if (E.isLeft(written)) return written;
+    if (json) {
+      io.out(toJson({
+        file: out, name, base: base.right.name,
+        fitted: Object.fromEntries(fit.fitted.map((k) => [k, fitted.constants[k].value])),
+        ...(fitted.positions ? { computeFactor: fitted.positions.computeFactor } : {}), bands,
+        before: summarize(before), after: summarize(after),
+      }));
+    } else io.out(`wrote ${path.relative(io.cwd, out) || out}`);
     return E.right(undefined);
   },
 };

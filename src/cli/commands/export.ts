@@ -10,7 +10,7 @@ import { searchPlan } from '../../export/search-plan';
 import { loadModelToPlan } from '../../model/load';
 import { parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
-import { fileErrorReason } from '../../file-errors';
+import { readTextFile } from '../../plan/plan-file';
 
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
        tpuseg export <model> --strategy S --tpus N --out DIR [options]
@@ -113,13 +113,9 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
 const PROFILE_IS_PATH = (p: string): boolean => p.endsWith('.json') || p.includes('/');
 
 function planFromFile(name: string, graph: LayerGraph, cwd: string): E.Either<TpusegError, PlanChoice> {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.resolve(cwd, name), 'utf8');
-  } catch (e) {
-    return E.left(usage(`export: cannot read --plan ${name}: ${fileErrorReason(e)}`));
-  }
-  return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text, name));
+  const text = readTextFile(path.resolve(cwd, name));
+  if (E.isLeft(text)) return text;
+  return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text.right, name));
 }
 
 export const exportCommand: Command = {

@@ -5,6 +5,7 @@ import { summarize, type GraphSummary, type OpRow, type TensorInfo } from '../..
 import { loadModel } from '../../model/load';
 import { parse } from '../args';
 import type { Command } from '../command';
+import { printableLine, toJson } from '../text';
 
 const HELP = `usage: tpuseg inspect <model> [--json] [--ops]
 
@@ -92,9 +93,6 @@ export function renderSummary(s: GraphSummary): string[] {
   return lines;
 }
 
-/** JSON.stringify that tolerates bigint (never expected in a summary, but never a crash either). */
-const toJson = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x), 2);
-
 export const inspect: Command = {
   name: 'inspect',
   summary: 'summarize a model: op types, parameter bytes, MACs, inputs/outputs, per-op table',
@@ -113,7 +111,7 @@ export const inspect: Command = {
           E.map((graph) => {
             const s = summarize(graph, { ops: args.ops });
             if (args.json) io.out(toJson(s));
-            else for (const line of renderSummary(s)) io.out(line);
+            else for (const line of renderSummary(s)) io.out(printableLine(line));
           }),
         ),
       ),

@@ -1,6 +1,12 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { costModel, DEFAULT_PROFILE, loadProfile, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
+import { strategyNames } from '../../../strategies';
+import type { ObjectiveKind } from '../../../strategies/types';
+import { searchPlan } from '../../export/search-plan';
+import { madeFor } from '../../plan/made-for';
+import { tryWrite, writeFileSafe } from '../../safe-write';
+import { toJson } from '../text';
 import { usage, type TpusegError } from '../../errors';
 import type { LayerGraph } from '../../graph/types';
 import { loadModelToPlan } from '../../model/load';
@@ -12,7 +18,9 @@ import { planResult, uncertaintyOf, type Uncertainty } from '../../plan/result';
 import { parse, positiveInt, runnerOption } from '../args';
 import type { Command } from '../command';
 
-const HELP = `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--runner R] [--batch B] [--fresh-runner] [--json]
+const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
+
+const help = (): string => `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--runner R] [--batch B] [--fresh-runner] [--out FILE] [--json]
 
 Predicts, without hardware, how <model> (a .tflite path, zoo:NAME[@SIZE] or synth:...) runs cut
 into N pipeline segments on N Edge TPUs: per segment its ops (and how many the Edge TPU compiler
@@ -29,30 +37,50 @@ options:
   --tpus N         segments / Edge TPUs (default 1)
   --strategy S     compiler  the Edge TPU compiler's split by parameter bytes (default)
                    layers    equal numbers of layers per segment
-                   FILE      a plan file: { "cuts": [...] }, { "counts": [...] } or a segment --json report
+                   NAME      any other strategy (${strategyNames().filter((n) => n !== 'compiler').join(', ')}) or a module
+                             path: searched first (in this thread), as \`tpuseg segment --strategy NAME\`
+                   FILE.json a plan file: { "cuts": [...] }, { "counts": [...] } or a segment --json report
+  --objective O    what a searching strategy minimizes: ${OBJECTIVES.join(' | ')} (default throughput)
+  --seed S         seed of a searching strategy (default 0)
   --profile P      ${PROFILE_NAMES.join(' | ')} | a profile JSON file (default ${DEFAULT_PROFILE})
   --runner R       pycoral (pycoral's C++ PipelinedModelRunner, as the exported run_pipeline.py) |
                    python-threads (one Python thread per stage) (default: the profile's, else pycoral)
   --fresh-runner   the batch starts on a fresh runner: each segment's first invoke falls inside it
   --batch B        inputs per batch (default 15)
+  -o, --out FILE   also write the result object (a plan file for export --plan and predict --strategy)
   --json           print one result object: { strategy, runner, cuts, segments: [{ firstOp, lastOp, ops,
                    tpuOps, paramBytes, onChipBytes, offChipBytes, inBytes, outBytes, ms, msLow, msHigh }],
                    bottleneckMs, limitedBy, latencyMs, firstMs, batch, msPerInput (each time with
-                   ...Low/...High, the band), uncertainty: { regime, band: { lo, hi, rows, from } } }
+                   ...Low/...High, the band), uncertainty: { regime, band: { lo, hi, rows, from } },
+                   madeFor: { name, ops, graphHash } }
   -h, --help
 
-exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request, 4 invalid plan`;
+exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request`;
 
 const MiB = 1024 * 1024;
 const isSpec = (s: string): boolean => s.startsWith('zoo:') || s.startsWith('synth:');
 
-function cutsFor(graph: LayerGraph, strategy: string, tpus: number | undefined, cwd: string): E.Either<TpusegError, { name: string; cuts: readonly number[] }> {
-  const n = tpus ?? 1;
-  if (strategy === 'compiler') return E.map((cuts: number[]) => ({ name: 'compiler', cuts }))(compilerCuts(graph, n));
-  if (strategy === 'layers') return E.map((cuts: number[]) => ({ name: 'layers', cuts }))(layerCuts(graph, n));
-  if (!strategy.endsWith('.json')) return E.left(usage(`predict: --strategy expects compiler, layers or a plan .json file, got "${strategy}"`));
-  const plan = readPlanFile(path.resolve(cwd, strategy), graph.ops.length, tpus);
-  return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(plan);
+interface Choice {
+  readonly strategy: string;
+  readonly tpus: number | undefined;
+  readonly cwd: string;
+  readonly profile: CostProfile;
+  readonly batch: number;
+  readonly objective: ObjectiveKind;
+  readonly seed: string;
+  readonly runner?: RunnerName;
+}
+
+function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, { name: string; cuts: readonly number[] }> {
+  const n = c.tpus ?? 1;
+  if (c.strategy === 'compiler') return E.map((cuts: number[]) => ({ name: 'compiler', cuts }))(compilerCuts(graph, n));
+  if (c.strategy === 'layers') return E.map((cuts: number[]) => ({ name: 'layers', cuts }))(layerCuts(graph, n));
+  if (c.strategy.endsWith('.json')) {
+    const plan = readPlanFile(path.resolve(c.cwd, c.strategy), graph, c.tpus);
+    return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(plan);
+  }
+  const found = searchPlan({ graph, strategy: c.strategy, tpus: n, profile: c.profile, batch: c.batch, seed: c.seed, cwd: c.cwd, objective: c.objective, ...(c.runner ? { runner: c.runner } : {}) });
+  return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(found);
 }
 
 const fmtBytes = (b: number): string => (b >= MiB ? `${(b / MiB).toFixed(2)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`);
@@ -98,11 +126,14 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'predict per-segment and pipeline times of a given segmentation (no hardware)',
-  help: HELP,
+  get help() {
+    return help();
+  },
   async run(argv, io) {
     const parsed = parse('predict', argv, {
       tpus: { type: 'string' }, strategy: { type: 'string' }, profile: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' },
       runner: { type: 'string' }, 'fresh-runner': { type: 'boolean' },
+      objective: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string', short: 'o' },
     });
     if (E.isLeft(parsed)) return parsed;
     const { values: v, positionals } = parsed.right;
@@ -111,6 +142,8 @@ export const predictCommand: Command = {
     if (E.isLeft(tpus)) return tpus;
     const batch = positiveInt('predict', 'batch', v['batch'], 15);
     if (E.isLeft(batch)) return batch;
+    const objective = String(v['objective'] ?? 'throughput') as ObjectiveKind;
+    if (!OBJECTIVES.includes(objective)) return E.left(usage(`predict: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
     const spec = positionals[0]!;
     const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
@@ -119,12 +152,22 @@ export const predictCommand: Command = {
     if (E.isLeft(profile)) return profile;
     const runner = runnerOption('predict', v['runner']);
     if (E.isLeft(runner)) return runner;
-    const plan = cutsFor(graph.right, typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus.right, io.cwd);
+    const plan = cutsFor(graph.right, {
+      strategy: typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus: tpus.right, cwd: io.cwd,
+      profile: profile.right, batch: batch.right, objective, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
+      ...(runner.right ? { runner: runner.right } : {}),
+    });
     if (E.isLeft(plan)) return plan;
     const cost = costModel(graph.right, profile.right, { ...(runner.right ? { runner: runner.right } : {}), freshRunner: v['fresh-runner'] === true });
     const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
     const used = cost.pipeline?.runner ?? 'pycoral';
-    if (v['json'] === true) io.out(JSON.stringify({ ...planResult(plan.right.name, ev, uncertaintyOf(profile.right, graph.right, ev)), runner: used }, null, 2));
+    const result = { ...planResult(plan.right.name, ev, uncertaintyOf(profile.right, graph.right, ev)), runner: used, madeFor: madeFor(graph.right) };
+    if (typeof v['out'] === 'string') {
+      const file = path.resolve(io.cwd, v['out']);
+      const written = tryWrite(() => writeFileSafe(file, `${toJson(result)}\n`));
+      if (E.isLeft(written)) return written;
+    }
+    if (v['json'] === true) io.out(toJson(result));
     else for (const l of renderPrediction(graph.right, profile.right, plan.right.name, ev, used)) io.out(l);
     return E.right(undefined);
   },

@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, RESULTS_FILE, reportFrom, type SavedConfig } from '../../experiments/run-config';
+import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
 import { usage } from '../../errors';
 import { parse } from '../args';
 import type { Command } from '../command';
+import { toJson } from '../text';
 
-const HELP = `usage: tpuseg report <results.jsonl | DIR> [--out DIR]
+const HELP = `usage: tpuseg report <results.jsonl | DIR> [--out DIR] [--json]
 
 Regenerates the report of finished cells without running anything: index.md, one Markdown
 page and CSV per table, SVG figures (vega-lite) under figures/, and index.html, all of it in one
@@ -15,7 +16,8 @@ DIR/results.jsonl; the config.json that \`tpuseg run\` saved beside it says whic
 figures to draw (without it: the table of every cell, speedup and per-stage figures).
 
 options:
-  --out DIR   where to write the report (default: the results file's directory)
+  -o, --out DIR  where to write the report (default: the results file's directory)
+  --json         print one JSON object: { index, files, headlines, skipped }
   -h, --help`;
 
 export const reportCommand: Command = {
@@ -23,7 +25,7 @@ export const reportCommand: Command = {
   summary: 'regenerate tables and figures from a results file',
   help: HELP,
   async run(argv, io) {
-    const args = parse('report', argv, { out: { type: 'string' } });
+    const args = parse('report', argv, { out: { type: 'string', short: 'o' }, json: { type: 'boolean' } });
     if (E.isLeft(args)) return args;
     const [target, ...extra] = args.right.positionals;
     if (target === undefined || extra.length > 0) return E.left(usage('report: expects one results file or directory (see tpuseg report --help)'));
@@ -42,7 +44,13 @@ export const reportCommand: Command = {
     }
     const out = args.right.values['out'];
     const outDir = typeof out === 'string' ? path.resolve(io.cwd, out) : path.dirname(resultsFile);
-    const r = await reportFrom(resultsFile, outDir, saved);
+    const made = await withResultsDir(outDir, io.err, async () => E.right(await reportFrom(resultsFile, outDir, saved)));
+    if (E.isLeft(made)) return made;
+    const r = made.right;
+    if (args.right.values['json'] === true) {
+      io.out(toJson({ index: r.index, html: r.html, files: r.files, headlines: r.headlines, skipped: r.skipped }));
+      return E.right(undefined);
+    }
     io.out(`report: ${path.relative(io.cwd, r.index)} (${r.files.length} files); in a browser: ${path.relative(io.cwd, r.html)}`);
     for (const h of r.headlines) io.out(`  ${h}`);
     for (const m of r.skipped) io.out(`  skipped: ${m}`);

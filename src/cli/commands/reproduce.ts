@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/Either';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runConfig, summaryLines, type RunOutcome } from '../../experiments/run-config';
+import { runConfig, summaryLines, summaryObject, type RunOutcome } from '../../experiments/run-config';
+import { toJson } from '../text';
 import { usage } from '../../errors';
 import { rebase, renderHtml, type HtmlBlock } from '../../report/html';
-import { parse } from '../args';
+import { parse, workersOption } from '../args';
 import type { Command } from '../command';
-import { workersFlag } from './run';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
+import { DEFAULT_WORKERS_TEXT } from '../../workers';
 
 /** The paper's tables, in the order they are run and listed; each is experiments/<name>.json. */
 export const TABLES: readonly { name: string; title: string }[] = [
@@ -17,7 +18,7 @@ export const TABLES: readonly { name: string; title: string }[] = [
 
 const EXPERIMENTS_DIR = path.resolve(__dirname, '../../../experiments');
 
-const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR] [--force]
+const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR] [--force] [--json]
 
 Regenerates the paper's tables (what \`npm start\` runs): for each NAME, runs
 experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force) and writes
@@ -28,9 +29,10 @@ tables:
 ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
 
 options:
-  --workers W   worker threads (0 = run in this thread; default: CPU count)
-  --out DIR     results directory (default results/)
+  --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
+  -o, --out DIR results directory (default results/)
   --force       recompute every cell
+  --json        print one JSON object: { index, tables: [what \`run --json\` prints, per table] }
   -h, --help`;
 
 const INTRO = 'Predicted with tpuseg\'s Edge TPU cost model (no hardware was used); measured figures, where shown, are read from ../shared/data at run time. Each table names the profile and assumptions it used.';
@@ -75,13 +77,14 @@ export const reproduceCommand: Command = {
   summary: "regenerate the paper's tables and figures into results/ (npm start)",
   help: HELP,
   async run(argv, io) {
-    const args = parse('reproduce', argv, { workers: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
+    const args = parse('reproduce', argv, { workers: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
     if (E.isLeft(args)) return args;
     const names = args.right.positionals.length === 0 || args.right.positionals.includes('all') ? TABLES.map((t) => t.name) : args.right.positionals;
     const unknown = names.find((n) => !TABLES.some((t) => t.name === n));
     if (unknown !== undefined) return E.left(usage(`reproduce: unknown table "${unknown}" (known: all, ${TABLES.map((t) => t.name).join(', ')})`));
-    const workers = workersFlag('reproduce', args.right.values['workers']);
+    const workers = workersOption('reproduce', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
+    const json = args.right.values['json'] === true;
     const out = args.right.values['out'];
     const outDir = path.resolve(io.cwd, typeof out === 'string' ? out : 'results');
     const t0 = performance.now();
@@ -96,13 +99,19 @@ export const reproduceCommand: Command = {
       }, io);
       if (E.isLeft(r)) return r;
       done.push({ ...t, outcome: r.right });
-      for (const line of summaryLines(r.right, io.cwd)) io.out(line);
+      if (!json) for (const line of summaryLines(r.right, io.cwd)) io.out(line);
     }
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'index.md'), indexPage(done, outDir));
-    fs.writeFileSync(path.join(outDir, 'index.html'), indexHtml(done, outDir));
-    io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    io.out(`report: ${path.relative(io.cwd, path.join(outDir, 'index.html'))} (open it in a browser)`);
+    const written = tryWrite(() => {
+      makeDir(outDir);
+      writeFileSafe(path.join(outDir, 'index.md'), indexPage(done, outDir));
+      writeFileSafe(path.join(outDir, 'index.html'), indexHtml(done, outDir));
+    });
+    if (E.isLeft(written)) return written;
+    if (json) io.out(toJson({ index: path.join(outDir, 'index.md'), html: path.join(outDir, 'index.html'), tables: done.map((d) => summaryObject(d.outcome)) }));
+    else {
+      io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      io.out(`report: ${path.relative(io.cwd, path.join(outDir, 'index.html'))} (open it in a browser)`);
+    }
     return E.right(undefined);
   },
 };

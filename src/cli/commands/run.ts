@@ -1,19 +1,13 @@
 import * as E from 'fp-ts/Either';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { runConfig, summaryLines } from '../../experiments/run-config';
-import { usage, type TpusegError } from '../../errors';
-import { parse } from '../args';
+import { runConfig, summaryLines, summaryObject } from '../../experiments/run-config';
+import { toJson } from '../text';
+import { usage } from '../../errors';
+import { DEFAULT_WORKERS_TEXT } from '../../workers';
+import { parse, workersOption } from '../args';
 import type { Command } from '../command';
 
-/** `--workers W`: a non-negative integer (0 = in this thread), default the CPU count. */
-export function workersFlag(command: string, raw: unknown): E.Either<TpusegError, number> {
-  if (raw === undefined) return E.right(os.availableParallelism());
-  const s = String(raw);
-  return /^\d+$/.test(s) && Number(s) <= 256 ? E.right(Number(s)) : E.left(usage(`${command}: --workers expects an integer from 0 to 256, got "${s}"`));
-}
-
-const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR] [--force]
+const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR] [--force] [--json]
 
 Expands an experiment config into cells (model x profile x TPU count x seed x strategy), runs
 the cells not already done on a pool of worker threads, appends each finished cell to
@@ -37,9 +31,11 @@ Config fields (see experiments/schema.ts and the shipped experiments/*.json):
   batch, seeds, budget { timeMs }, outputs { tables, figures, stagesAt, published, measurements }
 
 options:
-  --workers W   worker threads (0 = run in this thread; default: CPU count)
-  --out DIR     results and report directory (default results/<name>)
+  --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
+  -o, --out DIR results and report directory (default results/<name>)
   --force       recompute every cell
+  --json        print one JSON object: { name, cells, done, computed, reused, stale, failed,
+                interrupted, results, report, files, headlines, skipped }
   -h, --help`;
 
 export const runCommand: Command = {
@@ -47,11 +43,11 @@ export const runCommand: Command = {
   summary: 'run an experiment config (resumable) and write its report',
   help: HELP,
   async run(argv, io) {
-    const args = parse('run', argv, { workers: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
+    const args = parse('run', argv, { workers: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
     if (E.isLeft(args)) return args;
     const [file, ...extra] = args.right.positionals;
     if (file === undefined || extra.length > 0) return E.left(usage('run: expects exactly one config file (see tpuseg run --help)'));
-    const workers = workersFlag('run', args.right.values['workers']);
+    const workers = workersOption('run', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
     const out = args.right.values['out'];
     const r = await runConfig({
@@ -61,7 +57,8 @@ export const runCommand: Command = {
       force: args.right.values['force'] === true,
     }, io);
     if (E.isLeft(r)) return r;
-    for (const line of summaryLines(r.right, io.cwd)) io.out(line);
+    if (args.right.values['json'] === true) io.out(toJson(summaryObject(r.right)));
+    else for (const line of summaryLines(r.right, io.cwd)) io.out(line);
     return E.right(undefined);
   },
 };

@@ -9,8 +9,11 @@ import { fileErrorReason } from '../../file-errors';
 import { loadModel } from '../../model/load';
 import { segmentPage } from '../../report/segment-page';
 import { segmentModel, type SegmentReport, type SegmentRequest } from '../../search/segment';
-import { nonNegativeNumber, parse, positiveInt } from '../args';
+import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
+import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
+import { tryWrite, writeFileSafe } from '../../safe-write';
+import { toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
 
@@ -24,10 +27,11 @@ ${strategies().map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
 options:
   --tpus N                   number of segments / Edge TPUs (required)
   --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
-  --workers W                worker threads (default 2; 0 runs in this thread)
+  --workers W                worker threads (default: ${DEFAULT_WORKERS_TEXT}; 0 runs in this thread)
   --seed S                   run seed (default 0)
   --time-budget T            seconds per task (default 60); a task running past 2T+1 s fails
   --profile P                cost profile: ${PROFILE_NAMES.join(' | ')} | a JSON file (default ${DEFAULT_PROFILE})
+  --runner R                 pycoral (pycoral's C++ runner, as run_pipeline.py) | python-threads (default: the profile's)
   --objective O              throughput (slowest stage, default) | batch (sum + (B-1) max) | latency (sum)
   --batch B                  inputs per batch for the batch objective and ms/input (default 15)
   --max-crossing-bytes X     no cut may carry more than X bytes of activations
@@ -36,10 +40,12 @@ options:
   --html FILE                also write the plan view of this search as one self-contained HTML
                              page (every strategy's cuts over the model's ops, per-stage time,
                              on-chip and off-chip bytes); opens in a browser from disk
+  -o, --out FILE             also write the JSON report (a plan file for export --plan, predict --strategy)
   --json                     print the report as JSON:
-                             { model, tpus, profile, objective, results: [{ strategy, cuts, segments,
-                               bottleneckMs, latencyMs, batch, msPerInput, evaluations, searchMs,
-                               error? }], best }
+                             { model, tpus, profile, runner, objective, results: [{ strategy, cuts,
+                               segments, bottleneckMs, limitedBy, latencyMs, batch, msPerInput (each
+                               time with ...Low/...High, its band), uncertainty, evaluations, searchMs,
+                               error? }], best, madeFor: { name, ops, graphHash } }
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
@@ -73,12 +79,12 @@ function options(raw: readonly string[]): E.Either<TpusegError, Record<string, R
 }
 
 /** The request a command line asks for (pure: no file or model is read here). */
-export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean; html?: string }> {
+export function segmentRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, { request: SegmentRequest; json: boolean; html?: string; out?: string }> {
   const parsed = parse('segment', argv, {
     tpus: { type: 'string' }, strategy: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' },
     'time-budget': { type: 'string' }, profile: { type: 'string' }, objective: { type: 'string' }, batch: { type: 'string' },
     'max-crossing-bytes': { type: 'string' }, pin: { type: 'string', multiple: true }, option: { type: 'string', multiple: true },
-    json: { type: 'boolean' }, html: { type: 'string' },
+    json: { type: 'boolean' }, html: { type: 'string' }, out: { type: 'string', short: 'o' }, runner: { type: 'string' },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
@@ -86,14 +92,14 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   if (v['tpus'] === undefined) return E.left(usage('segment: --tpus N is required (see tpuseg segment --help)'));
   const tpus = positiveInt('segment', 'tpus', v['tpus']);
   const batch = positiveInt('segment', 'batch', v['batch'], 15);
-  const workersRaw = v['workers'] === undefined ? '2' : String(v['workers']);
+  const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
   const objective = String(v['objective'] ?? 'throughput');
   const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
   const opts = options((v['option'] as string[] | undefined) ?? []);
-  for (const e of [tpus, batch, budget, crossing, pinList, opts]) if (E.isLeft(e)) return e;
-  if (!/^\d+$/.test(workersRaw)) return E.left(usage(`segment: --workers expects a non-negative integer, got "${workersRaw}"`));
+  const runner = runnerOption('segment', v['runner']);
+  for (const e of [tpus, batch, workers, budget, crossing, pinList, opts, runner]) if (E.isLeft(e)) return e;
   if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
@@ -103,17 +109,19 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   return E.right({
     json: Boolean(v['json']),
     ...(html !== undefined ? { html: path.resolve(cwd, String(html)) } : {}),
+    ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
     request: {
       model: positionals[0]!,
       tpus: get(tpus),
       strategies: strategyList,
       profile: String(v['profile'] ?? DEFAULT_PROFILE),
+      ...(get(runner) ? { runner: get(runner)! } : {}),
       objective: objective as ObjectiveKind,
       batch: get(batch),
       constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
       seed: String(v['seed'] ?? '0'),
       timeBudgetMs: get(budget) * 1000,
-      workers: Number(workersRaw),
+      workers: get(workers),
       options: get(opts),
       cwd,
     },
@@ -147,11 +155,20 @@ export function renderSegmentReport(r: SegmentReport): string[] {
   const left = new Set([0, 7, 8]);
   const line = (row: readonly string[]): string => row.map((s, c) => (left.has(c) ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ').trimEnd();
   return [
-    `${r.model} on ${r.tpus} TPUs, profile ${r.profile}, objective ${r.objective}`,
+    `${r.model} on ${r.tpus} TPUs, profile ${r.profile}, runner ${r.runner}, objective ${r.objective}`,
     line(header),
     ...rows.map(line),
-    r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}`,
+    r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
   ];
+}
+
+/** The winner's steady state with the band of its regime, when the profile has one. */
+function bestBand(r: SegmentReport): string {
+  const best = r.results.find((x) => x.strategy === r.best);
+  if (!best || 'error' in best || best.bottleneckMsLow === undefined || best.bottleneckMsHigh === undefined) return '';
+  const u = best.uncertainty!;
+  return `, ${best.bottleneckMs.toFixed(3)} ms per input in steady state (80% band ${best.bottleneckMsLow.toFixed(3)}-${best.bottleneckMsHigh.toFixed(3)}, `
+    + `regime ${u.regime}, from ${u.band!.rows} calibration rows of ${u.band!.from})${best.limitedBy && best.limitedBy !== 'slowest stage' ? `, set by the ${best.limitedBy}` : ''}`;
 }
 
 export const segmentCommand: Command = {
@@ -165,7 +182,12 @@ export const segmentCommand: Command = {
     if (E.isLeft(req)) return req;
     const report = await segmentModel({ ...req.right.request, interrupted: io.interrupted });
     if (E.isLeft(report)) return report;
-    if (req.right.json) io.out(JSON.stringify(report.right, null, 2));
+    const out = req.right.out;
+    if (out !== undefined) {
+      const written = tryWrite(() => writeFileSafe(out, `${toJson(report.right)}\n`));
+      if (E.isLeft(written)) return written;
+    }
+    if (req.right.json) io.out(toJson(report.right));
     else for (const l of renderSegmentReport(report.right)) io.out(l);
     const html = req.right.html;
     if (html !== undefined) {

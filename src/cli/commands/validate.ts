@@ -8,6 +8,7 @@ import { litertReport } from '../../validate/litert-report';
 import { loadExportDir } from '../../validate/load';
 import { writeReport, type ValidationReport } from '../../validate/report';
 import { simReport } from '../../validate/sim';
+import { tryWrite } from '../../safe-write';
 import { nonNegativeNumber, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
 
@@ -96,9 +97,10 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   }
   if (E.isLeft(report)) return report;
   const r = report.right;
-  const files = writeReport(dir.right.dir, r);
-  if (v.json) io.out(fs.readFileSync(files[0]!, 'utf8').trimEnd());
-  else for (const line of summary(r, files)) io.out(line);
+  const files = tryWrite(() => writeReport(dir.right.dir, r));
+  if (E.isLeft(files)) return files;
+  if (v.json) io.out(fs.readFileSync(files.right[0]!, 'utf8').trimEnd());
+  else for (const line of summary(r, files.right)) io.out(line);
   if (r.verdict === 'fail') return E.left(segmentInvalid(`${r.model}: ${r.summary}`));
   if (r.verdict === 'not-checked') return E.left(unavailable(`${r.model}: ${r.summary}`));
   return E.right(undefined);

@@ -4,6 +4,7 @@ import type { LayerGraph } from '../../graph/types';
 import { ZOO, zooModel } from '../../zoo';
 import { parse } from '../args';
 import type { Command } from '../command';
+import { toJson } from '../text';
 
 const HELP = `usage: tpuseg zoo [--json]
 
@@ -19,7 +20,7 @@ columns:
   ops          operators in the graph
 
 options:
-  --json   print a JSON array of { name, inputSize, kerasParams, paramBytes, macs, ops, description }
+  --json   print one JSON object { models: [{ name, inputSize, kerasParams, paramBytes, macs, ops, description }] }
   -h, --help`;
 
 export interface ZooRow {
@@ -77,7 +78,7 @@ export const zooCommand: Command = {
     if (parsed.right.positionals.length > 0) return E.left(usage(`zoo: unexpected argument "${parsed.right.positionals[0]}" (see tpuseg zoo --help)`));
     const rows = zooRows();
     if (E.isLeft(rows)) return rows;
-    if (parsed.right.values['json']) io.out(JSON.stringify(rows.right, null, 2));
+    if (parsed.right.values['json']) io.out(toJson({ models: rows.right }));
     else for (const l of renderZoo(rows.right)) io.out(l);
     return E.right(undefined);
   },

@@ -5,10 +5,10 @@ import { captureIo } from '../../helpers/io';
 
 describe('cli/commands/zoo', () => {
   describe('zooCommand.run', () => {
-    it('should print --json as an array with name, kerasParams, paramBytes and macs for every registered model', async () => {
+    it('should print --json as one object whose models have name, kerasParams, paramBytes and macs, for every registered model', async () => {
       const { io, out } = captureIo();
       expect(E.isRight(await zooCommand.run(['--json'], io))).toBe(true);
-      const rows = JSON.parse(out.join('\n')) as ZooRow[];
+      const rows = (JSON.parse(out.join('\n')) as { models: ZooRow[] }).models;
       expect(rows.map((r) => r.name)).toEqual(ZOO.map((e) => e.name));
       const resnet = rows.find((r) => r.name === 'resnet50_v1')!;
       expect(resnet.kerasParams).toBe(25_636_712);

@@ -1,0 +1,26 @@
+/**
+ * Bounds on what one request may ask for, each stated in the error that enforces it: beyond them
+ * a request would exhaust memory or overflow a file format long before it produced an answer.
+ */
+
+/** A .tflite file is a FlatBuffer, addressed with signed 32-bit offsets. */
+export const MAX_TFLITE_BYTES = 2 ** 31 - 1;
+
+/** Input side of a zoo model (`zoo:NAME@SIZE`) or of the synthetic conv family. */
+export const MAX_INPUT_SIZE = 4096;
+
+/** Layers of a synthetic model, and its width (conv filters, dense neurons). */
+export const MAX_SYNTH_LAYERS = 1000;
+export const MAX_SYNTH_WIDTH = 65536;
+
+/** Worker threads of a search or an experiment run. */
+export const MAX_WORKERS = 64;
+
+/** Independent tasks (restarts) of one strategy in one search. */
+export const MAX_TASKS = 1000;
+
+/** JSON and CSV inputs (plans, configs, measurements): far above any real one. */
+export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+/** `1,234,567` */
+export const count = (n: number): string => n.toLocaleString('en-US');
