@@ -28,12 +28,19 @@ export type SweepValues = t.TypeOf<typeof SweepValues>;
  * `synth:FAMILY?k=v&...`), or an object that sweeps parameters of a `synth:` spec (query keys)
  * or a `zoo:` spec (key `size`), and may override the TPU counts.
  */
+/** How the pipeline runs: pycoral's C++ runner (the default) or one Python thread per stage. */
+export const Runner = oneOf(['pycoral', 'python-threads'] as const);
+
 export const ModelObject = record(
-  'a model {model, sweep?, tpus?}',
+  'a model {model, sweep?, tpus?, runner?, freshRunner?}',
   { model: nonEmptyString },
-  { sweep: dictionary('a map from parameter names to values', SweepValues), tpus: TpuSet },
+  {
+    sweep: dictionary('a map from parameter names to values', SweepValues), tpus: TpuSet,
+    /** The pipeline runner this model's cells are priced for, and whether each batch starts on a fresh runner (first invokes inside it). */
+    runner: Runner, freshRunner: t.boolean,
+  },
 );
-export const ModelEntry = byShape('a model spec or {model, sweep?, tpus?}', { scalar: nonEmptyString, object: ModelObject });
+export const ModelEntry = byShape('a model spec or {model, sweep?, tpus?, runner?, freshRunner?}', { scalar: nonEmptyString, object: ModelObject });
 export type ModelEntry = t.TypeOf<typeof ModelEntry>;
 
 /** A strategy name (registry name or a module path), or a name with options and an optional label. */
@@ -81,6 +88,7 @@ export const OptionalFields = {
   tpus: TpuSet,
   profile: byShape('a profile name or path, or a list of them', { scalar: nonEmptyString, array: list(nonEmptyString, true) }),
   objective: oneOf(OBJECTIVES),
+  runner: Runner,
   batch: positiveInt,
   seeds: byShape('a seed or a list of seeds', { scalar: nonNegativeInt, array: list(nonNegativeInt, true) }),
   budget: Budget,
@@ -105,6 +113,8 @@ export interface ResolvedConfig {
   readonly strategies: readonly { name: string; options: Record<string, unknown>; label: string }[];
   readonly profiles: readonly string[];
   readonly objective: Objective;
+  /** The runner for models that name none (absent: each profile's). */
+  readonly runner?: 'pycoral' | 'python-threads';
   readonly batch: number;
   readonly seeds: readonly number[];
   readonly budget: Budget;
@@ -123,6 +133,7 @@ export function withDefaults(c: ExperimentConfig): ResolvedConfig {
         : { name: s.name, options: s.options ?? {}, label: s.label ?? s.name }),
     profiles: c.profile === undefined ? [DEFAULT_PROFILE] : typeof c.profile === 'string' ? [c.profile] : c.profile,
     objective: c.objective ?? 'throughput',
+    ...(c.runner !== undefined ? { runner: c.runner } : {}),
     batch: c.batch ?? 15,
     seeds: c.seeds === undefined ? [0] : typeof c.seeds === 'number' ? [c.seeds] : c.seeds,
     budget: c.budget ?? {},

@@ -12,8 +12,9 @@ export interface CellParams {
   readonly options: Readonly<Record<string, unknown>>;
   readonly label: string;
   readonly profile: string;
-  /** Pipeline runner to price for (absent: the profile's). */
+  /** Pipeline runner to price for (absent: the profile's), and whether a batch starts on a fresh runner. */
   readonly runner?: RunnerName;
+  readonly freshRunner?: boolean;
   readonly objective: Objective;
   readonly batch: number;
   readonly seed: number;

@@ -80,8 +80,8 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
   const facts = modelFacts(graph.right);
   const profile = E.mapLeft(formatError)(loadProfile(first.profile));
   if (E.isLeft(profile)) return req.cells.map(() => ({ ...facts, error: profile.left }));
-  const cost = remember(costs, `${spec}\u0000${first.profile}\u0000${first.runner ?? ''}`, () =>
-    E.right(costModel(graph.right, profile.right, first.runner ? { runner: first.runner } : {})));
+  const cost = remember(costs, `${spec}\u0000${first.profile}\u0000${first.runner ?? ''}\u0000${first.freshRunner === true}`, () =>
+    E.right(costModel(graph.right, profile.right, { ...(first.runner ? { runner: first.runner } : {}), freshRunner: first.freshRunner === true })));
   if (E.isLeft(cost)) return req.cells.map(() => ({ ...facts, error: cost.left }));
   const problem = makeProblem(cost.right, first.tpus, { kind: first.objective, batch: first.batch }, { pins: [] });
   if (E.isLeft(problem)) return req.cells.map(() => ({ ...facts, error: formatError(problem.left) }));

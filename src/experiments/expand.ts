@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import type { RunnerName } from '../../cost-models/profile';
 import * as path from 'node:path';
 import type { ModelEntry, Range, ResolvedConfig, SweepValues, TpuSet } from '../../experiments/schema';
 import type { Catalog } from './catalog';
@@ -93,7 +94,7 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     else labels.set(key, i);
   });
 
-  const models: { spec: string; tpus: readonly number[] }[] = [];
+  const models: { spec: string; tpus: readonly number[]; runner?: RunnerName; freshRunner?: boolean }[] = [];
   config.models.forEach((entry: ModelEntry, i) => {
     const at = `models[${i}]`;
     const spec = typeof entry === 'string' ? entry : entry.model;
@@ -132,7 +133,9 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
           problems.push(`${Object.keys(combo).length > 0 ? `${at} (${expanded})` : specPath}: ${why}`);
           return;
         }
-        models.push({ spec: expanded, tpus });
+        const runner = (typeof entry === 'string' ? undefined : entry.runner) ?? config.runner;
+        const fresh = typeof entry === 'string' ? undefined : entry.freshRunner;
+        models.push({ spec: expanded, tpus, ...(runner ? { runner } : {}), ...(fresh ? { freshRunner: true } : {}) });
       }
     }
   });
@@ -150,6 +153,7 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
           for (const s of config.strategies) {
             const cell = makeCell({
               model: m.spec, tpus, strategy: s.name, options: s.options, label: s.label, profile,
+              ...(m.runner ? { runner: m.runner } : {}), ...(m.freshRunner ? { freshRunner: true } : {}),
               objective: config.objective, batch: config.batch, seed, budget: config.budget,
             });
             if (seen.has(cell.id)) continue;

@@ -49,7 +49,7 @@ export interface RunSummary {
   readonly interrupted: boolean;
 }
 
-const groupKey = (c: Cell): string => JSON.stringify([c.model, c.tpus, c.profile, c.objective, c.batch, c.seed, c.budget]);
+const groupKey = (c: Cell): string => JSON.stringify([c.model, c.tpus, c.profile, c.runner ?? '', c.freshRunner === true, c.objective, c.batch, c.seed, c.budget]);
 
 /** Cells grouped by everything but the strategy, groups in order of first appearance. */
 export function groupCells(cells: readonly Cell[]): Cell[][] {

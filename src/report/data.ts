@@ -17,6 +17,8 @@ export interface Row {
   readonly msPerInput?: number;
   readonly bottleneckMs?: number;
   readonly latencyMs?: number;
+  /** One-time costs inside the batch (first invokes on a fresh runner). */
+  readonly firstMs?: number;
   readonly stageMs: readonly number[];
   readonly cuts: readonly number[];
   /** Per segment: ops, parameter bytes on and off chip, time (empty when the cell failed). */
@@ -59,7 +61,7 @@ export function rowOf(r: CellRecord): Row {
     id: r.cell, model: p.model, tpus: p.tpus, strategy: p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch, objective: p.objective,
     runner: runnerOf(r),
     ...(ok ? {
-      msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs,
+      msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs, firstMs: res.firstMs ?? 0,
       onChipBytes: sum(res.segments.map((s) => s.onChipBytes)), offChipBytes: sum(res.segments.map((s) => s.offChipBytes)),
     } : {}),
     stageMs: ok ? res.segments.map((s) => s.ms) : [],

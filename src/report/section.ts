@@ -1,6 +1,6 @@
 import type { Mapping } from '../calibrate/mapping';
 import type { Table } from './format';
-import type { Row, Speedup } from './data';
+import { DEFAULT_RUNNER, runnerName, type Row, type Speedup } from './data';
 
 /** One table of a report: a Markdown page (text and tables) plus the same numbers as CSV. */
 export interface Section {
@@ -49,8 +49,13 @@ export function assumptions(rows: readonly Row[]): string {
   const profiles = [...new Set(rows.map((r) => r.profile))];
   const batches = [...new Set(rows.map((r) => r.batch))];
   const objectives = [...new Set(rows.map((r) => r.objective))];
-  const goal: Record<string, string> = { throughput: 'the slowest stage', batch: 'the batch time', latency: 'the single-input latency' };
+  const goal: Record<string, string> = { throughput: 'the steady-state time per input', batch: 'the batch time', latency: 'the single-input latency' };
+  const runners = [...new Set(rows.filter((r) => r.tpus > 1).map((r) => r.runner))];
+  const oneStage = rows.length > 0 && rows.every((r) => r.tpus === 1);
   return `Predicted with the cost model under profile${profiles.length > 1 ? 's' : ''} ${profiles.map((p) => `\`${p}\``).join(', ')}; ` +
-    `time per input for a pipelined batch of ${batches.join('/')} inputs, (sum of stage times + (B-1) x slowest stage) / B; ` +
+    `time per input for a pipelined batch of ${batches.join('/')} inputs, (sum of stage times + first invokes on a fresh runner + (B-1) x steady state) / B, ` +
+    'the steady state being the slowest stage or a resource every stage shares (src/pipeline/evaluate.ts); ' +
+    (oneStage ? 'one segment per model, a plain invoke with no pipeline runner; '
+      : `pipelines run by ${runners.length > 0 ? runners.map(runnerName).join(' / ') : runnerName(DEFAULT_RUNNER)} (one segment: a plain invoke); `) +
     `searchers minimize ${objectives.map((o) => goal[o] ?? o).join(' / ')}; no hardware was used for these numbers.`;
 }

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/Either';
 import type { MeasurementEntry, Split } from '../calibrate/mapping';
-import { batchMsPerInput } from '../pipeline/evaluate';
 import { parseSynth, synthName } from '../zoo/synth';
 import { distinct, type Row } from './data';
 import { fixed, mib, ms, parseCsv, percentile, type CellValue, type Table } from './format';
@@ -56,8 +55,11 @@ function fileResult(rows: readonly Row[], file: string, f: MeasurementEntry, tex
     values.push(value);
     const spec = f.model.split('{x}').join(value);
     const measured = Number(line[at('Inference time')]);
-    // Priced at the measured batch size from the recorded stage times (the closed form).
-    const atBatch = (r: Row | undefined): number | undefined => (r === undefined || r.stageMs.length === 0 ? undefined : batchMsPerInput(r.stageMs, f.batch));
+    // Priced at the measured batch size from the recorded pipeline figures (src/pipeline/evaluate.ts):
+    // fill (latency + first invokes on a fresh runner) + (B - 1) x the steady state, over B.
+    const atBatch = (r: Row | undefined): number | undefined =>
+      (r === undefined || r.latencyMs === undefined || r.bottleneckMs === undefined ? undefined
+        : (r.latencyMs + (r.firstMs ?? 0) + (f.batch - 1) * r.bottleneckMs) / f.batch);
     const same = cellFor(rows, spec, f.tpus, f.tpus === 1 ? undefined : STRATEGY_OF_SPLIT[f.split]);
     const predicted = atBatch(same);
     const err = predicted === undefined ? undefined : (predicted - measured) / measured;
@@ -123,9 +125,11 @@ export function syntheticSection(input: ReportInput): Section {
       assumptions(input.rows),
       'Models and segmentations per measurement file as the calibration mapping states them (experiments/calibration/mapping.json ' +
       'and its README: conv = 5 conv layers 3x3 at 64x64; fc = dense layers + Dense(10); fc-L5-1tpu.csv was measured on an fc model ' +
-      'with 6912 inputs). Measured: median ms per inference on one TPU, or wall time / inputs of a pipelined batch on 2 TPUs. ' +
-      "Predictions of a file's rows (including dp and balanced) are priced at that file's batch size from the predicted stage times, " +
-      "(sum + (B-1) x max) / B; the per-family tables below use the config's batch.",
+      'with 6912 inputs; the multi-TPU fc files chain sub-models with int8 boundaries and output). Measured: median ms per inference ' +
+      'on one TPU, or wall time / inputs of a pipelined batch on 2-4 TPUs: the conv pipelines on pycoral\'s C++ runner, a fresh runner per ' +
+      'batch (first invokes inside it); the fc pipelines on one Python thread per stage. The cells price each family the way it was run ' +
+      "(experiments/synthetic.json). Predictions of a file's rows (including dp and balanced) are priced at that file's batch size, " +
+      "(latency + first invokes + (B-1) x steady state) / B; the per-family tables below use the config's batch.",
       'Error = (predicted - measured) / measured. Off-chip MiB measured: the compiler\'s report (summed over segments).',
     ],
     ...(results.length > 0 ? { headline: `Median absolute error per file: ${results.map(({ name, r }) => `${name} ${r.summary[4] || 'n/a'}`).join('; ')}` } : {}),

@@ -51,7 +51,7 @@ describe('experiments/load', () => {
         ['models[2].tpus: expected a positive integer, got "8"']],
       ['a zero inside a TPU list', { ...good, tpus: [1, 0, 3] }, ['tpus[1]: expected a positive integer, got 0']],
       ['an empty TPU range', { ...good, tpus: { from: 8, to: 1 } }, ['tpus: range is empty (from 8 > to 1)']],
-      ['an unknown field', { ...good, tpu: 4 }, ['tpu: unknown field (allowed: name, models, strategies, description, tpus, profile, objective, batch, seeds, budget, outputs)']],
+      ['an unknown field', { ...good, tpu: 4 }, ['tpu: unknown field (allowed: name, models, strategies, description, tpus, profile, objective, runner, batch, seeds, budget, outputs)']],
       ['a bad objective and batch', { ...good, objective: 'speed', batch: 1.5 },
         ['objective: expected one of "throughput", "batch", "latency", got "speed"', 'batch: expected a positive integer, got 1.5']],
       ['an unknown zoo model', { ...good, models: ['zoo:resnet51'] }, ['models[0]: unknown zoo model "resnet51"']],
@@ -70,7 +70,7 @@ describe('experiments/load', () => {
         ['models[0]: expected a non-empty string, got 42', 'strategies[2]: expected a non-empty string, got 7', 'strategies[1].name: unknown strategy "magic"', 'models[1]: unknown zoo model "resnet51"']],
       ['an unknown profile alone', { ...good, profile: ['edgetpu-usb3', 'usb9'] }, ['profile[1]: unknown profile "usb9"']],
       ['a bad model entry', { ...good, models: [42, { spec: 'zoo:vgg16' }] },
-        ['models[0]: expected a non-empty string, got 42', 'models[1].model: missing (a non-empty string)', 'models[1].spec: unknown field (allowed: model, sweep, tpus)']],
+        ['models[0]: expected a non-empty string, got 42', 'models[1].model: missing (a non-empty string)', 'models[1].spec: unknown field (allowed: model, sweep, tpus, runner, freshRunner)']],
     ];
     it.each(cases)('should reject %s with every problem by path', (_what, raw, expected) => {
       expect(problems(raw)).toEqual(expected);
