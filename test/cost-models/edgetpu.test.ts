@@ -161,3 +161,68 @@ describe('cost-models/edgetpu', () => {
     });
   });
 });
+
+describe('cost-models/edgetpu: runner, shared resources, first invokes, positions', () => {
+  // fc3 cut after its first layer: [0, 1) reads 1024 B and writes 512 B; [1, 3) reads 512 B and writes 1024 B.
+  const base = { hopMs: 0.25, gilMs: 0.3, gilMsPerMiB: 1024, linkSharedMBps: 0, hostCores: 2, firstInvokeMs: 10, firstMsPerMiB: 4, firstMsPerActMiB: 0 };
+
+  it('should charge the C++ runner its hop per stage and the Python runner its lock-held work, which every stage shares', () => {
+    const cpp = edgeTpuModel(fc3, profile(base));
+    expect(cpp.pipeline).toEqual({ runner: 'pycoral', hostCores: 2, freshRunner: false });
+    expect([cpp.segment(0, 1).hopMs, cpp.segment(0, 1).gilMs]).toEqual([0.25, 0]);
+    const py = edgeTpuModel(fc3, profile(base), { runner: 'python-threads' });
+    // 0.3 ms + 1024 ms per MiB x (1024 + 512) B / MiB = 0.3 + 1.5.
+    expect(py.segment(0, 1).hopMs).toBeCloseTo(0.3 + 1.5, 12);
+    expect(py.segment(0, 1).gilMs).toBeCloseTo(1.8, 12);
+    expect(py.segment(0, 1).ms - cpp.segment(0, 1).ms).toBeCloseTo(1.8 - 0.25, 12);
+    // A whole model on one device has no runner.
+    expect(py.segment(0, 3).gilMs).toBe(0);
+  });
+
+  it('should put every stage\'s transfers and streamed bytes on a link the TPUs share', () => {
+    const m = edgeTpuModel(fc3, profile({ ...base, linkSharedMBps: 2 }));
+    const s = m.segment(1, 3);
+    // 0.75 MiB of weights with 1 MiB of capacity: nothing streams; 512 B in, 1024 B out at 2 MB/s.
+    expect(s.offChipBytes).toBe(0);
+    expect(s.linkMs).toBeCloseTo((512 + 1024) / 2e3, 12);
+    const whole = m.segment(0, 3);
+    expect(whole.linkMs).toBeCloseTo((1024 + 1024 + 0.5 * MiB) / 2e3, 9);
+  });
+
+  it('should count host work (host ops and the runner) as host CPU time', () => {
+    const g = chain([{ kind: 'fc', units: 256 }], { input: [1024], floatEdges: true });
+    const s = edgeTpuModel(g, profile({ ...base, hostMsPerMiB: 1 })).segment(0, 2);
+    expect(s.hostCpuMs).toBeCloseTo(s.cpuMs + 0.25, 12);
+  });
+
+  it('should price a first invoke from the fixed part and the cached MiB', () => {
+    const m = edgeTpuModel(fc3, profile(base), { freshRunner: true });
+    // [0, 3) caches 0.5 + 0.25 MiB in 1 MiB: 10 + 4 x 0.75.
+    expect(m.segment(0, 3).firstMs).toBeCloseTo(13, 12);
+    expect(m.firstMs!(0, 3)).toBeCloseTo(13, 12);
+    expect(m.pipeline?.freshRunner).toBe(true);
+  });
+
+  it('should scale the TPU compute of a stage by the factor of its position, later positions taking the mean of positions 1..', () => {
+    const p = { ...profile(base), positions: { computeFactor: [1, 2, 4], source: 'test' } };
+    const m = edgeTpuModel(fc3, p);
+    expect(m.stageDependent).toBe(true);
+    const c0 = m.segment(1, 3, 0).computeMs;
+    expect(m.segment(1, 3, 1).computeMs).toBeCloseTo(2 * c0, 12);
+    expect(m.segment(1, 3, 2).computeMs).toBeCloseTo(4 * c0, 12);
+    expect(m.segment(1, 3, 5).computeMs).toBeCloseTo(3 * c0, 12);
+    expect(m.segmentMs(1, 3, 1)).toBe(m.segment(1, 3, 1).ms);
+    expect(m.segment(1, 3, 1).ms - m.segment(1, 3, 0).ms).toBeCloseTo(c0, 12);
+  });
+
+  it('should price ops the compiler leaves on the host on the host, and map them again in a segment of their own', () => {
+    const g = chain([{ kind: 'fc', units: 512 }, { kind: 'cpu', type: 'GATHER' }, { kind: 'fc', units: 512 }], { input: [512] });
+    const m = edgeTpuModel(g, profile({ ...base, hostMsPerMiB: 1, hostGmacPerS: 1 }));
+    const whole = m.segment(0, 3);
+    expect([whole.tpuOps, whole.cpuOps]).toEqual([1, [1, 2]]);
+    // GATHER moves 512 B in and out; the last fc (512 x 512 MACs) runs on the host at 1 GMAC/s, moving 1 KiB too.
+    expect(whole.cpuMs).toBeCloseTo((512 + 512) / MiB + (512 * 512) / 1e6 + (512 + 512) / MiB, 12);
+    const tail = m.segment(2, 3);
+    expect([tail.tpuOps, tail.cpuOps]).toEqual([1, []]);
+  });
+});
