@@ -53,4 +53,10 @@ export interface CostModel {
   segmentMs(a: number, b: number): number;
   /** `segment(a, b).offChipBytes` without the breakdown, when the model can give it cheaply (tie-breaks). */
   offChipBytes?(a: number, b: number): number;
+  /**
+   * Optional fast path for exhaustive searchers: out[a] = segmentMs(a, b), bit for bit, for every
+   * start a in [lo, hi) of one end b (hi <= b). Searchers fall back to calling `segmentMs` per
+   * start (src/search/rows.ts), so a model need not offer it.
+   */
+  segmentMsRow?(b: number, lo: number, hi: number, out: Float64Array): void;
 }

@@ -1,4 +1,6 @@
+import { capBand, forLive, rowRange, type Band } from '../src/search/band';
 import { primaryOf, compareScores, scorePlan, type Score } from '../src/search/objective';
+import type { RowPricer } from '../src/search/rows';
 import type { Budget, Problem } from './types';
 
 /**
@@ -7,9 +9,13 @@ import type { Budget, Problem } from './types';
  * (max, sum, off-chip) of the ways to reach it; a label dominated in all three cannot finish
  * better (the score is monotone in each, and extending by a segment is monotone in each), so
  * the front of the final state contains an optimal plan (see dp.ts for the full argument).
- * Pruning: the incumbent's score U bounds the optimum; a label with sum + (B-1) * max > U.primary
- * cannot improve on it (sum and max only grow), so it is dropped, and so is every segment whose
- * lower bound alone gives B * bound > U.primary. Equal labels keep the first.
+ * Pruning: the incumbent's score U bounds the optimum. Per state, `completions` gives the least
+ * sum and the least max that completing it can add (over the band); a label whose score with
+ * these can only exceed U cannot lead to a plan scoring <= U (the score is monotone), so it is
+ * dropped. Only the states of a band run: with non-negative stage times sum >= max, so a plan
+ * scoring <= U has B * max <= U and its max is within U / B; once the least sum L of the plans in
+ * that band is known, also within (U - L) / (B - 1), usually a much narrower band.
+ * Equal labels keep the first.
  */
 
 interface Label {
@@ -20,11 +26,84 @@ interface Label {
   readonly from: number;
 }
 
-export function paretoBatch(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, incumbent: readonly number[], bound?: (a: number, b: number) => number): { cuts: number[]; labels: number } | undefined {
+/** Caps and score bounds computed in another order than the plans' own sums get this slack. */
+const loosen = (x: number): number => x * (1 + 1e-9) + 1e-12;
+
+/** Per state (j, b) in the band: the least sum and the least max of the segments completing it; Infinity when it cannot be completed. */
+export interface Completions {
+  readonly sum: Float64Array;
+  readonly max: Float64Array;
+  /** The least sum over the band's plans (completing the empty prefix). */
+  readonly total: number;
+}
+
+/** Backward over the band: each end e pushes its states' completions to the starts of their segments. */
+export function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): Completions | undefined {
+  const { n, tpus: k } = p;
+  const W = n + 1;
+  const sum = new Float64Array(k * W).fill(Infinity);
+  const max = new Float64Array(k * W).fill(Infinity);
+  sum[(k - 1) * W + n] = 0;
+  max[(k - 1) * W + n] = 0;
+  let total = Infinity;
+  const { live, words, cap } = band;
+  const row = new Float64Array(W);
+  for (let e = n; e >= 1; e--) {
+    if ((e & 63) === 0 && budget.expired()) return undefined;
+    const [from, to] = rowRange(band, e);
+    if (from >= to) continue;
+    price(e, from, to, row);
+    forLive(band, e, (j) => {
+      const s0 = sum[j * W + e]!;
+      const m0 = max[j * W + e]!;
+      if (s0 === Infinity) return;
+      if (j === 0) {
+        if (from === 0 && row[0]! <= cap && row[0]! + s0 < total) total = row[0]! + s0;
+        return;
+      }
+      const hi = Math.min(to - 1, band.last[j - 1]!);
+      const lo = Math.max(from, band.first[j - 1]!);
+      for (let a = hi; a >= lo; a--) {
+        if ((live[a * words + ((j - 1) >>> 5)]! & (1 << ((j - 1) & 31))) === 0) continue;
+        const c = row[a]!;
+        if (c > cap) continue;
+        const at = (j - 1) * W + a;
+        if (c + s0 < sum[at]!) sum[at] = c + s0;
+        const m = c > m0 ? c : m0;
+        if (m < max[at]!) max[at] = m;
+      }
+    });
+  }
+  return { sum, max, total };
+}
+
+/**
+ * The exact batch optimum, or undefined when the budget expires: the band of U / B, the least sum
+ * L over it, then the Pareto fronts over the band of (U - L) / (B - 1) when it is narrower.
+ */
+export function batchOptimum(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[]): { cuts: number[]; labels: number; band: number } | undefined {
+  const U = scorePlan(p, incumbent).primary;
+  const B = p.objective.batch;
+  const wide = capBand(p, price, loosen(U / B), bound, budget);
+  if (!wide) return undefined;
+  const done = completions(p, wide, price, budget);
+  if (!done) return undefined;
+  const cap = B > 1 ? loosen((U - done.total) / (B - 1)) : Infinity;
+  const band = cap < wide.cap ? capBand(p, price, cap, bound, budget) : wide;
+  if (!band) return undefined;
+  const front = paretoBatch(p, band, price, budget, incumbent, done);
+  return front && { ...front, band: band.states };
+}
+
+export function paretoBatch(p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions): { cuts: number[]; labels: number } | undefined {
   const { n, tpus: k, objective } = p;
   const W = n + 1;
   const limit = scorePlan(p, incumbent).primary;
+  const slack = loosen(limit);
   const fronts: (Label[] | undefined)[] = new Array(k * W);
+  const { live, words } = band;
+  const origin: Label[] = [{ m: 0, s: 0, o: 0, a: -1, from: -1 }];
+  const row = new Float64Array(W);
   let labels = 0;
 
   const insert = (front: Label[], x: Label): void => {
@@ -35,32 +114,41 @@ export function paretoBatch(p: Problem, ms: (a: number, b: number) => number, ok
     front.push(x);
   };
 
+  // Extends the front of (j - 1, a) by segment [a, b) into the front of (j, b).
+  const extend = (j: number, a: number, b: number): void => {
+    const prev = j === 0 ? origin : fronts[(j - 1) * W + a];
+    if (!prev || prev.length === 0) return;
+    const c = row[a]!;
+    // sum + (B-1) max >= B * cost(a, b): a segment alone can rule itself out.
+    if (primaryOf(objective, c, c) > limit) return;
+    let off = -1;
+    for (let i = 0; i < prev.length; i++) {
+      const l = prev[i]!;
+      const m = l.m > c ? l.m : c;
+      const s = l.s + c;
+      if (primaryOf(objective, m, s) > limit) continue;
+      if (rest && primaryOf(objective, m > rest.max[j * W + b]! ? m : rest.max[j * W + b]!, s + rest.sum[j * W + b]!) > slack) continue;
+      if (off < 0) off = p.cost.offChipBytes ? p.cost.offChipBytes(a, b) : p.cost.segment(a, b).offChipBytes;
+      const front = fronts[j * W + b] ?? (fronts[j * W + b] = []);
+      insert(front, { m, s, o: l.o + off, a, from: i });
+      labels++;
+    }
+  };
+
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return undefined;
-    for (let a = b - 1; a >= 0; a--) {
-      // sum + (B-1) max >= B * cost(a, b) >= B * bound(a, b), growing as a decreases.
-      if (bound && primaryOf(objective, bound(a, b), bound(a, b)) > limit) break;
-      let c = -1;
-      let off = -1;
-      for (let j = 0; j < k; j++) {
-        const at = j * W + b;
-        if (!ok[at]) continue;
-        const prev = j === 0 ? (a === 0 ? [{ m: 0, s: 0, o: 0, a: -1, from: -1 }] : undefined) : fronts[(j - 1) * W + a];
-        if (!prev || prev.length === 0) continue;
-        if (c < 0) c = ms(a, b);
-        if (primaryOf(objective, c, c) > limit) break;
-        for (let i = 0; i < prev.length; i++) {
-          const l = prev[i]!;
-          const m = l.m > c ? l.m : c;
-          const s = l.s + c;
-          if (primaryOf(objective, m, s) > limit) continue;
-          if (off < 0) off = p.cost.segment(a, b).offChipBytes;
-          const front = fronts[at] ?? (fronts[at] = []);
-          insert(front, { m, s, o: l.o + off, a, from: i });
-          labels++;
-        }
+    const [from, to] = rowRange(band, b);
+    if (from >= to) continue;
+    price(b, from, to, row);
+    forLive(band, b, (j) => {
+      if (j === 0) {
+        if (from === 0) extend(0, 0, b);
+        return;
       }
-    }
+      const hi = Math.min(to - 1, band.last[j - 1]!);
+      const lo = Math.max(from, band.first[j - 1]!);
+      for (let a = hi; a >= lo; a--) if ((live[a * words + ((j - 1) >>> 5)]! & (1 << ((j - 1) & 31))) !== 0) extend(j, a, b);
+    });
   }
 
   const last = fronts[(k - 1) * W + n] ?? [];

@@ -39,6 +39,8 @@ export function counted(cost: CostModel): { readonly cost: CostModel; readonly c
       graph: cost.graph,
       segment: (a, b) => (calls++, cost.segment(a, b)),
       segmentMs: (a, b) => (calls++, cost.segmentMs(a, b)),
+      ...(cost.segmentMsRow ? { segmentMsRow: (b: number, lo: number, hi: number, out: Float64Array) => ((calls += hi - lo), cost.segmentMsRow!(b, lo, hi, out)) } : {}),
+      ...(cost.offChipBytes ? { offChipBytes: (a: number, b: number) => (calls++, cost.offChipBytes!(a, b)) } : {}),
     },
     count: () => calls,
   };
