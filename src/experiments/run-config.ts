@@ -10,7 +10,8 @@ import { writeReport, type ReportOutput } from '../report/generate';
 import { liveCatalog, profileHash } from './catalog-live';
 import { inProcessExecutor, poolExecutor } from './pool';
 import { progress } from './progress';
-import { runCells, type RunSummary } from './runner';
+import { groupCells, runCells, type RunSummary } from './runner';
+import { experimentWorkers } from '../search/workers';
 import { readStore } from './store';
 
 /** The edge that ties a config file to the pool, the results store and the report. */
@@ -53,7 +54,8 @@ export interface SavedConfig {
 export interface RunRequest {
   readonly configFile: string;
   readonly outDir?: string;
-  readonly workers: number;
+  /** Worker threads (0 = this thread); default: src/search/workers.ts chooses from the cells. */
+  readonly workers?: number;
   readonly force: boolean;
 }
 
@@ -111,9 +113,10 @@ export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<Tpuse
     if (!hashes.has(p)) hashes.set(p, profileHash(p));
     return hashes.get(p)!;
   };
-  const executor = req.workers === 0 ? inProcessExecutor(loaded.right.baseDir, io.cwd) : poolExecutor(req.workers, loaded.right.baseDir, io.cwd);
+  const workers = req.workers ?? experimentWorkers(groupCells(cells).length);
+  const executor = workers === 0 ? inProcessExecutor(loaded.right.baseDir, io.cwd) : poolExecutor(workers, loaded.right.baseDir, io.cwd);
   const tty = io.isTty && Boolean(process.stderr.isTTY);
-  io.err(`${loaded.right.config.name}: ${cells.length} cells (${loaded.right.expansion.models.length} models), ${req.workers === 0 ? 'in this thread' : `${req.workers} worker(s)`}`);
+  io.err(`${loaded.right.config.name}: ${cells.length} cells (${loaded.right.expansion.models.length} models), ${workers === 0 ? 'in this thread' : `${workers} worker(s)`}`);
   let summary: RunSummary;
   try {
     summary = await runCells(cells, executor, {
@@ -122,7 +125,7 @@ export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<Tpuse
       tool: TOOL_VERSION,
       configHash: loaded.right.hash,
       profileHash: hashOfProfile,
-      concurrency: Math.max(1, req.workers * 2),
+      concurrency: Math.max(1, workers * 2),
       progress: (total, already) => progress({ write: (s) => process.stderr.write(s), log: io.err, tty, now: () => performance.now() }, total, already),
       log: io.err,
       interrupted: io.interrupted,

@@ -97,7 +97,6 @@ const toJson = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x ==
 
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'summarize a model: op types, parameter bytes, MACs, inputs/outputs, per-op table',
   help: HELP,
   async run(argv, io) {
     return pipe(

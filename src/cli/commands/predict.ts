@@ -73,7 +73,6 @@ export function renderPrediction(graph: LayerGraph, profile: string, name: strin
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: 'predict per-segment and pipeline times of a given segmentation (no hardware)',
   help: HELP,
   async run(argv, io) {
     const parsed = parse('predict', argv, {

@@ -26,7 +26,8 @@ tables:
 ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
 
 options:
-  --workers W   worker threads (0 = run in this thread; default: CPU count)
+  --workers W   worker threads (0 = run in this thread; default: one per CPU when there are
+                several models or TPU counts, else this thread)
   --out DIR     results directory (default results/)
   --force       recompute every cell
   -h, --help`;
@@ -53,7 +54,6 @@ function indexPage(done: readonly { name: string; title: string; outcome: RunOut
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
-  summary: "regenerate the paper's tables and figures into results/ (npm start)",
   help: HELP,
   async run(argv, io) {
     const args = parse('reproduce', argv, { workers: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
@@ -73,7 +73,7 @@ export const reproduceCommand: Command = {
       if (stopped) break;
       const r = await runConfig({
         configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name),
-        workers: workers.right, force: args.right.values['force'] === true,
+        ...(workers.right !== undefined ? { workers: workers.right } : {}), force: args.right.values['force'] === true,
       }, io);
       if (E.isLeft(r)) return r;
       done.push({ ...t, outcome: r.right });

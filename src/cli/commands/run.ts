@@ -1,14 +1,13 @@
 import * as E from 'fp-ts/Either';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runConfig, summaryLines } from '../../experiments/run-config';
 import { usage, type TpusegError } from '../../errors';
 import { parse } from '../args';
 import type { Command } from '../command';
 
-/** `--workers W`: a non-negative integer (0 = in this thread), default the CPU count. */
-export function workersFlag(command: string, raw: unknown): E.Either<TpusegError, number> {
-  if (raw === undefined) return E.right(os.availableParallelism());
+/** `--workers W`: a non-negative integer (0 = in this thread); absent, undefined: chosen from the work (src/search/workers.ts). */
+export function workersFlag(command: string, raw: unknown): E.Either<TpusegError, number | undefined> {
+  if (raw === undefined) return E.right(undefined);
   const s = String(raw);
   return /^\d+$/.test(s) && Number(s) <= 256 ? E.right(Number(s)) : E.left(usage(`${command}: --workers expects an integer from 0 to 256, got "${s}"`));
 }
@@ -37,14 +36,14 @@ Config fields (see experiments/schema.ts and the shipped experiments/*.json):
   batch, seeds, budget { timeMs }, outputs { tables, figures, stagesAt, published, measurements }
 
 options:
-  --workers W   worker threads (0 = run in this thread; default: CPU count)
+  --workers W   worker threads (0 = run in this thread; default: one per CPU when there are
+                several models or TPU counts, else this thread)
   --out DIR     results and report directory (default results/<name>)
   --force       recompute every cell
   -h, --help`;
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run an experiment config (resumable) and write its report',
   help: HELP,
   async run(argv, io) {
     const args = parse('run', argv, { workers: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } });
@@ -57,7 +56,7 @@ export const runCommand: Command = {
     const r = await runConfig({
       configFile: path.resolve(io.cwd, file),
       ...(typeof out === 'string' ? { outDir: path.resolve(io.cwd, out) } : {}),
-      workers: workers.right,
+      ...(workers.right !== undefined ? { workers: workers.right } : {}),
       force: args.right.values['force'] === true,
     }, io);
     if (E.isLeft(r)) return r;

@@ -3,7 +3,7 @@ import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
-import { segmentModel, type SegmentReport, type SegmentRequest } from '../../search/segment';
+import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { nonNegativeNumber, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
 
@@ -19,7 +19,8 @@ ${strategies().map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
 options:
   --tpus N                   number of segments / Edge TPUs (required)
   --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
-  --workers W                worker threads (default 2; 0 runs in this thread)
+  --workers W                worker threads; 0 runs in this thread (default: this thread unless
+                             the search is large enough for threads to pay off)
   --seed S                   run seed (default 0)
   --time-budget T            seconds per task (default 60); a task running past 2T+1 s fails
   --profile P                cost profile: ${PROFILE_NAMES.join(' | ')} | a JSON file (default ${DEFAULT_PROFILE})
@@ -78,14 +79,15 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   if (v['tpus'] === undefined) return E.left(usage('segment: --tpus N is required (see tpuseg segment --help)'));
   const tpus = positiveInt('segment', 'tpus', v['tpus']);
   const batch = positiveInt('segment', 'batch', v['batch'], 15);
-  const workersRaw = v['workers'] === undefined ? '2' : String(v['workers']);
+  // Absent: chosen from the work once the model is known (src/search/workers.ts).
+  const workersRaw = v['workers'] === undefined ? undefined : String(v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
   const objective = String(v['objective'] ?? 'throughput');
   const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
   const opts = options((v['option'] as string[] | undefined) ?? []);
   for (const e of [tpus, batch, budget, crossing, pinList, opts]) if (E.isLeft(e)) return e;
-  if (!/^\d+$/.test(workersRaw)) return E.left(usage(`segment: --workers expects a non-negative integer, got "${workersRaw}"`));
+  if (workersRaw !== undefined && !/^\d+$/.test(workersRaw)) return E.left(usage(`segment: --workers expects a non-negative integer, got "${workersRaw}"`));
   if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
@@ -102,7 +104,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
       constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
       seed: String(v['seed'] ?? '0'),
       timeBudgetMs: get(budget) * 1000,
-      workers: Number(workersRaw),
+      ...(workersRaw !== undefined ? { workers: Number(workersRaw) } : {}),
       options: get(opts),
       cwd,
     },
@@ -133,13 +135,14 @@ export function renderSegmentReport(r: SegmentReport): string[] {
 
 export const segmentCommand: Command = {
   name: 'segment',
-  summary: 'search the best cuts into N segments with several strategies in parallel',
   get help() {
     return help();
   },
   async run(argv: readonly string[], io: Io) {
     const req = segmentRequest(argv, io.cwd);
     if (E.isLeft(req)) return req;
+    // The search, the pool and the model readers load only when a search runs (not for --help).
+    const { segmentModel } = require('../../search/segment') as typeof import('../../search/segment');
     const report = await segmentModel({ ...req.right.request, interrupted: io.interrupted });
     if (E.isLeft(report)) return report;
     if (req.right.json) io.out(JSON.stringify(report.right, null, 2));
