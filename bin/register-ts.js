@@ -14,7 +14,6 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
-const { threadId } = require('node:worker_threads');
 
 const OPTIONS = {
   loader: 'ts',
@@ -46,7 +45,7 @@ function cached(filename, source) {
   }
   esbuild ??= require('esbuild');
   const code = esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename }).code;
-  const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+  const tmp = `${file}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
   try {
     fs.writeFileSync(tmp, code);
     fs.renameSync(tmp, file);
