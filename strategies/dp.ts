@@ -4,7 +4,7 @@ import { workerFailed } from '../src/errors';
 import { capBand, forLive, fullBand, rowRange, type Band } from '../src/search/band';
 import { bottleneckPlan } from '../src/search/bisect';
 import { segmentBound } from '../src/search/bound';
-import { compareScores, primaryPlan, scorePlan } from '../src/search/objective';
+import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
 import { evenPlan } from '../src/search/problem';
 import { rowPricer, type RowPricer } from '../src/search/rows';
 import { optionsCodec } from './options';
@@ -18,10 +18,11 @@ import type { Budget, Problem, Strategy } from './types';
  * algorithms for 1D partitioning", JPDC 2004, section 3), extended with the objectives'
  * tie-breaks and the problem's constraints, and confined to the band of an incumbent.
  *
- * Complexity: at most O(n^2) segment prices (whole rows: one end, all starts; fewer when the cost
- * model offers a lower bound that grows with the range) and O(n^2 k / 32) bit operations to find
- * the band, then O(k w^2) for the dynamic program over a band w positions wide per segment
- * (w = n at worst). Memory O(k n / 32 + n^2 / 32 bits). `batch` keeps Pareto fronts over the band.
+ * Complexity: O(n log(1/tol)) prices for the incumbent; at most O(n^2) pairs priced for the band
+ * (rows: one end, many starts; with a lower bound of the cost that grows with the range, only the
+ * pairs between states the bound cannot rule out) and O(k / 32) bit operations per pair; then
+ * O(k w^2) for the dynamic program over a band w positions wide per segment (w = n at worst, a few
+ * dozen on the bench chains). Memory O(k n + pairs / 32). `batch` keeps Pareto fronts over a band.
  *
  * Why it is exact. Let F[j][b] be the least possible slowest stage over the ways to cut ops
  * [0, b) into j+1 non-empty segments whose cuts satisfy the constraints (cut j' at an allowed
@@ -46,7 +47,9 @@ import type { Budget, Problem, Strategy } from './types';
  * segment extends these monotonically, so a label dominated in all three can never finish
  * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts). With
  * non-negative stage times sum >= max, so a plan scoring at most the incumbent's U has
- * B * max <= U: the band of U / B holds every such plan.
+ * B * max <= U: the band of U / B holds every such plan, and once the least latency L over that
+ * band is known, so does the band of (U - L) / (B - 1). The incumbent is the best of the equal
+ * split, the bisection plan and the lowest-latency plan among the min-max optimal ones.
  * Ties between equal labels keep the first found (the scan order), so the answer is deterministic.
  *
  * Option `prune` (default on): the band and the lower bound. Off, dp runs the same recurrences
@@ -224,7 +227,7 @@ export const strategy: Strategy<Options> = {
     }
     // The incumbent (bisection on the bottleneck from equal op counts) caps every segment of an optimal plan.
     const plan = bottleneckPlan(p, even, budget, bound);
-    const band = capBand(p, price, primaryPlan({ ...p, objective: { kind: 'throughput', batch: 1 } }, plan), bound, budget);
+    const band = capBand(p, price, Math.max(...segmentsOf(n, plan).map(([a, b]) => p.cost.segmentMs(a, b))), bound, budget);
     const F = band && minMax(p, band, price, budget);
     if (!band || !F) return E.left(expiredError(budget));
     const bStar = F.value[(k - 1) * (n + 1) + n]!;
