@@ -1,4 +1,4 @@
-import { capBand, forLive, rowRange, type Band } from '../src/search/band';
+import { capBand, forStates, inBand, type Band } from '../src/search/band';
 import { primaryOf, compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer } from '../src/search/rows';
 import type { Budget, Problem } from './types';
@@ -44,36 +44,28 @@ export function completions(p: Problem, band: Band, price: RowPricer, budget: Bu
   const sum = new Float64Array(k * W).fill(Infinity);
   const max = new Float64Array(k * W).fill(Infinity);
   sum[(k - 1) * W + n] = 0;
-  max[(k - 1) * W + n] = 0;
+  max[(k - 1) * W + n] = -Infinity;
   let total = Infinity;
-  const { live, words, cap } = band;
-  const row = new Float64Array(W);
-  for (let e = n; e >= 1; e--) {
-    if ((e & 63) === 0 && budget.expired()) return undefined;
-    const [from, to] = rowRange(band, e);
-    if (from >= to) continue;
-    price(e, from, to, row);
-    forLive(band, e, (j) => {
-      const s0 = sum[j * W + e]!;
-      const m0 = max[j * W + e]!;
-      if (s0 === Infinity) return;
-      if (j === 0) {
-        if (from === 0 && row[0]! <= cap && row[0]! + s0 < total) total = row[0]! + s0;
-        return;
-      }
-      const hi = Math.min(to - 1, band.last[j - 1]!);
-      const lo = Math.max(from, band.first[j - 1]!);
-      for (let a = hi; a >= lo; a--) {
-        if ((live[a * words + ((j - 1) >>> 5)]! & (1 << ((j - 1) & 31))) === 0) continue;
-        const c = row[a]!;
-        if (c > cap) continue;
-        const at = (j - 1) * W + a;
-        if (c + s0 < sum[at]!) sum[at] = c + s0;
-        const m = c > m0 ? c : m0;
-        if (m < max[at]!) max[at] = m;
-      }
-    });
-  }
+  const { cap } = band;
+  // Backward: every push into (j - 1, a) comes from an end e > a, already final.
+  const done = forStates(band, price, budget, (j, e, lo, hi, row) => {
+    const s0 = sum[j * W + e]!;
+    const m0 = max[j * W + e]!;
+    if (s0 === Infinity) return;
+    if (j === 0) {
+      if (row[0]! <= cap && row[0]! + s0 < total) total = row[0]! + s0;
+      return;
+    }
+    for (let a = hi; a >= lo; a--) {
+      const c = row[a]!;
+      if (c > cap || !inBand(band, j - 1, a)) continue;
+      const at = (j - 1) * W + a;
+      if (c + s0 < sum[at]!) sum[at] = c + s0;
+      const m = c > m0 ? c : m0;
+      if (m < max[at]!) max[at] = m;
+    }
+  }, true);
+  if (!done) return undefined;
   return { sum, max, total };
 }
 
@@ -101,9 +93,7 @@ export function paretoBatch(p: Problem, band: Band, price: RowPricer, budget: Bu
   const limit = scorePlan(p, incumbent).primary;
   const slack = loosen(limit);
   const fronts: (Label[] | undefined)[] = new Array(k * W);
-  const { live, words } = band;
   const origin: Label[] = [{ m: 0, s: 0, o: 0, a: -1, from: -1 }];
-  const row = new Float64Array(W);
   let labels = 0;
 
   const insert = (front: Label[], x: Label): void => {
@@ -114,11 +104,10 @@ export function paretoBatch(p: Problem, band: Band, price: RowPricer, budget: Bu
     front.push(x);
   };
 
-  // Extends the front of (j - 1, a) by segment [a, b) into the front of (j, b).
-  const extend = (j: number, a: number, b: number): void => {
+  // Extends the front of (j - 1, a) by segment [a, b) of cost c into the front of (j, b).
+  const extend = (j: number, a: number, b: number, c: number): void => {
     const prev = j === 0 ? origin : fronts[(j - 1) * W + a];
     if (!prev || prev.length === 0) return;
-    const c = row[a]!;
     // sum + (B-1) max >= B * cost(a, b): a segment alone can rule itself out.
     if (primaryOf(objective, c, c) > limit) return;
     let off = -1;
@@ -135,21 +124,10 @@ export function paretoBatch(p: Problem, band: Band, price: RowPricer, budget: Bu
     }
   };
 
-  for (let b = 1; b <= n; b++) {
-    if ((b & 63) === 0 && budget.expired()) return undefined;
-    const [from, to] = rowRange(band, b);
-    if (from >= to) continue;
-    price(b, from, to, row);
-    forLive(band, b, (j) => {
-      if (j === 0) {
-        if (from === 0) extend(0, 0, b);
-        return;
-      }
-      const hi = Math.min(to - 1, band.last[j - 1]!);
-      const lo = Math.max(from, band.first[j - 1]!);
-      for (let a = hi; a >= lo; a--) if ((live[a * words + ((j - 1) >>> 5)]! & (1 << ((j - 1) & 31))) !== 0) extend(j, a, b);
-    });
-  }
+  const done = forStates(band, price, budget, (j, b, lo, hi, row) => {
+    for (let a = hi; a >= lo; a--) if (inBand(band, j - 1, a)) extend(j, a, b, row[a]!);
+  });
+  if (!done) return undefined;
 
   const last = fronts[(k - 1) * W + n] ?? [];
   let best = -1;

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { workerFailed } from '../src/errors';
-import { capBand, forLive, fullBand, rowRange, type Band } from '../src/search/band';
+import { capBand, forStates, fullBand, inBand, type Band } from '../src/search/band';
 import { bottleneckPlan } from '../src/search/bisect';
 import { segmentBound } from '../src/search/bound';
 import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
@@ -84,54 +84,28 @@ export type Bound = ((a: number, b: number) => number) | undefined;
 export const shrunk = (bound: ((a: number, b: number) => number) | undefined): Bound =>
   bound ? (a, b) => bound(a, b) * (1 - 1e-9) - 1e-12 : undefined;
 
-/** The starts a of segment j >= 1 that the band allows within a priced row [from, to), scanned from the last down (ties go to the largest a). */
-const window = (band: Band, j: number, from: number, to: number): [number, number] =>
-  [Math.min(to - 1, band.last[j - 1]!), Math.max(from, band.first[j - 1]!)];
-
-const liveAt = (live: Int32Array, words: number, j: number, a: number): boolean =>
-  (live[a * words + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-
 /** Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)) over the band's states and segments. */
 export function minMax(p: Problem, band: Band, price: RowPricer, budget: Budget): Layers | undefined {
   const { n, tpus: k } = p;
   const W = n + 1;
   const L = fresh(k, n);
   const { value, parent } = L;
-  const { live, words, cap } = band;
-  const row = new Float64Array(W);
-  for (let b = 1; b <= n; b++) {
-    if ((b & 63) === 0 && budget.expired()) return undefined;
-    const [from, to] = rowRange(band, b);
-    if (from >= to) continue;
-    price(b, from, to, row);
-    forLive(band, b, (j) => {
-      let best = Infinity;
-      let arg = -1;
-      if (j === 0) {
-        if (from === 0 && row[0]! <= cap) {
-          best = row[0]!;
-          arg = 0;
-        }
-      } else {
-        const [hi, lo] = window(band, j, from, to);
-        const base = (j - 1) * W;
-        for (let a = hi; a >= lo; a--) {
-          const prev = value[base + a]!;
-          if (prev >= best || !liveAt(live, words, j - 1, a)) continue;
-          const c = row[a]!;
-          if (c > cap) continue;
-          const v = prev > c ? prev : c;
-          if (v < best) {
-            best = v;
-            arg = a;
-          }
-        }
+  const { cap } = band;
+  const done = forStates(band, price, budget, (j, b, lo, hi, row) => {
+    const at = j * W + b;
+    for (let a = hi; a >= lo; a--) {
+      // The empty prefix is no slower than anything (-Infinity, so negative costs stay exact).
+      const prev = j === 0 ? -Infinity : value[(j - 1) * W + a]!;
+      const c = row[a]!;
+      if (prev >= value[at]! || c > cap || !inBand(band, j - 1, a)) continue;
+      const v = prev > c ? prev : c;
+      if (v < value[at]!) {
+        value[at] = v;
+        parent[at] = a;
       }
-      value[j * W + b] = best;
-      parent[j * W + b] = arg;
-    });
-  }
-  return L;
+    }
+  });
+  return done ? L : undefined;
 }
 
 /**
@@ -147,53 +121,38 @@ export function lexicographic(p: Problem, band: Band, price: RowPricer, budget: 
   const fv = first.value;
   const fp = first.parent;
   const second = new Float64Array(k * W).fill(Infinity);
-  const { live, words } = band;
   const cost = p.cost;
   const offChip = cost.offChipBytes ? (a: number, b: number) => cost.offChipBytes!(a, b) : (a: number, b: number) => cost.segment(a, b).offChipBytes;
-  const row = new Float64Array(W);
-  const relax = (j: number, a: number, b: number): void => {
+  const done = forStates(band, price, budget, (j, b, lo, hi, row) => {
     const at = j * W + b;
-    const c = row[a]!;
-    if (c > cap) return;
-    const from = (j - 1) * W + a;
-    const f0 = j === 0 ? 0 : fv[from]!;
-    if (f0 === Infinity) return;
-    const s0 = j === 0 ? 0 : second[from]!;
-    if (offFirst) {
-      if (f0 > fv[at]! || (f0 === fv[at]! && s0 + c >= second[at]!)) return;
-      const f = f0 + offChip(a, b);
-      const s = s0 + c;
-      if (f < fv[at]! || (f === fv[at]! && s < second[at]!)) {
-        fv[at] = f;
-        second[at] = s;
-        fp[at] = a;
-      }
-    } else {
-      const f = f0 + c;
-      if (f > fv[at]!) return;
-      const s = s0 + offChip(a, b);
-      if (f < fv[at]! || s < second[at]!) {
-        fv[at] = f;
-        second[at] = s;
-        fp[at] = a;
+    for (let a = hi; a >= lo; a--) {
+      const c = row[a]!;
+      const from = (j - 1) * W + a;
+      const f0 = j === 0 ? 0 : fv[from]!;
+      if (c > cap || f0 === Infinity || !inBand(band, j - 1, a)) continue;
+      const s0 = j === 0 ? 0 : second[from]!;
+      if (offFirst) {
+        if (f0 > fv[at]! || (f0 === fv[at]! && s0 + c >= second[at]!)) continue;
+        const f = f0 + offChip(a, b);
+        const s = s0 + c;
+        if (f < fv[at]! || (f === fv[at]! && s < second[at]!)) {
+          fv[at] = f;
+          second[at] = s;
+          fp[at] = a;
+        }
+      } else {
+        const f = f0 + c;
+        if (f > fv[at]!) continue;
+        const s = s0 + offChip(a, b);
+        if (f < fv[at]! || s < second[at]!) {
+          fv[at] = f;
+          second[at] = s;
+          fp[at] = a;
+        }
       }
     }
-  };
-  for (let b = 1; b <= n; b++) {
-    if ((b & 63) === 0 && budget.expired()) return undefined;
-    const [from, to] = rowRange(band, b);
-    if (from >= to) continue;
-    price(b, from, to, row);
-    forLive(band, b, (j) => {
-      if (j === 0) {
-        if (from === 0) relax(0, 0, b);
-        return;
-      }
-      const [hi, lo] = window(band, j, from, to);
-      for (let a = hi; a >= lo; a--) if (liveAt(live, words, j - 1, a)) relax(j, a, b);
-    });
-  }
-  return first;
+  });
+  return done ? first : undefined;
 }
 
 interface Options {

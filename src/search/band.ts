@@ -101,6 +101,38 @@ export function rowRange(band: Band, b: number): [number, number] {
   return [Math.max(from, band.lo[b]!), Math.min(to, b)];
 }
 
+/**
+ * Visits the band's states, the loop of every dynamic program over it: for each end b (ascending;
+ * descending with `backward`) the row of starts the band can use is priced once (row[a] = cost(a,
+ * b)), then visit(j, b, lo, hi, row) runs for every state (j, b) in the band. The starts of its
+ * last segment are the a in [lo, hi] with `inBand(band, j - 1, a)` (just a = 0 for j = 0); a
+ * visitor scanning them from hi down and keeping strict improvements breaks ties toward the
+ * largest a. False when the budget expired.
+ */
+export function forStates(band: Band, price: RowPricer, budget: Budget, visit: (j: number, b: number, lo: number, hi: number, row: Float64Array) => void, backward = false): boolean {
+  const { n, first, last } = band;
+  const row = new Float64Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    if ((i & 63) === 0 && budget.expired()) return false;
+    const b = backward ? n + 1 - i : i;
+    const [from, to] = rowRange(band, b);
+    if (from >= to) continue;
+    price(b, from, to, row);
+    forLive(band, b, (j) => {
+      if (j === 0) {
+        if (from === 0) visit(0, b, 0, 0, row);
+      } else {
+        visit(j, b, Math.max(from, first[j - 1]!), Math.min(to - 1, last[j - 1]!), row);
+      }
+    });
+  }
+  return true;
+}
+
+/** Whether state (j, b) is in the band (true for the empty prefix, j = -1 at 0). */
+export const inBand = (band: Band, j: number, b: number): boolean =>
+  j < 0 ? b === 0 : (band.live[b * band.words + (j >>> 5)]! & (1 << (j & 31))) !== 0;
+
 /** `x << 1` and `x >>> 1` on bit sets of several words. */
 function shiftUp(src: Int32Array, at: number, dst: Int32Array, to: number, words: number): void {
   for (let w = words - 1; w >= 0; w--) dst[to + w] = (src[at + w]! << 1) | (w > 0 ? src[at + w - 1]! >>> 31 : 0);
