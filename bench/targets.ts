@@ -37,6 +37,9 @@ function interleaved(thunks: readonly (() => void)[], runs: number, warm: number
   return times;
 }
 
+/** dp has far more code than the reference loop for the JIT to optimize: about ten runs before its times settle. */
+const DP_WARM_UP = 12;
+
 /** dp against the reference DP over a precomputed matrix, on the bench chain of `ops` ops cut into `k`. */
 export function dpFigures(profile: CostProfile, ops: number, k: number, runs: number): { dpMs: number; refMs: number; agree: boolean; note: string } {
   const cost = costModel(benchGraph('chain', ops), profile);
@@ -53,12 +56,12 @@ export function dpFigures(profile: CostProfile, ops: number, k: number, runs: nu
       found = out.result.right.cuts;
     },
     () => (best = referenceMinMax(matrix, ops, k)),
-  ], runs, 3);
+  ], runs, DP_WARM_UP);
   return {
     dpMs: median(dpTimes!),
     refMs: median(refTimes!),
     agree: scorePlan(p.right, found).bottleneckMs === best,
-    note: `median of ${runs} runs each, interleaved after 3 warm-up rounds; load ${l0}-${load()}`,
+    note: `median of ${runs} runs each, interleaved after ${DP_WARM_UP} warm-up rounds; load ${l0}-${load()}`,
   };
 }
 
