@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models';
+import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
