@@ -2,10 +2,11 @@ import * as os from 'node:os';
 
 /**
  * What `--workers` means when it is not given: worker threads only where they pay for themselves.
- * A worker thread loads the searchers, the cost model and the model itself and compiles their code
- * anew (about half a second of CPU under tsx, more on a loaded machine), so a search whose whole
- * work is a second or two runs faster in this thread, while many independent tasks (an experiment's
- * cells, many restarts of a large model) spread over the pool. Plans never depend on the choice.
+ * A worker thread loads the searchers, the cost model and the model itself, and the JIT compiles
+ * their code anew in every thread (0.5-1 s of CPU per thread before it runs at full speed; more on
+ * a loaded machine), so a search whose whole work is a second or two runs faster in this thread,
+ * while many independent tasks (an experiment's cells, many restarts of a large model) spread over
+ * the pool. Plans never depend on the choice.
  */
 
 /** Rough in-thread cost of one search task on a model of `ops` ops, ms (measured: `--strategy all` on ResNet-152, 210 ops, 9 tasks, ~0.4 s). */
