@@ -6,24 +6,31 @@ import { createSearchPool } from '../src/search/pool';
 import { makeProblem } from '../src/search/problem';
 import { segmentModel } from '../src/search/segment';
 import { solveInProcess } from '../src/search/task';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { benchGraph } from './graphs';
+import { formatReference, formatTarget, formatValue, met, toReference, toTarget, type BenchResults, type Figure } from './figures';
+import { dpTargetFigures, experimentFigures, segmentProcessFigures, startupFigures } from './targets';
 
 /**
- * `npm run bench`: search time per strategy vs graph size (synthetic chains and DAGs of 100,
- * 1,000 and 5,000 ops; N = 2, 4, 8, 16), each strategy in this thread with all its tasks
- * (annealing: its 4 restarts one after the other), plus the parallel speedup of the pool with
- * 1 vs 2 workers on `--strategy all` (cold, and warm once each thread has compiled the searches).
- * Times are wall-clock medians; `--quick` skips 5,000 ops.
+ * `npm run bench`: the performance targets (bench/targets.ts: dp against a reference DP, start-up,
+ * whole `segment` processes, the experiment pool), then search time per strategy vs graph size
+ * (synthetic chains and DAGs of 100, 1,000 and 5,000 ops; N = 2, 4, 8, 16), each strategy in this
+ * thread with all its tasks (annealing: its 4 restarts one after the other), plus the parallel
+ * speedup of the pool with 1 vs 2 workers on `--strategy all` (cold, and warm once each thread has
+ * compiled the searches). Times are wall-clock medians. The targets go to bench/results.json too,
+ * from which `npm run bench:readme` regenerates the README's performance section.
+ * `--quick` skips 5,000 ops; `--targets` measures the targets only.
  */
 const quick = process.argv.includes('--quick');
+const targetsOnly = process.argv.includes('--targets');
 const SIZES = quick ? [100, 1000] : [100, 1000, 5000];
 const TPUS = [2, 4, 8, 16];
 const loaded = loadProfile(DEFAULT_PROFILE);
 if (E.isLeft(loaded)) throw new Error('default profile failed to load');
 const profile = loaded.right;
 
-const targets: string[] = [];
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const table = (header: string[], rows: string[][]): string[] => {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -44,33 +51,23 @@ function searchTimes(): void {
         const reps = ops >= 5000 ? 1 : 5;
         const times: string[] = [];
         const ratios: string[] = [];
-        let dpMs = 0;
-        let dpCpu = 0;
         const scores = new Map<string, number>();
         for (const s of strategies()) {
           const ts: number[] = [];
           let cuts: readonly number[] = [];
-          const cpu: number[] = [];
           for (let r = 0; r < reps; r++) {
-            const c0 = process.cpuUsage().user;
             const t0 = performance.now();
             const out = solveInProcess(p.right, s, undefined, 'bench');
             ts.push(performance.now() - t0);
-            cpu.push((process.cpuUsage().user - c0) / 1000);
             if (E.isLeft(out.result)) throw new Error(`${s.name}: ${JSON.stringify(out.result.left)}`);
             cuts = out.result.right.cuts;
           }
           times.push(median(ts).toFixed(1));
           scores.set(s.name, scorePlan(p.right, cuts).primary);
-          if (s.name === 'dp') {
-            dpMs = median(ts);
-            dpCpu = median(cpu);
-          }
         }
         for (const n of names) ratios.push((scores.get(n)! / scores.get('dp')!).toFixed(3));
         timeRows.push([kind, String(ops), String(k), ...times]);
         qualityRows.push([kind, String(ops), String(k), ...ratios]);
-        if (ops === 1000 && k === 8) targets.push(`dp on the ${kind} of 1,000 ops, N = 8: ${dpMs.toFixed(1)} ms wall, ${dpCpu.toFixed(1)} ms CPU (target < 100 ms: ${dpMs < 100 ? 'met' : dpCpu < 100 ? 'met in CPU time only' : 'NOT met'})`);
         console.error(`  done ${kind} ${ops} N=${k}`);
       }
     }
@@ -109,9 +106,6 @@ async function poolSpeedup(): Promise<void> {
       wall[workers] = { cold, warm: median(warm), work };
     }
     rows.push([model, '8', wall[1]!.cold.toFixed(0), wall[2]!.cold.toFixed(0), wall[1]!.warm.toFixed(0), wall[2]!.warm.toFixed(0), wall[2]!.work.toFixed(0), (wall[1]!.warm / wall[2]!.warm).toFixed(2)]);
-    if (model === 'zoo:resnet152_v1') {
-      targets.push(`--strategy all on ResNet-152, N = 8, 2 workers: ${wall[2]!.cold.toFixed(0)} ms with pool start-up, ${wall[2]!.warm.toFixed(0)} ms warm (target < 2,000 ms: ${wall[2]!.cold < 2000 ? 'met' : wall[2]!.warm < 2000 ? 'met warm only' : 'NOT met'})`);
-    }
   }
   console.log(`\nPool: --strategy all, N = 8, wall ms (cold = new pool incl. thread start-up and model load; warm = reused pool after ${WARM_UP_RUNS} more runs, median of 5)`);
   for (const l of table(['model', 'N', 'cold 1w', 'cold 2w', 'warm 1w', 'warm 2w', 'task ms 2w', 'speedup (warm)'], rows)) console.log(l);
@@ -120,11 +114,37 @@ async function poolSpeedup(): Promise<void> {
 
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
+function printTargets(figures: readonly Figure[]): void {
+  console.log('Targets (issue 14): measured, target, measured / target, reference measured alongside (and measured / reference)');
+  const rows = figures.map((f) => {
+    const r = toReference(f);
+    return [f.what, formatValue(f.value, f.unit), formatTarget(f), toTarget(f).toFixed(2), `${formatReference(f)}${r !== undefined ? ` (${r.toFixed(2)})` : ''}`, met(f) ? 'met' : 'NOT met'];
+  });
+  for (const l of table(['figure', 'measured', 'target', 'ratio', 'reference', ''], rows)) console.log(l);
+  for (const f of figures) console.log(`  ${f.what}: ${f.note}`);
+}
+
 void (async () => {
-  console.log(`${os.cpus().length} CPUs, load average at start ${load()} (wall times include other processes' load)\n`);
-  searchTimes();
-  await poolSpeedup();
+  const started = new Date().toISOString();
+  const loadStart = load();
+  console.log(`${os.cpus().length} CPUs, load average at start ${loadStart} (wall times include other processes' load)\n`);
+  const figures: Figure[] = [];
+  figures.push(...dpTargetFigures(profile, 9));
+  console.error('  done dp targets');
+  figures.push(...startupFigures(9));
+  console.error('  done start-up');
+  figures.push(...segmentProcessFigures(7));
+  console.error('  done segment processes');
+  figures.push(...(await experimentFigures(3)));
+  console.error('  done experiments');
+  printTargets(figures);
+  const loadEnd = load();
+  const results: BenchResults = { started, cpus: os.cpus().length, node: process.version, loadStart, loadEnd, figures };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  if (!targetsOnly) {
+    console.log('');
+    searchTimes();
+    await poolSpeedup();
+  }
   console.log(`\nload average at end ${load()}`);
-  console.log('\nTargets:');
-  for (const t of targets) console.log(`  ${t}`);
 })();

@@ -7,15 +7,14 @@ import type { CostModel } from './types';
 import { decodeProfile, type CostProfile } from './profile';
 import { edgeTpuModel, type ModelOptions } from './edgetpu';
 import { fileErrorReason } from '../src/file-errors';
+import { PROFILE_NAMES } from './names';
 
 export type { CostModel, SegmentCost } from './types';
 export type { CostProfile, ProfileValues, ConstantName, RunnerName } from './profile';
 export { CONSTANT_NAMES, RUNNER_NAMES, decodeProfile, profileValues, withValues } from './profile';
 export type { ModelOptions } from './edgetpu';
 
-/** Built-in profiles, in cost-models/profiles/<name>.json. */
-export const PROFILE_NAMES: readonly string[] = ['edgetpu-usb3', 'edgetpu-pcie', 'edgetpu-ucm-bench'];
-export const DEFAULT_PROFILE = 'edgetpu-usb3';
+export { DEFAULT_PROFILE, PROFILE_NAMES } from './names';
 
 export const builtinProfilePath = (name: string): string => path.join(__dirname, 'profiles', `${name}.json`);
 

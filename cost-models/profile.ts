@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../src/errors';
+import type { RunnerName } from './names';
 
 /**
  * Edge TPU cost profiles: JSON files in which every constant carries its value and its source.
@@ -108,8 +109,7 @@ export interface Constant {
   readonly source: string;
 }
 
-export type RunnerName = t.TypeOf<typeof RunnerCodec>;
-export const RUNNER_NAMES: readonly RunnerName[] = ['pycoral', 'python-threads'];
+export { RUNNER_NAMES, type RunnerName } from './names';
 
 export interface CostProfile {
   readonly name: string;

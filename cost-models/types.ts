@@ -102,4 +102,10 @@ export interface CostModel {
   readonly hasShared?: boolean;
   /** `segment(a, b).firstMs`, when the model has one-time costs. */
   firstMs?(a: number, b: number): number;
+  /**
+   * Optional fast path for exhaustive searchers: out[a] = segmentMs(a, b, stage), bit for bit, for
+   * every start a in [lo, hi) of one end b (hi <= b). Searchers fall back to calling `segmentMs`
+   * per start (src/search/rows.ts), so a model need not offer it.
+   */
+  segmentMsRow?(b: number, lo: number, hi: number, out: Float64Array, stage?: number): void;
 }

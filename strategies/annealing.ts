@@ -43,7 +43,7 @@ export const strategy: Strategy<Options> = {
     // 1. Start.
     const targets = Array.from({ length: k - 1 }, () => 1 + rng.next() * (n - 2)).sort((x, y) => x - y);
     const cuts = task.index === 0 ? evenPlan(p) : projectPlan(p, targets);
-    const stage = segmentsOf(n, cuts).map(([a, b]) => p.cost.segmentMs(a, b));
+    const stage = segmentsOf(n, cuts).map(([a, b], i) => p.cost.segmentMs(a, b, i));
     // Energy: the objective with the slowest stage softened into a p-norm (p = 8), so moves that
     // shrink any slow stage count, not only moves of the bottleneck (max is flat almost everywhere).
     const energyOf = (ms: readonly number[]): number => {
@@ -80,8 +80,8 @@ export const strategy: Strategy<Options> = {
       const b = j === k - 2 ? n : cuts[j + 1]!;
       const left = stage[j]!;
       const right = stage[j + 1]!;
-      stage[j] = p.cost.segmentMs(a, c);
-      stage[j + 1] = p.cost.segmentMs(c, b);
+      stage[j] = p.cost.segmentMs(a, c, j);
+      stage[j + 1] = p.cost.segmentMs(c, b, j + 1);
       const e = energyOf(stage);
       if (e <= energy || (temperature > 0 && rng.next() < Math.exp(-(e - energy) / temperature))) {
         cuts[j] = c;

@@ -1,12 +1,14 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { workerFailed } from '../src/errors';
+import { capBand, forStates, fullBand, inBand, type Band } from '../src/search/band';
+import { bottleneckPlan } from '../src/search/bisect';
 import { segmentBound } from '../src/search/bound';
-import { coordinateDescent } from '../src/search/descent';
-import { segmentsOf } from '../src/search/objective';
-import { evenPlan, feasibleChains } from '../src/search/problem';
+import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
+import { evenPlan } from '../src/search/problem';
+import { rowPricer, stageRowPricer, type RowPricer, type StageRowPricer } from '../src/search/rows';
 import { optionsCodec } from './options';
-import { paretoBatch } from './dp-pareto';
+import { batchOptimum, paretoPlans, sharedOptimum } from './dp-pareto';
 import type { Budget, Problem, Strategy } from './types';
 
 /**
@@ -14,11 +16,13 @@ import type { Budget, Problem, Strategy } from './types';
  *
  * Source: the chains-on-chains dynamic program (Pinar & Aykanat, "Fast optimal load balancing
  * algorithms for 1D partitioning", JPDC 2004, section 3), extended with the objectives'
- * tie-breaks and the problem's constraints.
+ * tie-breaks and the problem's constraints, and confined to the band of an incumbent.
  *
- * Complexity: O(n^2) cost evaluations (each segment [a, b) priced once and shared by all k
- * layers) plus O(k n^2) arithmetic; memory O(k n) (+ an n^2 table of costs when n <= 2048).
- * `batch` keeps Pareto fronts: O(k n^2 F) for fronts of size F, pruned by an incumbent.
+ * Complexity: O(n log(1/tol)) prices for the incumbent; at most O(n^2) pairs priced for the band
+ * (rows: one end, many starts; with a lower bound of the cost that grows with the range, only the
+ * pairs between states the bound cannot rule out) and O(k / 32) bit operations per pair; then
+ * O(k w^2) for the dynamic program over a band w positions wide per segment (w = n at worst, a few
+ * dozen on the bench chains). Memory O(k n + pairs / 32). `batch` keeps Pareto fronts over a band.
  *
  * Why it is exact. Let F[j][b] be the least possible slowest stage over the ways to cut ops
  * [0, b) into j+1 non-empty segments whose cuts satisfy the constraints (cut j' at an allowed
@@ -26,68 +30,34 @@ import type { Budget, Problem, Strategy } from './types';
  * [0, a) with j segments, and max is monotone in both arguments, so
  *   F[j][b] = min over allowed a < b of max(F[j-1][a], cost(a, b))           (Bellman)
  * covers every plan and F[k-1][n] = B* is the optimum, for ANY cost (no monotonicity used).
+ * The band: an incumbent plan of bottleneck U >= B* (bisection with greedy sweeps, bisect.ts)
+ * bounds every segment of an optimal plan by U, so every state of an optimal plan lies on a plan
+ * whose segments all cost <= U and whose cuts are allowed; band.ts finds exactly those states
+ * (each pair priced and tested, no monotonicity assumed; a lower bound of the cost that grows with
+ * the range only skips pairs it proves dearer than U). Restricting the recurrence to the band
+ * keeps every optimal plan and adds none, so it still yields B*.
  * throughput ties: among plans with max <= B* (these are exactly the optimal ones) we minimise
  * (off-chip bytes, latency) lexicographically. Both are sums over segments, and lexicographic
  * order on pairs is preserved when the same pair is added to both sides (floating-point addition
- * is monotone), so the same recurrence with (+, lexicographic min) over the segments with
- * cost <= B* whose prefix admits F <= B* is exact.
- * latency: the objective (sum, then off-chip bytes) is additive: the lexicographic DP is exact.
+ * is monotone), so the same recurrence with (+, lexicographic min) over the band's segments with
+ * cost <= B* is exact.
+ * latency: the objective (sum, then off-chip bytes) is additive: the lexicographic DP over every
+ * allowed state is exact.
  * batch: sum + (B-1) max is not decomposable, but it is monotone in (max, sum, off-chip) and a
  * segment extends these monotonically, so a label dominated in all three can never finish
- * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts).
+ * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts). With
+ * non-negative stage times sum >= max, so a plan scoring at most the incumbent's U has
+ * B * max <= U: the band of U / B holds every such plan, and once the least latency L over that
+ * band is known, so does the band of (U - L) / (B - 1). The incumbent is the best of the equal
+ * split, the bisection plan and the lowest-latency plan among the min-max optimal ones.
  * Ties between equal labels keep the first found (the scan order), so the answer is deterministic.
  *
- * Pruning (option `prune`, default on), exact as well: with a lower bound bound(a, b) <= cost(a, b)
- * that grows with the range (src/search/bound.ts: the cost model's own `lowerBoundMs` when it
- * offers one, else the compute of the range when the cost model is additive in compute) and an incumbent plan of bottleneck U >= B*, no segment with
- * bound > U can be in an optimal plan, and scanning a downwards from b the bound only grows, so
- * the scan stops there. Prefix values above U are dropped for the same reason. Phase 2 and the
- * batch fronts prune the same way with their own caps. Without a valid bound, dp prices every
- * pair as above.
+ * Option `prune` (default on): the band and the lower bound. Off, dp runs the same recurrences
+ * over every allowed state and prices every pair (the reference the tests compare against).
  */
 
-const TABLE_LIMIT = 2048;
-
-/** `segmentMs` memoised in a table (small graphs) so the tie-break phase re-reads instead of re-pricing. */
-export function costTable(p: Problem): (a: number, b: number) => number {
-  const n = p.n;
-  if (n > TABLE_LIMIT) return (a, b) => p.cost.segmentMs(a, b);
-  const table = new Float64Array((n + 1) * (n + 1)).fill(NaN);
-  return (a, b) => {
-    const i = b * (n + 1) + a;
-    let v = table[i]!;
-    if (v !== v) table[i] = v = p.cost.segmentMs(a, b);
-    return v;
-  };
-}
-
-/** okEnd[j * (n + 1) + b] = 1 when segment j may end at b (b = n for the last one). */
-export function allowedEnds(p: Problem): Uint8Array {
-  const { n, tpus: k } = p;
-  const ok = new Uint8Array(k * (n + 1));
-  const chains = feasibleChains(p)!;
-  for (let j = 0; j < k - 1; j++) {
-    for (let b = chains.left[j]!; b <= chains.right[j]!; b++) if (p.canCut[b]) ok[j * (n + 1) + b] = 1;
-  }
-  ok[(k - 1) * (n + 1) + n] = 1;
-  return ok;
-}
-
-/** Per end b, the segments j that may end there (ok, and keep when given): CSR offsets + list. */
-function layersByEnd(k: number, n: number, ok: Uint8Array, keep?: Uint8Array): { start: Int32Array; js: Int32Array } {
-  const W = n + 1;
-  const start = new Int32Array(W + 1);
-  const list: number[] = [];
-  for (let b = 0; b <= n; b++) {
-    start[b] = list.length;
-    for (let j = 0; j < k; j++) if (ok[j * W + b] && (!keep || keep[j * W + b])) list.push(j);
-  }
-  start[W] = list.length;
-  return { start, js: Int32Array.from(list) };
-}
-
+/** F[j * (n + 1) + b] per state, Infinity outside the band; `parent` the start of the last segment. */
 export interface Layers {
-  /** Value per (segment j, end b), row-major (n + 1 per row); Infinity when unreachable. */
   value: Float64Array;
   parent: Int32Array;
 }
@@ -114,161 +84,75 @@ export type Bound = ((a: number, b: number) => number) | undefined;
 export const shrunk = (bound: ((a: number, b: number) => number) | undefined): Bound =>
   bound ? (a, b) => bound(a, b) * (1 - 1e-9) - 1e-12 : undefined;
 
-/**
- * Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)), values above the incumbent's
- * bottleneck `cap` dropped (no optimal plan passes through them). Scanning a downwards from b,
- * the monotone bound ends the scan once bound(a, b) > cap; a prefix with F[j-1][a] >= the best
- * found for (j, b) cannot improve it, so its segment is not priced.
- */
-export function minMax(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, bound: Bound = undefined, cap = Infinity): Layers | undefined {
+/** Phase 1: F[j][b] = min over a of max(F[j-1][a], cost(a, b)) over the band's states and segments. */
+export function minMax(p: Problem, band: Band, price: RowPricer, budget: Budget, stagePrice?: StageRowPricer): Layers | undefined {
   const { n, tpus: k } = p;
+  const W = n + 1;
   const L = fresh(k, n);
-  const W = n + 1;
-  const { start, js } = layersByEnd(k, n, ok);
-  // row[a] = cost(a, b) for the current b: nearly every segment is needed by some layer, so all are priced.
-  const row = new Float64Array(n + 1);
-  const value = L.value;
-  for (let b = 1; b <= n; b++) {
-    if ((b & 63) === 0 && budget.expired()) return undefined;
-    const j0 = start[b]!;
-    const j1 = start[b + 1]!;
-    if (j0 === j1) continue;
-    let lo = b - 1;
-    if (bound) while (lo >= 0 && bound(lo, b) <= cap) lo--;
-    else lo = -1;
-    for (let a = lo + 1; a < b; a++) row[a] = ms(a, b);
-    for (let x = j0; x < j1; x++) {
-      const j = js[x]!;
-      let best = Infinity;
-      let arg = -1;
-      if (j === 0) {
-        const c = lo < 0 ? row[0]! : Infinity;
-        if (c <= cap) {
-          best = c;
-          arg = 0;
-        }
-      } else {
-        // Scanning a downwards and keeping strict improvements: ties go to the largest a.
-        const base = (j - 1) * W;
-        for (let a = b - 1; a > lo; a--) {
-          const prev = value[base + a]!;
-          if (prev > cap || prev >= best) continue;
-          const c = row[a]!;
-          const v = prev > c ? prev : c;
-          if (v < best && v <= cap) {
-            best = v;
-            arg = a;
-          }
-        }
+  const { value, parent } = L;
+  const { cap } = band;
+  const done = forStates(band, price, budget, (j, b, lo, hi, row) => {
+    const at = j * W + b;
+    for (let a = hi; a >= lo; a--) {
+      // The empty prefix is no slower than anything (-Infinity, so negative costs stay exact).
+      const prev = j === 0 ? -Infinity : value[(j - 1) * W + a]!;
+      const c = row[a]!;
+      if (prev >= value[at]! || c > cap || !inBand(band, j - 1, a)) continue;
+      const v = prev > c ? prev : c;
+      if (v < value[at]!) {
+        value[at] = v;
+        parent[at] = a;
       }
-      value[j * W + b] = best;
-      L.parent[j * W + b] = arg;
     }
-  }
-  return L;
-}
-
-/**
- * R[j * (n + 1) + b] = 1 when ops [b, n) can be covered by segments j+1..k-1, each costing at
- * most `cap`, with their cuts allowed: the states from which a plan of bottleneck <= cap can
- * still be completed. Phase 2 prices off-chip bytes only for segments ending in such states.
- */
-export function completable(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, cap: number, bound: Bound): Uint8Array {
-  const { n, tpus: k } = p;
-  const W = n + 1;
-  const R = new Uint8Array(k * W);
-  R[(k - 1) * W + n] = 1;
-  // Bit sets over the layers j = 0..k-2, `words` 32-bit words each. ready[e]: segment j + 1 may
-  // start at e and the rest can be completed from there; open: layers still undecided at b.
-  const words = Math.ceil((k - 1) / 32);
-  const ready = new Int32Array(W * words);
-  const open = new Int32Array(words);
-  const hit = new Int32Array(words);
-  ready[n * words + ((k - 2) >>> 5)] = 1 << ((k - 2) & 31);
-  for (let b = n - 1; b >= 1; b--) {
-    open.fill(0);
-    let left = 0;
-    for (let j = 0; j < k - 1; j++) if (ok[j * W + b]) (open[j >>> 5]! |= 1 << (j & 31)), left++;
-    for (let e = b + 1; e <= n && left > 0; e++) {
-      let any = 0;
-      for (let w = 0; w < words; w++) any |= hit[w] = open[w]! & ready[e * words + w]!;
-      if (any === 0) continue;
-      if (bound && bound(b, e) > cap) break;
-      if (ms(b, e) > cap) continue;
-      for (let j = 0; j < k - 1; j++) {
-        if (hit[j >>> 5]! & (1 << (j & 31))) {
-          R[j * W + b] = 1;
-          left--;
-        }
-      }
-      for (let w = 0; w < words; w++) open[w]! &= ~hit[w]!;
-    }
-    for (let j = 0; j < k - 1; j++) {
-      if (ok[(j + 1) * W + b] && R[(j + 1) * W + b]) ready[b * words + (j >>> 5)]! |= 1 << (j & 31);
-    }
-  }
-  return R;
+  }, false, stagePrice);
+  return done ? L : undefined;
 }
 
 /**
  * Additive lexicographic DP over (first, second) with first = off-chip bytes and second = sum of
- * stage times (throughput, restricted to cost <= cap and prefixes with F <= cap), or
- * first = sum and second = off-chip bytes (latency, cap = Infinity). Off-chip bytes of a segment
- * are priced lazily: only when the candidate could still win.
+ * stage times (throughput, over segments costing <= cap), or first = sum and second = off-chip
+ * bytes (latency, cap = Infinity). Off-chip bytes of a segment are priced lazily: only when the
+ * candidate could still win.
  */
-export function lexicographic(p: Problem, ms: (a: number, b: number) => number, ok: Uint8Array, budget: Budget, cap: number, bound: Bound, offFirst: boolean, keep?: Uint8Array): Layers | undefined {
+export function lexicographic(p: Problem, band: Band, price: RowPricer, budget: Budget, cap: number, offFirst: boolean, stagePrice?: StageRowPricer): Layers | undefined {
   const { n, tpus: k } = p;
   const W = n + 1;
   const first = fresh(k, n);
   const fv = first.value;
   const fp = first.parent;
   const second = new Float64Array(k * W).fill(Infinity);
-  const { start, js } = layersByEnd(k, n, ok, keep);
   const cost = p.cost;
   const offChip = cost.offChipBytes ? (a: number, b: number) => cost.offChipBytes!(a, b) : (a: number, b: number) => cost.segment(a, b).offChipBytes;
-  for (let b = 1; b <= n; b++) {
-    if ((b & 63) === 0 && budget.expired()) return undefined;
-    const j0 = start[b]!;
-    const j1 = start[b + 1]!;
-    if (j0 === j1) continue;
-    for (let a = b - 1; a >= 0; a--) {
-      if (bound && bound(a, b) > cap) break;
-      let c = -1;
-      let off = -1;
-      for (let x = j0; x < j1; x++) {
-        const j = js[x]!;
-        const at = j * W + b;
-        const from = (j - 1) * W + a;
-        if (j === 0 ? a !== 0 : fv[from] === Infinity) continue;
-        if (c < 0) c = ms(a, b);
-        if (c > cap) break;
-        const f0 = j === 0 ? 0 : fv[from]!;
-        const s0 = j === 0 ? 0 : second[from]!;
-        if (offFirst) {
-          if (f0 > fv[at]! || (f0 === fv[at]! && s0 + c >= second[at]!)) continue;
-          if (off < 0) off = offChip(a, b);
-          const f = f0 + off;
-          const s = s0 + c;
-          if (f < fv[at]! || (f === fv[at]! && s < second[at]!)) {
-            fv[at] = f;
-            second[at] = s;
-            fp[at] = a;
-          }
-        } else {
-          const f = f0 + c;
-          if (f > fv[at]!) continue;
-          if (off < 0) off = offChip(a, b);
-          const s = s0 + off;
-          if (f < fv[at]! || s < second[at]!) {
-            fv[at] = f;
-            second[at] = s;
-            fp[at] = a;
-          }
+  const done = forStates(band, price, budget, (j, b, lo, hi, row) => {
+    const at = j * W + b;
+    for (let a = hi; a >= lo; a--) {
+      const c = row[a]!;
+      const from = (j - 1) * W + a;
+      const f0 = j === 0 ? 0 : fv[from]!;
+      if (c > cap || f0 === Infinity || !inBand(band, j - 1, a)) continue;
+      const s0 = j === 0 ? 0 : second[from]!;
+      if (offFirst) {
+        if (f0 > fv[at]! || (f0 === fv[at]! && s0 + c >= second[at]!)) continue;
+        const f = f0 + offChip(a, b);
+        const s = s0 + c;
+        if (f < fv[at]! || (f === fv[at]! && s < second[at]!)) {
+          fv[at] = f;
+          second[at] = s;
+          fp[at] = a;
+        }
+      } else {
+        const f = f0 + c;
+        if (f > fv[at]!) continue;
+        const s = s0 + offChip(a, b);
+        if (f < fv[at]! || s < second[at]!) {
+          fv[at] = f;
+          second[at] = s;
+          fp[at] = a;
         }
       }
     }
-  }
-  return first;
+  }, false, stagePrice);
+  return done ? first : undefined;
 }
 
 interface Options {
@@ -280,29 +164,58 @@ export const strategy: Strategy<Options> = {
   description: 'exact optimum over contiguous cuts for any segment cost (chains-on-chains DP with tie-breaks)',
   options: optionsCodec('dp', { prune: t.boolean }, { prune: true }),
   search(p, o, _rng, budget) {
-    const { n, tpus: k } = p;
+    const { n, tpus: k, objective } = p;
     if (k === 1) return E.right({ cuts: [] });
-    const ms = costTable(p);
-    const ok = allowedEnds(p);
-    const own = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
-    // The bound grows with the range, so one that stays at or under the cap even for the whole
-    // model never prunes: drop it rather than evaluate it for every pair.
-    const pruning = (limit: number): Bound => (own && own(0, n) > limit ? own : undefined);
-    if (p.objective.kind === 'latency') {
-      const L = lexicographic(p, ms, ok, budget, Infinity, undefined, false);
+    // Bands and bounds price each segment at the least of its positions; the dynamic programs price
+    // each layer at its own position when positions differ (TPUs of one host that are not alike).
+    const price = rowPricer(p.cost, k);
+    const stagePrice = p.cost.stageDependent ? stageRowPricer(p.cost) : undefined;
+    const bound = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
+    if (objective.kind === 'latency') {
+      const L = lexicographic(p, fullBand(p), price, budget, Infinity, false, stagePrice);
       return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));
     }
-    // An incumbent's bottleneck caps phase 1 (two descent sweeps from equal op counts).
-    const cap = own ? Math.max(...segmentsOf(n, coordinateDescent(p, evenPlan(p), budget, 2).cuts).map(([a, b]) => ms(a, b))) : Infinity;
-    const F = minMax(p, ms, ok, budget, pruning(cap), cap);
-    if (!F) return E.left(expiredError(budget));
+    const even = evenPlan(p);
+    // The min-max plan is the throughput optimum unless resources every stage shares set its
+    // steady state above its slowest stage; then the Pareto fronts over the shared demands decide.
+    const sharedBinds = (cuts: readonly number[]): boolean => {
+      const s = scorePlan(p, cuts);
+      return s.primary > s.bottleneckMs || s.bottleneckMs > Math.max(...segmentsOf(n, cuts).map(([a, b], i) => p.cost.segmentMs(a, b, i)));
+    };
+    if (!o.prune) {
+      // The reference: every allowed state, every pair.
+      const band = fullBand(p);
+      if (objective.kind === 'batch') {
+        const front = paretoPlans(p, band, price, budget, even, undefined, stagePrice);
+        return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+      }
+      const F = minMax(p, band, price, budget, stagePrice);
+      const G = F && lexicographic(p, band, price, budget, F.value[(k - 1) * (n + 1) + n]!, true, stagePrice);
+      if (!G) return E.left(expiredError(budget));
+      const cuts = cutsFrom(G.parent, n, k);
+      if (!sharedBinds(cuts)) return E.right({ cuts });
+      const front = paretoPlans(p, band, price, budget, cuts, undefined, stagePrice);
+      return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+    }
+    // The incumbent (bisection on the bottleneck from equal op counts) caps every segment of an optimal plan.
+    const plan = bottleneckPlan(p, even, budget, bound);
+    const band = capBand(p, price, Math.max(...segmentsOf(n, plan).map(([a, b], i) => p.cost.segmentMs(a, b, i))), bound, budget);
+    const F = band && minMax(p, band, price, budget, stagePrice);
+    if (!band || !F) return E.left(expiredError(budget));
     const bStar = F.value[(k - 1) * (n + 1) + n]!;
-    const bound = pruning(bStar);
-    const G = lexicographic(p, ms, ok, budget, bStar, bound, true, completable(p, ms, ok, bStar, bound));
+    const stats = { band: band.states, pruned: bound ? 1 : 0 };
+    // Throughput: fewest off-chip bytes, then lowest latency among the optimal plans.
+    // Batch: the lowest latency among them is the incumbent of the Pareto search.
+    const G = lexicographic(p, band, price, budget, bStar, objective.kind === 'throughput', stagePrice);
     if (!G) return E.left(expiredError(budget));
     const best = cutsFrom(G.parent, n, k);
-    if (p.objective.kind === 'throughput') return E.right({ cuts: best, stats: { pruned: bound ? 1 : 0 } });
-    const front = paretoBatch(p, ms, ok, budget, best, bound);
-    return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels, pruned: bound ? 1 : 0 } }) : E.left(expiredError(budget));
+    if (objective.kind === 'throughput') {
+      if (!sharedBinds(best)) return E.right({ cuts: best, stats });
+      const front = sharedOptimum(p, price, bound, budget, best, stagePrice);
+      return front ? E.right({ cuts: front.cuts, stats: { band: front.band, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+    }
+    const incumbent = [even, plan, best].reduce((x, y) => (compareScores(scorePlan(p, y), scorePlan(p, x)) < 0 ? y : x));
+    const front = batchOptimum(p, price, bound, budget, incumbent, stagePrice);
+    return front ? E.right({ cuts: front.cuts, stats: { band: front.band, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
   },
 };

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
-import { RUNNER_NAMES, type RunnerName } from '../../cost-models/profile';
+import { RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
+import { didYouMean } from './suggest';
+
+export { closest, didYouMean } from './suggest';
 import { MAX_WORKERS } from '../limits';
-import { defaultWorkers } from '../workers';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
 
@@ -11,29 +13,6 @@ export interface Parsed {
   readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   readonly positionals: string[];
 }
-
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/** The closest of `known` to `word` (a typo or a prefix of it), if one is close enough to be meant. */
-export function closest(word: string, known: readonly string[]): string | undefined {
-  const scored = known.map((k) => ({ k, d: (k.startsWith(word) || word.startsWith(k)) && Math.min(word.length, k.length) >= 2 ? 0.5 : distance(word, k) })).sort((x, y) => x.d - y.d);
-  const best = scored[0];
-  return best !== undefined && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.k : undefined;
-}
-
-export const didYouMean = (word: string, known: readonly string[], prefix = ''): string => {
-  const c = closest(word, known);
-  return c === undefined ? '' : ` (did you mean ${prefix}${c}?)`;
-};
 
 /**
  * Joins `--flag -1` into `--flag=-1` when --flag takes a value and "-1" is not one of the
@@ -102,8 +81,9 @@ export function positiveInt(command: string, flag: string, raw: unknown, fallbac
 }
 
 /** `--workers W`: 0 (run in this thread) to MAX_WORKERS; the shared default when absent. */
-export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number> {
-  if (raw === undefined) return E.right(defaultWorkers());
+/** `--workers W`: an integer from 0 (this thread) to MAX_WORKERS; absent, undefined: chosen from the work (src/workers.ts). */
+export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number | undefined> {
+  if (raw === undefined) return E.right(undefined);
   const s = String(raw);
   return /^\d+$/.test(s) && Number(s) <= MAX_WORKERS
     ? E.right(Number(s))

@@ -11,10 +11,9 @@ export interface Io {
   readonly interrupted: Promise<void>;
 }
 
+/** A command's module exports one of these; its one-line summary lives in the registry (commands/index.ts). */
 export interface Command {
   readonly name: string;
-  /** One line for `tpuseg --help`. */
-  readonly summary: string;
   /** Full help text printed by `tpuseg <name> --help`. */
   readonly help: string;
   run(argv: readonly string[], io: Io): Promise<E.Either<TpusegError, void>>;

@@ -1,10 +1,10 @@
-import * as E from 'fp-ts/Either';
+import type * as E from 'fp-ts/Either';
 import { exitCode, fileError, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
 import { fileErrorReason, isFileSystemError } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
 import { printableLine } from './text';
-import { didYouMean } from './args';
+import { didYouMean } from './suggest';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -29,8 +29,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(require('../../package.json').version);
     return 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) return fail(io, usage(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))} (see tpuseg --help)`));
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) return fail(io, usage(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))} (see tpuseg --help)`));
+  const command: Command = entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;
@@ -45,7 +46,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (isFileSystemError(e)) return fail(io, fileError(e.path, fileErrorReason(e)));
     throw e;
   }
-  return E.isLeft(result) ? fail(io, result.left) : 0;
+  // A plain tag test: fp-ts is not loaded for `--help`.
+  return result._tag === 'Left' ? fail(io, result.left) : 0;
 }
 
 function fail(io: Io, e: TpusegError): number {

@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { isBuiltinStrategy } from '../../strategies';
 import { FIXED_SPLITS } from './catalog-live';
 import type { Cell, CellParams } from './cell';
+import { workerExecArgv } from '../search/pool';
 import { DEFAULT_BUDGET_MS, runGroupInProcess } from './execute';
 import type { CellOutcome, Executor } from './runner';
 
@@ -43,7 +44,7 @@ export function inProcessExecutor(baseDir: string, cwd: string, interrupted?: Pr
 export function poolExecutor(workers: number, baseDir: string, cwd: string, interrupted?: Promise<void>): Executor {
   const filename = path.join(__dirname, `worker${path.extname(__filename)}`);
   // A .ts worker (tsx, jest) needs the tsx loader in the thread; compiled .js does not.
-  const execArgv = filename.endsWith('.ts') ? [...process.execArgv, '--import', require.resolve('tsx')] : [...process.execArgv];
+  const execArgv = workerExecArgv(filename);
   // Started on the first group, so a run with nothing left to compute starts no threads.
   let pool: Piscina | undefined;
   const stop = new AbortController();

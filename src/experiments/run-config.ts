@@ -10,7 +10,8 @@ import { writeReport, type ReportOutput } from '../report/generate';
 import { liveCatalog, profileHash } from './catalog-live';
 import { inProcessExecutor, poolExecutor } from './pool';
 import { progress } from './progress';
-import { runCells, type RunSummary } from './runner';
+import { groupCells, runCells, type RunSummary } from './runner';
+import { experimentWorkers } from '../search/workers';
 import { readStore } from './store';
 import { acquireLock } from './lock';
 import { makeDir, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
@@ -57,7 +58,8 @@ export interface SavedConfig {
 export interface RunRequest {
   readonly configFile: string;
   readonly outDir?: string;
-  readonly workers: number;
+  /** Worker threads (0 = this thread); default: src/search/workers.ts chooses from the cells. */
+  readonly workers?: number;
   readonly force: boolean;
 }
 
@@ -132,9 +134,10 @@ async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, 
     if (!hashes.has(p)) hashes.set(p, profileHash(p));
     return hashes.get(p)!;
   };
-  const executor = req.workers === 0 ? inProcessExecutor(config.baseDir, io.cwd, io.interrupted) : poolExecutor(req.workers, config.baseDir, io.cwd, io.interrupted);
+  const workers = req.workers ?? experimentWorkers(groupCells(cells).length);
+  const executor = workers === 0 ? inProcessExecutor(config.baseDir, io.cwd, io.interrupted) : poolExecutor(workers, config.baseDir, io.cwd, io.interrupted);
   const tty = io.isTty && Boolean(process.stderr.isTTY);
-  io.err(`${config.config.name}: ${cells.length} cells (${config.expansion.models.length} models), ${req.workers === 0 ? 'in this thread' : `${req.workers} worker(s)`}`);
+  io.err(`${config.config.name}: ${cells.length} cells (${config.expansion.models.length} models), ${workers === 0 ? 'in this thread' : `${workers} worker(s)`}`);
   let summary: RunSummary;
   try {
     summary = await runCells(cells, executor, {
@@ -143,7 +146,7 @@ async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, 
       tool: TOOL_VERSION,
       configHash: config.hash,
       profileHash: hashOfProfile,
-      concurrency: Math.max(1, req.workers * 2),
+      concurrency: Math.max(1, workers * 2),
       progress: (total, already) => progress({ write: (s) => process.stderr.write(s), log: io.err, tty, now: () => performance.now() }, total, already),
       log: io.err,
       interrupted: io.interrupted,

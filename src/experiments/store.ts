@@ -111,8 +111,14 @@ export function repairStore(file: string, contents: StoreContents): boolean {
 }
 
 export interface Appender {
-  /** Appends the records of cells that finished together: one write call per line, then one fsync. */
+  /**
+   * Appends the records of cells that finished together, one write call per line: once it returns
+   * the lines are in the file (a killed process loses none). The fsync that makes them survive a
+   * crash of the machine runs in the background, one at a time, so the event loop that feeds the
+   * worker threads never waits for the disk.
+   */
   append(records: readonly CellRecord[]): void;
+  /** Syncs what is left and closes the file (once the fsync in flight, if any, has finished). */
   close(): void;
 }
 
@@ -121,6 +127,17 @@ export function openAppender(file: string): Appender {
   makeDir(path.dirname(file));
   const fd = openAppendSafe(file);
   let open = true;
+  let syncing = false;
+  let dirty = false;
+  const sync = (): void => {
+    syncing = true;
+    dirty = false;
+    fs.fsync(fd, () => {
+      syncing = false;
+      if (!open) fs.closeSync(fd);
+      else if (dirty) sync();
+    });
+  };
   return {
     append(records) {
       for (const record of records) {
@@ -129,11 +146,15 @@ export function openAppender(file: string): Appender {
         // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
         while (written < line.length) written += fs.writeSync(fd, line, written);
       }
-      fs.fsyncSync(fd);
+      dirty = true;
+      if (!syncing) sync();
     },
     close() {
-      if (open) fs.closeSync(fd);
+      if (!open) return;
       open = false;
+      fs.fsyncSync(fd);
+      // A background fsync still holds the descriptor: it closes it when it returns.
+      if (!syncing) fs.closeSync(fd);
     },
   };
 }

@@ -26,6 +26,13 @@ export interface RangeIndex {
   /** Tensors produced in [a, b) that are read at or after b, or are model outputs. */
   rangeOutputs(a: number, b: number): readonly number[];
   rangeOutputBytes(a: number, b: number): number;
+  /**
+   * `rangeInputBytes(a, b)` and `rangeOutputBytes(a, b)` into out[a] for every a in [lo, hi),
+   * hi <= b: one end, many starts, for exhaustive searchers (same values, in O(hi - lo + crossing
+   * widths)).
+   */
+  rangeInputBytesRow(b: number, lo: number, hi: number, out: Float64Array): void;
+  rangeOutputBytesRow(b: number, lo: number, hi: number, out: Float64Array): void;
   /** Last use of each tensor: max consumer index, n for model outputs, producer (or -1) when unused. */
   readonly lastUse: Int32Array;
 }
@@ -145,6 +152,28 @@ export function rangeIndex(graph: LayerGraph): RangeIndex {
     rangeOutputBytes(a, b) {
       check(a, b);
       return cutBytes[b]! - head(outCum, b, lowerBound(outProducer, off[b]!, off[b + 1]!, a) - off[b]!);
+    },
+    rangeInputBytesRow(b, lo, hi, out) {
+      check(lo, hi);
+      check(hi, b);
+      for (let a = lo; a < hi; a++) {
+        const first = off[a]!;
+        const end = off[a + 1]!;
+        let i = first;
+        while (i < end && inNext[i]! < b) i++;
+        out[a] = i > first ? inCum[i - 1]! : 0;
+      }
+    },
+    rangeOutputBytesRow(b, lo, hi, out) {
+      check(lo, hi);
+      check(hi, b);
+      // Entries of cut b produced before a: a pointer that only moves down as a does.
+      const first = off[b]!;
+      let i = off[b + 1]!;
+      for (let a = hi - 1; a >= lo; a--) {
+        while (i > first && outProducer[i - 1]! >= a) i--;
+        out[a] = cutBytes[b]! - (i > first ? outCum[i - 1]! : 0);
+      }
     },
   };
 }

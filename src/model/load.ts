@@ -4,19 +4,20 @@ import * as path from 'node:path';
 import type { LayerGraph } from '../graph/types';
 import { modelUnreadable, usage, type TpusegError } from '../errors';
 import { count, MAX_TFLITE_BYTES } from '../limits';
-import { readTflite } from '../tflite/reader';
-import { zooModel } from '../zoo';
-import { synthModel } from '../zoo/synth';
 import { fileErrorReason } from '../file-errors';
 
 /**
  * Everywhere a model is accepted: a `.tflite` path, `zoo:NAME[@SIZE]` or `synth:FAMILY?k=v&...`.
+ * Each reader is required on first use: a zoo or synthetic model never loads the TFLite reader and
+ * its generated schema (hundreds of modules, most of a command's or a worker thread's start-up).
  */
 export function loadModel(spec: string): E.Either<TpusegError, LayerGraph> {
-  if (spec.startsWith('zoo:')) return zooModel(spec);
-  if (spec.startsWith('synth:')) return synthModel(spec);
+  // Readers are required on first use: a zoo or synthetic model never loads the TFLite reader.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
+  if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
   const bytes = readModelFile(spec);
-  return E.isLeft(bytes) ? bytes : readTflite(bytes.right, spec);
+  return E.isLeft(bytes) ? bytes : (require('../tflite/reader') as typeof import('../tflite/reader')).readTflite(bytes.right, spec);
 }
 
 /**

@@ -20,7 +20,7 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
   const { n, tpus: k, objective } = p;
   const cuts = [...start];
   if (k === 1) return { cuts, sweeps: 0, moves: 0 };
-  const stage = segmentsOf(n, cuts).map(([a, b]) => p.cost.segmentMs(a, b));
+  const stage = segmentsOf(n, cuts).map(([a, b], i) => p.cost.segmentMs(a, b, i));
   const primary = (ms: readonly number[]): number => {
     let max = 0;
     let sum = 0;
@@ -49,8 +49,8 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
       const cand = stage.slice();
       for (let c = lo; c <= hi; c++) {
         if (c === best || !p.canCut[c]) continue;
-        cand[j] = p.cost.segmentMs(a, c);
-        cand[j + 1] = p.cost.segmentMs(c, b);
+        cand[j] = p.cost.segmentMs(a, c, j);
+        cand[j + 1] = p.cost.segmentMs(c, b, j + 1);
         const pr = primary(cand);
         let d = pr - bestPrimary || compareLeximax(cand, bestMs);
         if (d === 0) {
@@ -86,7 +86,7 @@ export function refine(p: Problem, start: readonly number[], budget: Budget): De
   let sweeps = r.sweeps;
   let moves = r.moves;
   let ripples = 0;
-  const stages = (cuts: readonly number[]): number[] => segmentsOf(p.n, cuts).map(([a, b]) => p.cost.segmentMs(a, b));
+  const stages = (cuts: readonly number[]): number[] => segmentsOf(p.n, cuts).map(([a, b], i) => p.cost.segmentMs(a, b, i));
   const primary = (ms: readonly number[]): number => primaryOf(p.objective, Math.max(...ms), ms.reduce((s, v) => s + v, 0));
   // Stage times of `plan`, re-pricing only the segments whose bounds differ from `base`.
   const restage = (base: readonly number[], baseMs: readonly number[], plan: readonly number[]): number[] =>
@@ -94,7 +94,7 @@ export function refine(p: Problem, start: readonly number[], budget: Budget): De
       const a = i === 0 ? 0 : plan[i - 1]!;
       const b = i === plan.length ? p.n : plan[i]!;
       const same = (i === 0 || base[i - 1] === a) && (i === plan.length || base[i] === b);
-      return same ? v : p.cost.segmentMs(a, b);
+      return same ? v : p.cost.segmentMs(a, b, i);
     });
   while (p.objective.kind !== 'latency' && p.tpus > 1 && !budget.expired()) {
     const ms = stages(r.cuts);

@@ -14,7 +14,8 @@ const allowed = (p: Problem, cut: number, x: number): boolean => x >= p.cutLo[cu
 
 /** Segment `s` of the bounds [0, ...cuts, n]; side 'left' moves its start right, 'right' its end left. */
 export function relieve(p: Problem, cuts: readonly number[], s: number, side: 'left' | 'right', maxMs: number): number[] | undefined {
-  const ms = (a: number, b: number): number => p.cost.segmentMs(a, b);
+  // Bounds index i is segment i: priced at its own position.
+  const ms = (a: number, b: number, i = 0): number => p.cost.segmentMs(a, b, i);
   const k = p.tpus;
   if ((side === 'left' && s === 0) || (side === 'right' && s === k - 1)) return undefined;
   const bounds = [0, ...cuts, p.n];
@@ -24,14 +25,14 @@ export function relieve(p: Problem, cuts: readonly number[], s: number, side: 'l
     const b = bounds.slice();
     if (side === 'left') {
       b[s] = start + d;
-      if (!allowed(p, s - 1, b[s]!) || ms(b[s]!, end) >= maxMs) continue;
+      if (!allowed(p, s - 1, b[s]!) || ms(b[s]!, end, s) >= maxMs) continue;
       // Segment i grew at its end: shrink it from its start, pushing ops into segment i - 1.
       let ok = true;
-      for (let i = s - 1; ok && ms(b[i]!, b[i + 1]!) >= maxMs; i--) {
+      for (let i = s - 1; ok && ms(b[i]!, b[i + 1]!, i) >= maxMs; i--) {
         ok = false;
         if (i === 0) break;
         for (let x = b[i]! + 1; x < b[i + 1]!; x++) {
-          if (allowed(p, i - 1, x) && ms(x, b[i + 1]!) < maxMs) {
+          if (allowed(p, i - 1, x) && ms(x, b[i + 1]!, i) < maxMs) {
             b[i] = x;
             ok = true;
             break;
@@ -41,14 +42,14 @@ export function relieve(p: Problem, cuts: readonly number[], s: number, side: 'l
       if (ok) return b.slice(1, -1);
     } else {
       b[s + 1] = end - d;
-      if (!allowed(p, s, b[s + 1]!) || ms(start, b[s + 1]!) >= maxMs) continue;
+      if (!allowed(p, s, b[s + 1]!) || ms(start, b[s + 1]!, s) >= maxMs) continue;
       // Segment i grew at its start: shrink it from its end, pushing ops into segment i + 1.
       let ok = true;
-      for (let i = s + 1; ok && ms(b[i]!, b[i + 1]!) >= maxMs; i++) {
+      for (let i = s + 1; ok && ms(b[i]!, b[i + 1]!, i) >= maxMs; i++) {
         ok = false;
         if (i === k - 1) break;
         for (let x = b[i + 1]! - 1; x > b[i]!; x--) {
-          if (allowed(p, i, x) && ms(b[i]!, x) < maxMs) {
+          if (allowed(p, i, x) && ms(b[i]!, x, i) < maxMs) {
             b[i + 1] = x;
             ok = true;
             break;

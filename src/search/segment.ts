@@ -5,7 +5,6 @@ import { isBuiltin, loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
 import { loadModelToPlan } from '../model/load';
-import { defaultWorkers } from '../workers';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
 import { madeFor, type MadeFor } from '../plan/made-for';
@@ -13,6 +12,7 @@ import { compareScores, scorePlan } from './objective';
 import { createSearchPool, type SearchPool } from './pool';
 import { makeProblem } from './problem';
 import { combineTasks, decodeOptions, runTask, taskCount, type StrategyOutcome, type TaskOutcome } from './task';
+import { searchWorkers } from './workers';
 import type { WorkerTask } from './worker';
 
 /**
@@ -37,7 +37,7 @@ export interface SegmentRequest {
   readonly seed?: string | number;
   /** Per task; a task still running twice this (+1 s) after it started is stopped and reported failed. */
   readonly timeBudgetMs?: number;
-  /** Worker threads; 0 runs in this thread. Default: `defaultWorkers()`. Ignored when `pool` is given. */
+  /** Worker threads; 0 runs in this thread. Default: chosen from the work (src/search/workers.ts). Ignored when `pool` is given. */
   readonly workers?: number;
   /** A pool to reuse across calls (left open). */
   readonly pool?: SearchPool;
@@ -97,9 +97,8 @@ function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[
 }
 
 export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
-  // Start the threads first, so their start-up overlaps loading the model here.
-  const workers = req.workers ?? defaultWorkers();
-  const own = !req.pool && workers > 0 ? createSearchPool(workers) : undefined;
+  // An explicit pool size starts the threads first, so their start-up overlaps loading the model here.
+  const own = !req.pool && req.workers !== undefined && req.workers > 0 ? createSearchPool(req.workers) : undefined;
   try {
     return await segmentWith({ ...req, ...(own ? { pool: own } : {}) });
   } finally {
@@ -129,9 +128,16 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
       task: { model: req.model, profile: profileName, ...(req.runner ? { runner: req.runner } : {}), tpus: req.tpus, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs },
     })));
 
-  const outcomes = await runAll(problem.right, tasks, req, budgetMs);
-  const combined = resolved.right.map((r) => combineTasks(problem.right, r.strategy.name, outcomes.filter((o) => o.name === r.strategy.name).map((o) => o.outcome)));
-  return E.right(report(req, profile.right, problem.right, combined));
+  // No pool and no size given: threads only when the work pays for them (workers.ts).
+  const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n) : 0;
+  const pool = auto > 0 ? createSearchPool(auto) : undefined;
+  try {
+    const outcomes = await runAll(problem.right, tasks, pool ? { ...req, pool } : req, budgetMs);
+    const combined = resolved.right.map((r) => combineTasks(problem.right, r.strategy.name, outcomes.filter((o) => o.name === r.strategy.name).map((o) => o.outcome)));
+    return E.right(report(req, profile.right, problem.right, combined));
+  } finally {
+    await pool?.close();
+  }
 }
 
 type Job = { r: Resolved; task: WorkerTask };

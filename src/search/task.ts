@@ -38,8 +38,16 @@ export function counted(cost: CostModel): { readonly cost: CostModel; readonly c
       id: cost.id,
       profile: cost.profile,
       graph: cost.graph,
-      segment: (a, b) => (calls++, cost.segment(a, b)),
-      segmentMs: (a, b) => (calls++, cost.segmentMs(a, b)),
+      // Everything the objective reads passes through: the pipeline, positions, shared demands, first invokes.
+      ...(cost.pipeline ? { pipeline: cost.pipeline } : {}),
+      ...(cost.stageDependent !== undefined ? { stageDependent: cost.stageDependent } : {}),
+      ...(cost.hasShared !== undefined ? { hasShared: cost.hasShared } : {}),
+      ...(cost.sharedMs ? { sharedMs: (a: number, b: number, out: Float64Array) => cost.sharedMs!(a, b, out) } : {}),
+      ...(cost.firstMs ? { firstMs: (a: number, b: number) => cost.firstMs!(a, b) } : {}),
+      segment: (a, b, stage) => (calls++, cost.segment(a, b, stage)),
+      segmentMs: (a, b, stage) => (calls++, cost.segmentMs(a, b, stage)),
+      ...(cost.segmentMsRow ? { segmentMsRow: (b: number, lo: number, hi: number, out: Float64Array, stage?: number) => ((calls += hi - lo), cost.segmentMsRow!(b, lo, hi, out, stage)) } : {}),
+      ...(cost.offChipBytes ? { offChipBytes: (a: number, b: number) => (calls++, cost.offChipBytes!(a, b)) } : {}),
     },
     count: () => calls,
   };

@@ -4,7 +4,7 @@ import type { CostModel, RunnerName } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
 import type { Constraints, Objective, Problem } from '../../strategies/types';
 import { workerFailed, type TpusegError } from '../errors';
-import type { LayerGraph } from '../graph/types';
+import { loadModel } from '../model/load';
 import { makeProblem } from './problem';
 import { decodeOptions, runTask, type TaskOutcome } from './task';
 
@@ -32,17 +32,6 @@ export interface WorkerTask {
   readonly started?: Int32Array;
 }
 
-/**
- * `loadModel`, with its readers required on first use: a zoo or synthetic model then never loads
- * the TFLite reader and its generated schema, which is most of a fresh thread's start-up.
- */
-function load(spec: string): E.Either<TpusegError, LayerGraph> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
-  if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
-  return (require('../model/load') as typeof import('../model/load')).loadModel(spec);
-}
-
 const models = new Map<string, E.Either<TpusegError, CostModel>>();
 let loads = 0;
 
@@ -54,7 +43,7 @@ function costFor(model: string, profile: string, runner: RunnerName | undefined)
   let cached = models.get(key);
   if (!cached) {
     loads++;
-    const graph = load(model);
+    const graph = loadModel(model);
     const prof = loadProfile(profile);
     cached = E.isLeft(graph) ? graph : E.isLeft(prof) ? prof : E.right(costModel(graph.right, prof.right, runner ? { runner } : {}));
     models.set(key, cached);

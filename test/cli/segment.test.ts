@@ -23,7 +23,7 @@ describe('cli/commands/segment', () => {
         request: {
           model: 'zoo:resnet50_v1', tpus: 4, strategies: ['all'], profile: 'edgetpu-usb3', objective: 'throughput', batch: 15,
           constraints: { pins: [{ op: 3, segment: 0 }, { op: 40, segment: 2 }], maxCrossingBytes: 1e6 },
-          seed: '0', timeBudgetMs: 60_000, workers: 2, options: { annealing: { restarts: 8 }, greedy: { start: 'even' } }, cwd: '/x',
+          seed: '0', timeBudgetMs: 60_000, options: { annealing: { restarts: 8 }, greedy: { start: 'even' } }, cwd: '/x',
         },
       }));
     });

@@ -150,6 +150,34 @@ describe('cost-models/edgetpu', () => {
     });
   });
 
+  describe('segmentMsRow', () => {
+    it('should give segmentMs bit for bit for every start of every end, whole rows and parts', () => {
+      const g = chain([{ kind: 'conv', filters: 64 }, { kind: 'relu' }, { kind: 'dw' }, { kind: 'conv', filters: 128 },
+        { kind: 'cpu', type: 'GATHER' }, { kind: 'conv', filters: 32 }, { kind: 'fc', units: 300 }], { input: [16, 16, 3], floatEdges: true });
+      for (const over of [{}, { capacityMiB: 0.05, capacityPerInputMiB: 40, maxLayerMiB: 0.02, streamActAmpPerMiB: 2, streamHideFrac: 0.3, hostMsPerMiB: 2 }]) {
+        const m = edgeTpuModel(g, profile(over));
+        const n = g.ops.length;
+        const row = new Float64Array(n + 1);
+        for (let b = 1; b <= n; b++) {
+          for (const [lo, hi] of [[0, b], [1, b - 1], [b - 1, b]]) {
+            if (!(lo <= hi)) continue;
+            row.fill(-1);
+            m.segmentMsRow!(b, lo, hi, row);
+            for (let a = 0; a <= n; a++) expect([b, a, row[a]]).toEqual([b, a, a >= lo && a < hi ? m.segmentMs(a, b) : -1]);
+          }
+        }
+      }
+    });
+
+    it('should reject starts outside the row as a defect', () => {
+      const m = edgeTpuModel(fc3, profile());
+      const row = new Float64Array(4);
+      expect(() => m.segmentMsRow!(2, 0, 3, row)).toThrow(RangeError);
+      expect(() => m.segmentMsRow!(4, 0, 1, row)).toThrow(RangeError);
+      expect(() => m.segmentMsRow!(2, 1, 0, row)).toThrow(RangeError);
+    });
+  });
+
   describe('segmentMs', () => {
     it('should equal segment(a, b).ms on every range', () => {
       const g = chain([{ kind: 'conv', filters: 64 }, { kind: 'relu' }, { kind: 'dw' }, { kind: 'conv', filters: 128 },

@@ -42,6 +42,22 @@ function mismatches(g: LayerGraph): string[] {
     eq(`crossing(${c})`, idx.crossing(c), ref.crossing(c));
     eq(`crossingBytes(${c})`, idx.crossingBytes(c), ref.bytes(ref.crossing(c)));
   }
+  const inRow = new Float64Array(n + 1);
+  const outRow = new Float64Array(n + 1);
+  for (let b = 1; b <= n; b++) {
+    // Whole rows, and a part of the row ending before b.
+    for (const [lo, hi] of [[0, b], [Math.floor(b / 3), Math.ceil((2 * b) / 3)]] as const) {
+      inRow.fill(-1);
+      outRow.fill(-1);
+      idx.rangeInputBytesRow(b, lo, hi, inRow);
+      idx.rangeOutputBytesRow(b, lo, hi, outRow);
+      for (let a = 0; a <= n; a++) {
+        const inside = a >= lo && a < hi;
+        eq(`rangeInputBytesRow(${b},${lo},${hi})[${a}]`, inRow[a], inside ? idx.rangeInputBytes(a, b) : -1);
+        eq(`rangeOutputBytesRow(${b},${lo},${hi})[${a}]`, outRow[a], inside ? idx.rangeOutputBytes(a, b) : -1);
+      }
+    }
+  }
   for (let a = 0; a <= n; a++) {
     for (let b = a; b <= n; b++) {
       eq(`paramBytes(${a},${b})`, idx.paramBytes(a, b), ref.paramBytes(a, b));

@@ -1,11 +1,14 @@
 import * as E from 'fp-ts/Either';
-import { allowedEnds, minMax, strategy as dp } from '../../strategies/dp';
+import { minMax, strategy as dp } from '../../strategies/dp';
+import { fullBand } from '../../src/search/band';
+import { rowPricer } from '../../src/search/rows';
 import type { Constraints, ObjectiveKind, Problem } from '../../strategies/types';
+import type { CostModel } from '../../cost-models/types';
 import { unlimited } from '../../src/search/budget';
 import { compareScores, scorePlan } from '../../src/search/objective';
 import { checkPlan, digestProblem, makeProblem } from '../../src/search/problem';
 import { rng } from '../../src/rng';
-import { additiveCost, allPlans, boundedCost, fromTables, randomGraph, tableCost } from '../search/fixtures';
+import { additiveCost, allPlans, boundedCost, chainGraph, fromTables, randomGraph, tableCost } from '../search/fixtures';
 import { computeBound, segmentBound } from '../../src/search/bound';
 
 const problem = (cost: Parameters<typeof makeProblem>[0], k: number, kind: ObjectiveKind = 'throughput', constraints: Constraints = { pins: [] }): Problem => {
@@ -81,7 +84,7 @@ describe('strategies/dp', () => {
         const k = r.int(34, 40);
         const cost = tableCost(randomGraph(n, r, 0.3), `wide-${trial}`);
         const p = problem(cost, k);
-        const F = minMax(p, (a, b) => cost.segmentMs(a, b), allowedEnds(p), unlimited);
+        const F = minMax(p, fullBand(p), rowPricer(cost), unlimited);
         const cuts = solve(p);
         expect(E.isRight(checkPlan(p, cuts))).toBe(true);
         expect(scorePlan(p, cuts).bottleneckMs).toBe(F!.value[(k - 1) * (n + 1) + n]);
@@ -166,3 +169,128 @@ describe('strategies/dp', () => {
     });
   });
 });
+
+/** A pseudo-random number in [0, 1) for (seed, a, b): a cost matrix of any size without storing it. */
+// Module-level aliases: inside jest's vm context every global lookup goes through an interceptor.
+const { floor, imul } = Math;
+const mix = (x: number): number => {
+  x = imul(x ^ (x >>> 16), 0x7feb352d);
+  x = imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+};
+const unit = (seed: number, a: number, b = 0): number => mix(imul(seed, 0x9e3779b1) + imul(a, 4099) + b) / 2 ** 32;
+
+/**
+ * Random cost matrices over n ops. `ties`: small integers per pair, neither monotone nor additive
+ * (no bound). `spiky`: random additive compute (a valid bound, so dp prunes) plus noise per pair
+ * and dear transfers at random cut positions, so the cost jumps up and down as a range grows.
+ */
+function matrixCost(n: number, kind: 'ties' | 'spiky', seed: number): CostModel {
+  const graph = chainGraph(n, `matrix-${kind}-${n}`);
+  const off = (a: number, b: number): number => floor(unit(seed + 2, a, b) * 3) * 1000;
+  const withOff = (cost: CostModel): CostModel => ({ ...cost, offChipBytes: off });
+  if (kind === 'ties') return withOff(fromTables(graph, (a, b) => 1 + floor(unit(seed, a, b) * 6) + (unit(seed + 1, a, b) < 0.5 ? 0.5 : 0), off));
+  const prefix = new Float64Array(n + 1);
+  const spike = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + unit(seed + 3, i) * 4;
+  for (let i = 0; i <= n; i++) spike[i] = unit(seed + 4, i) < 0.2 ? 40 * unit(seed + 5, i) : 0;
+  const compute = (a: number, b: number): number => prefix[b]! - prefix[a]!;
+  return withOff(fromTables(graph, (a, b) => compute(a, b) + 3 * unit(seed, a, b) + spike[a]! + spike[b]!, off, compute));
+}
+
+/**
+ * The textbook DPs over every pair, written independently of dp: min-max, then (off-chip bytes,
+ * latency) lexicographically over the segments within the optimum (throughput), or (latency,
+ * off-chip bytes) (latency). Cut j may sit at c when cutLo[j] <= c <= cutHi[j] and canCut[c].
+ */
+function referenceScore(p: Problem): { primary: number; offChipBytes: number; latencyMs: number } {
+  const { n, tpus: k, objective } = p;
+  const W = n + 1;
+  // Row b holds the segments ending at b: ms[b * W + a], off[b * W + a].
+  const ms = new Float64Array(W * W);
+  const off = new Float64Array(W * W);
+  for (let b = 1; b <= n; b++) {
+    for (let a = 0; a < b; a++) {
+      ms[b * W + a] = p.cost.segmentMs(a, b);
+      off[b * W + a] = p.cost.offChipBytes!(a, b);
+    }
+  }
+  const allowed = (j: number, b: number): boolean => (j === k - 1 ? b === n : b < n && b >= p.cutLo[j]! && b <= p.cutHi[j]! && p.canCut[b] === 1);
+  let cap = Infinity;
+  if (objective.kind === 'throughput') {
+    let prev = new Float64Array(W).fill(Infinity);
+    prev[0] = 0;
+    for (let j = 0; j < k; j++) {
+      const cur = new Float64Array(W).fill(Infinity);
+      for (let b = 1; b <= n; b++) {
+        if (!allowed(j, b)) continue;
+        let best = Infinity;
+        for (let a = 0; a < b; a++) {
+          const c = ms[b * W + a]!;
+          const v = prev[a]! > c ? prev[a]! : c;
+          if (v < best) best = v;
+        }
+        cur[b] = best;
+      }
+      prev = cur;
+    }
+    cap = prev[n]!;
+  }
+  const firstOf = objective.kind === 'throughput' ? off : ms;
+  const secondOf = objective.kind === 'throughput' ? ms : off;
+  let f = new Float64Array(W).fill(Infinity);
+  let s = new Float64Array(W).fill(Infinity);
+  f[0] = 0;
+  s[0] = 0;
+  for (let j = 0; j < k; j++) {
+    const nf = new Float64Array(W).fill(Infinity);
+    const ns = new Float64Array(W).fill(Infinity);
+    for (let b = 1; b <= n; b++) {
+      if (!allowed(j, b)) continue;
+      let bf = Infinity;
+      let bs = Infinity;
+      for (let a = 0; a < b; a++) {
+        const i = b * W + a;
+        if (f[a] === Infinity || ms[i]! > cap) continue;
+        const x = f[a]! + firstOf[i]!;
+        const y = s[a]! + secondOf[i]!;
+        if (x < bf || (x === bf && y < bs)) {
+          bf = x;
+          bs = y;
+        }
+      }
+      nf[b] = bf;
+      ns[b] = bs;
+    }
+    f = nf;
+    s = ns;
+  }
+  return objective.kind === 'throughput'
+    ? { primary: cap, offChipBytes: f[n]!, latencyMs: s[n]! }
+    : { primary: f[n]!, offChipBytes: s[n]!, latencyMs: f[n]! };
+}
+
+describe('strategies/dp against a reference DP', () => {
+  it('should match the reference on random cost matrices of up to 2,000 ops', () => {
+    const cases: [number, number, 'ties' | 'spiky', boolean][] = [
+      [40, 3, 'ties', false], [150, 6, 'ties', true], [300, 8, 'ties', false], [300, 8, 'spiky', false],
+      [500, 4, 'spiky', true], [400, 34, 'spiky', false], [2000, 12, 'spiky', true],
+    ];
+    cases.forEach(([n, k, kind, pinned], trial) => {
+      const cost = matrixCost(n, kind, 1000 + trial);
+      const pins = pinned ? [{ op: Math.floor(n / 3), segment: 1 }, { op: Math.floor((2 * n) / 3), segment: k - 2 }] : [];
+      for (const objective of n <= 500 ? (['throughput', 'latency'] as const) : (['throughput'] as const)) {
+        const p = problem(cost, k, objective, { pins });
+        expect([n, k, kind, objective, ranked(p, solve(p))]).toEqual([n, k, kind, objective, referenceScore(p)]);
+      }
+    });
+  });
+
+  it('should find the same batch optimum with and without its band and bounds on random matrices', () => {
+    for (const [n, k, kind] of [[60, 4, 'ties'], [120, 5, 'spiky'], [200, 3, 'spiky']] as const) {
+      const p = problem(matrixCost(n, kind, n), k, 'batch');
+      expect([n, k, kind, ranked(p, solve(p))]).toEqual([n, k, kind, ranked(p, solve(p, false))]);
+    }
+  });
+});
+

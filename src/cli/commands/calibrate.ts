@@ -83,7 +83,6 @@ function freeList(raw: unknown): E.Either<TpusegError, ConstantName[]> {
 
 export const calibrateCommand: Command = {
   name: 'calibrate',
-  summary: 'fit a cost profile to measured segment timings and compiler figures',
   help: HELP,
   async run(argv, io) {
     const parsed = parse('calibrate', argv, {

@@ -125,7 +125,6 @@ async function check(bytes: Uint8Array, spec: string, source: string, out: strin
 
 export const exportModel: Command = {
   name: 'export-model',
-  summary: 'write a zoo, synthetic or .tflite model as a runnable .tflite file',
   help: HELP,
   run,
 };

@@ -120,7 +120,6 @@ function planFromFile(name: string, graph: LayerGraph, cwd: string): E.Either<Tp
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write a plan as per-segment .tflite files plus compile.sh and run_pipeline.py',
   help: HELP,
   run,
 };

@@ -95,7 +95,6 @@ export function renderSummary(s: GraphSummary): string[] {
 
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'summarize a model: op types, parameter bytes, MACs, inputs/outputs, per-op table',
   help: HELP,
   async run(argv, io) {
     return pipe(

@@ -125,7 +125,6 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: 'predict per-segment and pipeline times of a given segmentation (no hardware)',
   get help() {
     return help();
   },

@@ -22,7 +22,6 @@ options:
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'regenerate tables and figures from a results file',
   help: HELP,
   async run(argv, io) {
     const args = parse('report', argv, { out: { type: 'string', short: 'o' }, json: { type: 'boolean' } });

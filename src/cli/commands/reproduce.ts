@@ -74,7 +74,6 @@ function indexPage(done: readonly { name: string; title: string; outcome: RunOut
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
-  summary: "regenerate the paper's tables and figures into results/ (npm start)",
   help: HELP,
   async run(argv, io) {
     const args = parse('reproduce', argv, { workers: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
@@ -95,7 +94,7 @@ export const reproduceCommand: Command = {
       if (stopped) break;
       const r = await runConfig({
         configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name),
-        workers: workers.right, force: args.right.values['force'] === true,
+        ...(workers.right !== undefined ? { workers: workers.right } : {}), force: args.right.values['force'] === true,
       }, io);
       if (E.isLeft(r)) return r;
       done.push({ ...t, outcome: r.right });

@@ -40,7 +40,6 @@ options:
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run an experiment config (resumable) and write its report',
   help: HELP,
   async run(argv, io) {
     const args = parse('run', argv, { workers: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
@@ -53,7 +52,7 @@ export const runCommand: Command = {
     const r = await runConfig({
       configFile: path.resolve(io.cwd, file),
       ...(typeof out === 'string' ? { outDir: path.resolve(io.cwd, out) } : {}),
-      workers: workers.right,
+      ...(workers.right !== undefined ? { workers: workers.right } : {}),
       force: args.right.values['force'] === true,
     }, io);
     if (E.isLeft(r)) return r;

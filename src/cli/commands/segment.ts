@@ -1,18 +1,14 @@
 import * as E from 'fp-ts/Either';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models';
+import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
-import { fileErrorReason } from '../../file-errors';
-import { loadModel } from '../../model/load';
-import { segmentPage } from '../../report/segment-page';
-import { segmentModel, type SegmentReport, type SegmentRequest } from '../../search/segment';
+import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
-import { tryWrite, writeFileSafe } from '../../safe-write';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
@@ -121,7 +117,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
       constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
       seed: String(v['seed'] ?? '0'),
       timeBudgetMs: get(budget) * 1000,
-      workers: get(workers),
+      ...(get(workers) !== undefined ? { workers: get(workers)! } : {}),
       options: get(opts),
       cwd,
     },
@@ -131,15 +127,16 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
 const MiB = 1024 * 1024;
 
 function writeSegmentPage(file: string, report: SegmentReport, request: SegmentRequest): E.Either<TpusegError, void> {
+  // Required here, when --html asks for the page: --help and plain searches never load the report code.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { loadModel } = require('../../model/load') as typeof import('../../model/load');
+  const { segmentPage } = require('../../report/segment-page') as typeof import('../../report/segment-page');
   const graph = loadModel(request.model);
   if (E.isLeft(graph)) return graph;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, segmentPage(report, graph.right, request.batch ?? 15));
-  } catch (e) {
-    return E.left(usage(`segment: cannot write ${file}: ${fileErrorReason(e)}`));
-  }
-  return E.right(undefined);
+  return tryWrite(() => {
+    makeDir(path.dirname(file));
+    writeFileSafe(file, segmentPage(report, graph.right, request.batch ?? 15));
+  });
 }
 
 export function renderSegmentReport(r: SegmentReport): string[] {
@@ -173,13 +170,14 @@ function bestBand(r: SegmentReport): string {
 
 export const segmentCommand: Command = {
   name: 'segment',
-  summary: 'search the best cuts into N segments with several strategies in parallel',
   get help() {
     return help();
   },
   async run(argv: readonly string[], io: Io) {
     const req = segmentRequest(argv, io.cwd);
     if (E.isLeft(req)) return req;
+    // The search, the pool and the model readers load only when a search runs (not for --help).
+    const { segmentModel } = require('../../search/segment') as typeof import('../../search/segment');
     const report = await segmentModel({ ...req.right.request, interrupted: io.interrupted });
     if (E.isLeft(report)) return report;
     const out = req.right.out;

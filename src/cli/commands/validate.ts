@@ -108,7 +108,6 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check exported segments: bit-exact in TFLite (litert), on Edge TPUs (edgetpu), or simulated (sim)',
   help: HELP,
   run,
 };

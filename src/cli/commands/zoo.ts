@@ -70,7 +70,6 @@ export function renderZoo(rows: readonly ZooRow[]): string[] {
 
 export const zooCommand: Command = {
   name: 'zoo',
-  summary: 'list the built-in model zoo with parameters, parameter bytes and MACs',
   help: HELP,
   async run(argv, io) {
     const parsed = parse('zoo', argv, { json: { type: 'boolean' } });

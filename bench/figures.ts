@@ -1,0 +1,35 @@
+/**
+ * The performance targets of issue 14 as `npm run bench` measures them (bench/targets.ts): each a
+ * median of this run, with its target and a reference measured alongside (interleaved with it, so
+ * both see the same load). Shared by the bench and by scripts/bench-readme.ts.
+ */
+export interface Figure {
+  readonly what: string;
+  readonly value: number;
+  readonly unit: 'ms' | 's' | 'x';
+  /** The target as an upper bound (`value <= max`) or a lower bound (`value >= min`). */
+  readonly target: { readonly max: number } | { readonly min: number };
+  readonly reference?: { readonly what: string; readonly value: number; readonly unit: 'ms' | 's' | 'x' };
+  /** How it was measured: runs, load. */
+  readonly note: string;
+}
+
+export const met = (f: Figure): boolean => ('max' in f.target ? f.value <= f.target.max : f.value >= f.target.min);
+/** Value over target: at most 1 for an upper bound met; for a lower bound, at least 1. */
+export const toTarget = (f: Figure): number => f.value / ('max' in f.target ? f.target.max : f.target.min);
+/** Value over the reference measured alongside, when there is one in the same unit. */
+export const toReference = (f: Figure): number | undefined => (f.reference && f.reference.unit === f.unit ? f.value / f.reference.value : undefined);
+
+export const formatValue = (x: number, unit: Figure['unit']): string => (unit === 'x' ? `${x.toFixed(2)}x` : unit === 's' ? `${x.toFixed(3)} s` : `${x.toFixed(2)} ms`);
+export const formatTarget = (f: Figure): string => ('max' in f.target ? `<= ${formatValue(f.target.max, f.unit)}` : `>= ${formatValue(f.target.min, f.unit)}`);
+export const formatReference = (f: Figure): string => (f.reference ? `${f.reference.what} ${formatValue(f.reference.value, f.reference.unit)}` : '');
+
+/** What `npm run bench` writes to bench/results.json. */
+export interface BenchResults {
+  readonly started: string;
+  readonly cpus: number;
+  readonly node: string;
+  readonly loadStart: string;
+  readonly loadEnd: string;
+  readonly figures: readonly Figure[];
+}

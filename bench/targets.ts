@@ -1,0 +1,163 @@
+import * as E from 'fp-ts/Either';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { costModel, type CostProfile } from '../cost-models';
+import { loadConfig } from '../experiments/load';
+import { strategy as dp } from '../strategies/dp';
+import { liveCatalog } from '../src/experiments/catalog-live';
+import { inProcessExecutor, poolExecutor } from '../src/experiments/pool';
+import { runCells } from '../src/experiments/runner';
+import { scorePlan } from '../src/search/objective';
+import { makeProblem } from '../src/search/problem';
+import { solveInProcess } from '../src/search/task';
+import { benchGraph } from './graphs';
+import type { Figure } from './figures';
+import { priceMatrix, referenceMinMax } from './reference';
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const load = (): string => os.loadavg()[0]!.toFixed(2);
+const ROOT = path.resolve(__dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'tpuseg.js');
+
+/** Runs each thunk `runs` times, round-robin after `warm` unmeasured rounds; returns the times (ms) per thunk. */
+function interleaved(thunks: readonly (() => void)[], runs: number, warm: number): number[][] {
+  const times = thunks.map(() => [] as number[]);
+  for (let r = 0; r < warm + runs; r++) {
+    thunks.forEach((f, i) => {
+      const t0 = performance.now();
+      f();
+      if (r >= warm) times[i]!.push(performance.now() - t0);
+    });
+  }
+  return times;
+}
+
+/** dp has far more code than the reference loop for the JIT to optimize: about ten runs before its times settle. */
+const DP_WARM_UP = 12;
+
+/** dp against the reference DP over a precomputed matrix, on the bench chain of `ops` ops cut into `k`. */
+export function dpFigures(profile: CostProfile, ops: number, k: number, runs: number): { dpMs: number; refMs: number; agree: boolean; note: string } {
+  const cost = costModel(benchGraph('chain', ops), profile);
+  const p = makeProblem(cost, k, { kind: 'throughput', batch: 15 }, { pins: [] });
+  if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+  const matrix = priceMatrix(ops, (a, b) => cost.segmentMs(a, b));
+  let best = NaN;
+  let found: readonly number[] = [];
+  const l0 = load();
+  const [dpTimes, refTimes] = interleaved([
+    () => {
+      const out = solveInProcess(p.right, dp, undefined, 'bench');
+      if (E.isLeft(out.result)) throw new Error(JSON.stringify(out.result.left));
+      found = out.result.right.cuts;
+    },
+    () => (best = referenceMinMax(matrix, ops, k)),
+  ], runs, DP_WARM_UP);
+  return {
+    dpMs: median(dpTimes!),
+    refMs: median(refTimes!),
+    agree: scorePlan(p.right, found).bottleneckMs === best,
+    note: `median of ${runs} runs each, interleaved after ${DP_WARM_UP} warm-up rounds; load ${l0}-${load()}`,
+  };
+}
+
+/** Wall time of a whole `node bin/tpuseg.js ...` process, ms. */
+function processMs(args: readonly string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`tpuseg ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  return ms;
+}
+
+export function startupFigures(runs: number): Figure[] {
+  const l0 = load();
+  const [node, top, seg] = interleaved([
+    () => spawnSync(process.execPath, ['-e', '0']),
+    () => processMs(['--help']),
+    () => processMs(['segment', '--help']),
+  ], runs, 1);
+  const note = `median of ${runs} processes each, interleaved; load ${l0}-${load()}`;
+  const reference = { what: '`node -e 0`', value: median(node!) / 1000, unit: 's' as const };
+  return [
+    { what: '`tpuseg --help`, whole process', value: median(top!) / 1000, unit: 's', target: { max: 0.25 }, reference, note },
+    { what: '`tpuseg segment --help`, whole process', value: median(seg!) / 1000, unit: 's', target: { max: 0.25 }, reference, note },
+  ];
+}
+
+export function segmentProcessFigures(runs: number): Figure[] {
+  const args = ['segment', 'zoo:resnet152_v1', '--tpus', '8', '--strategy', 'all'];
+  const l0 = load();
+  const [auto, here] = interleaved([() => processMs(args), () => processMs([...args, '--workers', '0'])], runs, 1);
+  const note = `median of ${runs} processes each, interleaved; load ${l0}-${load()}`;
+  const reference = { what: '`--workers 0`', value: median(here!) / 1000, unit: 's' as const };
+  return [
+    { what: '`tpuseg segment zoo:resnet152_v1 --tpus 8 --strategy all`, default workers, whole process', value: median(auto!) / 1000, unit: 's', target: { max: 1.2 }, reference, note },
+    { what: 'the same, default workers over `--workers 0`', value: median(auto!) / median(here!), unit: 'x', target: { max: 1.1 }, reference, note },
+  ];
+}
+
+/**
+ * The paper's sweep (experiments/multi-tpu.json, 480 cells) run by the experiments runner with 1
+ * and with 2 worker threads on fresh pools (thread start-up included), alternately: the work
+ * `tpuseg run` spreads over its workers. The report it then writes runs in the main thread either
+ * way and is not timed. The note adds the same sweep run again on the warm pools.
+ */
+export async function experimentFigures(runs: number): Promise<Figure[]> {
+  const file = path.join(ROOT, 'experiments', 'multi-tpu.json');
+  const loaded = loadConfig(file, liveCatalog(ROOT));
+  if (E.isLeft(loaded)) throw new Error(JSON.stringify(loaded.left));
+  const cells = loaded.right.expansion.cells;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-bench-'));
+  // One fresh pool: the run as `tpuseg run` makes it (cold), then the same sweep again on the same
+  // threads (warm: their code compiled, their models built), for contrast.
+  const once = async (workers: number): Promise<[number, number]> => {
+    const executor = workers === 0 ? inProcessExecutor(loaded.right.baseDir, ROOT) : poolExecutor(workers, loaded.right.baseDir, ROOT);
+    const times: number[] = [];
+    for (let pass = 0; pass < 2; pass++) {
+      const t0 = performance.now();
+      const summary = await runCells(cells, executor, {
+        store: path.join(dir, `results-${workers}.jsonl`), force: true, tool: 'bench', configHash: loaded.right.hash, profileHash: () => 'bench',
+        concurrency: Math.max(1, 2 * workers), log: () => undefined, interrupted: new Promise(() => undefined),
+        progress: () => ({ tick: () => undefined, note: () => undefined, finish: () => undefined }),
+      });
+      times.push(performance.now() - t0);
+      if (summary.failed > 0 || summary.records.length !== cells.length) throw new Error(`experiment run with ${workers} workers: ${summary.failed} cells failed`);
+    }
+    await executor.close();
+    return [times[0]!, times[1]!];
+  };
+  const l0 = load();
+  const one: number[] = [];
+  const two: number[] = [];
+  const oneWarm: number[] = [];
+  const twoWarm: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const [c1, w1] = await once(1);
+    const [c2, w2] = await once(2);
+    one.push(c1);
+    two.push(c2);
+    oneWarm.push(w1);
+    twoWarm.push(w2);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const warm = `warm pools (the sweep again on the same threads): 1 worker ${(median(oneWarm) / 1000).toFixed(2)} s, 2 workers ${(median(twoWarm) / 1000).toFixed(2)} s, ${(median(oneWarm) / median(twoWarm)).toFixed(2)}x`;
+  const note = `fresh pools: 2 workers ${(median(two) / 1000).toFixed(2)} s; ${warm}; median of ${runs} runs each, alternating; load ${l0}-${load()}`;
+  return [
+    { what: `experiment cells of the paper's sweep (${cells.length}), 2 workers: speedup over 1`, value: median(one) / median(two), unit: 'x', target: { min: 1.5 }, reference: { what: '1 worker', value: median(one) / 1000, unit: 's' }, note },
+  ];
+}
+
+export function dpTargetFigures(profile: CostProfile, runs: number): Figure[] {
+  const small = dpFigures(profile, 1000, 8, runs);
+  const large = dpFigures(profile, 3000, 8, Math.max(3, Math.ceil(runs / 3)));
+  if (!small.agree || !large.agree) throw new Error('dp and the reference DP disagree on the optimal bottleneck');
+  return [
+    { what: 'dp, 1,000-op chain, N = 8, over the reference DP', value: small.dpMs / small.refMs, unit: 'x', target: { max: 3 }, reference: { what: 'reference DP', value: small.refMs, unit: 'ms' }, note: `dp ${small.dpMs.toFixed(2)} ms; ${small.note}` },
+    { what: 'dp, 3,000-op chain, N = 8', value: large.dpMs, unit: 'ms', target: { max: 100 }, reference: { what: 'reference DP', value: large.refMs, unit: 'ms' }, note: large.note },
+  ];
+}

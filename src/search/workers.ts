@@ -1,0 +1,27 @@
+import * as os from 'node:os';
+
+/**
+ * What `--workers` means when it is not given: worker threads only where they pay for themselves.
+ * A worker thread loads the searchers, the cost model and the model itself, and the JIT compiles
+ * their code anew in every thread (0.5-1 s of CPU per thread before it runs at full speed; more on
+ * a loaded machine), so a search whose whole work is a second or two runs faster in this thread,
+ * while many independent tasks (an experiment's cells, many restarts of a large model) spread over
+ * the pool. Plans never depend on the choice.
+ */
+
+/** Rough in-thread cost of one search task on a model of `ops` ops, ms (measured: `--strategy all` on ResNet-152, 210 ops, 9 tasks, ~0.4 s). */
+export const taskMs = (ops: number): number => 20 + 0.1 * ops;
+
+/** Below this much estimated work, threads cost more than they save. */
+export const POOL_MIN_MS = 3000;
+
+/** Threads for one segmentation request of `tasks` tasks on a model of `ops` ops: 0 (this thread) unless the work is large. */
+export function searchWorkers(tasks: number, ops: number, cpus = os.availableParallelism()): number {
+  if (cpus < 2 || tasks < 2 || tasks * taskMs(ops) < POOL_MIN_MS) return 0;
+  return Math.min(cpus, tasks);
+}
+
+/** Threads for an experiment of `groups` groups of cells (each group one model and N): the pool as soon as there are two. */
+export function experimentWorkers(groups: number, cpus = os.availableParallelism()): number {
+  return cpus < 2 || groups < 2 ? 0 : Math.min(cpus, groups);
+}
