@@ -73,7 +73,7 @@ describe('cli/commands/segment', () => {
 
         const bad = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '2', '--strategy', 'dp', '--workers', '0', '--html', path.join(file, 'x.html')]);
         expect(bad.code).toBe(2);
-        expect(bad.err).toContain(`segment: cannot write ${path.join(file, 'x.html')}`);
+        expect(bad.err).toContain(`tpuseg: ${file}: cannot write: is not a folder, or a part of its path is a file`);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
