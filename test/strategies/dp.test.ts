@@ -294,3 +294,65 @@ describe('strategies/dp against a reference DP', () => {
   });
 });
 
+
+describe('strategies/dp with positions and shared resources', () => {
+  /**
+   * A table cost whose stages price differently by position (a factor per position on a part of the
+   * cost), with per-segment shared demands (lock, link, host CPU) and first invokes: every term the
+   * Edge TPU model can give, drawn at random.
+   */
+  function richCost(n: number, seed: number, opts: { positions?: boolean; shared?: boolean; fresh?: boolean; cores?: number }): CostModel {
+    const r = rng(`rich-${seed}`);
+    const base = tableCost(randomGraph(n, r), r);
+    const factors = Array.from({ length: 8 }, () => 0.5 + r.next() * 2.5);
+    const W = n + 1;
+    const part = new Float64Array(W * W);
+    const dem = new Float64Array(W * W * 3);
+    const first = new Float64Array(W * W);
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b <= n; b++) {
+        part[a * W + b] = r.int(0, 5);
+        for (let s = 0; s < 3; s++) dem[(a * W + b) * 3 + s] = r.next() < 0.5 ? r.int(0, 6) : 0;
+        first[a * W + b] = r.int(0, 40);
+      }
+    }
+    const ms = (a: number, b: number, stage = 0): number => base.segmentMs(a, b) + part[a * W + b]! * (opts.positions ? factors[Math.min(stage, 7)]! : 1);
+    return {
+      ...base,
+      segmentMs: ms,
+      segment: (a, b, stage = 0) => ({ ...base.segment(a, b), ms: ms(a, b, stage) }),
+      ...(opts.positions ? { stageDependent: true } : {}),
+      pipeline: { runner: 'python-threads', hostCores: opts.cores ?? 2, freshRunner: opts.fresh === true },
+      ...(opts.shared ? {
+        hasShared: true,
+        sharedMs: (a: number, b: number, out: Float64Array) => {
+          for (let s = 0; s < 3; s++) out[s] = dem[(a * W + b) * 3 + s]!;
+        },
+      } : {}),
+      firstMs: (a: number, b: number) => first[a * W + b]!,
+    };
+  }
+
+  const cases: [string, { positions?: boolean; shared?: boolean; fresh?: boolean }][] = [
+    ['positions', { positions: true }],
+    ['shared resources', { shared: true }],
+    ['positions and shared resources', { positions: true, shared: true }],
+    ['first invokes on a fresh runner', { fresh: true }],
+    ['everything', { positions: true, shared: true, fresh: true }],
+  ];
+
+  it.each(cases)('should match brute force with %s, every objective, pruned or not', (_what, opts) => {
+    for (let seed = 0; seed < 6; seed++) {
+      const n = 7 + (seed % 3);
+      const cost = richCost(n, seed, opts);
+      for (const kind of ['throughput', 'batch', 'latency'] as const) {
+        for (const k of [2, 3, 4]) {
+          const p = problem(cost, k, kind);
+          const want = ranked(p, brute(p));
+          expect([seed, kind, k, ranked(p, solve(p))]).toEqual([seed, kind, k, want]);
+          expect([seed, kind, k, 'reference', ranked(p, solve(p, false))]).toEqual([seed, kind, k, 'reference', want]);
+        }
+      }
+    }
+  });
+});
