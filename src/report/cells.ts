@@ -15,15 +15,18 @@ export function cellsSection(input: ReportInput): Section {
   return {
     name: 'cells',
     title: 'Every cell of the experiment',
-    notes: [assumptions(input.rows), `${input.rows.length} cells${failed > 0 ? `, ${failed} failed (see the error column)` : ''}.`],
+    notes: [assumptions(input.rows), `${input.rows.length} cells${failed > 0 ? `, ${failed} failed (see the error column)` : ''}. `
+      + '80% band: the time per input scaled by the 10th and 90th percentiles of measured / predicted on the profile\'s calibration rows of the prediction\'s regime (cost-models/bands.ts).'],
     ...(summaries.length > 0 ? { headline: headline({ ...input, paper: false }, summaries) } : {}),
     blocks: [...profiles.map((p) => ({ caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) })), {
       table: {
-        columns: ['model', 'N', 'strategy', 'profile', 'ms per input', 'bottleneck ms', 'latency ms', 'x 1 TPU', 'x compiler', 'stage ms', 'off-chip MiB', 'error'],
+        columns: ['model', 'N', 'strategy', 'profile', 'ms per input', '80% band', 'bottleneck ms', 'latency ms', 'x 1 TPU', 'x compiler', 'stage ms', 'off-chip MiB', 'error'],
         rows: input.rows.map((r) => {
           const s = input.speedups.get(r.id);
           return [
-            modelName(r.model), r.tpus, r.label, r.profile, ms(r.msPerInput), ms(r.bottleneckMs), ms(r.latencyMs),
+            modelName(r.model), r.tpus, r.label, r.profile, ms(r.msPerInput),
+            r.msPerInputLow === undefined || r.msPerInputHigh === undefined ? '' : `${ms(r.msPerInputLow)}-${ms(r.msPerInputHigh)}`,
+            ms(r.bottleneckMs), ms(r.latencyMs),
             s?.overOne === undefined ? '' : `${s.overOne.toFixed(2)}x${s.overOne > r.tpus + 1e-9 ? '*' : ''}`,
             s?.overCompiler === undefined ? '' : `${s.overCompiler.toFixed(2)}x`,
             r.stageMs.map((x) => ms(x)).join(' / '), r.offChipBytes === undefined ? '' : fixed(mib(r.offChipBytes), 2), r.error ?? '',

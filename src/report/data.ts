@@ -15,6 +15,10 @@ export interface Row {
   /** The pipeline runner the prediction models (see `runnerOf`). */
   readonly runner: string;
   readonly msPerInput?: number;
+  /** The 80% band of msPerInput from the profile's calibration rows of the prediction's regime, when it has one. */
+  readonly msPerInputLow?: number;
+  readonly msPerInputHigh?: number;
+  readonly regime?: string;
   readonly bottleneckMs?: number;
   readonly latencyMs?: number;
   /** One-time costs inside the batch (first invokes on a fresh runner). */
@@ -62,6 +66,8 @@ export function rowOf(r: CellRecord): Row {
     runner: runnerOf(r),
     ...(ok ? {
       msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs, firstMs: res.firstMs ?? 0,
+      ...(res.msPerInputLow !== undefined && res.msPerInputHigh !== undefined ? { msPerInputLow: res.msPerInputLow, msPerInputHigh: res.msPerInputHigh } : {}),
+      ...(res.uncertainty ? { regime: res.uncertainty.regime } : {}),
       onChipBytes: sum(res.segments.map((s) => s.onChipBytes)), offChipBytes: sum(res.segments.map((s) => s.offChipBytes)),
     } : {}),
     stageMs: ok ? res.segments.map((s) => s.ms) : [],

@@ -13,12 +13,13 @@ const speedText = (v: number | undefined, n: number): string => (v === undefined
 
 /** The full flat table: one line per cell. */
 export function cellsCsv(input: ReportInput): Table {
-  const columns = ['model', 'tpus', 'strategy', 'label', 'profile', 'seed', 'batch', 'ms_per_input', 'bottleneck_ms', 'latency_ms',
+  const columns = ['model', 'tpus', 'strategy', 'label', 'profile', 'seed', 'batch', 'ms_per_input', 'ms_per_input_low', 'ms_per_input_high', 'regime', 'bottleneck_ms', 'latency_ms',
     'speedup_over_1tpu', 'superlinear', 'speedup_over_compiler', 'stage_ms', 'cuts', 'on_chip_mib', 'off_chip_mib', 'model_param_mib', 'error'];
   const rows = input.rows.map((r): CellValue[] => {
     const s = input.speedups.get(r.id);
     return [
-      r.model, r.tpus, r.strategy, r.label, r.profile, r.seed, r.batch, fixed(r.msPerInput, 4), fixed(r.bottleneckMs, 4), fixed(r.latencyMs, 4),
+      r.model, r.tpus, r.strategy, r.label, r.profile, r.seed, r.batch, fixed(r.msPerInput, 4), fixed(r.msPerInputLow, 4), fixed(r.msPerInputHigh, 4), r.regime ?? '',
+      fixed(r.bottleneckMs, 4), fixed(r.latencyMs, 4),
       fixed(s?.overOne, 4), s?.overOne === undefined ? '' : s.overOne > r.tpus + 1e-9 ? 'yes' : 'no', fixed(s?.overCompiler, 4),
       r.stageMs.map((x) => x.toFixed(4)).join(';'), r.cuts.join(';'),
       r.onChipBytes === undefined ? '' : fixed(mib(r.onChipBytes), 3), r.offChipBytes === undefined ? '' : fixed(mib(r.offChipBytes), 3),
