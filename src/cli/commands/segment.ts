@@ -8,7 +8,6 @@ import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
-import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
@@ -131,6 +130,7 @@ function writeSegmentPage(file: string, report: SegmentReport, request: SegmentR
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { loadModel } = require('../../model/load') as typeof import('../../model/load');
   const { segmentPage } = require('../../report/segment-page') as typeof import('../../report/segment-page');
+  const { makeDir, tryWrite, writeFileSafe } = require('../../safe-write') as typeof import('../../safe-write');
   const graph = loadModel(request.model);
   if (E.isLeft(graph)) return graph;
   return tryWrite(() => {
@@ -182,6 +182,7 @@ export const segmentCommand: Command = {
     if (E.isLeft(report)) return report;
     const out = req.right.out;
     if (out !== undefined) {
+      const { tryWrite, writeFileSafe } = require('../../safe-write') as typeof import('../../safe-write');
       const written = tryWrite(() => writeFileSafe(out, `${toJson(report.right)}\n`));
       if (E.isLeft(written)) return written;
     }
