@@ -182,7 +182,19 @@ export function fitProfile(cases: readonly CalibrationCase[], base: CostProfile,
   const w = weights(cases);
   const positions = opts.positions ?? 0;
   const startFactors = Array.from({ length: positions + 1 }, (_, i) => computeFactorAt(start.computeFactors, i));
-  const factorsAt = (x: readonly number[]): number[] => [startFactors[0]!, ...x.slice(free.length).map((u) => exp(u))];
+  // Positions no case runs a stage at are not identified: they take the mean of the covered positions
+  // 1.. (the hierarchical prior's answer, which a simplex over a flat direction would not settle on).
+  const covered = cases.reduce((m, c) => max(m, c.cuts.length), 0);
+  const factorsAt = (x: readonly number[]): number[] => {
+    const f = [startFactors[0]!, ...x.slice(free.length).map((u) => exp(u))];
+    if (covered >= 1 && covered < positions) {
+      let mean = 0;
+      for (let i = 1; i <= covered; i++) mean += f[i]!;
+      mean /= covered;
+      for (let i = covered + 1; i <= positions; i++) f[i] = mean;
+    }
+    return f;
+  };
   const valuesAt = (x: readonly number[]): ProfileValues => {
     const v: Record<string, unknown> = { ...start };
     free.forEach((k, i) => (v[k] = fromFree(k, x[i]!)));
