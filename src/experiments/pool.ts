@@ -11,10 +11,11 @@ import type { CellOutcome, Executor } from './runner';
  * Executors for the runner: one piscina pool reused for every cell of a run (`workers` >= 1),
  * or this thread (`workers` = 0). Both run the same code, so they give the same results.
  *
- * On the pool every cell is its own task, timed from the moment a worker picks it up: a
- * strategy that hangs past twice its budget (+1 s), crashes its thread or calls process.exit
- * fails its own cell, not the cells of the other strategies on the same model and N (each
- * worker keeps the models it built, so the cells of one model still share them).
+ * On the pool the built-in strategies' cells of one group (one model and N) are one task, so the
+ * model and its cost model are built once per group, and every plug-in cell is a task of its own,
+ * timed from the moment a worker picks it up: a plug-in that hangs past twice its budget (+1 s),
+ * crashes its thread or calls process.exit fails its own cell, not the cells of the other
+ * strategies on the same model and N.
  * In this thread, plug-in strategies (a module path, or one dropped into strategies/) still run
  * on a pool of one: only there can a plug-in that ignores its budget or Ctrl-C be stopped.
  */
@@ -49,9 +50,12 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
   let pool: Piscina | undefined;
   const stop = new AbortController();
   void interrupted?.then(() => stop.abort());
-  const runCell = async (cell: Cell): Promise<CellOutcome> => {
+  // One task: the cells of one group (built-in strategies, which keep their budgets) run together on one
+  // thread, so the model and its cost model are built once per group, not once per thread it lands on;
+  // each plug-in cell is a task of its own, so a plug-in that hangs or exits fails its own cell only.
+  const runTask = async (cells: readonly Cell[]): Promise<CellOutcome[]> => {
     pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
-    const limitMs = 2 * (cell.budget.timeMs ?? DEFAULT_BUDGET_MS) + 1000;
+    const limitMs = cells.reduce((s, cell) => s + 2 * (cell.budget.timeMs ?? DEFAULT_BUDGET_MS), 0) + 1000;
     const started = new Int32Array(new SharedArrayBuffer(4));
     const abort = new AbortController();
     const onStop = (): void => abort.abort();
@@ -62,18 +66,24 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
       if (since !== undefined && performance.now() - since > limitMs) abort.abort();
     }, 20);
     try {
-      const [outcome] = (await pool.run({ baseDir, cwd, cells: [paramsOf(cell)], started }, { signal: abort.signal })) as CellOutcome[];
-      return outcome ?? { error: 'the worker returned no outcome' };
+      const outcomes = (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf), started }, { signal: abort.signal })) as CellOutcome[];
+      return cells.map((_, i) => outcomes[i] ?? { error: 'the worker returned no outcome' });
     } catch (e) {
-      if (stop.signal.aborted) return { error: 'interrupted before it finished', interrupted: true };
-      return { error: abort.signal.aborted ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${(e as Error)?.message ?? String(e)}` };
+      const failed: CellOutcome = stop.signal.aborted ? { error: 'interrupted before it finished', interrupted: true }
+        : { error: abort.signal.aborted ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${(e as Error)?.message ?? String(e)}` };
+      return cells.map(() => failed);
     } finally {
       clearInterval(watch);
       stop.signal.removeEventListener('abort', onStop);
     }
   };
   return {
-    runGroup: (cells) => Promise.all(cells.map(runCell)),
+    runGroup: async (cells) => {
+      const own = cells.filter((c) => runsInProcess(c.strategy));
+      const other = cells.filter((c) => !runsInProcess(c.strategy));
+      const [mine, theirs] = await Promise.all([own.length > 0 ? runTask(own) : [], Promise.all(other.map(async (c) => (await runTask([c]))[0]!))]);
+      return cells.map((c) => (runsInProcess(c.strategy) ? mine[own.indexOf(c)] : theirs[other.indexOf(c)]) ?? { error: 'no outcome' });
+    },
     close: async () => {
       await pool?.destroy();
     },
