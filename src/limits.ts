@@ -16,6 +16,12 @@ export const MAX_SYNTH_WIDTH = 65536;
 /** Worker threads of a search or an experiment run. */
 export const MAX_WORKERS = 64;
 
+/**
+ * TPUs `tpuseg advise` weighs configurations for: its hybrid search grows with the cube of the
+ * count (src/advise/hybrid-dp.ts), a few seconds on a 500-op model at 32.
+ */
+export const MAX_ADVISE_TPUS = 32;
+
 /** Independent tasks (restarts) of one strategy in one search. */
 export const MAX_TASKS = 1000;
 
