@@ -17,10 +17,11 @@ export const MAX_SYNTH_WIDTH = 65536;
 export const MAX_WORKERS = 64;
 
 /**
- * TPUs `tpuseg advise` weighs configurations for: its hybrid search grows with the cube of the
- * count (src/advise/hybrid-dp.ts), a few seconds on a 500-op model at 32.
+ * TPUs `tpuseg advise` weighs configurations for (two 8-TPU boards): beyond, the configurations
+ * and the dp runs on deep pipelines grow steeply (measured on DenseNet-201, 513 ops: 1 s on 16
+ * TPUs, 6 s on 24, 22 s on 28).
  */
-export const MAX_ADVISE_TPUS = 32;
+export const MAX_ADVISE_TPUS = 16;
 
 /** Independent tasks (restarts) of one strategy in one search. */
 export const MAX_TASKS = 1000;
