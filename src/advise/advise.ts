@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { bandFor, familyOf, regimeKey, type Band, type Regime } from '../../cost-models/bands';
-import { boardModel, costModel, DEFAULT_PROFILE, loadDevices, loadProfile, type CostProfile, type RunnerName } from '../../cost-models';
+import type { CostProfile, RunnerName } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
 import type { ObjectiveKind } from '../../strategies/types';
 import { usage, type TpusegError } from '../errors';
@@ -9,6 +9,7 @@ import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
 import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 import { madeFor, type MadeFor } from '../plan/made-for';
+import { requestCost } from '../search/request-cost';
 import { choose, type Knee } from './choose';
 import { reasoning, streamingStopsAt } from './reasoning';
 import { searchLayouts, type OrderSearch } from './search';
@@ -117,17 +118,13 @@ export interface Advice {
 /** The cost model of the request's board: K TPUs of one profile, or one profile per TPU position. */
 export function boardOf(req: Pick<AdviseRequest, 'tpus' | 'profile' | 'devices' | 'runner'>, graph: LayerGraph, command = 'advise'):
   E.Either<TpusegError, { cost: CostModel; tpus: number; host: CostProfile; devices?: CostProfile[] }> {
-  const devices = req.devices === undefined ? undefined : loadDevices(req.devices);
-  if (devices && E.isLeft(devices)) return devices;
-  const list = devices?.right;
-  const host = loadProfile(req.profile ?? list?.[0]?.name ?? DEFAULT_PROFILE);
-  if (E.isLeft(host)) return host;
-  const K = req.tpus ?? list?.length;
+  const priced = requestCost(req, graph);
+  if (E.isLeft(priced)) return priced;
+  const { cost, profile, devices } = priced.right;
+  const K = req.tpus ?? devices?.length;
   if (K === undefined) return E.left(usage(`${command}: --tpus K is required (or --devices D1,...,DK)`));
-  if (list && list.length !== K) return E.left(usage(`${command}: --tpus ${K} but --devices lists ${list.length} TPUs; give one profile per TPU`));
-  const opts = req.runner ? { runner: req.runner } : {};
-  const cost = list ? boardModel(graph, list, req.profile !== undefined ? host.right : list[0]!, opts) : costModel(graph, host.right, opts);
-  return E.right({ cost, tpus: K, host: host.right, ...(list ? { devices: list } : {}) });
+  if (devices && devices.length !== K) return E.left(usage(`${command}: --tpus ${K} but --devices lists ${devices.length} TPUs; give one profile per TPU`));
+  return E.right({ cost, tpus: K, host: profile, ...(devices ? { devices } : {}) });
 }
 
 const idOf = (ev: LayoutEvaluation): string =>
