@@ -54,10 +54,10 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  * over `hostCores`; edgetpu#155: "2 cores cpu ... 8 tpus maybe a bit much").
  *
  * Configurations that run some stages on several TPUs (src/pipeline/layout.ts): a replica of the
- * whole model runs in a runner of its own and pays its per-stage work (`runnerStageMs`); where
- * consecutive stages run on different numbers of TPUs they sit in different runners, and a host
- * thread hands the crossing tensors from one to the next (`handoffMs`): Python work and pycoral's
- * push copy, with the interpreter lock held (host-runtime.md s2; our inference for its size).
+ * whole model runs in a runner of its own and pays its per-stage work (`runnerStageMs`); in a
+ * hybrid every stage copy is a runner of its own, and a host thread hands the tensors crossing
+ * each cut from one stage to the next (`handoffMs`): Python work and pycoral's push copy, with the
+ * interpreter lock held (host-runtime.md s2; our inference for its size).
  *
  * One-time, per fresh runner (`firstMs`): a segment's first invoke maps its executable and caches
  * its parameters (host-runtime.md s4: parameters are mapped and cached on the first request;

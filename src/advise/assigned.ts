@@ -4,8 +4,8 @@ import { SHARED, SHARED_COUNT, type CostModel, type SegmentCost, type SharedDema
  * The cost model the searchers see for a layout's TPUs (src/pipeline/layout.ts): stage i, on the
  * TPUs `tpus[i]` taking alternate inputs, costs its slowest copy's time / the number of copies,
  * which is its term in the layout's steady state; its demands on what every stage shares are the
- * mean over its copies, plus, after a stage whose successor runs on a different number of TPUs,
- * the handoff between their runners. So the steady state dp minimizes over this model (the
+ * mean over its copies, plus, in a hybrid (stages on different numbers of TPUs), the handoff after
+ * every stage but the last. So the steady state dp minimizes over this model (the
  * slowest stage, or a shared resource when their demands add up to more) is the layout's own for
  * the same cuts, and dp is exact for the given TPUs (strategies/dp.ts: any segment cost, per
  * position).
@@ -15,7 +15,8 @@ export function assignedModel(cost: CostModel, tpus: readonly (readonly number[]
   const copies = tpus.map((t) => t.length);
   const key = (t: number): string => cost.positionKey?.(t) ?? (cost.stageDependent ? String(t) : '');
   const alike = new Set(tpus.flat().map(key)).size <= 1;
-  const handoffAfter = copies.map((c, i) => i + 1 < k && copies[i + 1] !== c);
+  const hybrid = copies.some((c) => c !== copies[0]);
+  const handoffAfter = copies.map((_, i) => hybrid && i + 1 < k);
   const at = (i: number): readonly number[] => {
     const t = tpus[i];
     if (t === undefined) throw new RangeError(`stage ${i} is not one of the layout's ${k} stages`);

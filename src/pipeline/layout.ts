@@ -8,10 +8,12 @@ import { pipelineTimes, segmentRanges, type PipelineTimes, type StageTimes } fro
  * - a pipeline: every stage on one TPU;
  * - replicas: every stage on r TPUs, run as r independent pipelines (one runner each), inputs
  *   dealt to them in turn;
- * - a hybrid: stages on different numbers of TPUs. Consecutive stages on the same number of TPUs
- *   form a group, run as that many runners; between groups a host thread pops each input from
- *   one group's runners and pushes it into the next group's (`CostModel.handoffMs`), a stage of
- *   host work on every input's path whose time all holds the interpreter lock.
+ * - a hybrid: stages on different numbers of TPUs. Every stage copy runs as a runner of its own
+ *   (pycoral's runner only routes tensors inside one runner, and returns only its last segment's
+ *   outputs), and between consecutive stages a host thread pops each input's outputs from one
+ *   stage's copies, pushes what the next stage reads into its copies and carries the rest along
+ *   (`CostModel.handoffMs`): host work on every input's path, all of it holding the interpreter
+ *   lock.
  *
  * A TPU is a board position (the cost model's `stage` argument), so TPUs that are not alike (a
  * board's devices, a profile's per-position factors) price each stage copy where it runs. A stage
@@ -29,7 +31,7 @@ export interface Layout {
 
 export type LayoutKind = 'pipeline' | 'replicas' | 'hybrid';
 
-/** Consecutive stages on the same number of TPUs, run as that many runners. */
+/** Stages run by the same runners: all of them in a pipeline or replicas (one runner per copy), one each in a hybrid. */
 export interface Group {
   readonly first: number;
   readonly last: number;
@@ -65,14 +67,8 @@ export interface LayoutEvaluation extends PipelineTimes {
 export const copiesOf = (l: Layout): number[] => l.tpus.map((t) => t.length);
 
 export function groupsOf(copies: readonly number[]): Group[] {
-  const out: Group[] = [];
-  for (let i = 0; i < copies.length; ) {
-    let j = i;
-    while (j + 1 < copies.length && copies[j + 1] === copies[i]) j++;
-    out.push({ first: i, last: j, copies: copies[i]! });
-    i = j + 1;
-  }
-  return out;
+  if (kindOf(copies) !== 'hybrid') return [{ first: 0, last: copies.length - 1, copies: copies[0]! }];
+  return copies.map((c, i) => ({ first: i, last: i, copies: c }));
 }
 
 export function kindOf(copies: readonly number[]): LayoutKind {

@@ -71,14 +71,14 @@ describe('pipeline/layout', () => {
     expect(four.latencyMs).toBeCloseTo(one.latencyMs + hop, 12);
   });
 
-  it('should hand tensors between runners where consecutive stages run on different numbers of TPUs', () => {
+  it('should hand each input\'s tensors from stage to stage in a hybrid, whose stage copies are runners of their own', () => {
     const cost = boardCost(8, 'handoff', { shared: true });
     const ev = evaluateLayout(cost, { cuts: [3, 6], tpus: [[0, 1], [2], [3]] }, 15);
     expect(ev.kind).toBe('hybrid');
-    expect(ev.groups).toEqual([{ first: 0, last: 0, copies: 2 }, { first: 1, last: 2, copies: 1 }]);
-    expect(ev.handoffs).toEqual([{ cut: 3, after: 0, ms: cost.handoffMs!(3) }]);
+    expect(ev.groups).toEqual([{ first: 0, last: 0, copies: 2 }, { first: 1, last: 1, copies: 1 }, { first: 2, last: 2, copies: 1 }]);
+    expect(ev.handoffs).toEqual([{ cut: 3, after: 0, ms: cost.handoffMs!(3) }, { cut: 6, after: 1, ms: cost.handoffMs!(6) }]);
     const stages = [0, 1, 2].map((i) => cost.segment([0, 3, 6][i]!, [3, 6, 8][i]!, i));
-    expect(ev.latencyMs).toBeCloseTo(stages.reduce((s, x) => s + x.ms, 0) + cost.handoffMs!(3), 12);
+    expect(ev.latencyMs).toBeCloseTo(stages.reduce((s, x) => s + x.ms, 0) + cost.handoffMs!(3) + cost.handoffMs!(6), 12);
     const reps = evaluateLayout(cost, { cuts: [4], tpus: [[0, 2], [1, 3]] }, 15);
     expect([reps.kind, reps.handoffs.length, reps.groups.length]).toEqual(['replicas', 0, 1]);
   });
@@ -92,7 +92,8 @@ describe('pipeline/layout', () => {
   });
 
   it('should name groups, kinds and malformed layouts', () => {
-    expect(groupsOf([2, 2, 1, 3, 3])).toEqual([{ first: 0, last: 1, copies: 2 }, { first: 2, last: 2, copies: 1 }, { first: 3, last: 4, copies: 3 }]);
+    expect(groupsOf([2, 1, 3])).toEqual([{ first: 0, last: 0, copies: 2 }, { first: 1, last: 1, copies: 1 }, { first: 2, last: 2, copies: 3 }]);
+    expect(groupsOf([2, 2, 2])).toEqual([{ first: 0, last: 2, copies: 2 }]);
     expect([kindOf([1, 1]), kindOf([2, 2]), kindOf([2, 1])]).toEqual(['pipeline', 'replicas', 'hybrid']);
     expect(layoutFault({ cuts: [3], tpus: [[0]] })).toBe('1 cuts make 2 stages, but TPUs are given for 1');
     expect(layoutFault({ cuts: [3], tpus: [[0], []] })).toBe('stage 1 runs on no TPU');
