@@ -74,6 +74,7 @@ export function bestHybrids(cost: CostModel, K: number): HybridPlan[] {
   const HA = new Int32Array(size).fill(-1);
   const HR = new Int32Array(size);
   const HE = new Uint8Array(size);
+  const tab: Tables = { H, HS, HA, HR, HE };
   for (let j = 1; j < kMax; j++) {
     for (let b = j + 1; b <= n; b++) {
       for (let a = j; a < b; a++) {
@@ -85,32 +86,9 @@ export function bestHybrids(cost: CostModel, K: number): HybridPlan[] {
         for (let u = j + 2; u <= K; u++) {
           const at = (j * W + b) * U + u;
           for (let r = 1; r <= u - j; r++) {
-            const last = t / r;
             const rest = u - r;
-            const prev = rest >= j + 1 ? H[from + rest]! : Infinity;
-            if (prev !== Infinity) {
-              const v = prev > last ? prev : last;
-              const s = HS[from + rest]! + t;
-              if (v < H[at]! || (v === H[at]! && s < HS[at]!)) {
-                H[at] = v;
-                HS[at] = s;
-                HA[at] = a;
-                HR[at] = r;
-                HE[at] = 0;
-              }
-            }
-            if (rest % j === 0 && rest / j !== r && even !== Infinity) {
-              const pv = even / (rest / j);
-              const v = pv > last ? pv : last;
-              const s = evenSum + t;
-              if (v < H[at]! || (v === H[at]! && s < HS[at]!)) {
-                H[at] = v;
-                HS[at] = s;
-                HA[at] = a;
-                HR[at] = r;
-                HE[at] = 1;
-              }
-            }
+            if (rest >= j + 1 && H[from + rest]! !== Infinity) offer(tab, at, H[from + rest]!, HS[from + rest]!, t, a, r, 0);
+            if (rest % j === 0 && rest / j !== r && even !== Infinity) offer(tab, at, even / (rest / j), evenSum, t, a, r, 1);
           }
         }
       }
@@ -152,4 +130,26 @@ export function bestHybrids(cost: CostModel, K: number): HybridPlan[] {
     }
   }
   return out;
+}
+
+interface Tables {
+  readonly H: Float64Array;
+  readonly HS: Float64Array;
+  readonly HA: Int32Array;
+  readonly HR: Int32Array;
+  readonly HE: Uint8Array;
+}
+
+/** State `at` takes the last stage [a, b) of one-TPU time t on r TPUs after a prefix of value prev and sum prevSum, when that is better. */
+function offer(x: Tables, at: number, prev: number, prevSum: number, t: number, a: number, r: number, even: 0 | 1): void {
+  const last = t / r;
+  const v = prev > last ? prev : last;
+  const s = prevSum + t;
+  if (v < x.H[at]! || (v === x.H[at]! && s < x.HS[at]!)) {
+    x.H[at] = v;
+    x.HS[at] = s;
+    x.HA[at] = a;
+    x.HR[at] = r;
+    x.HE[at] = even;
+  }
 }

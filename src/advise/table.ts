@@ -5,7 +5,7 @@ import type { ObjectiveKind } from '../../strategies/types';
 import { configInvalid, type TpusegError } from '../errors';
 import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
-import { readTextFile } from '../plan/plan-file';
+import { readJsonFile } from '../plan/plan-file';
 import { adviseOn, boardOf, DEFAULT_KNEE, DEFAULT_TOLERANCE, type Advice } from './advise';
 import { choose, rank } from './choose';
 import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
@@ -33,15 +33,9 @@ export const AdviseTableConfig = record('an advise table {name, models, tpus, ..
 export type AdviseTableConfig = t.TypeOf<typeof AdviseTableConfig>;
 
 export function loadAdviseTable(file: string): E.Either<TpusegError, AdviseTableConfig> {
-  const text = readTextFile(file);
-  if (E.isLeft(text)) return text;
-  let json: unknown;
-  try {
-    json = JSON.parse(text.right);
-  } catch (e) {
-    return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
-  }
-  const c = AdviseTableConfig.decode(json);
+  const json = readJsonFile(file);
+  if (E.isLeft(json)) return json;
+  const c = AdviseTableConfig.decode(json.right);
   if (E.isLeft(c)) return E.left(configInvalid(file, reportPaths(c.left)));
   if (c.right.tpus > MAX_ADVISE_TPUS) return E.left(configInvalid(file, [`tpus: at most ${MAX_ADVISE_TPUS}, got ${c.right.tpus}`]));
   if (c.right.devices && c.right.devices.length !== c.right.tpus) return E.left(configInvalid(file, [`devices: ${c.right.devices.length} profiles for ${c.right.tpus} TPUs`]));
