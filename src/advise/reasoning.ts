@@ -47,18 +47,24 @@ export function streamingStopsAt(cands: readonly LayoutEvaluation[]): number | u
 
 export function reasoning(r: ReasoningInput): string {
   const { candidates: cands, recommended: rec, objective } = r;
+  const m = rec.tpuCount;
   const fig = figureOf(objective);
   const order = rank(objective);
   const best = (kind: LayoutEvaluation['kind'], m: number, k?: number): LayoutEvaluation | undefined =>
     cands.filter((c) => c.kind === kind && c.tpuCount <= m && (k === undefined || c.copies.length === k)).sort(order)[0];
   /** How much better x is than y, in the objective's words. */
-  const vs = (x: LayoutEvaluation, y: LayoutEvaluation): string => {
+  const vs = (x: LayoutEvaluation, y: LayoutEvaluation, what = describe(y)): string => {
     const t = times(fig(y) / fig(x));
-    return objective === 'throughput' ? `${t} the throughput of ${describe(y)}`
-      : objective === 'latency' ? `${t} lower latency than ${describe(y)}` : `${t} faster than ${describe(y)}`;
+    return objective === 'throughput' ? `${t} the throughput of ${what}`
+      : objective === 'latency' ? `${t} lower latency than ${what}` : `${t} faster than ${what}`;
+  };
+  /** The best of a shape on up to m TPUs, named. */
+  const bestOf = (y: LayoutEvaluation): string => {
+    const k = y.copies.length;
+    const shape = y.kind === 'pipeline' ? plural(k, 'stage') : y.kind === 'replicas' ? `${y.copies[0]} x ${plural(k, 'stage')}` : `${k} stages on ${y.copies.join(',')} TPUs`;
+    return `the best ${y.kind === 'replicas' ? 'replication' : y.kind} on up to ${m} TPUs (${shape})`;
   };
   const one = best('pipeline', 1)!;
-  const m = rec.tpuCount;
   const parts: string[] = [];
   const stops = streamingStopsAt(cands);
   if (!one.streams) parts.push(`fits on one TPU (${mib(one.segments[0]!.onChipBytes)} MiB cached on chip)`);
@@ -75,7 +81,7 @@ export function reasoning(r: ReasoningInput): string {
   const reps = best('replicas', m);
   const text = figureText(rec, objective);
   if (rec.kind === 'replicas') {
-    const others = pipe && pipe !== rec ? `, ${vs(rec, pipe)}` : '';
+    const others = pipe && pipe !== rec ? `, ${vs(rec, pipe, bestOf(pipe))}` : '';
     if (k === 1) parts.push(`${rec.copies[0]} replicas on ${m} TPUs (${text}${others})`);
     else {
       const alone = best('pipeline', k, k)!;
@@ -84,10 +90,10 @@ export function reasoning(r: ReasoningInput): string {
     }
   } else if (rec.kind === 'hybrid') {
     const slow = rec.copies.map((c, i) => (c > 1 ? `stage ${i + 1} on ${c}` : '')).filter((s) => s !== '').join(', ');
-    const others = [pipe, reps].filter((x): x is LayoutEvaluation => x !== undefined).map((x) => `, ${vs(rec, x)}`).join('');
+    const others = [pipe, reps].filter((x): x is LayoutEvaluation => x !== undefined).map((x) => `, ${vs(rec, x, bestOf(x))}`).join('');
     parts.push(`${a(k)} ${k}-stage pipeline with its slowest stages on more TPUs (${slow}) on ${m} TPUs (${text}${others})`);
   } else if (k > 1) {
-    parts.push(`${describe(rec)} (${text}, ${vs(rec, one)}${reps ? `, ${vs(rec, reps)}` : ''})`);
+    parts.push(`${describe(rec)} (${text}, ${vs(rec, one)}${reps ? `, ${vs(rec, reps, bestOf(reps))}` : ''})`);
   } else {
     parts.push(`one TPU (${text}): nothing on up to ${plural(r.tpus, 'TPU')} is more than ${(r.tolerance * 100).toFixed(0)}% better`);
   }
