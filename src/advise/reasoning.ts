@@ -9,7 +9,8 @@ import { figureOf, rank } from './choose';
  */
 
 const MiB = 1024 * 1024;
-const mib = (b: number): string => (b / MiB).toFixed(b >= 10 * MiB ? 0 : 1);
+/** Bytes in MiB (KiB below 0.1 MiB). */
+const size = (b: number): string => (b < 0.1 * MiB ? `${(b / 1024).toFixed(0)} KiB` : `${(b / MiB).toFixed(b >= 10 * MiB ? 0 : 1)} MiB`);
 const times = (x: number): string => `${x.toFixed(x >= 10 ? 0 : x >= 1.995 ? 1 : 2)}x`;
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 /** "a" or "an" before a number read aloud (an 8-stage, an 11-stage, an 18-stage). */
@@ -61,19 +62,20 @@ export function reasoning(r: ReasoningInput): string {
   /** The best of a shape on up to m TPUs, named. */
   const bestOf = (y: LayoutEvaluation): string => {
     const k = y.copies.length;
+    if (y.kind === 'pipeline' && k === 1) return 'one TPU';
     const shape = y.kind === 'pipeline' ? plural(k, 'stage') : y.kind === 'replicas' ? `${y.copies[0]} x ${plural(k, 'stage')}` : `${k} stages on ${y.copies.join(',')} TPUs`;
     return `the best ${y.kind === 'replicas' ? 'replication' : y.kind} on up to ${m} TPUs (${shape})`;
   };
   const one = best('pipeline', 1)!;
   const parts: string[] = [];
   const stops = streamingStopsAt(cands);
-  if (!one.streams) parts.push(`fits on one TPU (${mib(one.segments[0]!.onChipBytes)} MiB cached on chip)`);
+  if (!one.streams) parts.push(`fits on one TPU (${size(one.segments[0]!.onChipBytes)} cached on chip)`);
   else {
-    const spill = `spills on one TPU (${mib(one.offChipBytes)} MiB streamed per input)`;
+    const spill = `spills on one TPU (${size(one.offChipBytes)} streamed per input)`;
     if (stops !== undefined) parts.push(`${spill}: ${stops} stages remove all streaming`);
     else {
       const least = cands.filter((c) => c.kind === 'pipeline').sort((x, y) => x.offChipBytes - y.offChipBytes || x.tpuCount - y.tpuCount)[0]!;
-      parts.push(`${spill}: no pipeline of up to ${plural(r.tpus, 'stage')} removes the streaming (least: ${mib(least.offChipBytes)} MiB at ${plural(least.copies.length, 'stage')})`);
+      parts.push(`${spill}: no pipeline of up to ${plural(r.tpus, 'stage')} removes the streaming (least: ${size(least.offChipBytes)} at ${plural(least.copies.length, 'stage')})`);
     }
   }
   const k = rec.copies.length;
