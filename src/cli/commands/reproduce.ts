@@ -41,9 +41,10 @@ const EXPERIMENTS_DIR = path.resolve(__dirname, '../../../experiments');
 const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR] [--force] [--json]
 
 Regenerates the paper's tables (what \`npm start\` runs): for each NAME, runs
-experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force) and writes
-DIR/index.md linking every table and figure, and DIR/index.html, every table and figure in
-one page that opens in a browser from disk (sortable tables, interactive figures, plan view).
+experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force; the advise table,
+experiments/advise/table.json, is computed afresh) and writes DIR/index.md linking every table
+and figure, and DIR/index.html, every table and figure in one page that opens in a browser from
+disk (sortable tables, interactive figures, plan view).
 
 tables:
 ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
