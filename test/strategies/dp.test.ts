@@ -303,7 +303,7 @@ describe('strategies/dp with positions and shared resources', () => {
    */
   function richCost(n: number, seed: number, opts: { positions?: boolean; shared?: boolean; fresh?: boolean; cores?: number }): CostModel {
     const r = rng(`rich-${seed}`);
-    const base = tableCost(randomGraph(n, r), `rich-${seed}`);
+    const base = tableCost(randomGraph(n, r), `rich-table-${seed}`);
     const factors = Array.from({ length: 8 }, () => 0.5 + r.next() * 2.5);
     const W = n + 1;
     const part = new Float64Array(W * W);
