@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchGraph } from './graphs';
 import { formatReference, formatTarget, formatValue, met, toReference, toTarget, type BenchResults, type Figure } from './figures';
-import { dpTargetFigures, experimentFigures, segmentProcessFigures, startupFigures } from './targets';
+import { adviseFigures, dpTargetFigures, experimentFigures, segmentProcessFigures, startupFigures } from './targets';
 
 /**
  * `npm run bench`: the performance targets (bench/targets.ts: dp against a reference DP, start-up,
@@ -115,7 +115,7 @@ async function poolSpeedup(): Promise<void> {
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function printTargets(figures: readonly Figure[]): void {
-  console.log('Targets (issue 14): measured, target, measured / target, reference measured alongside (and measured / reference)');
+  console.log('Targets (issues 12, 14): measured, target, measured / target, reference measured alongside (and measured / reference)');
   const rows = figures.map((f) => {
     const r = toReference(f);
     return [f.what, formatValue(f.value, f.unit), formatTarget(f), toTarget(f).toFixed(2), `${formatReference(f)}${r !== undefined ? ` (${r.toFixed(2)})` : ''}`, met(f) ? 'met' : 'NOT met'];
@@ -135,6 +135,8 @@ void (async () => {
   console.error('  done start-up');
   figures.push(...segmentProcessFigures(7));
   console.error('  done segment processes');
+  figures.push(...adviseFigures(7));
+  console.error('  done advise');
   figures.push(...(await experimentFigures(3)));
   console.error('  done experiments');
   printTargets(figures);

@@ -161,3 +161,26 @@ export function dpTargetFigures(profile: CostProfile, runs: number): Figure[] {
     { what: 'dp, 3,000-op chain, N = 8', value: large.dpMs, unit: 'ms', target: { max: 100 }, reference: { what: 'reference DP', value: large.refMs, unit: 'ms' }, note: large.note },
   ];
 }
+
+/**
+ * `tpuseg advise zoo:resnet152_v1 --tpus 8` as a whole process: every configuration on 8 TPUs
+ * (pipelines, replicas, hybrids) searched and priced, start-up and model included; the reference
+ * is one dp search of the same model on 8 TPUs, also a whole process. The note adds advise's own
+ * time in this process once warm.
+ */
+export function adviseFigures(runs: number): Figure[] {
+  const args = ['advise', 'zoo:resnet152_v1', '--tpus', '8'];
+  const l0 = load();
+  const [whole, one] = interleaved([() => processMs(args), () => processMs(['segment', 'zoo:resnet152_v1', '--tpus', '8', '--strategy', 'dp', '--workers', '0'])], runs, 1);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { advise } = require('../src/advise/advise') as typeof import('../src/advise/advise');
+  const [inside] = interleaved([() => {
+    const r = advise({ model: 'zoo:resnet152_v1', tpus: 8 });
+    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+  }], runs, 3);
+  const note = `median of ${runs} processes each, interleaved; advise alone in a warm process (model loaded, code compiled): ${median(inside!).toFixed(0)} ms; load ${l0}-${load()}`;
+  return [
+    { what: '`tpuseg advise zoo:resnet152_v1 --tpus 8` (every configuration), whole process', value: median(whole!) / 1000, unit: 's', target: { max: 2 },
+      reference: { what: '`segment --strategy dp`, one search', value: median(one!) / 1000, unit: 's' }, note },
+  ];
+}

@@ -53,6 +53,12 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  * libedgetpu, so 0 means a link per TPU); host CPU time (host ops and the runner's work, spread
  * over `hostCores`; edgetpu#155: "2 cores cpu ... 8 tpus maybe a bit much").
  *
+ * Configurations that run some stages on several TPUs (src/pipeline/layout.ts): a replica of the
+ * whole model runs in a runner of its own and pays its per-stage work (`runnerStageMs`); in a
+ * hybrid every stage copy is a runner of its own, and a host thread hands the tensors crossing
+ * each cut from one stage to the next (`handoffMs`): Python work and pycoral's push copy, with the
+ * interpreter lock held (host-runtime.md s2; our inference for its size).
+ *
  * One-time, per fresh runner (`firstMs`): a segment's first invoke maps its executable and caches
  * its parameters (host-runtime.md s4: parameters are mapped and cached on the first request;
  * edgetpu#664: first invoke 18.4 ms, then 5.2 ms): `firstInvokeMs + firstMsPerMiB x` cached
@@ -257,9 +263,12 @@ class EdgeTpuModel implements CostModel {
     return onTpu ? max(0, this.f.index.rangeOutputBytes(a, b) + c.place.outAdj[b]! - c.place.outAdj[a]!) : 0;
   }
 
-  /** The runner's per-stage host work of [a, b) (0 for the whole model). */
+  /** The runner's per-stage host work of [a, b) (0 for the whole model: a plain invoke). */
   private runnerMs(a: number, b: number): number {
-    if (a === 0 && b === this.n) return 0;
+    return a === 0 && b === this.n ? 0 : this.runnerWork(a, b);
+  }
+
+  private runnerWork(a: number, b: number): number {
     const p = this.p;
     if (!this.python) return p.hopMs;
     const idx = this.f.index;
@@ -269,6 +278,27 @@ class EdgeTpuModel implements CostModel {
   /** Factor on the TPU compute of the stage at pipeline position `stage`. */
   private factor(stage: number): number {
     return computeFactorAt(this.p.computeFactors, stage);
+  }
+
+  positionKey(stage: number): string {
+    return String(this.factor(stage));
+  }
+
+  runnerStageMs(a: number, b: number): number {
+    this.check(a, b);
+    return this.runnerWork(a, b);
+  }
+
+  /**
+   * A handoff thread pops one runner's outputs and pushes them into the next runner: per input,
+   * Python work like a Python runner's per-stage work (`gilMs`) and one copy of the crossing
+   * tensors (pycoral's push memcpy's every array with the interpreter lock held, host-runtime.md
+   * s2; pop wraps the outputs without a copy), priced like the runner's own copies
+   * (`gilMsPerMiB`). Our inference: no measurement of such a thread.
+   */
+  handoffMs(cut: number): number {
+    if (!((cut | 0) === cut && cut >= 1 && cut < this.n)) throw new RangeError(`cut ${cut} is not inside 1..${this.n - 1}`);
+    return this.p.gilMs + (this.f.index.crossingBytes(cut) / MiB) * this.p.gilMsPerMiB;
   }
 
   segmentMs(a: number, b: number, stage = 0): number {

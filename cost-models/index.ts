@@ -13,6 +13,7 @@ export type { CostModel, SegmentCost } from './types';
 export type { CostProfile, ProfileValues, ConstantName, RunnerName } from './profile';
 export { CONSTANT_NAMES, RUNNER_NAMES, decodeProfile, profileValues, withValues } from './profile';
 export type { ModelOptions } from './edgetpu';
+export { boardModel, boardName } from './board';
 
 export { DEFAULT_PROFILE, PROFILE_NAMES } from './names';
 
@@ -44,4 +45,27 @@ export function loadProfile(nameOrPath: string): E.Either<TpusegError, CostProfi
 /** The cost model of `graph` under `profile` (and the runner asked for, else the profile's): per-op tables are built here, once. */
 export function costModel(graph: LayerGraph, profile: CostProfile, opts: ModelOptions = {}): CostModel {
   return edgeTpuModel(graph, profile, opts);
+}
+
+/**
+ * A board's devices from `--devices D1,D2,...` (built-in names or profile files, one per TPU
+ * position, `resolve` turning a file name into a path): every one loaded, the first error returned.
+ */
+export function loadDevices(list: string, resolve: (nameOrPath: string) => string = (x) => x): E.Either<TpusegError, CostProfile[]> {
+  const names = list.split(',').map((s) => s.trim());
+  if (names.length === 0 || names.some((n) => n === '')) return E.left(configInvalid('--devices', [`expected a comma-separated list of profiles (one per TPU position), got "${list}"`]));
+  const out: CostProfile[] = [];
+  const cache = new Map<string, CostProfile>();
+  for (const n of names) {
+    const hit = cache.get(n);
+    if (hit) {
+      out.push(hit);
+      continue;
+    }
+    const p = loadProfile(PROFILE_NAMES.includes(n) ? n : resolve(n));
+    if (E.isLeft(p)) return p;
+    cache.set(n, p.right);
+    out.push(p.right);
+  }
+  return E.right(out);
 }

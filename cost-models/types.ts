@@ -91,17 +91,36 @@ export interface CostModel {
   segmentMs(a: number, b: number, stage?: number): number;
   /** True when a segment's cost depends on its position in the pipeline. */
   readonly stageDependent?: boolean;
-  /** `segment(a, b).offChipBytes` without the breakdown, when the model can give it cheaply (tie-breaks). */
-  offChipBytes?(a: number, b: number): number;
+  /** `segment(a, b, stage).offChipBytes` without the breakdown, when the model can give it cheaply (tie-breaks). */
+  offChipBytes?(a: number, b: number, stage?: number): number;
   /**
-   * `segment(a, b)`'s gil, link and host CPU demands into `out` (SHARED order), when the model
-   * has shared resources; a model without this method shares nothing between stages.
+   * `segment(a, b, stage)`'s gil, link and host CPU demands into `out` (SHARED order), when the
+   * model has shared resources; a model without this method shares nothing between stages.
    */
-  sharedMs?(a: number, b: number, out: SharedDemands): void;
+  sharedMs?(a: number, b: number, out: SharedDemands, stage?: number): void;
   /** True when some segment can have a non-zero shared demand (searchers then price the shared bound). */
   readonly hasShared?: boolean;
-  /** `segment(a, b).firstMs`, when the model has one-time costs. */
-  firstMs?(a: number, b: number): number;
+  /** `segment(a, b, stage).firstMs`, when the model has one-time costs. */
+  firstMs?(a: number, b: number, stage?: number): number;
+  /**
+   * Positions with the same key price every segment alike (the same device, the same compute
+   * factor), so a configuration may use either; absent: every position alike unless
+   * `stageDependent`, then every position its own.
+   */
+  positionKey?(stage: number): string;
+  /**
+   * The runner's own per-input host work for ops [a, b) run as one stage of a pipeline runner,
+   * the whole model included (`segment` charges none for the whole model on one device: a plain
+   * invoke; a replica of the whole model runs in a runner of its own). Held under the interpreter
+   * lock when the runner is `python-threads`, and part of the host CPU either way.
+   */
+  runnerStageMs?(a: number, b: number): number;
+  /**
+   * Per input, a host thread handing the tensors that cross `cut` from one runner to the next
+   * (configurations whose consecutive stages run on different numbers of TPUs): Python work and
+   * pycoral's push copy of those tensors, all with the interpreter lock held.
+   */
+  handoffMs?(cut: number): number;
   /**
    * Optional fast path for exhaustive searchers: out[a] = segmentMs(a, b, stage), bit for bit, for
    * every start a in [lo, hi) of one end b (hi <= b). Searchers fall back to calling `segmentMs`

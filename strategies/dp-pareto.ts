@@ -157,15 +157,15 @@ export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Bu
       if (primaryOf(objective, m, s) > limit) continue;
       if (rest && primaryOf(objective, m > rest.max[j * W + b]! ? m : rest.max[j * W + b]!, s + rest.sum[j * W + b]!) > slack) continue;
       if (!seg) {
-        if (shared) cost.sharedMs!(a, b, demand);
+        if (shared) cost.sharedMs!(a, b, demand, j);
         seg = {
-          f: withFirst ? cost.firstMs!(a, b) : 0,
+          f: withFirst ? cost.firstMs!(a, b, j) : 0,
           g: shared ? demand[SHARED.gil]! : 0, l: shared ? demand[SHARED.link]! : 0, c: shared ? demand[SHARED.hostCpu]! : 0,
         };
       }
       const y = { m, s, f: x.f + seg.f, g: x.g + seg.g, l: x.l + seg.l, c: x.c + seg.c };
       if (score(y) > slack) continue;
-      if (off < 0) off = cost.offChipBytes ? cost.offChipBytes(a, b) : cost.segment(a, b).offChipBytes;
+      if (off < 0) off = cost.offChipBytes ? cost.offChipBytes(a, b, j) : cost.segment(a, b, j).offChipBytes;
       const front = fronts[j * W + b] ?? (fronts[j * W + b] = []);
       insert(front, { ...y, o: x.o + off, a, from: i });
       labels++;

@@ -122,7 +122,7 @@ export function lexicographic(p: Problem, band: Band, price: RowPricer, budget: 
   const fp = first.parent;
   const second = new Float64Array(k * W).fill(Infinity);
   const cost = p.cost;
-  const offChip = cost.offChipBytes ? (a: number, b: number) => cost.offChipBytes!(a, b) : (a: number, b: number) => cost.segment(a, b).offChipBytes;
+  const offChip = cost.offChipBytes ? (a: number, b: number, j: number) => cost.offChipBytes!(a, b, j) : (a: number, b: number, j: number) => cost.segment(a, b, j).offChipBytes;
   const done = forStates(band, price, budget, (j, b, lo, hi, row) => {
     const at = j * W + b;
     for (let a = hi; a >= lo; a--) {
@@ -133,7 +133,7 @@ export function lexicographic(p: Problem, band: Band, price: RowPricer, budget: 
       const s0 = j === 0 ? 0 : second[from]!;
       if (offFirst) {
         if (f0 > fv[at]! || (f0 === fv[at]! && s0 + c >= second[at]!)) continue;
-        const f = f0 + offChip(a, b);
+        const f = f0 + offChip(a, b, j);
         const s = s0 + c;
         if (f < fv[at]! || (f === fv[at]! && s < second[at]!)) {
           fv[at] = f;
@@ -143,7 +143,7 @@ export function lexicographic(p: Problem, band: Band, price: RowPricer, budget: 
       } else {
         const f = f0 + c;
         if (f > fv[at]!) continue;
-        const s = s0 + offChip(a, b);
+        const s = s0 + offChip(a, b, j);
         if (f < fv[at]! || s < second[at]!) {
           fv[at] = f;
           second[at] = s;

@@ -2,9 +2,11 @@ import * as E from 'fp-ts/Either';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { costModel, type CostProfile } from '../../cost-models';
+import type { CostModel } from '../../cost-models/types';
 import { exportFailed, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
-import { evaluatePlan } from '../pipeline/evaluate';
+import { evaluatePlan, type PlanEvaluation } from '../pipeline/evaluate';
+import { evaluateLayout } from '../pipeline/layout';
 import { planResult, uncertaintyOf } from '../plan/result';
 import { readTflite } from '../tflite/reader';
 import { tryWriteTflite } from '../tflite/writer';
@@ -31,6 +33,10 @@ export interface ExportRequest {
   readonly batch: number;
   /** Seed of the writer's generated weights for builder-made graphs. */
   readonly seed: string;
+  /** An advised configuration: per segment, the board positions of its copies' TPUs (default one TPU each, in order). */
+  readonly layout?: { readonly id: string; readonly tpus: readonly (readonly number[])[]; readonly devices?: readonly string[] };
+  /** The cost model to predict with (default: the profile's for every TPU). */
+  readonly cost?: CostModel;
 }
 
 export interface ExportFile {
@@ -95,7 +101,9 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
     });
   }
 
-  const ev = evaluatePlan(costModel(req.graph, req.profile), req.cuts, req.batch);
+  const cost = req.cost ?? costModel(req.graph, req.profile);
+  const layout = req.layout ? evaluateLayout(cost, { cuts: req.cuts, tpus: req.layout.tpus }, req.batch) : undefined;
+  const ev: PlanEvaluation = layout ?? evaluatePlan(cost, req.cuts, req.batch);
   const predicted = planResult(req.strategy, ev, uncertaintyOf(req.profile, req.graph, ev));
   const manifest: Manifest = {
     tool: 'tpuseg export',
@@ -112,6 +120,14 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
     predicted: { ...predicted, cuts: [...predicted.cuts], segments: [...predicted.segments] },
     segments,
     warnings: [...split.right.warnings],
+    ...(layout && req.layout ? {
+      configuration: {
+        id: req.layout.id, kind: layout.kind, stages: layout.copies.length, tpus: layout.tpuCount, copies: [...layout.copies],
+        assignment: layout.tpus.map((t) => [...t]), ...(req.layout.devices ? { devices: [...req.layout.devices] } : {}),
+        steadyMs: layout.bottleneckMs, throughput: 1000 / layout.bottleneckMs, latencyMs: layout.latencyMs, msPerInput: layout.msPerInput,
+        limitedBy: layout.limitedBy, handoffMs: layout.handoffs.map((h) => h.ms),
+      },
+    } : {}),
   };
   // A builder-made model exists only as written here: keep it beside its segments.
   if (manifest.model.file !== undefined) files.push({ name: manifest.model.file, content: whole.right.bytes });
@@ -119,7 +135,7 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
   files.push(
     { name: MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n` },
     { name: 'compile.sh', content: compileScript({ segments: names, model: stem }), executable: true },
-    { name: 'run_pipeline.py', content: pipelineScript({ model: stem, compiled: segments.map((s) => s.compiled), batch: req.batch }), executable: true },
+    { name: 'run_pipeline.py', content: pipelineScript({ model: stem, compiled: segments.map((s) => s.compiled), batch: req.batch, ...(req.layout ? { layout: req.layout.tpus } : {}) }), executable: true },
   );
   return E.right({ manifest, files });
 }

@@ -4,7 +4,7 @@ import { configInvalid, type TpusegError } from '../errors';
 
 /**
  * `plan.json` of an export directory: which model was cut where, the predictions for the plan,
- * and the files. `tpuseg validate` reads it back; `model.sha256` lets it check that the model it
+ * the files, and for an advised configuration which TPUs run each segment's copies. `tpuseg validate` reads it back; `model.sha256` lets it check that the model it
  * reloads is the one that was cut.
  */
 
@@ -33,7 +33,16 @@ const Predicted = t.type({
   msPerInput: t.number,
 });
 
-export const ManifestCodec = t.type({
+/** An advised configuration (tpuseg advise): which TPUs run each segment's copies, and what it was predicted to give. */
+const Configuration = t.intersection([
+  t.type({
+    id: t.string, kind: t.string, stages: t.number, tpus: t.number, copies: t.array(t.number), assignment: t.array(t.array(t.number)),
+    steadyMs: t.number, throughput: t.number, latencyMs: t.number, msPerInput: t.number, limitedBy: t.string, handoffMs: t.array(t.number),
+  }),
+  t.partial({ devices: t.array(t.string) }),
+]);
+
+export const ManifestCodec = t.intersection([t.type({
   tool: t.literal('tpuseg export'),
   format: t.literal(1),
   model: t.intersection([
@@ -46,7 +55,7 @@ export const ManifestCodec = t.type({
   predicted: Predicted,
   segments: t.array(SegmentSpec),
   warnings: t.array(t.string),
-});
+}), t.partial({ configuration: Configuration })]);
 
 export type Manifest = t.TypeOf<typeof ManifestCodec>;
 export type ManifestSegment = t.TypeOf<typeof SegmentSpec>;

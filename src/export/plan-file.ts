@@ -6,8 +6,10 @@ import { checkCuts } from './extract';
 import { madeForMismatch } from '../plan/made-for';
 
 /**
- * Reading the plan to export: either the whole `tpuseg segment --json` report (its `best` is
- * used: a result object, a strategy name or an index into `results`) or one result object of it.
+ * Reading the plan to export: the whole `tpuseg segment --json` report (its `best` is used: a
+ * result object, a strategy name or an index into `results`), one result object of it, or a
+ * `tpuseg advise --json` report (its recommended configuration, or the one named): the cuts and,
+ * for an advised configuration, which TPUs run each segment's copies.
  */
 
 const ResultCodec = t.intersection([
@@ -29,8 +31,18 @@ const ReportCodec = t.intersection([
 
 export type PlanResult = t.TypeOf<typeof ResultCodec>;
 
+/** An advised configuration: per segment, the board positions of its copies' TPUs. */
+export interface ChosenLayout {
+  readonly id: string;
+  readonly kind: string;
+  readonly tpus: readonly (readonly number[])[];
+  /** One profile per TPU position, when the advice was for a board whose TPUs differ. */
+  readonly devices?: readonly string[];
+}
+
 export interface PlanChoice {
   readonly cuts: readonly number[];
+  readonly layout?: ChosenLayout;
   readonly strategy?: string;
   readonly model?: string;
   readonly profile?: string;
@@ -73,8 +85,47 @@ function pickBest(results: readonly unknown[], best: unknown, file: string): E.E
   return E.left(configInvalid(file, [`best: expected a result object, a strategy name or an index, got ${JSON.stringify(best)}`]));
 }
 
-/** Parses a plan file's text. */
-export function parsePlanFile(text: string, file: string): E.Either<TpusegError, PlanChoice> {
+const AdviceCodec = t.intersection([
+  t.type({ tool: t.literal('tpuseg advise'), configurations: t.array(t.unknown), recommended: t.string }),
+  t.partial({ model: t.string, profile: t.string, devices: t.array(t.string), batch: t.number, madeFor: t.unknown }),
+]);
+const ConfigurationCodec = t.intersection([
+  t.type({ id: t.string, kind: t.string, cuts: t.array(t.number), assignment: t.array(t.array(t.number)) }),
+  t.partial({ msPerInput: t.number, steadyMs: t.number, latencyMs: t.number }),
+]);
+
+function adviceChoice(json: unknown, file: string, configuration: string | undefined): E.Either<TpusegError, PlanChoice> {
+  const a = AdviceCodec.decode(json);
+  if (E.isLeft(a)) return E.left(configInvalid(file, problems(a.left)));
+  const id = configuration ?? a.right.recommended;
+  const k = a.right.configurations.findIndex((c) => typeof c === 'object' && c !== null && (c as { id?: unknown }).id === id);
+  if (k < 0) {
+    const ids = a.right.configurations.map((c) => (c as { id?: unknown }).id).filter((x): x is string => typeof x === 'string');
+    return E.left(configInvalid(file, [`configurations: no configuration "${id}" (the advice has ${ids.join(', ')})`]));
+  }
+  const c = ConfigurationCodec.decode(a.right.configurations[k]);
+  if (E.isLeft(c)) return E.left(configInvalid(file, problems(c.left).map((p) => `configurations.${k}.${p}`)));
+  const { cuts, assignment } = c.right;
+  if (assignment.length !== cuts.length + 1) {
+    return E.left(configInvalid(file, [`configurations.${k}: ${cuts.length} cuts make ${cuts.length + 1} segments, but TPUs are given for ${assignment.length}`]));
+  }
+  const used = assignment.flat();
+  if (used.some((x) => !Number.isInteger(x) || x < 0) || new Set(used).size !== used.length || assignment.some((x) => x.length === 0)) {
+    return E.left(configInvalid(file, [`configurations.${k}.assignment: every segment needs TPUs of its own (board positions from 0, each once), got ${JSON.stringify(assignment)}`]));
+  }
+  return E.right({
+    cuts,
+    layout: { id, kind: c.right.kind, tpus: assignment, ...(a.right.devices ? { devices: a.right.devices } : {}) },
+    strategy: `advise:${id}`,
+    madeFor: a.right.madeFor,
+    ...(a.right.model !== undefined ? { model: a.right.model } : {}),
+    ...(a.right.profile !== undefined ? { profile: a.right.profile } : {}),
+    result: { cuts, strategy: `advise:${id}`, ...(a.right.batch !== undefined ? { batch: a.right.batch } : {}) },
+  });
+}
+
+/** Parses a plan file's text; `configuration` names the configuration of an advice to take (default its recommendation). */
+export function parsePlanFile(text: string, file: string, configuration?: string): E.Either<TpusegError, PlanChoice> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -84,6 +135,8 @@ export function parsePlanFile(text: string, file: string): E.Either<TpusegError,
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return E.left(configInvalid(file, ['expected a JSON object: a `tpuseg segment --json` report or one of its results']));
   }
+  if ((json as { tool?: unknown }).tool === 'tpuseg advise') return adviceChoice(json, file, configuration);
+  if (configuration !== undefined) return E.left(configInvalid(file, ['--configuration picks a configuration of a `tpuseg advise` report; this file is a plan']));
   if ('cuts' in json && 'counts' in json) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
   const report = ReportCodec.decode(json);
   if (E.isRight(report) && !('cuts' in json)) {

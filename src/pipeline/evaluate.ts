@@ -11,14 +11,23 @@ const { isInteger } = Number;
  * cost-models/edgetpu.ts and ../shared/docs/host-runtime.md):
  *
  * - steady state, per input: the slowest of (a) the slowest stage (each stage has its own thread
- *   and TPU, and they overlap: host-runtime.md s1), divided over r replicas of the pipeline when
- *   several take alternate inputs; (b) each resource every stage shares, whose per-input demands
- *   add up across stages: the Python interpreter lock of a thread-per-stage runner, a host link
- *   the TPUs share, and the host's CPU time spread over its cores.
+ *   and TPU, and they overlap: host-runtime.md s1), a stage on c TPUs taking alternate inputs
+ *   counting its time / c, and all of it divided over r replicas of the pipeline when several
+ *   take alternate inputs; (b) each resource every stage shares, whose per-input demands add up
+ *   across stages: the Python interpreter lock of a thread-per-stage runner, a host link the TPUs
+ *   share, and the host's CPU time spread over its cores. Copies and replicas do not divide these:
+ *   each input still passes one copy of every stage, so its demands on them are one pipeline's
+ *   (host-runtime.md s2-s4: pycoral's push copies under the one interpreter lock of the process,
+ *   libedgetpu's host passes over every input and output run on the host's cores, and a shared
+ *   USB controller or PCIe uplink carries every TPU's transfers; domain.md s4).
  * - fill: the first input crosses every stage, and on a fresh runner each segment's first invoke
  *   (parameter load) lies on its path: sum of stage times + sum of first-invoke costs.
- * - a batch of B inputs: fill + (B - 1) x steady state; per input, that over B. It never beats
- *   the slowest stage: the fill holds every stage once, the rest at least the slowest stage each.
+ * - a batch of B inputs on one copy of every stage: fill + (B - 1) x steady state; per input, that
+ *   over B. It never beats the slowest stage: the fill holds every stage once, the rest at least
+ *   the slowest stage each. With copies or replicas, input j goes to copy j mod c of each stage
+ *   (round robin), and the batch ends when the last input leaves: the recurrence
+ *   end[i][j] = max(end[i-1][j], end[i][j-c]) + ms[i] (+ the copy's first invoke on its first input
+ *   on a fresh runner), never below fill + (B - 1) x the shared-resource bound.
  */
 export interface PipelineTimes {
   /** Slowest single stage. */
@@ -44,33 +53,47 @@ export interface StageTimes {
   readonly linkMs?: number;
   readonly hostCpuMs?: number;
   readonly firstMs?: number;
+  /** TPUs running this stage, taking alternate inputs (default 1). */
+  readonly copies?: number;
 }
 
 export function pipelineTimes(stages: readonly StageTimes[], pipeline: PipelineParams | undefined, batch: number, replicas = 1): PipelineTimes {
   let sum = 0;
   let slowest = 0;
+  let perInput = 0;
   let gil = 0;
   let link = 0;
   let cpu = 0;
   let first = 0;
+  let copied = replicas !== 1;
   for (const s of stages) {
+    const c = s.copies ?? 1;
+    if (c !== 1) copied = true;
     sum += s.ms;
     if (s.ms > slowest) slowest = s.ms;
+    if (s.ms / c > perInput) perInput = s.ms / c;
     gil += s.gilMs ?? 0;
     link += s.linkMs ?? 0;
     cpu += s.hostCpuMs ?? 0;
     first += s.firstMs ?? 0;
   }
-  const bounds: [LimitedBy, number][] = [
-    ['slowest stage', slowest / replicas],
+  const shared: [LimitedBy, number][] = [
     ['interpreter lock', gil],
     ['shared link', link],
     ['host CPU', pipeline ? cpu / pipeline.hostCores : 0],
   ];
   let limitedBy: LimitedBy = 'slowest stage';
-  let steady = 0;
-  for (const [what, ms] of bounds) if (ms > steady) [limitedBy, steady] = [what, ms];
-  const fresh = pipeline?.freshRunner === true ? first : 0;
+  let steady = perInput / replicas;
+  let sharedMs = 0;
+  for (const [what, ms] of shared) {
+    if (ms > steady) [limitedBy, steady] = [what, ms];
+    if (ms > sharedMs) sharedMs = ms;
+  }
+  const freshRunner = pipeline?.freshRunner === true;
+  const fresh = freshRunner ? first : 0;
+  const makespan = copied
+    ? Math.max(roundRobinMs(stages, replicas, batch, freshRunner), sum + fresh + (batch - 1) * sharedMs)
+    : sum + fresh + (batch - 1) * steady;
   return {
     slowestStageMs: slowest,
     bottleneckMs: steady,
@@ -78,8 +101,26 @@ export function pipelineTimes(stages: readonly StageTimes[], pipeline: PipelineP
     latencyMs: sum,
     firstMs: fresh,
     batch,
-    msPerInput: (sum + fresh + (batch - 1) * steady) / batch,
+    msPerInput: makespan / batch,
   };
+}
+
+/** When the last of `batch` inputs leaves, inputs dealt to each stage's copies in turn (see pipelineTimes). */
+function roundRobinMs(stages: readonly StageTimes[], replicas: number, batch: number, fresh: boolean): number {
+  let prev = new Float64Array(batch);
+  let cur = new Float64Array(batch);
+  for (const s of stages) {
+    const c = (s.copies ?? 1) * replicas;
+    const once = fresh ? s.firstMs ?? 0 : 0;
+    for (let j = 0; j < batch; j++) {
+      const free = j >= c ? cur[j - c]! : 0;
+      cur[j] = max(prev[j]!, free) + s.ms + (j < c ? once : 0);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  let end = 0;
+  for (let j = 0; j < batch; j++) if (prev[j]! > end) end = prev[j]!;
+  return end;
 }
 
 /** A plan priced by a cost model: per-stage costs and the pipeline's figures for a batch. */

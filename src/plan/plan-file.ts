@@ -58,16 +58,21 @@ export function parsePlan(json: unknown, file: string, nOps: number, tpus?: numb
 }
 
 export function readPlanFile(file: string, graph: LayerGraph, tpus?: number): E.Either<TpusegError, PlanFile> {
+  const json = readJsonFile(file);
+  if (E.isLeft(json)) return json;
+  const other = madeForMismatch((json.right as { madeFor?: unknown } | null)?.madeFor, graph, file);
+  return other ? E.left(other) : parsePlan(json.right, file, graph.ops.length, tpus);
+}
+
+/** A JSON input (plan, config) read whole and parsed; `file` names it in errors. */
+export function readJsonFile(file: string): E.Either<TpusegError, unknown> {
   const text = readTextFile(file);
   if (E.isLeft(text)) return text;
-  let json: unknown;
   try {
-    json = JSON.parse(text.right);
+    return E.right(JSON.parse(text.right) as unknown);
   } catch (e) {
     return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
   }
-  const other = madeForMismatch((json as { madeFor?: unknown } | null)?.madeFor, graph, file);
-  return other ? E.left(other) : parsePlan(json, file, graph.ops.length, tpus);
 }
 
 /** A text input (plan, config) read whole, after its size is checked against MAX_TEXT_BYTES. */

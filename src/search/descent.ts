@@ -31,7 +31,7 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
     return primaryOf(objective, max, sum);
   };
   const latency = (ms: readonly number[]): number => ms.reduce((s, v) => s + v, 0);
-  const off = (a: number, c: number, b: number): number => p.cost.segment(a, c).offChipBytes + p.cost.segment(c, b).offChipBytes;
+  const off = (a: number, c: number, b: number, j: number): number => p.cost.segment(a, c, j).offChipBytes + p.cost.segment(c, b, j + 1).offChipBytes;
 
   let sweeps = 0;
   let moves = 0;
@@ -54,8 +54,8 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
         const pr = primary(cand);
         let d = pr - bestPrimary || compareLeximax(cand, bestMs);
         if (d === 0) {
-          if (bestOff < 0) bestOff = off(a, best, b);
-          d = off(a, c, b) - bestOff || latency(cand) - latency(bestMs);
+          if (bestOff < 0) bestOff = off(a, best, b, j);
+          d = off(a, c, b, j) - bestOff || latency(cand) - latency(bestMs);
         }
         if (d < 0) {
           best = c;

@@ -57,15 +57,16 @@ export function sharedOf(cost: CostModel, segments: readonly (readonly [number, 
   let first = 0;
   const withFirst = objective.kind === 'batch' && cost.pipeline?.freshRunner === true && cost.firstMs !== undefined;
   if (!cost.hasShared || !cost.sharedMs) {
-    if (withFirst) for (const [a, b] of segments) first += cost.firstMs!(a, b);
+    if (withFirst) segments.forEach(([a, b], i) => (first += cost.firstMs!(a, b, i)));
     return { sharedMs: 0, firstMs: first };
   }
-  for (const [a, b] of segments) {
-    cost.sharedMs(a, b, demand);
+  for (let i = 0; i < segments.length; i++) {
+    const [a, b] = segments[i]!;
+    cost.sharedMs(a, b, demand, i);
     gil += demand[SHARED.gil]!;
     link += demand[SHARED.link]!;
     cpu += demand[SHARED.hostCpu]!;
-    if (withFirst) first += cost.firstMs!(a, b);
+    if (withFirst) first += cost.firstMs!(a, b, i);
   }
   const cores = cost.pipeline?.hostCores ?? Infinity;
   return { sharedMs: Math.max(gil, link, cpu / cores), firstMs: first };

@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { costModel, DEFAULT_PROFILE, loadProfile, type CostProfile, type RunnerName } from '../../cost-models';
+import { DEFAULT_PROFILE, type CostProfile, type RunnerName } from '../../cost-models';
+import { requestCost } from './request-cost';
+import { DEFAULT_TOLERANCE } from './tolerance';
 import { isBuiltin, loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
@@ -25,7 +27,17 @@ import type { WorkerTask } from './worker';
 export interface SegmentRequest {
   /** A model spec as `loadModel` takes it (path, zoo:, synth:). */
   readonly model: string;
-  readonly tpus: number;
+  /** N; with `devices`, defaults to their number. */
+  readonly tpus?: number;
+  /**
+   * One profile per TPU position (comma-separated names or paths, paths already resolved): a board
+   * whose TPUs differ, stage i priced on device i; `profile` is then the host's (default: the first device's).
+   */
+  readonly devices?: string;
+  /** Use up to `tpus` segments: the fewest whose best plan is within `tolerance` of the best on up to N. */
+  readonly atMost?: boolean;
+  /** For `atMost` (default 0.02). */
+  readonly tolerance?: number;
   /** Names or module paths; 'all' expands to every registered strategy. Default: all. */
   readonly strategies?: readonly string[];
   readonly profile?: string;
@@ -53,10 +65,26 @@ export type StrategyResult =
   | (PlanResult & { readonly evaluations: number; readonly searchMs: number; readonly tasks: number; readonly stats: Readonly<Record<string, number>> })
   | { readonly strategy: string; readonly error: string; readonly evaluations: number; readonly searchMs: number; readonly tasks: number };
 
+/** What `--at-most` weighed: the best plan for every number of segments up to N, and the choice. */
+export interface AtMost {
+  /** N, the most segments allowed. */
+  readonly tpus: number;
+  readonly tolerance: number;
+  /** Segments used, and TPUs left unused (N - used). */
+  readonly used: number;
+  readonly unused: number;
+  /** Per number of segments n = 1..N: the winning strategy and its objective value (primary) and steady state. */
+  readonly byTpus: readonly { readonly tpus: number; readonly best: string | null; readonly primary: number | null; readonly bottleneckMs: number | null }[];
+}
+
 export interface SegmentReport {
   readonly model: string;
+  /** Segments of the plans reported (with --at-most, the number chosen). */
   readonly tpus: number;
   readonly profile: string;
+  /** One profile name per TPU position, for a board whose TPUs differ. */
+  readonly devices?: readonly string[];
+  readonly atMost?: AtMost;
   /** The runner the plans were priced for. */
   readonly runner: RunnerName;
   readonly objective: ObjectiveKind;
@@ -107,46 +135,85 @@ export async function segmentModel(req: SegmentRequest): Promise<E.Either<Tpuseg
 }
 
 async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
-  const profileName = req.profile ?? DEFAULT_PROFILE;
   const graph = loadModelToPlan(req.model);
   if (E.isLeft(graph)) return graph;
-  const profile = loadProfile(profileName);
-  if (E.isLeft(profile)) return profile;
-  const cost = costModel(graph.right, profile.right, req.runner ? { runner: req.runner } : {});
+  const priced = requestCost(req, graph.right);
+  if (E.isLeft(priced)) return priced;
+  const { cost, profile, devices } = priced.right;
+  const N = req.tpus ?? devices?.length;
+  if (N === undefined) return E.left(usage('segment: --tpus N is required (or --devices D1,...,DN)'));
+  if (devices && devices.length !== N) return E.left(usage(`segment: --tpus ${N} but --devices lists ${devices.length} TPUs; give one profile per TPU`));
   const objective = { kind: req.objective ?? 'throughput', batch: req.batch ?? 15 } as const;
   const constraints: Constraints = { pins: req.constraints?.pins ?? [], ...(req.constraints?.maxCrossingBytes !== undefined ? { maxCrossingBytes: req.constraints.maxCrossingBytes } : {}) };
-  const problem = makeProblem(cost, req.tpus, objective, constraints);
+  const problem = makeProblem(cost, N, objective, constraints);
   if (E.isLeft(problem)) return problem;
   const resolved = resolveStrategies(req);
   if (E.isLeft(resolved)) return resolved;
+  // Every number of segments up to N with --at-most (those the constraints allow), else N alone.
+  const counts: number[] = [];
+  const problems = new Map<number, Problem>();
+  for (let n = req.atMost ? 1 : N; n <= N; n++) {
+    const p = n === N ? problem : makeProblem(cost, n, objective, constraints);
+    if (E.isLeft(p)) continue;
+    counts.push(n);
+    problems.set(n, p.right);
+  }
 
   const seed = req.seed ?? 0;
   const budgetMs = req.timeBudgetMs ?? 60_000;
-  const tasks: { r: Resolved; task: WorkerTask }[] = resolved.right.flatMap((r) =>
+  const tasks: { n: number; r: Resolved; task: WorkerTask }[] = counts.flatMap((n) => resolved.right.flatMap((r) =>
     Array.from({ length: r.count }, (_, index) => ({
+      n,
       r,
-      task: { model: req.model, profile: profileName, ...(req.runner ? { runner: req.runner } : {}), tpus: req.tpus, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs },
-    })));
+      task: {
+        model: req.model, ...(req.profile !== undefined || req.devices === undefined ? { profile: req.profile ?? DEFAULT_PROFILE } : {}),
+        ...(req.devices !== undefined ? { devices: req.devices } : {}), ...(req.runner ? { runner: req.runner } : {}),
+        tpus: n, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs,
+      },
+    }))));
 
   // No pool and no size given: threads only when the work pays for them (workers.ts).
   const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n) : 0;
   const pool = auto > 0 ? createSearchPool(auto) : undefined;
   try {
-    const outcomes = await runAll(problem.right, tasks, pool ? { ...req, pool } : req, budgetMs);
-    const combined = resolved.right.map((r) => combineTasks(problem.right, r.strategy.name, outcomes.filter((o) => o.name === r.strategy.name).map((o) => o.outcome)));
-    return E.right(report(req, profile.right, problem.right, combined));
+    const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs);
+    const reports = new Map(counts.map((n) => {
+      const p = problems.get(n)!;
+      const combined = resolved.right.map((r) => combineTasks(p, r.strategy.name, outcomes.filter((o) => o.n === n && o.name === r.strategy.name).map((o) => o.outcome)));
+      return [n, report(req, n, profile, devices, p, combined)] as const;
+    }));
+    if (!req.atMost) return E.right(reports.get(N)!);
+    return E.right(atMost(reports, problems, N, req.tolerance ?? DEFAULT_TOLERANCE));
   } finally {
     await pool?.close();
   }
 }
 
-type Job = { r: Resolved; task: WorkerTask };
-type Done = { name: string; outcome: TaskOutcome };
+/**
+ * `--at-most`: among the numbers of segments n <= N, the fewest whose best plan's objective is
+ * within the tolerance of the best over all of them (so, with tolerance 0, exactly the best plan on
+ * up to N segments, which is never slower than the best on exactly N).
+ */
+function atMost(reports: ReadonlyMap<number, SegmentReport>, problems: ReadonlyMap<number, Problem>, N: number, tolerance: number): SegmentReport {
+  const byTpus = [...reports.entries()].map(([n, r]) => {
+    const best = r.results.find((x) => x.strategy === r.best);
+    const primary = best && !('error' in best) ? scorePlan(problems.get(n)!, best.cuts).primary : null;
+    return { tpus: n, best: r.best, primary, bottleneckMs: best && !('error' in best) ? best.bottleneckMs : null };
+  });
+  const scored = byTpus.filter((b): b is typeof b & { primary: number } => b.primary !== null);
+  const top = Math.min(...scored.map((b) => b.primary));
+  const chosen = scored.find((b) => b.primary <= top * (1 + tolerance))?.tpus ?? N;
+  const r = reports.get(chosen)!;
+  return { ...r, atMost: { tpus: N, tolerance, used: chosen, unused: N - chosen, byTpus } };
+}
+
+type Job = { n: number; r: Resolved; task: WorkerTask };
+type Done = { n: number; name: string; outcome: TaskOutcome };
 
 const interruptedOutcome = (name: string, index: number): TaskOutcome =>
   ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
 
-async function runAll(problem: Problem, tasks: readonly Job[], req: SegmentRequest, budgetMs: number): Promise<Done[]> {
+async function runAll(problems: ReadonlyMap<number, Problem>, tasks: readonly Job[], req: SegmentRequest, budgetMs: number): Promise<Done[]> {
   const stop = new AbortController();
   void req.interrupted?.then(() => stop.abort());
   if (req.pool) return onPool(req.pool, tasks, stop.signal, budgetMs);
@@ -157,13 +224,13 @@ async function runAll(problem: Problem, tasks: readonly Job[], req: SegmentReque
   try {
     const pooled = own ? onPool(own, plugins, stop.signal, budgetMs) : Promise.resolve([]);
     const local: Done[] = [];
-    for (const { r, task } of tasks.filter((t) => isBuiltin(t.r.strategy))) {
+    for (const { n, r, task } of tasks.filter((t) => isBuiltin(t.r.strategy))) {
       await new Promise((ok) => setImmediate(ok));
       const options = decodeOptions(r.strategy, r.options);
       const outcome = stop.signal.aborted ? interruptedOutcome(r.strategy.name, task.index)
         : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }
-        : runTask(problem, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
-      local.push({ name: r.strategy.name, outcome });
+        : runTask(problems.get(n)!, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
+      local.push({ n, name: r.strategy.name, outcome });
     }
     return [...local, ...(await pooled)];
   } finally {
@@ -183,18 +250,18 @@ async function onPool(pool: SearchPool, tasks: readonly Job[], stop: AbortSignal
     }
   }, 20);
   try {
-    return await Promise.all(tasks.map(async ({ r, task }) => {
+    return await Promise.all(tasks.map(async ({ n, r, task }) => {
       const name = r.strategy.name;
       const entry = { flag: new Int32Array(new SharedArrayBuffer(4)), abort: new AbortController() } as { flag: Int32Array; since?: number; abort: AbortController };
       const onStop = (): void => entry.abort.abort();
       stop.addEventListener('abort', onStop);
       running.add(entry);
       try {
-        return { name, outcome: await pool.run({ ...task, started: entry.flag }, entry.abort.signal) as TaskOutcome };
+        return { n, name, outcome: await pool.run({ ...task, started: entry.flag }, entry.abort.signal) as TaskOutcome };
       } catch (e) {
         const outcome: TaskOutcome = stop.aborted ? interruptedOutcome(name, task.index)
           : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, entry.abort.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
-        return { name, outcome };
+        return { n, name, outcome };
       } finally {
         running.delete(entry);
         stop.removeEventListener('abort', onStop);
@@ -205,7 +272,7 @@ async function onPool(pool: SearchPool, tasks: readonly Job[], stop: AbortSignal
   }
 }
 
-function report(req: SegmentRequest, profile: CostProfile, problem: Problem, outcomes: readonly StrategyOutcome[]): SegmentReport {
+function report(req: SegmentRequest, tpus: number, profile: CostProfile, devices: readonly CostProfile[] | undefined, problem: Problem, outcomes: readonly StrategyOutcome[]): SegmentReport {
   let best: { name: string; cuts: readonly number[] } | undefined;
   const results: StrategyResult[] = outcomes.map((o) => {
     const base = { evaluations: o.evaluations, searchMs: o.searchMs, tasks: o.tasks };
@@ -213,7 +280,13 @@ function report(req: SegmentRequest, profile: CostProfile, problem: Problem, out
     const cuts = o.result.right.cuts;
     if (!best || compareScores(scorePlan(problem, cuts), scorePlan(problem, best.cuts)) < 0) best = { name: o.strategy, cuts };
     const ev = evaluatePlan(problem.cost, cuts, problem.objective.batch);
-    return { ...planResult(o.strategy, ev, uncertaintyOf(profile, problem.graph, ev)), ...base, stats: o.result.right.stats };
+    const u = uncertaintyOf(profile, problem.graph, ev);
+    // On a board whose TPUs differ, a band only when every device's profile gives the same one.
+    const same = !devices || devices.every((d) => JSON.stringify(uncertaintyOf(d, problem.graph, ev).band) === JSON.stringify(u.band));
+    return { ...planResult(o.strategy, ev, same ? u : { regime: u.regime }), ...base, stats: o.result.right.stats };
   });
-  return { model: req.model, tpus: req.tpus, profile: profile.name, runner: problem.cost.pipeline?.runner ?? 'pycoral', objective: problem.objective.kind, results, best: best?.name ?? null, madeFor: madeFor(problem.graph) };
+  return {
+    model: req.model, tpus, profile: profile.name, ...(devices ? { devices: devices.slice(0, tpus).map((d) => d.name) } : {}),
+    runner: problem.cost.pipeline?.runner ?? 'pycoral', objective: problem.objective.kind, results, best: best?.name ?? null, madeFor: madeFor(problem.graph),
+  };
 }

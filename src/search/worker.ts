@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either';
-import { costModel, loadProfile } from '../../cost-models';
 import type { CostModel, RunnerName } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
 import type { Constraints, Objective, Problem } from '../../strategies/types';
 import { workerFailed, type TpusegError } from '../errors';
 import { loadModel } from '../model/load';
 import { makeProblem } from './problem';
+import { requestCost } from './request-cost';
 import { decodeOptions, runTask, type TaskOutcome } from './task';
 
 /**
@@ -15,7 +15,10 @@ import { decodeOptions, runTask, type TaskOutcome } from './task';
  */
 export interface WorkerTask {
   readonly model: string;
-  readonly profile: string;
+  /** The profile (the host's, with `devices`; absent: the first device's). */
+  readonly profile?: string;
+  /** One profile per TPU position, comma-separated (a board whose TPUs differ). */
+  readonly devices?: string;
   /** The pipeline runner the plan is priced for (default: the profile's). */
   readonly runner?: RunnerName;
   readonly tpus: number;
@@ -38,14 +41,15 @@ let loads = 0;
 /** How many models this thread has built (tests check that tasks share them). */
 export const modelLoads = (): number => loads;
 
-function costFor(model: string, profile: string, runner: RunnerName | undefined): E.Either<TpusegError, CostModel> {
-  const key = `${model}\u0000${profile}\u0000${runner ?? ''}`;
+function costFor(task: WorkerTask): E.Either<TpusegError, CostModel> {
+  const { model, profile, devices, runner } = task;
+  const key = `${model}\u0000${profile ?? ''}\u0000${devices ?? ''}\u0000${runner ?? ''}`;
   let cached = models.get(key);
   if (!cached) {
     loads++;
     const graph = loadModel(model);
-    const prof = loadProfile(profile);
-    cached = E.isLeft(graph) ? graph : E.isLeft(prof) ? prof : E.right(costModel(graph.right, prof.right, runner ? { runner } : {}));
+    const priced = E.isLeft(graph) ? graph : requestCost({ ...(profile !== undefined ? { profile } : {}), ...(devices !== undefined ? { devices } : {}), ...(runner ? { runner } : {}) }, graph.right);
+    cached = E.isLeft(priced) ? priced : E.right(priced.right.cost);
     models.set(key, cached);
   }
   return cached;
@@ -56,7 +60,7 @@ export function runWorkerTask(task: WorkerTask): TaskOutcome & { readonly modelL
     ({ _tag: 'Left', index: task.index, error, evaluations: 0, searchMs: 0, modelLoads: loads });
   if (task.started) Atomics.store(task.started, 0, 1);
   try {
-    const cost = costFor(task.model, task.profile, task.runner);
+    const cost = costFor(task);
     if (E.isLeft(cost)) return fail(cost.left);
     const problem: E.Either<TpusegError, Problem> = makeProblem(cost.right, task.tpus, task.objective, task.constraints);
     if (E.isLeft(problem)) return fail(problem.left);

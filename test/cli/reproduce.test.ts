@@ -23,7 +23,7 @@ describe('cli/reproduce', () => {
   it('should reject an unknown table name', () => {
     const r = reproduce(['table9']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('unknown table "table9" (known: all, single-tpu, multi-tpu, synthetic)');
+    expect(r.stderr).toContain('unknown table "table9" (known: all, single-tpu, multi-tpu, synthetic, advise)');
   });
 
   it('should regenerate table 1 with its figure and an index whose links all resolve', () => {
@@ -56,5 +56,30 @@ describe('cli/reproduce', () => {
     expect(r.stdout).toContain('report: out/index.html (open it in a browser)');
     const csv = fs.readFileSync(path.join(out, 'single-tpu/single-tpu.csv'), 'utf8').split('\n');
     expect(csv[0]).toMatch(/^model,input,params_mib,on_chip_mib,off_chip_mib,ms_edgetpu_usb3/);
+  });
+
+  it('should write the advise table: per model and board, each shape\'s best and the advised configuration, with its figure', () => {
+    const r = reproduce(['advise', '--out', 'adv']);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.status).toBe(0);
+    const out = path.join(dir, 'adv');
+    for (const t of links(path.join(out, 'index.md'))) expect(fs.existsSync(path.join(out, t))).toBe(true);
+    const md = fs.readFileSync(path.join(out, 'advise/advise.md'), 'utf8');
+    expect(md).toContain('| model | TPUs | best pipeline | inputs/s | best replication | inputs/s | best hybrid | inputs/s | advised | inputs/s | TPUs used | advised x pipeline |');
+    const csv = fs.readFileSync(path.join(out, 'advise/advise.csv'), 'utf8').trim().split('\n');
+    // Ten models on boards of 1..8 TPUs.
+    expect(csv).toHaveLength(1 + 10 * 8);
+    const head = csv[0]!.split(',');
+    for (const line of csv.slice(1)) {
+      const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
+      const at = (name: string): number => Number(cells[head.indexOf(name)]);
+      const best = Math.max(...['pipeline', 'replicas', 'hybrid'].map((k) => at(`${k}_inputs_per_s`)).filter((x) => Number.isFinite(x)));
+      // The advised configuration is within the 2% tolerance of the best of every shape, on no more TPUs than the board has.
+      expect(at('advised_inputs_per_s')).toBeGreaterThanOrEqual(best / 1.02 - 1e-9);
+      expect(at('advised_tpus')).toBeLessThanOrEqual(at('tpus'));
+    }
+    expect(fs.readFileSync(path.join(out, 'advise/figures/advise-throughput.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('Table 4: what to run on 1..8 TPUs');
+    expect(r.stdout).toMatch(/^advise: 80 rows \(10 models, 1\.\.8 TPUs\)/m);
   });
 });

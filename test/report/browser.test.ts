@@ -83,6 +83,8 @@ const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     if (run.status !== 0) throw new Error(`tpuseg run failed (${run.status}): ${run.stderr}`);
     const seg = tpuseg(['segment', 'zoo:mobilenet_v2', '--tpus', '3', '--strategy', 'compiler,profiling,balanced', '--workers', '0', '--html', 'segment.html']);
     if (seg.status !== 0) throw new Error(`tpuseg segment failed (${seg.status}): ${seg.stderr}`);
+    const adv = tpuseg(['reproduce', 'advise', '--out', 'advise-check']);
+    if (adv.status !== 0) throw new Error(`tpuseg reproduce advise failed (${adv.status}): ${adv.stderr}`);
 
     const { chromium } = await import('playwright-core');
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-chromium-'));
@@ -177,6 +179,20 @@ const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     expect(state).toEqual(['yes', true]);
     expect(await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent))).toEqual(['compiler', 'profiling', 'balanced']);
     await page.screenshot({ path: path.join(OUT, 'screenshot-segment.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it('should render the advise table\'s figure in the reproduce page, and isolate a shape on a legend click', async () => {
+    await open(path.join(OUT, 'advise-check', 'index.html'));
+    const figure = page.locator('#fig-advise-throughput');
+    expect(await figure.getAttribute('data-rendered')).toBe('yes');
+    expect(await figure.evaluate((el) => el.querySelectorAll('svg path, svg line').length)).toBeGreaterThan(10);
+    const before = await figure.screenshot({ path: path.join(OUT, 'screenshot-advise.png') });
+    await figure.locator('.role-legend .role-legend-label text', { hasText: /^advised$/ }).first().click();
+    await page.waitForTimeout(300);
+    expect((await figure.screenshot()).equals(before)).toBe(false);
+    expect(await page.$$eval('#advise-rows tbody tr', (trs) => trs.length)).toBe(80);
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
   });

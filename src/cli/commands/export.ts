@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
+import { DEFAULT_PROFILE, loadProfile, PROFILE_NAMES } from '../../../cost-models';
+import { requestCost } from '../../search/request-cost';
 import { usage, type TpusegError } from '../../errors';
 import { buildExport, writeExport, type ExportBundle } from '../../export/export';
 import { checkPlanFits, parsePlanFile, type PlanChoice } from '../../export/plan-file';
@@ -13,6 +14,7 @@ import type { Command, Io } from '../command';
 import { readTextFile } from '../../plan/plan-file';
 
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
+       tpuseg export <model> --plan <advice.json> [--configuration ID] --out DIR [options]
        tpuseg export <model> --strategy S --tpus N --out DIR [options]
 
 Turns a plan into the files a multi-TPU board runs. <model> is a .tflite file, zoo:NAME[@SIZE]
@@ -26,9 +28,19 @@ or synth:FAMILY?k=v&... Writes into DIR:
   run_pipeline.py                   pycoral pipeline on N Edge TPUs; prints JSON timings
 Then \`tpuseg validate DIR --backend litert\` checks the segments against the model.
 
+An advice (\`tpuseg advise ... -o advice.json\`) exports its recommended configuration, or the one
+--configuration names: the segment files once, plan.json recording the whole configuration
+(which TPUs run each segment's copies, its predicted throughput and latency), and a
+run_pipeline.py that starts it: replicas as one pycoral runner each, inputs dealt to them in
+turn; a hybrid's segment copies as runners of their own with a thread per cut handing tensors
+on; segment copies on devices ':i' for board position i (--devices to name them).
+
 options:
-  --plan FILE       what \`tpuseg segment --json\` printed (its best result is used), or one
-                    result object of it
+  --plan FILE       what \`tpuseg segment --json\` printed (its best result is used), one
+                    result object of it, or what \`tpuseg advise --json\` printed
+  --configuration ID  with an advice: the configuration to export (default: the recommended one)
+  --devices LIST    with an advice for a board whose TPUs differ: one profile per TPU position for
+                    the predictions (default: the advice's)
   --strategy S      search for the plan with strategy S instead (with --tpus)
   --tpus N          number of segments for --strategy
   --out DIR         directory to write (created if needed; files of the same names are replaced)
@@ -47,6 +59,11 @@ function summary(bundle: ExportBundle, dir: string): string[] {
     lines.push(`  ${s.file}  ops ${s.firstOp}..${s.lastOp}  in ${s.inputs.length}  out ${s.outputs.length}  predicted ${p.ms.toFixed(2)} ms`);
   });
   lines.push(`  predicted (${m.profile}): ${m.predicted.msPerInput.toFixed(2)} ms per input for a batch of ${m.predicted.batch}, slowest stage ${m.predicted.bottleneckMs.toFixed(2)} ms`);
+  const c = m.configuration;
+  if (c) {
+    lines.push(`  configuration ${c.id} (${c.kind}) on ${c.tpus} TPU(s): ${c.assignment.map((ts, i) => `segment ${i} on ${ts.length > 1 ? 'TPUs' : 'TPU'} ${ts.join(',')}`).join('; ')}`);
+    lines.push(`  predicted: ${c.throughput.toFixed(c.throughput >= 100 ? 0 : 1)} inputs/s in steady state (set by the ${c.limitedBy}), latency ${c.latencyMs.toFixed(2)} ms`);
+  }
   lines.push('  plan.json  compile.sh  run_pipeline.py');
   return lines;
 }
@@ -61,6 +78,8 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
     batch: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
+    configuration: { type: 'string' },
+    devices: { type: 'string' },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
@@ -68,6 +87,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   if (typeof v.out !== 'string') return E.left(usage('export: --out DIR is required'));
   if ((v.plan === undefined) === (v.strategy === undefined)) return E.left(usage('export: give either --plan FILE or --strategy S --tpus N'));
   if (v.plan !== undefined && v.tpus !== undefined) return E.left(usage('export: --tpus goes with --strategy; a plan file fixes the number of segments'));
+  if (v.plan === undefined && (v.configuration !== undefined || v.devices !== undefined)) return E.left(usage('export: --configuration and --devices go with --plan <advice.json>'));
   const seed = typeof v.seed === 'string' ? v.seed : '0';
   const raw = positionals[0]!;
   const spec = /^(zoo|synth):/.test(raw) ? raw : path.resolve(io.cwd, raw);
@@ -75,13 +95,14 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   if (E.isLeft(graph)) return graph;
 
   // A plan file brings its own profile and batch; --profile and --batch override them.
-  const plan = typeof v.plan === 'string' ? planFromFile(v.plan, graph.right, io.cwd) : undefined;
+  const plan = typeof v.plan === 'string' ? planFromFile(v.plan, graph.right, io.cwd, typeof v.configuration === 'string' ? v.configuration : undefined) : undefined;
   if (plan && E.isLeft(plan)) return plan;
   const chosen = plan ? plan.right : undefined;
   const batch = positiveInt('export', 'batch', v.batch, chosen?.result.batch ?? 15);
   if (E.isLeft(batch)) return batch;
   const profileName = typeof v.profile === 'string' ? v.profile : chosen?.profile ?? DEFAULT_PROFILE;
-  const profile = loadProfile(PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName);
+  const profileSpec = PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName;
+  const profile = loadProfile(profileSpec);
   if (E.isLeft(profile)) return profile;
 
   let cuts: readonly number[];
@@ -98,8 +119,20 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
     strategy = found.right.strategy;
   }
 
+  // An advised configuration is predicted on the board it was advised for.
+  const layout = chosen?.layout;
+  const devices = typeof v.devices === 'string' ? v.devices : layout?.devices?.join(',');
+  if (layout && devices !== undefined && devices.split(',').length <= Math.max(...layout.tpus.flat())) {
+    return E.left(usage(`export: configuration ${layout.id} runs on board positions up to ${Math.max(...layout.tpus.flat())}, but the devices list ${devices.split(',').length} TPUs`));
+  }
+  const priced = layout ? requestCost({ profile: profileSpec, ...(devices !== undefined ? { devices: resolveDevices(devices, io.cwd) } : {}) }, graph.right) : undefined;
+  if (priced && E.isLeft(priced)) return priced;
   const fileBytes = /^(zoo|synth):/.test(spec) ? undefined : new Uint8Array(fs.readFileSync(spec));
-  const bundle = buildExport({ graph: graph.right, spec, ...(fileBytes ? { fileBytes } : {}), cuts, strategy, profile: profile.right, batch: batch.right, seed });
+  const bundle = buildExport({
+    graph: graph.right, spec, ...(fileBytes ? { fileBytes } : {}), cuts, strategy, profile: profile.right, batch: batch.right, seed,
+    ...(layout ? { layout: { id: layout.id, tpus: layout.tpus, ...(devices !== undefined ? { devices: devices.split(',').map((d) => d.trim()) } : {}) } } : {}),
+    ...(priced && E.isRight(priced) ? { cost: priced.right.cost } : {}),
+  });
   if (E.isLeft(bundle)) return bundle;
   const dir = path.resolve(io.cwd, v.out);
   const written = writeExport(dir, bundle.right);
@@ -112,11 +145,14 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
 
 const PROFILE_IS_PATH = (p: string): boolean => p.endsWith('.json') || p.includes('/');
 
-function planFromFile(name: string, graph: LayerGraph, cwd: string): E.Either<TpusegError, PlanChoice> {
+function planFromFile(name: string, graph: LayerGraph, cwd: string, configuration?: string): E.Either<TpusegError, PlanChoice> {
   const text = readTextFile(path.resolve(cwd, name));
   if (E.isLeft(text)) return text;
-  return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text.right, name));
+  return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text.right, name, configuration));
 }
+
+const resolveDevices = (list: string, cwd: string): string =>
+  list.split(',').map((d) => d.trim()).map((d) => (PROFILE_NAMES.includes(d) || d === '' ? d : path.resolve(cwd, d))).join(',');
 
 export const exportCommand: Command = {
   name: 'export',

@@ -19,6 +19,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'predict', summary: 'predict per-segment and pipeline times of a given segmentation (no hardware)', load: () => (require('./predict') as typeof import('./predict')).predictCommand },
   { name: 'calibrate', summary: 'fit a cost profile to measured segment timings and compiler figures', load: () => (require('./calibrate') as typeof import('./calibrate')).calibrateCommand },
   { name: 'segment', summary: 'search the best cuts into N segments with several strategies in parallel', load: () => (require('./segment') as typeof import('./segment')).segmentCommand },
+  { name: 'advise', summary: 'what to run on up to K TPUs: pipelines, replicas or both, the Pareto front, the knee and a recommendation', load: () => (require('./advise') as typeof import('./advise')).adviseCommand },
   { name: 'export', summary: 'write a plan as per-segment .tflite files plus compile.sh and run_pipeline.py', load: () => (require('./export') as typeof import('./export')).exportCommand },
   { name: 'validate', summary: 'check exported segments: bit-exact in TFLite (litert), on Edge TPUs (edgetpu), or simulated (sim)', load: () => (require('./validate') as typeof import('./validate')).validateCommand },
   { name: 'run', summary: 'run an experiment config (resumable) and write its report', load: () => (require('./run') as typeof import('./run')).runCommand },

@@ -1,29 +1,50 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { runConfig, summaryLines, summaryObject, type RunOutcome } from '../../experiments/run-config';
+import { runConfig, summaryLines, summaryObject, TOOL_VERSION, withResultsDir } from '../../experiments/run-config';
+import type { ReportOutput } from '../../report/generate';
+import type { Io } from '../command';
 import { toJson } from '../text';
-import { usage } from '../../errors';
+import { usage, type TpusegError } from '../../errors';
 import { rebase, renderHtml, type HtmlBlock } from '../../report/html';
 import { parse, workersOption } from '../args';
 import type { Command } from '../command';
 import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 
-/** The paper's tables, in the order they are run and listed; each is experiments/<name>.json. */
+/**
+ * The paper's tables, in the order they are run and listed: each experiments/<name>.json, then the
+ * advise table (experiments/advise/table.json: advise's configurations for the paper's models).
+ */
 export const TABLES: readonly { name: string; title: string }[] = [
   { name: 'single-tpu', title: 'Table 1: every zoo model on one Edge TPU (USB 3 and PCIe profiles) against published measurements' },
   { name: 'multi-tpu', title: "Table 2: the paper's main table: classic CNNs on 1..8 TPUs, six strategies" },
   { name: 'synthetic', title: "Table 3: the predecessor's synthetic conv and fc models, measured vs predicted" },
+  { name: 'advise', title: "Table 4: what to run on 1..8 TPUs: pipelines, replicas or both, for table 2's models (tpuseg advise)" },
 ];
+
+/** What one table left behind, whichever way it was made. */
+interface Done {
+  readonly name: string;
+  readonly title: string;
+  readonly outDir: string;
+  /** Absent when interrupted. */
+  readonly report?: ReportOutput;
+  /** Cells (an experiment) or rows (the advise table), and which. */
+  readonly count: number;
+  readonly unit: string;
+  readonly lines: readonly string[];
+  readonly json: Record<string, unknown>;
+}
 
 const EXPERIMENTS_DIR = path.resolve(__dirname, '../../../experiments');
 
 const HELP = `usage: tpuseg reproduce [all | NAME ...] [--workers W] [--out DIR] [--force] [--json]
 
 Regenerates the paper's tables (what \`npm start\` runs): for each NAME, runs
-experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force) and writes
-DIR/index.md linking every table and figure, and DIR/index.html, every table and figure in
-one page that opens in a browser from disk (sortable tables, interactive figures, plan view).
+experiments/NAME.json into DIR/NAME/ (resuming finished cells unless --force; the advise table,
+experiments/advise/table.json, is computed afresh) and writes DIR/index.md linking every table
+and figure, and DIR/index.html, every table and figure in one page that opens in a browser from
+disk (sortable tables, interactive figures, plan view).
 
 tables:
 ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
@@ -38,35 +59,35 @@ options:
 const INTRO = 'Predicted with tpuseg\'s Edge TPU cost model (no hardware was used); measured figures, where shown, are read from ../shared/data at run time. Each table names the profile and assumptions it used.';
 
 /** Every table's report in one page, under a heading per table. */
-function indexHtml(done: readonly { name: string; title: string; outcome: RunOutcome }[], outDir: string): string {
+function indexHtml(done: readonly Done[], outDir: string): string {
   const blocks: HtmlBlock[] = [{ kind: 'heading', level: 1, text: 'tpuseg: the paper\'s tables, reproduced' }, { kind: 'text', text: INTRO }];
   for (const d of done) {
-    const dir = path.relative(outDir, d.outcome.outDir) || '.';
+    const dir = path.relative(outDir, d.outDir) || '.';
     blocks.push({ kind: 'heading', level: 2, text: d.title, id: d.name });
-    if (d.outcome.report === undefined) {
+    if (d.report === undefined) {
       blocks.push({ kind: 'text', text: 'Interrupted before every cell was done: run `tpuseg reproduce` again to finish.', className: 'error' });
       continue;
     }
-    blocks.push({ kind: 'text', text: `${d.outcome.summary.records.length} cells; this table alone: [${dir}/index.html](${dir}/index.html)` });
-    blocks.push(...rebase(d.outcome.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level } : b)), dir));
+    blocks.push({ kind: 'text', text: `${d.count} ${d.unit}; this table alone: [${dir}/index.html](${dir}/index.html)` });
+    blocks.push(...rebase(d.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level } : b)), dir));
   }
   return renderHtml({ title: "tpuseg: the paper's tables, reproduced", blocks });
 }
 
-function indexPage(done: readonly { name: string; title: string; outcome: RunOutcome }[], outDir: string): string {
+function indexPage(done: readonly Done[], outDir: string): string {
   const lines = ['# tpuseg: the paper\'s tables, reproduced', '', INTRO, '', 'Interactive version: [index.html](index.html)', ''];
   for (const d of done) {
-    const dir = path.relative(outDir, d.outcome.outDir) || '.';
+    const dir = path.relative(outDir, d.outDir) || '.';
     lines.push(`## ${d.title}`, '');
-    if (d.outcome.report === undefined) {
+    if (d.report === undefined) {
       lines.push('Interrupted before every cell was done: run `tpuseg reproduce` again to finish.', '');
       continue;
     }
-    lines.push(`[${d.name}](${dir}/index.md): ${d.outcome.summary.records.length} cells`, '');
-    for (const f of d.outcome.report.files.filter((f) => f.endsWith('.md') && f !== 'index.md')) lines.push(`- table: [${f}](${dir}/${f})`);
-    for (const f of d.outcome.report.files.filter((f) => f.endsWith('.svg'))) lines.push(`- figure: [${path.basename(f)}](${dir}/${f})`);
-    for (const h of d.outcome.report.headlines) lines.push('', `**${h}**`);
-    for (const m of d.outcome.report.skipped) lines.push('', `> Skipped: ${m}`);
+    lines.push(`[${d.name}](${dir}/index.md): ${d.count} ${d.unit}`, '');
+    for (const f of d.report.files.filter((f) => f.endsWith('.md') && f !== 'index.md')) lines.push(`- table: [${f}](${dir}/${f})`);
+    for (const f of d.report.files.filter((f) => f.endsWith('.svg'))) lines.push(`- figure: [${path.basename(f)}](${dir}/${f})`);
+    for (const h of d.report.headlines) lines.push('', `**${h}**`);
+    for (const m of d.report.skipped) lines.push('', `> Skipped: ${m}`);
     lines.push('');
   }
   return lines.join('\n');
@@ -87,18 +108,29 @@ export const reproduceCommand: Command = {
     const out = args.right.values['out'];
     const outDir = path.resolve(io.cwd, typeof out === 'string' ? out : 'results');
     const t0 = performance.now();
-    const done: { name: string; title: string; outcome: RunOutcome }[] = [];
+    const done: Done[] = [];
     let stopped = false;
     void io.interrupted.then(() => (stopped = true));
     for (const t of TABLES.filter((x) => names.includes(x.name))) {
       if (stopped) break;
-      const r = await runConfig({
-        configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name),
-        ...(workers.right !== undefined ? { workers: workers.right } : {}), force: args.right.values['force'] === true,
-      }, io);
-      if (E.isLeft(r)) return r;
-      done.push({ ...t, outcome: r.right });
-      if (!json) for (const line of summaryLines(r.right, io.cwd)) io.out(line);
+      let d: Done;
+      if (t.name === 'advise') {
+        const r = await runAdvise(path.join(EXPERIMENTS_DIR, 'advise', 'table.json'), path.join(outDir, t.name), io, () => stopped);
+        if (E.isLeft(r)) return r;
+        d = { ...t, ...r.right };
+      } else {
+        const r = await runConfig({
+          configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name),
+          ...(workers.right !== undefined ? { workers: workers.right } : {}), force: args.right.values['force'] === true,
+        }, io);
+        if (E.isLeft(r)) return r;
+        d = {
+          ...t, outDir: r.right.outDir, ...(r.right.report ? { report: r.right.report } : {}), count: r.right.summary.records.length, unit: 'cells',
+          lines: summaryLines(r.right, io.cwd), json: summaryObject(r.right),
+        };
+      }
+      done.push(d);
+      if (!json) for (const line of d.lines) io.out(line);
     }
     const written = tryWrite(() => {
       makeDir(outDir);
@@ -106,7 +138,7 @@ export const reproduceCommand: Command = {
       writeFileSafe(path.join(outDir, 'index.html'), indexHtml(done, outDir));
     });
     if (E.isLeft(written)) return written;
-    if (json) io.out(toJson({ index: path.join(outDir, 'index.md'), html: path.join(outDir, 'index.html'), tables: done.map((d) => summaryObject(d.outcome)) }));
+    if (json) io.out(toJson({ index: path.join(outDir, 'index.md'), html: path.join(outDir, 'index.html'), tables: done.map((d) => d.json) }));
     else {
       io.out(`index: ${path.relative(io.cwd, path.join(outDir, 'index.md'))} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       io.out(`report: ${path.relative(io.cwd, path.join(outDir, 'index.html'))} (open it in a browser)`);
@@ -114,3 +146,32 @@ export const reproduceCommand: Command = {
     return E.right(undefined);
   },
 };
+
+/**
+ * The advise table (src/advise/table.ts) into `outDir`: computed afresh each time (about a second
+ * per model), under the results directory's lock as the experiments are.
+ */
+async function runAdvise(configFile: string, outDir: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { adviseTable, loadAdviseTable } = require('../../advise/table') as typeof import('../../advise/table');
+  const { writeAdviseReport } = require('../../report/advise') as typeof import('../../report/advise');
+  const config = loadAdviseTable(configFile);
+  if (E.isLeft(config)) return config;
+  const c = config.right;
+  return withResultsDir(outDir, io.err, async (): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> => {
+    io.err(`${c.name}: ${c.models.length} models on 1..${c.tpus} TPUs`);
+    const t0 = performance.now();
+    const table = adviseTable(c, stopped);
+    if (E.isLeft(table)) return table;
+    const base = { outDir, count: table.right.rows.length, unit: 'rows' };
+    const rel = (p: string): string => path.relative(io.cwd, p) || '.';
+    if (stopped()) return E.right({ ...base, lines: [`${c.name}: interrupted; run the same command again to finish.`], json: { name: c.name, rows: base.count, interrupted: true } });
+    const report = await writeAdviseReport(table.right, outDir, [`tpuseg ${TOOL_VERSION}`, `Config: \`${configFile}\``, `Profile: ${table.right.profile}; objective ${c.objective ?? 'throughput'}`]);
+    return E.right({
+      ...base, report,
+      lines: [`${c.name}: ${base.count} rows (${c.models.length} models, 1..${c.tpus} TPUs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `  report:  ${rel(report.index)}; in a browser: ${rel(report.html)}`, ...report.headlines.map((h) => `  ${h}`)],
+      json: { name: c.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
+    });
+  });
+}

@@ -5,6 +5,7 @@ import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
+import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
@@ -20,7 +21,17 @@ strategies (--strategy all, or a comma-separated list; a path loads your own mod
 ${strategies().map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
 
 options:
-  --tpus N                   number of segments / Edge TPUs (required)
+  --tpus N                   number of segments / Edge TPUs (required, unless --devices gives them)
+  --at-most                  use up to N segments: the fewest whose best plan is within --tolerance
+                             of the best on up to N (every N' <= N is searched); the report says how
+                             many TPUs it left unused. With --tolerance 0 the plan is the best on up
+                             to N segments, never slower than the best on exactly N
+  --tolerance F              for --at-most: how much slower fewer segments may be (default 0.02)
+  --devices LIST             one profile per TPU position, e.g. edgetpu-pcie,edgetpu-usb3,edgetpu-usb3
+                             (a board whose TPUs differ): stage i is priced on device i, so the
+                             searchers place segments knowing which device runs which stage (dp is
+                             exact for this order); --profile is then the host's (default: the
+                             first device's): its runner, cores and shared link
   --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
   --workers W                worker threads (default: ${DEFAULT_WORKERS_TEXT}; 0 runs in this thread)
   --seed S                   run seed (default 0)
@@ -37,7 +48,8 @@ options:
                              on-chip and off-chip bytes); opens in a browser from disk
   -o, --out FILE             also write the JSON report (a plan file for export --plan, predict --strategy)
   --json                     print the report as JSON:
-                             { model, tpus, profile, runner, objective, results: [{ strategy, cuts,
+                             { model, tpus, profile, devices?, atMost?: { tpus, tolerance, used,
+                               unused, byTpus }, runner, objective, results: [{ strategy, cuts,
                                segments, bottleneckMs, limitedBy, latencyMs, batch, msPerInput (each
                                time with ...Low/...High, its band), uncertainty, evaluations, searchMs,
                                error? }], best, madeFor: { name, ops, graphHash } }
@@ -80,12 +92,15 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
     'time-budget': { type: 'string' }, profile: { type: 'string' }, objective: { type: 'string' }, batch: { type: 'string' },
     'max-crossing-bytes': { type: 'string' }, pin: { type: 'string', multiple: true }, option: { type: 'string', multiple: true },
     json: { type: 'boolean' }, html: { type: 'string' }, out: { type: 'string', short: 'o' }, runner: { type: 'string' },
+    devices: { type: 'string' }, 'at-most': { type: 'boolean' }, tolerance: { type: 'string' },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
   if (positionals.length !== 1) return E.left(usage(`segment: expected one model, got ${positionals.length} (see tpuseg segment --help)`));
-  if (v['tpus'] === undefined) return E.left(usage('segment: --tpus N is required (see tpuseg segment --help)'));
-  const tpus = positiveInt('segment', 'tpus', v['tpus']);
+  if (v['tpus'] === undefined && v['devices'] === undefined) return E.left(usage('segment: --tpus N is required (see tpuseg segment --help)'));
+  if (v['tolerance'] !== undefined && v['at-most'] !== true) return E.left(usage('segment: --tolerance goes with --at-most'));
+  const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('segment', 'tpus', v['tpus']);
+  const tolerance = nonNegativeNumber('segment', 'tolerance', v['tolerance'], DEFAULT_TOLERANCE);
   const batch = positiveInt('segment', 'batch', v['batch'], 15);
   const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
@@ -94,12 +109,14 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
   const opts = options((v['option'] as string[] | undefined) ?? []);
   const runner = runnerOption('segment', v['runner']);
-  for (const e of [tpus, batch, workers, budget, crossing, pinList, opts, runner]) if (E.isLeft(e)) return e;
+  for (const e of [tpus, tolerance, batch, workers, budget, crossing, pinList, opts, runner]) if (E.isLeft(e)) return e;
   if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
   const maxCrossingBytes = get(crossing);
   const html = v['html'];
+  const resolveProfile = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
+  const devices = v['devices'] === undefined ? undefined : String(v['devices']).split(',').map((d) => (d.trim() === '' ? '' : resolveProfile(d.trim()))).join(',');
   if (html !== undefined && String(html).trim() === '') return E.left(usage('segment: --html expects a file name'));
   return E.right({
     json: Boolean(v['json']),
@@ -107,9 +124,11 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
     ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
     request: {
       model: positionals[0]!,
-      tpus: get(tpus),
+      ...(get(tpus) !== undefined ? { tpus: get(tpus)! } : {}),
+      ...(devices !== undefined ? { devices } : {}),
+      ...(v['at-most'] === true ? { atMost: true, tolerance: get(tolerance) } : {}),
       strategies: strategyList,
-      profile: String(v['profile'] ?? DEFAULT_PROFILE),
+      ...(v['profile'] !== undefined || devices === undefined ? { profile: String(v['profile'] ?? DEFAULT_PROFILE) } : {}),
       ...(get(runner) ? { runner: get(runner)! } : {}),
       objective: objective as ObjectiveKind,
       batch: get(batch),
@@ -151,12 +170,28 @@ export function renderSegmentReport(r: SegmentReport): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
   const left = new Set([0, 7, 8]);
   const line = (row: readonly string[]): string => row.map((s, c) => (left.has(c) ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ').trimEnd();
+  const board = r.devices ? `TPUs ${r.devices.join(', ')} (host ${r.profile})` : `profile ${r.profile}`;
   return [
-    `${r.model} on ${r.tpus} TPUs, profile ${r.profile}, runner ${r.runner}, objective ${r.objective}`,
+    `${r.model} on ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
+    ...(r.atMost ? [atMostLine(r)] : []),
     line(header),
     ...rows.map(line),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
   ];
+}
+
+/** What --at-most chose, and what the best on exactly N segments would give. */
+function atMostLine(r: SegmentReport): string {
+  const a = r.atMost!;
+  const fig = (n: number): string => {
+    const b = a.byTpus.find((x) => x.tpus === n);
+    return b?.primary === null || b?.primary === undefined ? 'no plan' : `${b.primary.toFixed(3)} ms`;
+  };
+  const tol = `${(a.tolerance * 100).toFixed(a.tolerance * 100 < 1 ? 1 : 0)}%`;
+  const per = a.byTpus.map((b) => `${b.tpus}: ${b.primary === null ? '-' : b.primary.toFixed(3)}`).join(', ');
+  return a.unused === 0
+    ? `at most ${a.tpus} TPUs: all ${a.tpus} used (fewer segments are more than ${tol} slower; ${r.objective} ms by segments ${per})`
+    : `at most ${a.tpus} TPUs: ${a.used} used, ${a.unused} left unused (${a.used} segments within ${tol} of the best on up to ${a.tpus}: ${fig(a.used)} vs ${fig(a.tpus)} on ${a.tpus}; ${r.objective} ms by segments ${per})`;
 }
 
 /** The winner's steady state with the band of its regime, when the profile has one. */

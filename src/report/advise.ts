@@ -1,0 +1,146 @@
+import * as path from 'node:path';
+import type { AdviseTable, AdviseTableRow, Pick } from '../advise/table';
+import { makeDir, writeFileSafe } from '../safe-write';
+import { modelName } from './data';
+import { renderSvg, type VlSpec } from './figures';
+import { csvTable, markdownTable, type Table } from './format';
+import type { ReportOutput } from './generate';
+import { renderHtml, type HtmlBlock } from './html';
+
+/**
+ * The advise table's report (tpuseg reproduce advise): advise.md and advise.csv, a figure of the
+ * predicted throughput of each shape against the TPUs on the board, index.md and index.html.
+ * Every number is the table's (src/advise/table.ts).
+ */
+
+const SERIES = ['best pipeline', 'best replication', 'best hybrid', 'advised'] as const;
+const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756'];
+const DASHES = [[6, 3], [2, 2], [8, 3, 2, 3], [1, 0]];
+const SHAPES = ['square', 'triangle-up', 'diamond', 'circle'];
+
+const rate = (x: number | undefined): string => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const cell = (p: Pick | undefined): string => (p === undefined ? '' : p.id);
+const geo = (xs: readonly number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+
+function table(rows: readonly AdviseTableRow[]): Table {
+  return {
+    columns: ['model', 'TPUs', 'best pipeline', 'inputs/s', 'best replication', 'inputs/s', 'best hybrid', 'inputs/s', 'advised', 'inputs/s', 'TPUs used', 'advised x pipeline'],
+    rows: rows.map((r) => [
+      modelName(r.model), r.tpus, cell(r.pipeline), rate(r.pipeline?.throughput), cell(r.replicas), rate(r.replicas?.throughput),
+      cell(r.hybrid), rate(r.hybrid?.throughput), r.advised.id, rate(r.advised.throughput), r.advised.tpus,
+      r.pipeline ? `${(r.advised.throughput / r.pipeline.throughput).toFixed(2)}x` : '',
+    ]),
+  };
+}
+
+function csv(rows: readonly AdviseTableRow[]): Table {
+  const pick = (p: Pick | undefined): (string | number | undefined)[] => [p?.id, p?.kind, p?.tpus, p?.throughput];
+  return {
+    columns: ['model', 'tpus', 'pipeline', 'pipeline_kind', 'pipeline_tpus', 'pipeline_inputs_per_s', 'replicas', 'replicas_kind', 'replicas_tpus', 'replicas_inputs_per_s',
+      'hybrid', 'hybrid_kind', 'hybrid_tpus', 'hybrid_inputs_per_s', 'advised', 'advised_kind', 'advised_tpus', 'advised_inputs_per_s', 'reasoning'],
+    rows: rows.map((r) => [r.model, r.tpus, ...pick(r.pipeline), ...pick(r.replicas), ...pick(r.hybrid), ...pick(r.advised), r.reasoning]),
+  };
+}
+
+/** The main finding on the largest board, computed from the rows. */
+export function adviseHeadline(t: AdviseTable): string | undefined {
+  const K = t.config.tpus;
+  const top = t.rows.filter((r) => r.tpus === K && r.pipeline !== undefined);
+  if (top.length === 0) return undefined;
+  const over = top.map((r) => r.advised.throughput / r.pipeline!.throughput);
+  const most = top[over.indexOf(Math.max(...over))]!;
+  const reps = top.filter((r) => r.replicas !== undefined);
+  const kinds = ['pipeline', 'replicas', 'hybrid'].map((k) => [k, top.filter((r) => r.advised.kind === k).length] as const).filter(([, n]) => n > 0);
+  const fewer = top.filter((r) => r.advised.tpus < K).length;
+  return `On ${K} TPUs the advised configuration gives a geometric mean of ${geo(over).toFixed(2)}x the throughput of the best pure pipeline across ${top.length} models `
+    + `(up to ${Math.max(...over).toFixed(2)}x, ${modelName(most.model)}: ${most.advised.id})`
+    + (reps.length > 0 ? ` and ${geo(reps.map((r) => r.advised.throughput / r.replicas!.throughput)).toFixed(2)}x the best replication` : '')
+    + `; it is ${kinds.map(([k, n]) => `${k === 'replicas' ? 'replicas' : `a ${k}`} for ${n}`).join(', ')}`
+    + (fewer > 0 ? `, and leaves TPUs unused for ${fewer}` : '') + '.';
+}
+
+export function throughputSpec(t: AdviseTable): VlSpec | undefined {
+  const values = t.rows.flatMap((r) => ([r.pipeline, r.replicas, r.hybrid, r.advised] as const).flatMap((p, i) => (p === undefined ? [] : [{
+    model: modelName(r.model), board: r.tpus, series: SERIES[i], configuration: p.id, used: p.tpus, throughput: p.throughput,
+  }])));
+  if (values.length === 0) return undefined;
+  const models = [...new Set(values.map((v) => v.model))];
+  const domain = [...SERIES];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Predicted throughput on a board of 1..K TPUs, by configuration',
+      subtitle: [`profile ${t.profile}; each panel its own y scale; click a series in the legend to isolate it`,
+        'best pipeline / replication / hybrid: the fastest of that shape on up to that many TPUs; advised: what tpuseg advise recommends'],
+    },
+    data: { values },
+    facet: { field: 'model', type: 'nominal', sort: models, title: null },
+    columns: Math.min(5, models.length),
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 190,
+      height: 150,
+      params: [{ name: 'pick_series', select: { type: 'point', fields: ['series'] }, bind: 'legend' }],
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'board', type: 'quantitative', title: 'TPUs on the board', axis: { tickMinStep: 1 } },
+        y: { field: 'throughput', type: 'quantitative', title: 'inputs/s' },
+        color: { field: 'series', type: 'nominal', title: 'configuration', scale: { domain, range: COLORS } },
+        strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: DASHES } },
+        shape: { field: 'series', type: 'nominal', scale: { domain, range: SHAPES } },
+        opacity: { condition: { param: 'pick_series', value: 1, empty: true }, value: 0.12 },
+        tooltip: [
+          { field: 'model' }, { field: 'board', title: 'TPUs on the board' }, { field: 'series', title: 'shape' }, { field: 'configuration' },
+          { field: 'used', title: 'TPUs used' }, { field: 'throughput', type: 'quantitative', title: 'inputs/s', format: '.1f' },
+        ],
+      },
+    },
+    config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' }, legend: { orient: 'top' } },
+  };
+}
+
+const NOTES = (t: AdviseTable): string[] => [
+  `For each model and a board of m = 1..${t.config.tpus} TPUs: the best pure pipeline, the best replication (r copies of a k-stage pipeline, inputs dealt round robin) and the best hybrid (a pipeline whose slowest stages run on several TPUs) on up to m TPUs, and what \`tpuseg advise --tpus m\` recommends, with the predicted throughput of each (inputs per second in steady state).`,
+  `Predicted with the cost model under profile \`${t.profile}\`, objective ${t.config.objective ?? 'throughput'}, including what the stages share (the host's interpreter lock, a shared link, its CPU cores) and the handoffs of a hybrid; no hardware was used.`,
+  'Configurations: `pK` a K-stage pipeline; `rRxK` R replicas of a K-stage pipeline; `hK-abc` a K-stage hybrid whose stages run on a, b, c, ... TPUs. The advised configuration is the one on fewest TPUs within 2% of the best; "TPUs used" can be below m when more TPUs buy less.',
+];
+
+export async function writeAdviseReport(t: AdviseTable, outDir: string, provenance: readonly string[]): Promise<ReportOutput> {
+  makeDir(path.join(outDir, 'figures'));
+  const files: string[] = [];
+  const write = (rel: string, text: string): void => {
+    writeFileSafe(path.join(outDir, rel), text);
+    files.push(rel);
+  };
+  const title = `Advise: what to run on 1..${t.config.tpus} TPUs`;
+  const headline = adviseHeadline(t);
+  const spec = throughputSpec(t);
+  if (spec) {
+    write('figures/advise-throughput.svg', await renderSvg(spec));
+    write('figures/advise-throughput.vl.json', JSON.stringify(spec, null, 1) + '\n');
+  }
+  const tab = table(t.rows);
+  write('advise.md', [
+    `# ${title}`, '', ...NOTES(t).flatMap((n) => [n, '']), ...(headline ? [`**${headline}**`, ''] : []),
+    ...(spec ? ['![advise-throughput](figures/advise-throughput.svg)', ''] : []),
+    markdownTable(tab), '', 'All numbers, with each configuration\'s shape and the reasoning on the largest board: [advise.csv](advise.csv)', '',
+  ].join('\n'));
+  write('advise.csv', csvTable(csv(t.rows)));
+  write('index.md', [
+    `# ${title}`, '', ...(t.config.description ? [t.config.description, ''] : []), ...provenance.map((p) => `- ${p}`),
+    '- Interactive report: [index.html](index.html)', '', '## Tables', '', `- [${title}](advise.md) ([CSV](advise.csv))${headline ? `: ${headline}` : ''}`, '',
+    ...(spec ? ['## Figures', '', '- [advise-throughput](figures/advise-throughput.svg)', ''] : []),
+  ].join('\n'));
+  const body: HtmlBlock[] = [
+    ...(t.config.description ? [{ kind: 'text' as const, text: t.config.description }] : []),
+    { kind: 'list', items: [...provenance, 'Markdown version: [index.md](index.md)'] },
+    ...(headline ? [{ kind: 'text' as const, text: `**Advise:** ${headline}`, className: 'headline' }] : []),
+    { kind: 'heading', level: 2, text: title, id: 'advise-table' },
+    ...NOTES(t).map((n): HtmlBlock => ({ kind: 'text', text: n })),
+    ...(spec ? [{ kind: 'figure' as const, id: 'fig-advise-throughput', spec }] : []),
+    { kind: 'table', table: tab, id: 'advise-rows' },
+    { kind: 'text', text: 'Markdown: [advise.md](advise.md); every number: [advise.csv](advise.csv)' },
+  ];
+  write('index.html', renderHtml({ title, blocks: [{ kind: 'heading', level: 1, text: title }, ...body] }));
+  return { index: path.join(outDir, 'index.md'), html: path.join(outDir, 'index.html'), body, files, headlines: headline ? [`Advise: ${headline}`] : [], skipped: [] };
+}
