@@ -91,8 +91,13 @@ describe('cli/run', () => {
     const killed = path.join(dir, 'killed');
     const k = await killMidway(killed, 'SIGKILL', 30);
     expect(k.code).not.toBe(0);
-    const partial = lines(path.join(killed, 'results.jsonl'));
-    expect(partial.length).toBeGreaterThanOrEqual(30);
+    // SIGKILL can land inside a write that spans a page boundary (the kernel stops between pages):
+    // every complete line parses, and at most the last one, without its newline, is torn.
+    const text = fs.readFileSync(path.join(killed, 'results.jsonl'), 'utf8');
+    const partial = text.split('\n').slice(0, -1);
+    const torn = text.slice(text.lastIndexOf('\n') + 1);
+    if (torn !== '') expect(() => JSON.parse(torn)).toThrow();
+    expect(partial.length).toBeGreaterThanOrEqual(30 - 1);
     expect(partial.length).toBeLessThan(CELLS);
     partial.forEach((l) => expect(() => JSON.parse(l)).not.toThrow());
 
