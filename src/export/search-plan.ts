@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { costModel, type CostProfile, type RunnerName } from '../../cost-models';
+import type { CostModel } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
 import type { ObjectiveKind } from '../../strategies/types';
 import type { TpusegError } from '../errors';
@@ -24,12 +25,14 @@ export interface SearchPlanRequest {
   readonly objective?: ObjectiveKind;
   /** The runner to price for (default: the profile's). */
   readonly runner?: RunnerName;
+  /** The cost model to search with, when it is not the profile's own (a board of mixed devices). */
+  readonly cost?: CostModel;
 }
 
 export function searchPlan(r: SearchPlanRequest): E.Either<TpusegError, { cuts: readonly number[]; strategy: string }> {
   const s = loadStrategy(r.strategy, r.cwd);
   if (E.isLeft(s)) return s;
-  const problem = makeProblem(costModel(r.graph, r.profile, r.runner ? { runner: r.runner } : {}), r.tpus, { kind: r.objective ?? 'throughput', batch: r.batch }, { pins: [] });
+  const problem = makeProblem(r.cost ?? costModel(r.graph, r.profile, r.runner ? { runner: r.runner } : {}), r.tpus, { kind: r.objective ?? 'throughput', batch: r.batch }, { pins: [] });
   if (E.isLeft(problem)) return problem;
   const outcome = solveInProcess(problem.right, s.right, {}, r.seed);
   return E.map((x: { cuts: readonly number[] }) => ({ cuts: x.cuts, strategy: s.right.name }))(outcome.result);

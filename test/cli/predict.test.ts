@@ -46,6 +46,36 @@ describe('cli/predict', () => {
       expect(JSON.parse(c.out.join('\n')).cuts).toEqual([2, 4]);
     });
 
+    it('should price segment i on device i with --devices, as segment --devices does', async () => {
+      const dir = tmp();
+      const run = async (argv: string[]): Promise<Record<string, unknown>> => {
+        const c = captureIo(dir);
+        expect([argv.join(' '), await main(argv, c.io)]).toEqual([argv.join(' '), 0]);
+        return JSON.parse(c.out.join('\n')) as Record<string, unknown>;
+      };
+      const board = 'edgetpu-pcie,edgetpu-usb3,edgetpu-usb3';
+      const mixed = await run(['predict', 'zoo:resnet50_v1', '--devices', board, '--strategy', 'dp', '--json']);
+      const searched = await run(['segment', 'zoo:resnet50_v1', '--devices', board, '--strategy', 'dp', '--workers', '0', '--json']);
+      const best = (searched['results'] as Record<string, unknown>[])[0]!;
+      expect(mixed['devices']).toEqual(['edgetpu-pcie', 'edgetpu-usb3', 'edgetpu-usb3']);
+      expect([mixed['cuts'], mixed['segments'], mixed['msPerInput']]).toEqual([best['cuts'], best['segments'], best['msPerInput']]);
+      // The same plan on a board of three USB accelerators: the first stage is priced as the PCIe module then.
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ cuts: mixed['cuts'] }));
+      const usb = await run(['predict', 'zoo:resnet50_v1', '--tpus', '3', '--profile', 'edgetpu-usb3', '--strategy', 'plan.json', '--json']);
+      const ms = (r: Record<string, unknown>): number[] => (r['segments'] as { ms: number }[]).map((g) => g.ms);
+      expect(ms(mixed)[0]).not.toBeCloseTo(ms(usb)[0]!, 3);
+
+      const same = await run(['predict', 'zoo:resnet50_v1', '--devices', 'edgetpu-pcie,edgetpu-pcie', '--json']);
+      const { devices, ...rest } = same;
+      expect(devices).toEqual(['edgetpu-pcie', 'edgetpu-pcie']);
+      expect(rest).toEqual(await run(['predict', 'zoo:resnet50_v1', '--tpus', '2', '--profile', 'edgetpu-pcie', '--json']));
+
+      const c = captureIo(dir);
+      expect(await main(['predict', 'zoo:resnet50_v1', '--devices', board], c.io)).toBe(0);
+      expect(c.out[0]).toBe('resnet50_v1: 77 ops, 3 segment(s) by compiler, TPUs edgetpu-pcie, edgetpu-usb3, edgetpu-usb3 (host edgetpu-pcie)');
+      expect(c.out.slice(3, 6).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['0 edgetpu-pcie', '1 edgetpu-usb3', '2 edgetpu-usb3']);
+    });
+
     it('should reject bad input with one line and the right exit code', async () => {
       const dir = tmp();
       fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ cuts: [3, 3] }));
@@ -58,6 +88,8 @@ describe('cli/predict', () => {
         [['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json'], 2, /cuts must increase strictly/],
         [['predict', SYNTH, '--profile', 'bad.json'], 2, /bad.json: invalid configuration/],
         [['predict', 'zoo:nope'], 2, /unknown zoo model "nope"/],
+        [['predict', SYNTH, '--tpus', '3', '--devices', 'edgetpu-pcie,edgetpu-usb3'], 2, /--tpus 3 but --devices lists 2 TPUs; give one profile per TPU$/],
+        [['predict', SYNTH, '--devices', 'edgetpu-pcie,,edgetpu-usb3'], 2, /--devices: invalid configuration: expected a comma-separated list/],
       ];
       for (const [argv, code, message] of cases) {
         const c = captureIo(dir);

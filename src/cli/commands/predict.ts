@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { costModel, DEFAULT_PROFILE, loadProfile, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
+import { boardModel, costModel, DEFAULT_PROFILE, loadDevices, loadProfile, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
+import type { CostModel } from '../../../cost-models/types';
 import { strategyNames } from '../../../strategies';
 import type { ObjectiveKind } from '../../../strategies/types';
 import { searchPlan } from '../../export/search-plan';
@@ -20,7 +21,7 @@ import type { Command } from '../command';
 
 const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
 
-const help = (): string => `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--runner R] [--batch B] [--fresh-runner] [--out FILE] [--json]
+const help = (): string => `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--devices D1,D2,...] [--runner R] [--batch B] [--fresh-runner] [--out FILE] [--json]
 
 Predicts, without hardware, how <model> (a .tflite path, zoo:NAME[@SIZE] or synth:...) runs cut
 into N pipeline segments on N Edge TPUs: per segment its ops (and how many the Edge TPU compiler
@@ -34,7 +35,7 @@ fresh runner) + (B-1) x steady state) / B and by a discrete-event simulation of 
 queues. Every time carries the 80% band of its regime from the profile's calibration rows.
 
 options:
-  --tpus N         segments / Edge TPUs (default 1)
+  --tpus N         segments / Edge TPUs (default 1; with --devices, their number)
   --strategy S     compiler  the Edge TPU compiler's split by parameter bytes (default)
                    layers    equal numbers of layers per segment
                    NAME      any other strategy (${strategyNames().filter((n) => n !== 'compiler').join(', ')}) or a module
@@ -42,7 +43,10 @@ options:
                    FILE.json a plan file: { "cuts": [...] }, { "counts": [...] } or a segment --json report
   --objective O    what a searching strategy minimizes: ${OBJECTIVES.join(' | ')} (default throughput)
   --seed S         seed of a searching strategy (default 0)
-  --profile P      ${PROFILE_NAMES.join(' | ')} | a profile JSON file (default ${DEFAULT_PROFILE})
+  --profile P      ${PROFILE_NAMES.join(' | ')} | a profile JSON file (default ${DEFAULT_PROFILE});
+                   with --devices, the host's profile (default: the first device's)
+  --devices LIST   one profile per TPU position (e.g. edgetpu-pcie,edgetpu-usb3,edgetpu-usb3): segment i
+                   runs on device i, as in tpuseg segment --devices; a searching strategy searches for them
   --runner R       pycoral (pycoral's C++ PipelinedModelRunner, as the exported run_pipeline.py) |
                    python-threads (one Python thread per stage) (default: the profile's, else pycoral)
   --fresh-runner   the batch starts on a fresh runner: each segment's first invoke falls inside it
@@ -52,7 +56,7 @@ options:
                    tpuOps, paramBytes, onChipBytes, offChipBytes, inBytes, outBytes, ms, msLow, msHigh }],
                    bottleneckMs, limitedBy, latencyMs, firstMs, batch, msPerInput (each time with
                    ...Low/...High, the band), uncertainty: { regime, band: { lo, hi, rows, from } },
-                   madeFor: { name, ops, graphHash } }
+                   runner, devices? (with --devices), madeFor: { name, ops, graphHash } }
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request`;
@@ -69,6 +73,8 @@ interface Choice {
   readonly objective: ObjectiveKind;
   readonly seed: string;
   readonly runner?: RunnerName;
+  /** The board's cost model with --devices (one profile per TPU position). */
+  readonly cost?: CostModel;
 }
 
 function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, { name: string; cuts: readonly number[] }> {
@@ -79,7 +85,7 @@ function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, { name: st
     const plan = readPlanFile(path.resolve(c.cwd, c.strategy), graph, c.tpus);
     return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(plan);
   }
-  const found = searchPlan({ graph, strategy: c.strategy, tpus: n, profile: c.profile, batch: c.batch, seed: c.seed, cwd: c.cwd, objective: c.objective, ...(c.runner ? { runner: c.runner } : {}) });
+  const found = searchPlan({ graph, strategy: c.strategy, tpus: n, profile: c.profile, batch: c.batch, seed: c.seed, cwd: c.cwd, objective: c.objective, ...(c.runner ? { runner: c.runner } : {}), ...(c.cost ? { cost: c.cost } : {}) });
   return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(found);
 }
 
@@ -94,12 +100,22 @@ const RUNNER_TEXT: Readonly<Record<RunnerName, string>> = {
 const withBand = (ms: number, u: Uncertainty): string =>
   u.band ? `${ms.toFixed(3)} ms (${(ms * u.band.lo).toFixed(3)}-${(ms * u.band.hi).toFixed(3)})` : `${ms.toFixed(3)} ms`;
 
-export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: string, ev: PlanEvaluation, runner: RunnerName): string[] {
+/**
+ * The band of a prediction; on a board whose TPUs differ, only when every device's profile gives
+ * the same one (as tpuseg segment does).
+ */
+export function predictionUncertainty(profile: CostProfile, devices: readonly CostProfile[] | undefined, graph: LayerGraph, ev: PlanEvaluation): Uncertainty {
   const u = uncertaintyOf(profile, graph, ev);
+  const same = !devices || devices.every((d) => JSON.stringify(uncertaintyOf(d, graph, ev).band) === JSON.stringify(u.band));
+  return same ? u : { regime: u.regime };
+}
+
+export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: string, ev: PlanEvaluation, runner: RunnerName, devices?: readonly CostProfile[]): string[] {
+  const u = predictionUncertainty(profile, devices, graph, ev);
   const sim = simulatePipeline(ev.segments.map((s) => s.ms), ev.segments.length, ev.batch);
   const head = ['seg', 'ops', 'on TPU', 'params', 'on-chip', 'off-chip', 'in', 'out', 'compute', 'stream', 'xfer', 'host', 'ms'];
   const rows = ev.segments.map((s, i) => [
-    String(i), `${s.firstOp}-${s.lastOp} (${s.ops})`, String(s.tpuOps ?? s.ops), fmtBytes(s.paramBytes), fmtBytes(s.onChipBytes), fmtBytes(s.offChipBytes),
+    devices ? `${i} ${devices[i]!.name}` : String(i), `${s.firstOp}-${s.lastOp} (${s.ops})`, String(s.tpuOps ?? s.ops), fmtBytes(s.paramBytes), fmtBytes(s.onChipBytes), fmtBytes(s.offChipBytes),
     fmtBytes(s.inBytes), fmtBytes(s.outBytes), s.computeMs.toFixed(3), s.streamMs.toFixed(3), (s.inMs + s.outMs).toFixed(3),
     (s.cpuMs + s.fixedMs + s.hopMs).toFixed(3), s.ms.toFixed(3),
   ]);
@@ -107,7 +123,7 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
   const line = (cells: readonly string[]): string => cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
   const onHost = ev.segments.flatMap((s) => s.cpuOps.map((i) => `${i} ${graph.ops[i]!.type}`));
   return [
-    `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, profile ${profile.name}`,
+    `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, ${devices ? `TPUs ${devices.map((d) => d.name).join(', ')} (host ${profile.name})` : `profile ${profile.name}`}`,
     `runner: ${RUNNER_TEXT[runner]}${ev.segments.length === 1 ? ' (one segment: a plain invoke)' : ''}`,
     line(head),
     ...rows.map(line),
@@ -118,7 +134,9 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
     `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input (stage times only)`,
     u.band
       ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${u.band.rows} calibration rows of ${u.band.from}`
-      : `band: none (profile ${profile.name} has no calibration rows in regime ${u.regime})`,
+      : devices && uncertaintyOf(profile, graph, ev).band
+        ? `band: none (the board's profiles give different bands in regime ${u.regime})`
+        : `band: none (profile ${profile.name} has no calibration rows in regime ${u.regime})`,
     '(on TPU = ops the compiler maps; host = host-side ops + fixed per invoke + runner; xfer = activations in and out)',
   ];
 }
@@ -131,7 +149,7 @@ export const predictCommand: Command = {
   async run(argv, io) {
     const parsed = parse('predict', argv, {
       tpus: { type: 'string' }, strategy: { type: 'string' }, profile: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' },
-      runner: { type: 'string' }, 'fresh-runner': { type: 'boolean' },
+      runner: { type: 'string' }, 'fresh-runner': { type: 'boolean' }, devices: { type: 'string' },
       objective: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string', short: 'o' },
     });
     if (E.isLeft(parsed)) return parsed;
@@ -146,28 +164,39 @@ export const predictCommand: Command = {
     const spec = positionals[0]!;
     const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
-    const profileName = typeof v['profile'] === 'string' ? v['profile'] : DEFAULT_PROFILE;
-    const profile = loadProfile(PROFILE_NAMES.includes(profileName) ? profileName : path.resolve(io.cwd, profileName));
+    const resolveProfile = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(io.cwd, p));
+    const devices = typeof v['devices'] === 'string' ? loadDevices(v['devices'], resolveProfile) : undefined;
+    if (devices && E.isLeft(devices)) return devices;
+    const board = devices?.right;
+    const n = tpus.right ?? board?.length;
+    if (board && n !== board.length) return E.left(usage(`predict: --tpus ${n} but --devices lists ${board.length} TPUs; give one profile per TPU`));
+    const profile = board && v['profile'] === undefined ? E.right(board[0]!) : loadProfile(resolveProfile(typeof v['profile'] === 'string' ? v['profile'] : DEFAULT_PROFILE));
     if (E.isLeft(profile)) return profile;
     const runner = runnerOption('predict', v['runner']);
     if (E.isLeft(runner)) return runner;
+    const opts = { ...(runner.right ? { runner: runner.right } : {}), freshRunner: v['fresh-runner'] === true };
+    const cost = board ? boardModel(graph.right, board, profile.right, opts) : costModel(graph.right, profile.right, opts);
     const plan = cutsFor(graph.right, {
-      strategy: typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus: tpus.right, cwd: io.cwd,
+      strategy: typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus: n, cwd: io.cwd,
       profile: profile.right, batch: batch.right, objective, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
       ...(runner.right ? { runner: runner.right } : {}),
+      // Searched as tpuseg segment --devices searches: the board, without a fresh runner's first invokes.
+      ...(board ? { cost: boardModel(graph.right, board, profile.right, runner.right ? { runner: runner.right } : {}) } : {}),
     });
     if (E.isLeft(plan)) return plan;
-    const cost = costModel(graph.right, profile.right, { ...(runner.right ? { runner: runner.right } : {}), freshRunner: v['fresh-runner'] === true });
     const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
     const used = cost.pipeline?.runner ?? 'pycoral';
-    const result = { ...planResult(plan.right.name, ev, uncertaintyOf(profile.right, graph.right, ev)), runner: used, madeFor: madeFor(graph.right) };
+    const result = {
+      ...planResult(plan.right.name, ev, predictionUncertainty(profile.right, board, graph.right, ev)), runner: used,
+      ...(board ? { devices: board.map((d) => d.name) } : {}), madeFor: madeFor(graph.right),
+    };
     if (typeof v['out'] === 'string') {
       const file = path.resolve(io.cwd, v['out']);
       const written = tryWrite(() => writeFileSafe(file, `${toJson(result)}\n`));
       if (E.isLeft(written)) return written;
     }
     if (v['json'] === true) io.out(toJson(result));
-    else for (const l of renderPrediction(graph.right, profile.right, plan.right.name, ev, used)) io.out(l);
+    else for (const l of renderPrediction(graph.right, profile.right, plan.right.name, ev, used, board)) io.out(l);
     return E.right(undefined);
   },
 };
