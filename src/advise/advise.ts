@@ -9,6 +9,7 @@ import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
 import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 import { madeFor, type MadeFor } from '../plan/made-for';
+import { bandSpread } from '../plan/result';
 import { requestCost } from '../search/request-cost';
 import { choose, type Knee } from './choose';
 import { reasoning, streamingStopsAt } from './reasoning';
@@ -142,8 +143,7 @@ function bandOf(graph: LayerGraph, ev: LayoutEvaluation, profiles: readonly Cost
 function configuration(graph: LayerGraph, ev: LayoutEvaluation, id: string, onFront: boolean, profiles: readonly CostProfile[]): AdvisedConfiguration {
   const u = bandOf(graph, ev, profiles);
   const b = u.band;
-  const spread = <K extends string>(key: K, ms: number): Partial<Record<`${K}Low` | `${K}High`, number>> =>
-    (b ? { [`${key}Low`]: ms * b.lo, [`${key}High`]: ms * b.hi } : {}) as Partial<Record<`${K}Low` | `${K}High`, number>>;
+  const spread = <K extends string>(key: K, ms: number): Partial<Record<`${K}Low` | `${K}High`, number>> => bandSpread(b, key, ms);
   return {
     id,
     kind: ev.kind,

@@ -26,11 +26,20 @@ export interface Uncertainty {
   readonly band?: Band;
 }
 
-export function uncertaintyOf(profile: CostProfile, graph: LayerGraph, ev: PlanEvaluation): Uncertainty {
+/**
+ * The regime of a prediction and the profile's band for it; on a board whose TPUs differ
+ * (`devices`), the band only when every device's profile gives the same one.
+ */
+export function uncertaintyOf(profile: CostProfile, graph: LayerGraph, ev: PlanEvaluation, devices?: readonly CostProfile[]): Uncertainty {
   const regime = regimeOf(graph, ev.segments);
   const band = bandFor(profile, regime);
-  return { regime: regimeKey(regime), ...(band ? { band } : {}) };
+  const same = !devices || devices.every((d) => JSON.stringify(bandFor(d, regime)) === JSON.stringify(band));
+  return { regime: regimeKey(regime), ...(band && same ? { band } : {}) };
 }
+
+/** `{ keyLow, keyHigh }`: a time scaled by the band's ends, or nothing without a band. */
+export const bandSpread = <K extends string>(band: Band | undefined, key: K, ms: number): Partial<Record<`${K}Low` | `${K}High`, number>> =>
+  (band ? { [`${key}Low`]: ms * band.lo, [`${key}High`]: ms * band.hi } : {}) as Partial<Record<`${K}Low` | `${K}High`, number>>;
 
 /** The result object of one strategy: the JSON contract shared by `predict` and `segment`. */
 export interface PlanResult {
@@ -57,8 +66,7 @@ export interface PlanResult {
 
 export function planResult(strategy: string, ev: PlanEvaluation, u?: Uncertainty): PlanResult {
   const band = u?.band;
-  const spread = <K extends string>(key: K, ms: number): Partial<Record<`${K}Low` | `${K}High`, number>> =>
-    (band ? { [`${key}Low`]: ms * band.lo, [`${key}High`]: ms * band.hi } : {}) as Partial<Record<`${K}Low` | `${K}High`, number>>;
+  const spread = <K extends string>(key: K, ms: number): Partial<Record<`${K}Low` | `${K}High`, number>> => bandSpread(band, key, ms);
   return {
     strategy,
     cuts: [...ev.cuts],

@@ -280,10 +280,7 @@ function report(req: SegmentRequest, tpus: number, profile: CostProfile, devices
     const cuts = o.result.right.cuts;
     if (!best || compareScores(scorePlan(problem, cuts), scorePlan(problem, best.cuts)) < 0) best = { name: o.strategy, cuts };
     const ev = evaluatePlan(problem.cost, cuts, problem.objective.batch);
-    const u = uncertaintyOf(profile, problem.graph, ev);
-    // On a board whose TPUs differ, a band only when every device's profile gives the same one.
-    const same = !devices || devices.every((d) => JSON.stringify(uncertaintyOf(d, problem.graph, ev).band) === JSON.stringify(u.band));
-    return { ...planResult(o.strategy, ev, same ? u : { regime: u.regime }), ...base, stats: o.result.right.stats };
+    return { ...planResult(o.strategy, ev, uncertaintyOf(profile, problem.graph, ev, devices)), ...base, stats: o.result.right.stats };
   });
   return {
     model: req.model, tpus, profile: profile.name, ...(devices ? { devices: devices.slice(0, tpus).map((d) => d.name) } : {}),

@@ -100,18 +100,8 @@ const RUNNER_TEXT: Readonly<Record<RunnerName, string>> = {
 const withBand = (ms: number, u: Uncertainty): string =>
   u.band ? `${ms.toFixed(3)} ms (${(ms * u.band.lo).toFixed(3)}-${(ms * u.band.hi).toFixed(3)})` : `${ms.toFixed(3)} ms`;
 
-/**
- * The band of a prediction; on a board whose TPUs differ, only when every device's profile gives
- * the same one (as tpuseg segment does).
- */
-export function predictionUncertainty(profile: CostProfile, devices: readonly CostProfile[] | undefined, graph: LayerGraph, ev: PlanEvaluation): Uncertainty {
-  const u = uncertaintyOf(profile, graph, ev);
-  const same = !devices || devices.every((d) => JSON.stringify(uncertaintyOf(d, graph, ev).band) === JSON.stringify(u.band));
-  return same ? u : { regime: u.regime };
-}
-
 export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: string, ev: PlanEvaluation, runner: RunnerName, devices?: readonly CostProfile[]): string[] {
-  const u = predictionUncertainty(profile, devices, graph, ev);
+  const u = uncertaintyOf(profile, graph, ev, devices);
   const sim = simulatePipeline(ev.segments.map((s) => s.ms), ev.segments.length, ev.batch);
   const head = ['seg', 'ops', 'on TPU', 'params', 'on-chip', 'off-chip', 'in', 'out', 'compute', 'stream', 'xfer', 'host', 'ms'];
   const rows = ev.segments.map((s, i) => [
@@ -187,7 +177,7 @@ export const predictCommand: Command = {
     const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
     const used = cost.pipeline?.runner ?? 'pycoral';
     const result = {
-      ...planResult(plan.right.name, ev, predictionUncertainty(profile.right, board, graph.right, ev)), runner: used,
+      ...planResult(plan.right.name, ev, uncertaintyOf(profile.right, graph.right, ev, board)), runner: used,
       ...(board ? { devices: board.map((d) => d.name) } : {}), madeFor: madeFor(graph.right),
     };
     if (typeof v['out'] === 'string') {
