@@ -263,6 +263,25 @@ class EdgeTpuModel implements CostModel {
     return onTpu ? max(0, this.f.index.rangeOutputBytes(a, b) + c.place.outAdj[b]! - c.place.outAdj[a]!) : 0;
   }
 
+  /** Parameter bytes [a, b) streams with its cached prefix ending at k. */
+  private offChipAt(c: ClassTables, a: number, b: number, k: number): number {
+    const w = this.n + 1;
+    return (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]!) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
+  }
+
+  /** Time on the shared host link of a segment's TPU transfers and streamed parameters. */
+  private linkMsOf(inB: number, outB: number, off: number): number {
+    return (inB + outB + off) / (this.p.linkSharedMBps * 1e3);
+  }
+
+  /** First-invoke cost of [a, b) with its cached prefix ending at k (the segment maps). */
+  private firstAt(c: ClassTables, a: number, b: number, k: number): number {
+    const w = this.n + 1;
+    const p = this.p;
+    return p.firstInvokeMs + ((c.t[CACHE_BYTES * w + k]! - c.t[CACHE_BYTES * w + a]!) / MiB) * p.firstMsPerMiB
+      + (c.t[ACT * w + b]! - c.t[ACT * w + a]!) * p.firstMsPerActMiB;
+  }
+
   /** The runner's per-stage host work of [a, b) (0 for the whole model: a plain invoke). */
   private runnerMs(a: number, b: number): number {
     return a === 0 && b === this.n ? 0 : this.runnerWork(a, b);
@@ -340,8 +359,8 @@ class EdgeTpuModel implements CostModel {
     const outRate = p.outMBps * 1e3;
     const perInput = p.capacityPerInputMiB;
     const cacheBytes = CACHE_BYTES * w;
-    let k0 = -1;
-    let c = this.tablesOf(f.classOf[hi - 1 < lo ? lo : hi - 1]!);
+    let k0 = f.classOf[hi - 1 < lo ? lo : hi - 1]!;
+    let c = this.tablesOf(k0);
     for (let a = hi - 1; a >= lo; a--) {
       const kc = f.classOf[a]!;
       if (kc !== k0) {
@@ -420,9 +439,7 @@ class EdgeTpuModel implements CostModel {
     this.check(a, b);
     const c = this.tablesOf(this.f.classOf[a]!);
     const onTpu = c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0;
-    const k = this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, onTpu));
-    const w = this.n + 1;
-    return (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]!) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
+    return this.offChipAt(c, a, b, this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, onTpu)));
   }
 
   sharedMs(a: number, b: number, out: SharedDemands): void {
@@ -437,9 +454,7 @@ class EdgeTpuModel implements CostModel {
     if (p.linkSharedMBps > 0 && c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0) {
       const inB = this.tpuIn(c, a, b, true);
       const outB = this.tpuOut(c, a, b, true);
-      const k = this.cachedUpTo(c, a, b, inB);
-      const off = (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]!) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
-      out[SHARED.link] = (inB + outB + off) / (p.linkSharedMBps * 1e3);
+      out[SHARED.link] = this.linkMsOf(inB, outB, this.offChipAt(c, a, b, this.cachedUpTo(c, a, b, inB)));
     }
   }
 
@@ -447,11 +462,7 @@ class EdgeTpuModel implements CostModel {
     this.check(a, b);
     const c = this.tablesOf(this.f.classOf[a]!);
     if (c.place.tpuOps[b]! - c.place.tpuOps[a]! === 0) return 0;
-    const w = this.n + 1;
-    const p = this.p;
-    const k = this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, true));
-    return p.firstInvokeMs + ((c.t[CACHE_BYTES * w + k]! - c.t[CACHE_BYTES * w + a]!) / MiB) * p.firstMsPerMiB
-      + (c.t[ACT * w + b]! - c.t[ACT * w + a]!) * p.firstMsPerActMiB;
+    return this.firstAt(c, a, b, this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, true)));
   }
 
   segment(a: number, b: number, stage = 0): SegmentCost {
@@ -468,7 +479,7 @@ class EdgeTpuModel implements CostModel {
     const cpuOps: number[] = [];
     for (let i = a; i < b; i++) if (!c.place.onTpu[i]) cpuOps.push(i);
     const onChipBytes = sum(CACHE_BYTES, a, k);
-    const offChipBytes = sum(CACHE_BYTES, k, b) + sum(BIG_BYTES, a, b);
+    const offChipBytes = this.offChipAt(c, a, b, k);
     const runner = this.runnerMs(a, b);
     const parts = {
       computeMs: sum(COMPUTE, a, b) * this.factor(stage),
@@ -500,9 +511,9 @@ class EdgeTpuModel implements CostModel {
       cpuOps,
       cpuMs: parts.cpuMs,
       gilMs: this.python ? runner : 0,
-      linkMs: p.linkSharedMBps > 0 && onTpu ? (inB + outB + offChipBytes) / (p.linkSharedMBps * 1e3) : 0,
+      linkMs: p.linkSharedMBps > 0 && onTpu ? this.linkMsOf(inB, outB, offChipBytes) : 0,
       hostCpuMs: parts.cpuMs + runner,
-      firstMs: onTpu ? p.firstInvokeMs + (onChipBytes / MiB) * p.firstMsPerMiB + sum(ACT, a, b) * p.firstMsPerActMiB : 0,
+      firstMs: onTpu ? this.firstAt(c, a, b, k) : 0,
       // Same terms in the same order as segmentMs, so the two agree to the last bit.
       ms: parts.fixedMs + parts.computeMs + parts.streamMs + parts.inMs + parts.outMs + parts.hopMs + parts.cpuMs,
     };
