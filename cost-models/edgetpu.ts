@@ -144,10 +144,12 @@ class EdgeTpuModel implements CostModel {
   private readonly tpuMs: Float64Array;
   private readonly hostMs: Float64Array;
   private readonly extra: Float64Array;
-  /** Least streaming ms per compiled byte over the cacheable layers, and prefix sums of each op's cheaper placement (for lowerBoundMs). */
+  /** Least streaming ms per compiled byte over the cacheable layers, and prefix sums of each op's cheaper placement (for lowerBoundMs, built on first use). */
   private readonly minStreamPerByte: number;
-  private readonly cheaper: Float64Array;
+  private cheaper: Float64Array | undefined;
   private readonly minFactor: number;
+  /** The compute factor of every position past the profile's list. */
+  private readonly factorPast: number;
   /** Scratch row of input bytes for segmentMsRow. */
   private inRow: Float64Array | undefined;
   private readonly python: boolean;
@@ -188,9 +190,17 @@ class EdgeTpuModel implements CostModel {
     }
     this.minStreamPerByte = minRate === Infinity ? 0 : minRate;
     this.minFactor = factors && factors.length > 0 ? min(...factors) : 1;
-    const cheaper = (this.cheaper = scratch?.perOp[3] ?? new F64(n + 1));
+    this.factorPast = computeFactorAt(factors, factors?.length ?? 0);
+  }
+
+  /** Prefix sums of each op's cheaper placement, built on first use. */
+  private cheaperOf(): Float64Array {
+    if (this.cheaper) return this.cheaper;
+    const { n, tpuMs, hostMs } = this;
+    const cheaper = (this.cheaper = this.scratch?.perOp[3] ?? new F64(n + 1));
     const least = min(1, this.minFactor);
     for (let i = 0; i < n; i++) cheaper[i + 1] = cheaper[i]! + min(tpuMs[i]! * least, hostMs[i]!);
+    return cheaper;
   }
 
   /** The prefix tables of placement class k, built on first use. */
@@ -296,7 +306,8 @@ class EdgeTpuModel implements CostModel {
 
   /** Factor on the TPU compute of the stage at pipeline position `stage`. */
   private factor(stage: number): number {
-    return computeFactorAt(this.p.computeFactors, stage);
+    const factors = this.p.computeFactors;
+    return factors !== undefined && factors.length > 0 && stage < factors.length ? factors[stage]! : this.factorPast;
   }
 
   positionKey(stage: number): string {
@@ -430,7 +441,8 @@ class EdgeTpuModel implements CostModel {
         + (t[CPU * w + b]! - t[CPU * w + a]!);
     }
     const excess = max(0, t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + a]! - this.p.capacityMiB * MiB);
-    return (this.cheaper[b]! - this.cheaper[a]!)
+    const cheaper = this.cheaperOf();
+    return (cheaper[b]! - cheaper[a]!)
       + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!) + excess * this.minStreamPerByte;
   }
 
