@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../src/errors';
-import type { RunnerName } from './names';
+import { RUNNER_NAMES, type RunnerName } from './names';
 
 /**
  * Edge TPU cost profiles: JSON files in which every constant carries its value and its source.
@@ -88,7 +88,7 @@ const constantsCodec = t.type(
   Object.fromEntries(CONSTANT_NAMES.map((k) => [k, constant(CONSTANT_KINDS[k])])) as { [K in ConstantName]: ReturnType<typeof constant> },
 );
 
-export const RunnerCodec = t.keyof({ pycoral: null, 'python-threads': null }, 'pycoral | python-threads');
+export const RunnerCodec = t.keyof(Object.fromEntries(RUNNER_NAMES.map((r) => [r, null])) as Record<RunnerName, null>, RUNNER_NAMES.join(' | '));
 
 const factor = within(0.1, 20, 'x the compute time of position 0');
 

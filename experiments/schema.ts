@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { RUNNER_NAMES, type RunnerName } from '../cost-models/names';
 import { byShape, dictionary, list, nonEmptyString, nonNegativeInt, oneOf, positiveInt, positiveNumber, record, scalar, slug } from './codecs';
 
 /**
@@ -29,7 +30,7 @@ export type SweepValues = t.TypeOf<typeof SweepValues>;
  * or a `zoo:` spec (key `size`), and may override the TPU counts.
  */
 /** How the pipeline runs: pycoral's C++ runner (the default) or one Python thread per stage. */
-export const Runner = oneOf(['pycoral', 'python-threads'] as const);
+export const Runner = oneOf(RUNNER_NAMES);
 
 export const ModelObject = record(
   'a model {model, sweep?, tpus?, runner?, freshRunner?}',
@@ -114,7 +115,7 @@ export interface ResolvedConfig {
   readonly profiles: readonly string[];
   readonly objective: Objective;
   /** The runner for models that name none (absent: each profile's). */
-  readonly runner?: 'pycoral' | 'python-threads';
+  readonly runner?: RunnerName;
   readonly batch: number;
   readonly seeds: readonly number[];
   readonly budget: Budget;
