@@ -1,7 +1,7 @@
 import { regimeKey, regimeOf, type Band } from '../../cost-models/bands';
 import type { CostProfile } from '../../cost-models';
+import { rowResults, type RowResult } from './accuracy';
 import type { CalibrationCase } from './cases';
-import { predictCase } from './predict';
 import { quantile } from './stats';
 
 /** Bands need a few rows to mean anything: fewer than this and the regime gets none of its own. */
@@ -13,20 +13,26 @@ export const MIN_BAND_ROWS = 2;
  * their column only.
  */
 export function bandsOf(cases: readonly CalibrationCase[], profile: CostProfile): Record<string, Band> {
+  return bandsOfRows(cases, rowResults(cases, () => profile), profile.name);
+}
+
+/** bandsOf from the cases' rows already predicted with the profile named `profile` (`rows[i]` is `cases[i]`'s, from rowResults). */
+export function bandsOfRows(cases: readonly CalibrationCase[], rows: readonly RowResult[], profile: string): Record<string, Band> {
+  if (rows.length !== cases.length) throw new RangeError(`${rows.length} rows for ${cases.length} cases`);
   const ratios = new Map<string, number[]>();
-  for (const c of cases) {
-    if (c.profile !== undefined && c.profile !== profile.name) continue;
-    const p = predictCase(c, profile);
-    const key = regimeKey(regimeOf(c.graph, p.offChipMiB.map((x) => ({ offChipBytes: x }))));
+  cases.forEach((c, i) => {
+    if (c.profile !== undefined && c.profile !== profile) return;
+    const r = rows[i]!;
+    const key = regimeKey(regimeOf(c.graph, r.predictedOffChipMiB.map((x) => ({ offChipBytes: x }))));
     if (!ratios.has(key)) ratios.set(key, []);
-    ratios.get(key)!.push(c.measuredMs / p.ms);
-  }
+    ratios.get(key)!.push(c.measuredMs / r.predictedMs);
+  });
   const out: Record<string, Band> = {};
   for (const key of [...ratios.keys()].sort()) {
     const xs = ratios.get(key)!;
     if (xs.length < MIN_BAND_ROWS) continue;
     const round = (x: number): number => Number(x.toFixed(4));
-    out[key] = { lo: round(quantile(xs, 0.1)), hi: round(quantile(xs, 0.9)), rows: xs.length, from: profile.name };
+    out[key] = { lo: round(quantile(xs, 0.1)), hi: round(quantile(xs, 0.9)), rows: xs.length, from: profile };
   }
   return out;
 }

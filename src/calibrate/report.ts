@@ -6,7 +6,7 @@ import type { CalibrationCase, Skipped } from './cases';
 import { fitProfile, MEMORY_CONSTANTS, type FitOptions } from './fit';
 import { DOMAIN_PRIORS, type Prior } from './priors';
 import { median } from './stats';
-import { bandsOf } from './bands';
+import { bandsOfRows } from './bands';
 import type { Band } from '../../cost-models/bands';
 
 /**
@@ -170,6 +170,7 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
     fitOptions: { time: opts.time, memory: opts.memory, symmetricLink: opts.symmetricLink, priors: opts.priorsName },
     priors: Object.fromEntries([...(opts.memory ? MEMORY_CONSTANTS : []), ...opts.time, ...(Object.keys(opts.tie ?? {}) as ConstantName[])]
       .flatMap((k) => (DOMAIN_PRIORS[k] ? [[k, DOMAIN_PRIORS[k]]] : []))),
-    files, rows, skipped: inputs.skipped, unmapped: inputs.unmapped, generalisation, bands: bandsOf(measured, inputs.bench), targets,
+    files, rows, skipped: inputs.skipped, unmapped: inputs.unmapped, generalisation,
+    bands: bandsOfRows(measured, rows.filter((r) => r.group !== 'published'), inputs.bench.name), targets,
   });
 }

@@ -9,7 +9,7 @@ import { DOMAIN_PRIORS } from '../../calibrate/priors';
 import { loadCases } from '../../calibrate/load';
 import { DEFAULT_MAPPING, loadMapping, SplitCodec, type MeasurementEntry } from '../../calibrate/mapping';
 import { median, p90 } from '../../calibrate/stats';
-import { bandsOf, withBorrowed } from '../../calibrate/bands';
+import { bandsOfRows, withBorrowed } from '../../calibrate/bands';
 import { withPositions } from '../../../cost-models/profile';
 
 const fitted0Positions = (fs: readonly number[]): number[] => fs.map((f) => Number(f.toPrecision(4)));
@@ -178,10 +178,11 @@ export const calibrateCommand: Command = {
         evaluations: fit.evals, symmetricLink: symmetric, priors: priors ? 'domain' : null, positions: positions.right,
       },
     };
-    const own = bandsOf(cases, unbanded);
+    // The bands are calibration data only: the fitted profile predicts every row as the unbanded one does.
+    const after = rowResults(cases, () => unbanded);
+    const own = bandsOfRows(cases, after, unbanded.name);
     const bands = lender ? withBorrowed(own, profileBands((lender as E.Right<CostProfile>).right)) : own;
     const fitted: CostProfile = { ...unbanded, calibration: { ...unbanded.calibration, bands } };
-    const after = rowResults(cases, () => fitted);
     const json = v['json'] === true;
     const say = json ? (): void => undefined : io.out;
     say(`base ${base.right.name}:`);
