@@ -7,7 +7,7 @@ import { fitProfile, MEMORY_CONSTANTS, type FitOptions } from './fit';
 import { DOMAIN_PRIORS, type Prior } from './priors';
 import { median } from './stats';
 import { bandsOfRows } from './bands';
-import type { Band } from '../../cost-models/bands';
+import { familyOf, type Band } from '../../cost-models/bands';
 
 /**
  * The accuracy report: every row of every measurement file predicted with the profile fitted to
@@ -34,9 +34,9 @@ export interface Generalisation {
   readonly medianSignedErr: Readonly<Record<string, number>>;
 }
 
-/** A case's number of TPUs and model family. */
+/** A case's number of TPUs and model family (the family its bands use). */
 const tpusOf = (c: CalibrationCase): number => c.cuts.length + 1;
-const isConv = (c: CalibrationCase): boolean => c.spec.startsWith('synth:conv');
+const isConv = (c: CalibrationCase): boolean => familyOf(c.graph) === 'conv';
 
 interface Split {
   readonly id: string;
