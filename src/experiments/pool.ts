@@ -25,17 +25,25 @@ const paramsOf = ({ id: _id, ...p }: Cell): CellParams => p;
 /** Strategies that run in this thread with `--workers 0`: the built-ins and the fixed splits. */
 export const runsInProcess = (strategy: string): boolean => FIXED_SPLITS.includes(strategy) || isBuiltinStrategy(strategy);
 
+/**
+ * Runs a group's cells that run in this thread with `--workers 0` with `own` and the others with
+ * `other` (each side only when it has cells, `own` first), and gives the outcomes in the cells' order.
+ */
+async function bySide(cells: readonly Cell[], own: (cells: Cell[]) => readonly CellOutcome[] | Promise<readonly CellOutcome[]>, other: (cells: Cell[]) => Promise<readonly CellOutcome[]>): Promise<CellOutcome[]> {
+  const inProcess = cells.map((c) => runsInProcess(c.strategy));
+  const mine = cells.filter((_, i) => inProcess[i]);
+  const theirs = cells.filter((_, i) => !inProcess[i]);
+  const [a, b] = await Promise.all([mine.length > 0 ? own(mine) : [], theirs.length > 0 ? other(theirs) : []]);
+  let i = 0;
+  let j = 0;
+  return cells.map((_, k) => (inProcess[k] ? a[i++] : b[j++]) ?? { error: 'no outcome' });
+}
+
 export function inProcessExecutor(baseDir: string, cwd: string, interrupted?: Promise<void>): Executor {
   let plugins: Executor | undefined;
   return {
-    runGroup: async (cells) => {
-      const own = cells.filter((c) => runsInProcess(c.strategy));
-      const other = cells.filter((c) => !runsInProcess(c.strategy));
-      const mine = runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) });
-      plugins ??= other.length > 0 ? poolExecutor(1, baseDir, cwd, interrupted) : undefined;
-      const theirs = other.length > 0 ? await plugins!.runGroup(other) : [];
-      return cells.map((c) => (runsInProcess(c.strategy) ? mine[own.indexOf(c)] : theirs[other.indexOf(c)]) ?? { error: 'no outcome' });
-    },
+    runGroup: (cells) => bySide(cells, (own) => runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) }),
+      (other) => (plugins ??= poolExecutor(1, baseDir, cwd, interrupted)).runGroup(other)),
     close: async () => {
       await plugins?.close();
     },
@@ -63,12 +71,7 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
     return cells.map(() => failed);
   };
   return {
-    runGroup: async (cells) => {
-      const own = cells.filter((c) => runsInProcess(c.strategy));
-      const other = cells.filter((c) => !runsInProcess(c.strategy));
-      const [mine, theirs] = await Promise.all([own.length > 0 ? runTask(own) : [], Promise.all(other.map(async (c) => (await runTask([c]))[0]!))]);
-      return cells.map((c) => (runsInProcess(c.strategy) ? mine[own.indexOf(c)] : theirs[other.indexOf(c)]) ?? { error: 'no outcome' });
-    },
+    runGroup: (cells) => bySide(cells, runTask, (other) => Promise.all(other.map(async (c) => (await runTask([c]))[0]!))),
     close: async () => {
       await pool?.destroy();
     },
