@@ -51,7 +51,7 @@ export interface Completions {
 }
 
 /** Backward over the band: each end e pushes its states' completions to the starts of their segments. */
-export function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): Completions | undefined {
+function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): Completions | undefined {
   // Envelope prices (the least over positions) keep these lower bounds for every position.
   const { n, tpus: k } = p;
   const W = n + 1;
@@ -111,10 +111,6 @@ export function sharedOptimum(p: Problem, price: RowPricer, bound: ((a: number, 
   const front = paretoPlans(p, band, price, budget, incumbent, undefined, stagePrice);
   return front && { ...front, band: band.states };
 }
-
-/** `batch` over a band (see batchOptimum), kept under its earlier name. */
-export const paretoBatch = (p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions): { cuts: number[]; labels: number } | undefined =>
-  paretoPlans(p, band, price, budget, incumbent, rest);
 
 export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions,
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number } | undefined {

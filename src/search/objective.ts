@@ -93,21 +93,6 @@ export function scorePlan(p: Problem, cuts: readonly number[]): Score {
   return scoreOf(p.objective, ms, off, sharedMs, firstMs);
 }
 
-/** Primary objective only, from `segmentMs` (the hot path). */
-export function primaryPlan(p: Problem, cuts: readonly number[]): number {
-  let max = 0;
-  let sum = 0;
-  const segments = segmentsOf(p.n, cuts);
-  for (let i = 0; i < segments.length; i++) {
-    const [a, b] = segments[i]!;
-    const ms = p.cost.segmentMs(a, b, i);
-    sum += ms;
-    if (ms > max) max = ms;
-  }
-  const { sharedMs, firstMs } = sharedOf(p.cost, segments, p.objective);
-  return primaryOf(p.objective, max, sum, sharedMs, firstMs);
-}
-
 export function compareScores(x: Score, y: Score): number {
   return x.primary - y.primary || x.offChipBytes - y.offChipBytes || x.latencyMs - y.latencyMs;
 }
