@@ -3,7 +3,7 @@ import type { CostModel } from '../../cost-models/types';
 import type { Problem, Strategy } from '../../strategies/types';
 import { optionErrors } from '../../strategies/options';
 import { configInvalid, isTpusegError, TpusegFailure, usage, workerFailed, type TpusegError } from '../errors';
-import { MAX_TASKS } from '../limits';
+import { count, MAX_TASKS } from '../limits';
 import { deriveSeed, rng } from '../rng';
 import type { WithLowerBound } from './bound';
 import { timeBudget } from './budget';
@@ -70,7 +70,7 @@ export function taskCount<O>(s: Strategy<O>, options: O): E.Either<TpusegError, 
     return E.left(workerFailed(s.name, 0, `tasks() threw: ${(e as Error)?.message ?? String(e)}`));
   }
   if (!Number.isInteger(t) || t < 1) return E.right(1);
-  return t <= MAX_TASKS ? E.right(t) : E.left(usage(`strategy ${s.name} asks for ${t.toLocaleString('en-US')} tasks (restarts); at most ${MAX_TASKS.toLocaleString('en-US')}`));
+  return t <= MAX_TASKS ? E.right(t) : E.left(usage(`strategy ${s.name} asks for ${count(t)} tasks (restarts); at most ${count(MAX_TASKS)}`));
 }
 
 export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: string | number, index: number, count: number, timeBudgetMs: number): TaskOutcome {
