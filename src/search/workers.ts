@@ -10,6 +10,12 @@ import { MAX_WORKERS } from '../limits';
  * the pool. Plans never depend on the choice.
  */
 
+/**
+ * The one default of `--workers`, for every command that takes it (segment, run, reproduce) and for
+ * searches that name none: absent means chosen from the work (searchWorkers, experimentWorkers).
+ */
+export const DEFAULT_WORKERS_TEXT = `chosen from the work: this thread for one small search, one per CPU (at most ${MAX_WORKERS}) for many tasks`;
+
 /** Rough in-thread cost of one search task on a model of `ops` ops, ms (measured: `--strategy all` on ResNet-152, 210 ops, 9 tasks, ~0.4 s). */
 export const taskMs = (ops: number): number => 20 + 0.1 * ops;
 
