@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+
 /**
  * The performance targets of issue 14 as `npm run bench` measures them (bench/targets.ts): each a
  * median of this run, with its target and a reference measured alongside (interleaved with it, so
@@ -13,6 +15,15 @@ export interface Figure {
   /** How it was measured: runs, load. */
   readonly note: string;
 }
+
+/** The middle of the values (the mean of the middle two for an even count). */
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** The machine's load averages over 1, 5 and 15 minutes (the first `count` of them), as `0.52 0.61 0.70`. */
+export const loadAverage = (count = 3): string => os.loadavg().slice(0, count).map((x) => x.toFixed(2)).join(' ');
 
 export const met = (f: Figure): boolean => ('max' in f.target ? f.value <= f.target.max : f.value >= f.target.min);
 /** Value over target: at most 1 for an upper bound met; for a lower bound, at least 1. */

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchGraph } from './graphs';
-import { formatReference, formatTarget, formatValue, met, toReference, toTarget, type BenchResults, type Figure } from './figures';
+import { formatReference, formatTarget, formatValue, loadAverage, median, met, toReference, toTarget, type BenchResults, type Figure } from './figures';
 import { adviseFigures, dpTargetFigures, experimentFigures, segmentProcessFigures, startupFigures } from './targets';
 
 /**
@@ -31,7 +31,6 @@ const loaded = loadProfile(DEFAULT_PROFILE);
 if (E.isLeft(loaded)) throw new Error('default profile failed to load');
 const profile = loaded.right;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const table = (header: string[], rows: string[][]): string[] => {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: string[]): string => r.map((s, c) => (c < 2 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ');
@@ -112,8 +111,6 @@ async function poolSpeedup(): Promise<void> {
   console.log('(task ms 2w: the tasks\' own search time summed, median of the 5 warm runs, i.e. the work the two workers shared)');
 }
 
-const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-
 function printTargets(figures: readonly Figure[]): void {
   console.log('Targets (issues 12, 14): measured, target, measured / target, reference measured alongside (and measured / reference)');
   const rows = figures.map((f) => {
@@ -126,7 +123,7 @@ function printTargets(figures: readonly Figure[]): void {
 
 void (async () => {
   const started = new Date().toISOString();
-  const loadStart = load();
+  const loadStart = loadAverage();
   console.log(`${os.cpus().length} CPUs, load average at start ${loadStart} (wall times include other processes' load)\n`);
   const figures: Figure[] = [];
   figures.push(...dpTargetFigures(profile, 9));
@@ -140,7 +137,7 @@ void (async () => {
   figures.push(...(await experimentFigures(3)));
   console.error('  done experiments');
   printTargets(figures);
-  const loadEnd = load();
+  const loadEnd = loadAverage();
   const results: BenchResults = { started, cpus: os.cpus().length, node: process.version, loadStart, loadEnd, figures };
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 1) + '\n');
   if (!targetsOnly) {
@@ -148,5 +145,5 @@ void (async () => {
     searchTimes();
     await poolSpeedup();
   }
-  console.log(`\nload average at end ${load()}`);
+  console.log(`\nload average at end ${loadAverage()}`);
 })();

@@ -13,14 +13,9 @@ import { scorePlan } from '../src/search/objective';
 import { makeProblem } from '../src/search/problem';
 import { solveInProcess } from '../src/search/task';
 import { benchGraph } from './graphs';
-import type { Figure } from './figures';
+import { loadAverage, median, type Figure } from './figures';
 import { priceMatrix, referenceMinMax } from './reference';
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const load = (): string => os.loadavg()[0]!.toFixed(2);
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'tpuseg.js');
 
@@ -48,7 +43,7 @@ export function dpFigures(profile: CostProfile, ops: number, k: number, runs: nu
   const matrix = priceMatrix(ops, (a, b) => cost.segmentMs(a, b));
   let best = NaN;
   let found: readonly number[] = [];
-  const l0 = load();
+  const l0 = loadAverage(1);
   const [dpTimes, refTimes] = interleaved([
     () => {
       const out = solveInProcess(p.right, dp, undefined, 'bench');
@@ -61,7 +56,7 @@ export function dpFigures(profile: CostProfile, ops: number, k: number, runs: nu
     dpMs: median(dpTimes!),
     refMs: median(refTimes!),
     agree: scorePlan(p.right, found).bottleneckMs === best,
-    note: `median of ${runs} runs each, interleaved after ${DP_WARM_UP} warm-up rounds; load ${l0}-${load()}`,
+    note: `median of ${runs} runs each, interleaved after ${DP_WARM_UP} warm-up rounds; load ${l0}-${loadAverage(1)}`,
   };
 }
 
@@ -75,13 +70,13 @@ function processMs(args: readonly string[]): number {
 }
 
 export function startupFigures(runs: number): Figure[] {
-  const l0 = load();
+  const l0 = loadAverage(1);
   const [node, top, seg] = interleaved([
     () => spawnSync(process.execPath, ['-e', '0']),
     () => processMs(['--help']),
     () => processMs(['segment', '--help']),
   ], runs, 1);
-  const note = `median of ${runs} processes each, interleaved; load ${l0}-${load()}`;
+  const note = `median of ${runs} processes each, interleaved; load ${l0}-${loadAverage(1)}`;
   const reference = { what: '`node -e 0`', value: median(node!) / 1000, unit: 's' as const };
   return [
     { what: '`tpuseg --help`, whole process', value: median(top!) / 1000, unit: 's', target: { max: 0.25 }, reference, note },
@@ -91,9 +86,9 @@ export function startupFigures(runs: number): Figure[] {
 
 export function segmentProcessFigures(runs: number): Figure[] {
   const args = ['segment', 'zoo:resnet152_v1', '--tpus', '8', '--strategy', 'all'];
-  const l0 = load();
+  const l0 = loadAverage(1);
   const [auto, here] = interleaved([() => processMs(args), () => processMs([...args, '--workers', '0'])], runs, 1);
-  const note = `median of ${runs} processes each, interleaved; load ${l0}-${load()}`;
+  const note = `median of ${runs} processes each, interleaved; load ${l0}-${loadAverage(1)}`;
   const reference = { what: '`--workers 0`', value: median(here!) / 1000, unit: 's' as const };
   return [
     { what: '`tpuseg segment zoo:resnet152_v1 --tpus 8 --strategy all`, default workers, whole process', value: median(auto!) / 1000, unit: 's', target: { max: 1.2 }, reference, note },
@@ -131,7 +126,7 @@ export async function experimentFigures(runs: number): Promise<Figure[]> {
     await executor.close();
     return [times[0]!, times[1]!];
   };
-  const l0 = load();
+  const l0 = loadAverage(1);
   const one: number[] = [];
   const two: number[] = [];
   const oneWarm: number[] = [];
@@ -146,7 +141,7 @@ export async function experimentFigures(runs: number): Promise<Figure[]> {
   }
   fs.rmSync(dir, { recursive: true, force: true });
   const warm = `warm pools (the sweep again on the same threads): 1 worker ${(median(oneWarm) / 1000).toFixed(2)} s, 2 workers ${(median(twoWarm) / 1000).toFixed(2)} s, ${(median(oneWarm) / median(twoWarm)).toFixed(2)}x`;
-  const note = `fresh pools: 2 workers ${(median(two) / 1000).toFixed(2)} s; ${warm}; median of ${runs} runs each, alternating; load ${l0}-${load()}`;
+  const note = `fresh pools: 2 workers ${(median(two) / 1000).toFixed(2)} s; ${warm}; median of ${runs} runs each, alternating; load ${l0}-${loadAverage(1)}`;
   return [
     { what: `experiment cells of the paper's sweep (${cells.length}), 2 workers: speedup over 1`, value: median(one) / median(two), unit: 'x', target: { min: 1.5 }, reference: { what: '1 worker', value: median(one) / 1000, unit: 's' }, note },
   ];
@@ -170,7 +165,7 @@ export function dpTargetFigures(profile: CostProfile, runs: number): Figure[] {
  */
 export function adviseFigures(runs: number): Figure[] {
   const args = ['advise', 'zoo:resnet152_v1', '--tpus', '8'];
-  const l0 = load();
+  const l0 = loadAverage(1);
   const [whole, one] = interleaved([() => processMs(args), () => processMs(['segment', 'zoo:resnet152_v1', '--tpus', '8', '--strategy', 'dp', '--workers', '0'])], runs, 1);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { advise } = require('../src/advise/advise') as typeof import('../src/advise/advise');
@@ -178,7 +173,7 @@ export function adviseFigures(runs: number): Figure[] {
     const r = advise({ model: 'zoo:resnet152_v1', tpus: 8 });
     if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
   }], runs, 3);
-  const note = `median of ${runs} processes each, interleaved; advise alone in a warm process (model loaded, code compiled): ${median(inside!).toFixed(0)} ms; load ${l0}-${load()}`;
+  const note = `median of ${runs} processes each, interleaved; advise alone in a warm process (model loaded, code compiled): ${median(inside!).toFixed(0)} ms; load ${l0}-${loadAverage(1)}`;
   return [
     { what: '`tpuseg advise zoo:resnet152_v1 --tpus 8` (every configuration), whole process', value: median(whole!) / 1000, unit: 's', target: { max: 2 },
       reference: { what: '`segment --strategy dp`, one search', value: median(one!) / 1000, unit: 's' }, note },

@@ -1,10 +1,9 @@
 import * as E from 'fp-ts/Either';
-import * as t from 'io-ts';
 import { refine } from '../src/search/descent';
 import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
 import { cutRange } from '../src/search/problem';
-import { NonNegative, optionsCodec, PositiveInt } from './options';
-import { strategy as profiling } from './profiling';
+import { optionsCodec } from './options';
+import { profilingDefaults, profilingProps, strategy as profiling, type ProfilingOptions } from './profiling';
 import type { Problem, Strategy } from './types';
 
 /**
@@ -61,15 +60,10 @@ function offChipRefine(p: Problem, cuts: number[]): number {
   return moves;
 }
 
-interface Options {
-  searchStep: number;
-  diffThresholdMs: number;
-}
-
-export const strategy: Strategy<Options> = {
+export const strategy: Strategy<ProfilingOptions> = {
   name: 'balanced',
   description: "Segm_Balanced: the profiling partitioner's plan, then stage balancing and host-memory refinement, each kept only if no worse",
-  options: optionsCodec('balanced', { searchStep: PositiveInt, diffThresholdMs: NonNegative as t.Type<number, number, unknown> }, { searchStep: 1, diffThresholdMs: 1 }),
+  options: optionsCodec('balanced', profilingProps, profilingDefaults),
   search(p, o, rng, budget, task) {
     if (p.tpus === 1) return E.right({ cuts: [] });
     const start = profiling.search(p, o, rng, budget, task);

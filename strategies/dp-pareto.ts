@@ -1,4 +1,5 @@
 import { SHARED, SHARED_COUNT } from '../cost-models/types';
+import { sharedBoundMs } from '../src/pipeline/evaluate';
 import { capBand, forStates, inBand, type Band } from '../src/search/band';
 import { primaryOf, compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer, StageRowPricer } from '../src/search/rows';
@@ -50,7 +51,7 @@ export interface Completions {
 }
 
 /** Backward over the band: each end e pushes its states' completions to the starts of their segments. */
-export function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): Completions | undefined {
+function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): Completions | undefined {
   // Envelope prices (the least over positions) keep these lower bounds for every position.
   const { n, tpus: k } = p;
   const W = n + 1;
@@ -111,10 +112,6 @@ export function sharedOptimum(p: Problem, price: RowPricer, bound: ((a: number, 
   return front && { ...front, band: band.states };
 }
 
-/** `batch` over a band (see batchOptimum), kept under its earlier name. */
-export const paretoBatch = (p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions): { cuts: number[]; labels: number } | undefined =>
-  paretoPlans(p, band, price, budget, incumbent, rest);
-
 export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions,
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number } | undefined {
   const { n, tpus: k, objective } = p;
@@ -128,10 +125,7 @@ export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Bu
   const shared = cost.hasShared === true && cost.sharedMs !== undefined;
   const withFirst = objective.kind === 'batch' && cost.pipeline?.freshRunner === true && cost.firstMs !== undefined;
   const demand = new Float64Array(SHARED_COUNT);
-  const score = (x: { m: number; s: number; f: number; g: number; l: number; c: number }): number => {
-    const sh = x.g > x.l ? x.g : x.l;
-    return primaryOf(objective, x.m, x.s, sh > x.c / cores ? sh : x.c / cores, x.f);
-  };
+  const score = (x: { m: number; s: number; f: number; g: number; l: number; c: number }): number => primaryOf(objective, x.m, x.s, sharedBoundMs(x.g, x.l, x.c, cores), x.f);
   let labels = 0;
 
   const insert = (front: Label[], x: Label): void => {

@@ -155,6 +155,9 @@ export function lexicographic(p: Problem, band: Band, price: RowPricer, budget: 
   return done ? first : undefined;
 }
 
+/** The slowest stage of a plan, each stage priced at its own position. */
+const maxStageMs = (p: Problem, cuts: readonly number[]): number => Math.max(...segmentsOf(p.n, cuts).map(([a, b], i) => p.cost.segmentMs(a, b, i)));
+
 interface Options {
   prune: boolean;
 }
@@ -178,10 +181,7 @@ export const strategy: Strategy<Options> = {
     const even = evenPlan(p);
     // The min-max plan is the throughput optimum unless resources every stage shares set its
     // steady state above its slowest stage; then the Pareto fronts over the shared demands decide.
-    const sharedBinds = (cuts: readonly number[]): boolean => {
-      const s = scorePlan(p, cuts);
-      return s.primary > s.bottleneckMs || s.bottleneckMs > Math.max(...segmentsOf(n, cuts).map(([a, b], i) => p.cost.segmentMs(a, b, i)));
-    };
+    const sharedBinds = (cuts: readonly number[]): boolean => scorePlan(p, cuts).bottleneckMs > maxStageMs(p, cuts);
     if (!o.prune) {
       // The reference: every allowed state, every pair.
       const band = fullBand(p);
@@ -199,7 +199,7 @@ export const strategy: Strategy<Options> = {
     }
     // The incumbent (bisection on the bottleneck from equal op counts) caps every segment of an optimal plan.
     const plan = bottleneckPlan(p, even, budget, bound);
-    const band = capBand(p, price, Math.max(...segmentsOf(n, plan).map(([a, b], i) => p.cost.segmentMs(a, b, i))), bound, budget);
+    const band = capBand(p, price, maxStageMs(p, plan), bound, budget);
     const F = band && minMax(p, band, price, budget, stagePrice);
     if (!band || !F) return E.left(expiredError(budget));
     const bStar = F.value[(k - 1) * (n + 1) + n]!;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { MAX_TASKS } from '../src/limits';
+import { count, MAX_TASKS } from '../src/limits';
 
 /**
  * An options codec for a strategy: accepts `undefined` or an object holding any subset of
@@ -41,7 +41,7 @@ export function optionErrors(name: string, errors: t.Errors): string[] {
 /** An integer codec from 1 to `max`; the bound is part of its name, so failures state it. */
 export function intUpTo(max: number): t.Type<number, number, unknown> {
   const is = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0 && u <= max;
-  return new t.Type<number, number, unknown>(`an integer from 1 to ${max.toLocaleString('en-US')}`, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity);
+  return new t.Type<number, number, unknown>(`an integer from 1 to ${count(max)}`, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity);
 }
 
 /** A positive integer codec (io-ts's Int admits negatives and zero). */

@@ -29,10 +29,14 @@ import type { Problem, Strategy } from './types';
  * Complexity: O(log((upper - lower) / threshold) * n / step) probes. Optimality: none.
  */
 
-interface Options {
+export interface ProfilingOptions {
   searchStep: number;
   diffThresholdMs: number;
 }
+
+/** The options' codecs and defaults (balanced starts from this strategy and takes the same ones). */
+export const profilingProps = { searchStep: PositiveInt, diffThresholdMs: NonNegative as t.Type<number, number, unknown> };
+export const profilingDefaults: ProfilingOptions = { searchStep: 1, diffThresholdMs: 1 };
 
 function partition(p: Problem, target: number, step: number, latency: (a: number, count: number) => number): { cuts: number[]; feasible: boolean } {
   const { n, tpus: k } = p;
@@ -60,10 +64,10 @@ function partition(p: Problem, target: number, step: number, latency: (a: number
   return { cuts, feasible: latency(start, n - start) <= target };
 }
 
-export const strategy: Strategy<Options> = {
+export const strategy: Strategy<ProfilingOptions> = {
   name: 'profiling',
   description: "libcoral's partition_with_profiling: bisection on a target latency, greedy longest prefixes (Segm_Prof)",
-  options: optionsCodec('profiling', { searchStep: PositiveInt, diffThresholdMs: NonNegative as t.Type<number, number, unknown> }, { searchStep: 1, diffThresholdMs: 1 }),
+  options: optionsCodec('profiling', profilingProps, profilingDefaults),
   search(p, o, _rng, budget) {
     const { n, tpus: k } = p;
     if (k === 1) return E.right({ cuts: [], stats: { probes: 1, bisections: 0 } });

@@ -81,7 +81,7 @@ export function positiveInt(command: string, flag: string, raw: unknown, fallbac
 }
 
 /** `--workers W`: 0 (run in this thread) to MAX_WORKERS; the shared default when absent. */
-/** `--workers W`: an integer from 0 (this thread) to MAX_WORKERS; absent, undefined: chosen from the work (src/workers.ts). */
+/** `--workers W`: an integer from 0 (this thread) to MAX_WORKERS; absent, undefined: chosen from the work (src/search/workers.ts). */
 export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number | undefined> {
   if (raw === undefined) return E.right(undefined);
   const s = String(raw);

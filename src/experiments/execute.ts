@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
 import * as path from 'node:path';
-import { costModel, loadProfile } from '../../cost-models';
+import { costModel, loadProfile, type CostProfile } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
 import { loadStrategy } from '../../strategies';
 import { formatError, type TpusegError } from '../errors';
@@ -15,7 +16,7 @@ import type { CellOutcome } from './runner';
 
 /**
  * Runs one group of cells (same model, N, profile, objective, batch, seed, budget) in this
- * thread: the model and cost model are built once per group (and cached across groups), each
+ * thread: the model, profile and cost model are built once per group (and cached across groups), each
  * strategy is solved with the search module's own task runner, so a cell gets the same plan
  * `tpuseg segment` gives for the same seed. `layers` is the fixed equal-layer split. Models are
  * anything `loadModel` takes, plus the calibration family `calib:fc?neurons=N&layers=L&inputs=I`.
@@ -30,7 +31,7 @@ export interface GroupRequest {
 }
 
 const graphs = new Map<string, E.Either<string, LayerGraph>>();
-const costs = new Map<string, E.Right<CostModel>>();
+const costs = new Map<string, E.Either<string, { readonly profile: CostProfile; readonly cost: CostModel }>>();
 const CACHE_LIMIT = 16;
 
 const remember = <V>(cache: Map<string, V>, key: string, make: () => V): V => {
@@ -78,12 +79,12 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
   const graph = graphOf(spec);
   if (E.isLeft(graph)) return req.cells.map(() => ({ error: graph.left }));
   const facts = modelFacts(graph.right);
-  const profile = E.mapLeft(formatError)(loadProfile(first.profile));
-  if (E.isLeft(profile)) return req.cells.map(() => ({ ...facts, error: profile.left }));
-  const cost = remember(costs, `${spec}\u0000${first.profile}\u0000${first.runner ?? ''}\u0000${first.freshRunner === true}`, () =>
-    E.right(costModel(graph.right, profile.right, { ...(first.runner ? { runner: first.runner } : {}), freshRunner: first.freshRunner === true })));
-  if (E.isLeft(cost)) return req.cells.map(() => ({ ...facts, error: cost.left }));
-  const problem = makeProblem(cost.right, first.tpus, { kind: first.objective, batch: first.batch }, { pins: [] });
+  const priced = remember(costs, `${spec}\u0000${first.profile}\u0000${first.runner ?? ''}\u0000${first.freshRunner === true}`, () =>
+    pipe(loadProfile(first.profile), E.bimap(formatError, (profile) =>
+      ({ profile, cost: costModel(graph.right, profile, { ...(first.runner ? { runner: first.runner } : {}), freshRunner: first.freshRunner === true }) }))));
+  if (E.isLeft(priced)) return req.cells.map(() => ({ ...facts, error: priced.left }));
+  const { profile, cost } = priced.right;
+  const problem = makeProblem(cost, first.tpus, { kind: first.objective, batch: first.batch }, { pins: [] });
   if (E.isLeft(problem)) return req.cells.map(() => ({ ...facts, error: formatError(problem.left) }));
 
   return req.cells.map((cell): CellOutcome => {
@@ -104,8 +105,8 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
       cuts = outcome.result.right.cuts;
       evaluations = outcome.evaluations;
     }
-    const ev = evaluatePlan(cost.right, cuts, cell.batch);
-    const result = { ...planResult(cell.strategy, ev, uncertaintyOf(profile.right, graph.right, ev)), runner: cost.right.pipeline?.runner ?? 'pycoral' };
+    const ev = evaluatePlan(cost, cuts, cell.batch);
+    const result = { ...planResult(cell.strategy, ev, uncertaintyOf(profile, graph.right, ev)), runner: cost.pipeline?.runner ?? 'pycoral' };
     return { ...facts, result: { ...result, evaluations, searchMs: performance.now() - t0 } };
   });
 }

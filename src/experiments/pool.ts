@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import { isBuiltinStrategy } from '../../strategies';
 import { FIXED_SPLITS } from './catalog-live';
 import type { Cell, CellParams } from './cell';
-import { workerExecArgv } from '../search/pool';
+import { watched, workerExecArgv } from '../search/pool';
 import { DEFAULT_BUDGET_MS, runGroupInProcess } from './execute';
 import type { CellOutcome, Executor } from './runner';
 
@@ -25,17 +25,25 @@ const paramsOf = ({ id: _id, ...p }: Cell): CellParams => p;
 /** Strategies that run in this thread with `--workers 0`: the built-ins and the fixed splits. */
 export const runsInProcess = (strategy: string): boolean => FIXED_SPLITS.includes(strategy) || isBuiltinStrategy(strategy);
 
+/**
+ * Runs a group's cells that run in this thread with `--workers 0` with `own` and the others with
+ * `other` (each side only when it has cells, `own` first), and gives the outcomes in the cells' order.
+ */
+async function bySide(cells: readonly Cell[], own: (cells: Cell[]) => readonly CellOutcome[] | Promise<readonly CellOutcome[]>, other: (cells: Cell[]) => Promise<readonly CellOutcome[]>): Promise<CellOutcome[]> {
+  const inProcess = cells.map((c) => runsInProcess(c.strategy));
+  const mine = cells.filter((_, i) => inProcess[i]);
+  const theirs = cells.filter((_, i) => !inProcess[i]);
+  const [a, b] = await Promise.all([mine.length > 0 ? own(mine) : [], theirs.length > 0 ? other(theirs) : []]);
+  let i = 0;
+  let j = 0;
+  return cells.map((_, k) => (inProcess[k] ? a[i++] : b[j++]) ?? { error: 'no outcome' });
+}
+
 export function inProcessExecutor(baseDir: string, cwd: string, interrupted?: Promise<void>): Executor {
   let plugins: Executor | undefined;
   return {
-    runGroup: async (cells) => {
-      const own = cells.filter((c) => runsInProcess(c.strategy));
-      const other = cells.filter((c) => !runsInProcess(c.strategy));
-      const mine = runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) });
-      plugins ??= other.length > 0 ? poolExecutor(1, baseDir, cwd, interrupted) : undefined;
-      const theirs = other.length > 0 ? await plugins!.runGroup(other) : [];
-      return cells.map((c) => (runsInProcess(c.strategy) ? mine[own.indexOf(c)] : theirs[other.indexOf(c)]) ?? { error: 'no outcome' });
-    },
+    runGroup: (cells) => bySide(cells, (own) => runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) }),
+      (other) => (plugins ??= poolExecutor(1, baseDir, cwd, interrupted)).runGroup(other)),
     close: async () => {
       await plugins?.close();
     },
@@ -54,36 +62,16 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
   // thread, so the model and its cost model are built once per group, not once per thread it lands on;
   // each plug-in cell is a task of its own, so a plug-in that hangs or exits fails its own cell only.
   const runTask = async (cells: readonly Cell[]): Promise<CellOutcome[]> => {
-    pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 });
+    const threads = (pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 }));
     const limitMs = cells.reduce((s, cell) => s + 2 * (cell.budget.timeMs ?? DEFAULT_BUDGET_MS), 0) + 1000;
-    const started = new Int32Array(new SharedArrayBuffer(4));
-    const abort = new AbortController();
-    const onStop = (): void => abort.abort();
-    stop.signal.addEventListener('abort', onStop);
-    let since: number | undefined;
-    const watch = setInterval(() => {
-      if (since === undefined && Atomics.load(started, 0) === 1) since = performance.now();
-      if (since !== undefined && performance.now() - since > limitMs) abort.abort();
-    }, 20);
-    try {
-      const outcomes = (await pool.run({ baseDir, cwd, cells: cells.map(paramsOf), started }, { signal: abort.signal })) as CellOutcome[];
-      return cells.map((_, i) => outcomes[i] ?? { error: 'the worker returned no outcome' });
-    } catch (e) {
-      const failed: CellOutcome = stop.signal.aborted ? { error: 'interrupted before it finished', interrupted: true }
-        : { error: abort.signal.aborted ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${(e as Error)?.message ?? String(e)}` };
-      return cells.map(() => failed);
-    } finally {
-      clearInterval(watch);
-      stop.signal.removeEventListener('abort', onStop);
-    }
+    const out = await watched(stop.signal, limitMs, (started, signal) => threads.run({ baseDir, cwd, cells: cells.map(paramsOf), started }, { signal }) as Promise<CellOutcome[]>);
+    if ('done' in out) return cells.map((_, i) => out.done[i] ?? { error: 'the worker returned no outcome' });
+    const failed: CellOutcome = out.failed === 'interrupted' ? { error: 'interrupted before it finished', interrupted: true }
+      : { error: out.failed === 'overrun' ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${out.message}` };
+    return cells.map(() => failed);
   };
   return {
-    runGroup: async (cells) => {
-      const own = cells.filter((c) => runsInProcess(c.strategy));
-      const other = cells.filter((c) => !runsInProcess(c.strategy));
-      const [mine, theirs] = await Promise.all([own.length > 0 ? runTask(own) : [], Promise.all(other.map(async (c) => (await runTask([c]))[0]!))]);
-      return cells.map((c) => (runsInProcess(c.strategy) ? mine[own.indexOf(c)] : theirs[other.indexOf(c)]) ?? { error: 'no outcome' });
-    },
+    runGroup: (cells) => bySide(cells, runTask, (other) => Promise.all(other.map(async (c) => (await runTask([c]))[0]!))),
     close: async () => {
       await pool?.destroy();
     },

@@ -46,6 +46,24 @@ export interface PipelineTimes {
 
 export type LimitedBy = 'slowest stage' | 'interpreter lock' | 'shared link' | 'host CPU';
 
+/**
+ * The bound the resources every stage shares set on the steady state, per input: the largest of
+ * the summed interpreter-lock and shared-link demands and the summed host CPU time over the
+ * host's cores (0 when they share nothing). The searches and pipelineTimes all use it, so they
+ * agree bit for bit.
+ */
+export function sharedBoundMs(gilMs: number, linkMs: number, cpuMs: number, hostCores: number): number {
+  const cpu = cpuMs / hostCores;
+  let ms = 0;
+  if (gilMs > ms) ms = gilMs;
+  if (linkMs > ms) ms = linkMs;
+  if (cpu > ms) ms = cpu;
+  return ms;
+}
+
+/** Steady state per input: the slowest stage, or the shared-resource bound when it is larger. */
+export const steadyMs = (stageMs: number, sharedMs: number): number => (sharedMs > stageMs ? sharedMs : stageMs);
+
 /** What the pipeline needs of a stage. */
 export interface StageTimes {
   readonly ms: number;
@@ -77,18 +95,11 @@ export function pipelineTimes(stages: readonly StageTimes[], pipeline: PipelineP
     cpu += s.hostCpuMs ?? 0;
     first += s.firstMs ?? 0;
   }
-  const shared: [LimitedBy, number][] = [
-    ['interpreter lock', gil],
-    ['shared link', link],
-    ['host CPU', pipeline ? cpu / pipeline.hostCores : 0],
-  ];
-  let limitedBy: LimitedBy = 'slowest stage';
-  let steady = perInput / replicas;
-  let sharedMs = 0;
-  for (const [what, ms] of shared) {
-    if (ms > steady) [limitedBy, steady] = [what, ms];
-    if (ms > sharedMs) sharedMs = ms;
-  }
+  const sharedMs = sharedBoundMs(gil, link, cpu, pipeline ? pipeline.hostCores : Infinity);
+  const byStages = perInput / replicas;
+  const steady = steadyMs(byStages, sharedMs);
+  // Ties go to the first of the resources, in the order of sharedBoundMs.
+  const limitedBy: LimitedBy = !(sharedMs > byStages) ? 'slowest stage' : sharedMs === gil ? 'interpreter lock' : sharedMs === link ? 'shared link' : 'host CPU';
   const freshRunner = pipeline?.freshRunner === true;
   const fresh = freshRunner ? first : 0;
   const makespan = copied

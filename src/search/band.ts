@@ -39,7 +39,7 @@ export interface Band {
 const wordsOf = (k: number): number => (k + 31) >>> 5;
 
 /** Allowed ends as bit sets: bit j of position b when segment j may end at b (b = n only for the last). */
-export function endMasks(p: Problem): Int32Array {
+function endMasks(p: Problem): Int32Array {
   const { n, tpus: k } = p;
   const words = wordsOf(k);
   const mask = new Int32Array((n + 1) * words);
@@ -82,7 +82,7 @@ function forBits(bits: Int32Array, at: number, words: number, f: (j: number) => 
 }
 
 /** Calls f(j) for every j live at b, ascending. */
-export const forLive = (band: Band, b: number, f: (j: number) => void): void => forBits(band.live, b * band.words, band.words, f);
+const forLive = (band: Band, b: number, f: (j: number) => void): void => forBits(band.live, b * band.words, band.words, f);
 
 /**
  * The starts [from, to) a dynamic program over the band needs at end b: from the first to the

@@ -1,5 +1,6 @@
 import type { Objective, Problem } from '../../strategies/types';
 import { SHARED, SHARED_COUNT, type CostModel } from '../../cost-models/types';
+import { sharedBoundMs, steadyMs } from '../pipeline/evaluate';
 
 /**
  * The objectives and their order. A plan's score is (primary, off-chip bytes, latency), compared
@@ -22,7 +23,7 @@ export interface Score {
  * bound (0 when the stages share nothing) and the one-time costs inside a batch.
  */
 export function primaryOf(objective: Objective, maxMs: number, sumMs: number, sharedMs = 0, firstMs = 0): number {
-  const steady = sharedMs > maxMs ? sharedMs : maxMs;
+  const steady = steadyMs(maxMs, sharedMs);
   switch (objective.kind) {
     case 'throughput':
       return steady;
@@ -40,7 +41,7 @@ export function scoreOf(objective: Objective, segmentMs: readonly number[], offC
     sum += ms;
     if (ms > max) max = ms;
   }
-  return { primary: primaryOf(objective, max, sum, sharedMs, firstMs), offChipBytes, latencyMs: sum, bottleneckMs: sharedMs > max ? sharedMs : max };
+  return { primary: primaryOf(objective, max, sum, sharedMs, firstMs), offChipBytes, latencyMs: sum, bottleneckMs: steadyMs(max, sharedMs) };
 }
 
 const demand = new Float64Array(SHARED_COUNT);
@@ -68,8 +69,7 @@ export function sharedOf(cost: CostModel, segments: readonly (readonly [number, 
     cpu += demand[SHARED.hostCpu]!;
     if (withFirst) first += cost.firstMs!(a, b, i);
   }
-  const cores = cost.pipeline?.hostCores ?? Infinity;
-  return { sharedMs: Math.max(gil, link, cpu / cores), firstMs: first };
+  return { sharedMs: sharedBoundMs(gil, link, cpu, cost.pipeline?.hostCores ?? Infinity), firstMs: first };
 }
 
 /** Segment bounds of a plan: [start, end) pairs. */
@@ -91,21 +91,6 @@ export function scorePlan(p: Problem, cuts: readonly number[]): Score {
   }
   const { sharedMs, firstMs } = sharedOf(p.cost, segments, p.objective);
   return scoreOf(p.objective, ms, off, sharedMs, firstMs);
-}
-
-/** Primary objective only, from `segmentMs` (the hot path). */
-export function primaryPlan(p: Problem, cuts: readonly number[]): number {
-  let max = 0;
-  let sum = 0;
-  const segments = segmentsOf(p.n, cuts);
-  for (let i = 0; i < segments.length; i++) {
-    const [a, b] = segments[i]!;
-    const ms = p.cost.segmentMs(a, b, i);
-    sum += ms;
-    if (ms > max) max = ms;
-  }
-  const { sharedMs, firstMs } = sharedOf(p.cost, segments, p.objective);
-  return primaryOf(p.objective, max, sum, sharedMs, firstMs);
 }
 
 export function compareScores(x: Score, y: Score): number {

@@ -11,7 +11,7 @@ import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
 import { madeFor, type MadeFor } from '../plan/made-for';
 import { compareScores, scorePlan } from './objective';
-import { createSearchPool, type SearchPool } from './pool';
+import { createSearchPool, watched, type SearchPool } from './pool';
 import { makeProblem } from './problem';
 import { combineTasks, decodeOptions, runTask, taskCount, type StrategyOutcome, type TaskOutcome } from './task';
 import { searchWorkers } from './workers';
@@ -239,37 +239,13 @@ async function runAll(problems: ReadonlyMap<number, Problem>, tasks: readonly Jo
 }
 
 async function onPool(pool: SearchPool, tasks: readonly Job[], stop: AbortSignal, budgetMs: number): Promise<Done[]> {
-  const hardMs = 2 * budgetMs + 1000;
-  // Overruns are timed from the moment a worker picks the task up (it flags a shared cell).
-  const running = new Set<{ flag: Int32Array; since?: number; abort: AbortController }>();
-  const watch = setInterval(() => {
-    const now = performance.now();
-    for (const t of running) {
-      if (t.since === undefined && Atomics.load(t.flag, 0) === 1) t.since = now;
-      if (t.since !== undefined && now - t.since > hardMs) t.abort.abort();
-    }
-  }, 20);
-  try {
-    return await Promise.all(tasks.map(async ({ n, r, task }) => {
-      const name = r.strategy.name;
-      const entry = { flag: new Int32Array(new SharedArrayBuffer(4)), abort: new AbortController() } as { flag: Int32Array; since?: number; abort: AbortController };
-      const onStop = (): void => entry.abort.abort();
-      stop.addEventListener('abort', onStop);
-      running.add(entry);
-      try {
-        return { n, name, outcome: await pool.run({ ...task, started: entry.flag }, entry.abort.signal) as TaskOutcome };
-      } catch (e) {
-        const outcome: TaskOutcome = stop.aborted ? interruptedOutcome(name, task.index)
-          : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, entry.abort.signal.aborted ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${(e as Error)?.message ?? String(e)}`), evaluations: 0, searchMs: 0 };
-        return { n, name, outcome };
-      } finally {
-        running.delete(entry);
-        stop.removeEventListener('abort', onStop);
-      }
-    }));
-  } finally {
-    clearInterval(watch);
-  }
+  return Promise.all(tasks.map(async ({ n, r, task }) => {
+    const name = r.strategy.name;
+    const out = await watched(stop, 2 * budgetMs + 1000, (started, signal) => pool.run({ ...task, started }, signal));
+    const outcome: TaskOutcome = 'done' in out ? out.done as TaskOutcome : out.failed === 'interrupted' ? interruptedOutcome(name, task.index)
+      : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, out.failed === 'overrun' ? `exceeded its time budget of ${budgetMs} ms` : `worker crashed: ${out.message}`), evaluations: 0, searchMs: 0 };
+    return { n, name, outcome };
+  }));
 }
 
 function report(req: SegmentRequest, tpus: number, profile: CostProfile, devices: readonly CostProfile[] | undefined, problem: Problem, outcomes: readonly StrategyOutcome[]): SegmentReport {

@@ -3,11 +3,11 @@ import type { CostModel } from '../../cost-models/types';
 import type { Problem, Strategy } from '../../strategies/types';
 import { optionErrors } from '../../strategies/options';
 import { configInvalid, isTpusegError, TpusegFailure, usage, workerFailed, type TpusegError } from '../errors';
-import { MAX_TASKS } from '../limits';
+import { count, MAX_TASKS } from '../limits';
 import { deriveSeed, rng } from '../rng';
 import type { WithLowerBound } from './bound';
 import { timeBudget } from './budget';
-import { compareScores, scorePlan } from './objective';
+import { compareScores, scorePlan, segmentsOf } from './objective';
 import { checkPlan } from './problem';
 
 /**
@@ -70,7 +70,7 @@ export function taskCount<O>(s: Strategy<O>, options: O): E.Either<TpusegError, 
     return E.left(workerFailed(s.name, 0, `tasks() threw: ${(e as Error)?.message ?? String(e)}`));
   }
   if (!Number.isInteger(t) || t < 1) return E.right(1);
-  return t <= MAX_TASKS ? E.right(t) : E.left(usage(`strategy ${s.name} asks for ${t.toLocaleString('en-US')} tasks (restarts); at most ${MAX_TASKS.toLocaleString('en-US')}`));
+  return t <= MAX_TASKS ? E.right(t) : E.left(usage(`strategy ${s.name} asks for ${count(t)} tasks (restarts); at most ${count(MAX_TASKS)}`));
 }
 
 export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: string | number, index: number, count: number, timeBudgetMs: number): TaskOutcome {
@@ -120,14 +120,15 @@ function describe(u: unknown): string {
 
 /**
  * Why a plan cannot be ranked: the cost model (a profile, or a plug-in model) priced one of its
- * segments as NaN or Infinity. Undefined when every stage time is finite.
+ * segments (segment i at TPU position i) as NaN or Infinity. Undefined when every stage time is finite.
  */
 export function nonFiniteStage(problem: Problem, cuts: readonly number[]): string | undefined {
-  const bounds = [0, ...cuts, problem.n];
-  for (let i = 0; i + 1 < bounds.length; i++) {
-    const s = problem.cost.segment(bounds[i]!, bounds[i + 1]!);
+  const segments = segmentsOf(problem.n, cuts);
+  for (let i = 0; i < segments.length; i++) {
+    const [a, b] = segments[i]!;
+    const s = problem.cost.segment(a, b, i);
     const bad = [['ms', s.ms] as const, ...Object.entries(s)].find(([, v]) => typeof v === 'number' && !Number.isFinite(v));
-    if (bad) return `the cost model gives segment ${i} (ops ${bounds[i]}..${bounds[i + 1]! - 1}) a non-finite ${bad[0]} (${bad[1]}); check the profile's constants`;
+    if (bad) return `the cost model gives segment ${i} (ops ${a}..${b - 1}) a non-finite ${bad[0]} (${bad[1]}); check the profile's constants`;
   }
   return undefined;
 }

@@ -48,7 +48,7 @@ function costFor(task: WorkerTask): E.Either<TpusegError, CostModel> {
   if (!cached) {
     loads++;
     const graph = loadModel(model);
-    const priced = E.isLeft(graph) ? graph : requestCost({ ...(profile !== undefined ? { profile } : {}), ...(devices !== undefined ? { devices } : {}), ...(runner ? { runner } : {}) }, graph.right);
+    const priced = E.isLeft(graph) ? graph : requestCost(task, graph.right);
     cached = E.isLeft(priced) ? priced : E.right(priced.right.cost);
     models.set(key, cached);
   }

@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { MAX_WORKERS } from '../limits';
 
 /**
  * What `--workers` means when it is not given: worker threads only where they pay for themselves.
@@ -9,19 +10,25 @@ import * as os from 'node:os';
  * the pool. Plans never depend on the choice.
  */
 
+/**
+ * The one default of `--workers`, for every command that takes it (segment, run, reproduce) and for
+ * searches that name none: absent means chosen from the work (searchWorkers, experimentWorkers).
+ */
+export const DEFAULT_WORKERS_TEXT = `chosen from the work: this thread for one small search, one per CPU (at most ${MAX_WORKERS}) for many tasks`;
+
 /** Rough in-thread cost of one search task on a model of `ops` ops, ms (measured: `--strategy all` on ResNet-152, 210 ops, 9 tasks, ~0.4 s). */
 export const taskMs = (ops: number): number => 20 + 0.1 * ops;
 
 /** Below this much estimated work, threads cost more than they save. */
 export const POOL_MIN_MS = 3000;
 
-/** Threads for one segmentation request of `tasks` tasks on a model of `ops` ops: 0 (this thread) unless the work is large. */
+/** Threads for one segmentation request of `tasks` tasks on a model of `ops` ops: 0 (this thread) unless the work is large; at most MAX_WORKERS. */
 export function searchWorkers(tasks: number, ops: number, cpus = os.availableParallelism()): number {
   if (cpus < 2 || tasks < 2 || tasks * taskMs(ops) < POOL_MIN_MS) return 0;
-  return Math.min(cpus, tasks);
+  return Math.min(cpus, tasks, MAX_WORKERS);
 }
 
-/** Threads for an experiment of `groups` groups of cells (each group one model and N): the pool as soon as there are two. */
+/** Threads for an experiment of `groups` groups of cells (each group one model and N): the pool as soon as there are two; at most MAX_WORKERS. */
 export function experimentWorkers(groups: number, cpus = os.availableParallelism()): number {
-  return cpus < 2 || groups < 2 ? 0 : Math.min(cpus, groups);
+  return cpus < 2 || groups < 2 ? 0 : Math.min(cpus, groups, MAX_WORKERS);
 }

@@ -9,7 +9,7 @@ import { rebase, renderHtml, type HtmlBlock } from '../../report/html';
 import { parse, workersOption } from '../args';
 import type { Command } from '../command';
 import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
-import { DEFAULT_WORKERS_TEXT } from '../../workers';
+import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
 
 /**
  * The paper's tables, in the order they are run and listed: each experiments/<name>.json, then the

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { runConfig, summaryLines, summaryObject } from '../../experiments/run-config';
 import { toJson } from '../text';
 import { usage } from '../../errors';
-import { DEFAULT_WORKERS_TEXT } from '../../workers';
+import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
 import { parse, workersOption } from '../args';
 import type { Command } from '../command';
 

@@ -6,8 +6,8 @@ import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
+import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
 import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
-import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
 import { toJson } from '../text';
 
