@@ -1,5 +1,11 @@
 import { SHARED, SHARED_COUNT, type CostModel, type SegmentCost, type SharedDemands } from '../../cost-models/types';
 
+/** The kind of TPU at board position t: TPUs of one kind price alike. */
+export const positionKind = (cost: CostModel, t: number): string => cost.positionKey?.(t) ?? (cost.stageDependent ? String(t) : '');
+
+/** The kinds of a board's K TPUs, by position. */
+export const positionKinds = (cost: CostModel, K: number): string[] => Array.from({ length: K }, (_, t) => positionKind(cost, t));
+
 /**
  * The cost model the searchers see for a layout's TPUs (src/pipeline/layout.ts): stage i, on the
  * TPUs `tpus[i]` taking alternate inputs, costs its slowest copy's time / the number of copies,
@@ -13,8 +19,7 @@ import { SHARED, SHARED_COUNT, type CostModel, type SegmentCost, type SharedDema
 export function assignedModel(cost: CostModel, tpus: readonly (readonly number[])[]): CostModel {
   const k = tpus.length;
   const copies = tpus.map((t) => t.length);
-  const key = (t: number): string => cost.positionKey?.(t) ?? (cost.stageDependent ? String(t) : '');
-  const alike = new Set(tpus.flat().map(key)).size <= 1;
+  const alike = new Set(tpus.flat().map((t) => positionKind(cost, t))).size <= 1;
   const hybrid = copies.some((c) => c !== copies[0]);
   const handoffAfter = copies.map((_, i) => hybrid && i + 1 < k);
   const at = (i: number): readonly number[] => {

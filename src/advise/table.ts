@@ -7,6 +7,7 @@ import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
 import { readJsonFile } from '../plan/plan-file';
 import { adviseOn, boardOf, DEFAULT_KNEE, DEFAULT_TOLERANCE, type Advice } from './advise';
+import { positionKinds } from './assigned';
 import { choose, rank } from './choose';
 import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 
@@ -112,8 +113,7 @@ export function adviseTable(config: AdviseTableConfig, interrupted: () => boolea
     if (E.isLeft(board)) return board;
     profile = board.right.devices ? `${board.right.host.name} host; devices ${board.right.devices.map((d) => d.name).join(', ')}` : board.right.host.name;
     const opts = { objective, batch, tolerance: DEFAULT_TOLERANCE, knee: DEFAULT_KNEE };
-    const cost = board.right.cost;
-    const kinds = new Set(Array.from({ length: config.tpus }, (_, i) => cost.positionKey?.(i) ?? (cost.stageDependent ? String(i) : '')));
+    const kinds = new Set(positionKinds(board.right.cost, config.tpus));
     const advice = (m: number): E.Either<TpusegError, Advice> => {
       const b = m === config.tpus ? E.right(board.right)
         : boardOf({ tpus: m, ...(config.profile ? { profile: config.profile } : {}), ...(config.devices ? { devices: config.devices.slice(0, m).join(',') } : {}) }, graph.right);
