@@ -11,6 +11,7 @@ import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 import { madeFor, type MadeFor } from '../plan/made-for';
 import { bandSpread } from '../plan/result';
 import { requestCost } from '../search/request-cost';
+import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { choose, type Knee } from './choose';
 import { reasoning, streamingStopsAt } from './reasoning';
 import { searchLayouts, type OrderSearch } from './search';
@@ -40,7 +41,6 @@ export interface AdviseRequest {
   readonly knee?: number;
 }
 
-export const DEFAULT_TOLERANCE = 0.02;
 export const DEFAULT_KNEE = 0.5;
 
 export interface AdvisedConfiguration {
