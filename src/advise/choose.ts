@@ -92,7 +92,7 @@ export function choose(cands: readonly LayoutEvaluation[], K: number, objective:
     if (fig(c) > top * (1 + tolerance)) return;
     if (recommended < 0) return void (recommended = i);
     const r = cands[recommended]!;
-    if ((c.tpuCount - r.tpuCount || fig(c) - fig(r) || c.copies.length - r.copies.length || c.latencyMs - r.latencyMs) < 0) recommended = i;
+    if ((c.tpuCount - r.tpuCount || order(c, r)) < 0) recommended = i;
   });
   return { front: paretoFront(cands), bestUpTo, knee: kneeOf(rates, fraction), recommended };
 }
