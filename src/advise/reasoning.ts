@@ -1,6 +1,6 @@
 import type { ObjectiveKind } from '../../strategies/types';
 import type { LayoutEvaluation } from '../pipeline/layout';
-import { figureOf, rank } from './choose';
+import { bestOfKind, figureOf, rank } from './choose';
 
 /**
  * The one line of reasoning behind a recommendation, built from the configurations' figures:
@@ -51,8 +51,10 @@ export function reasoning(r: ReasoningInput): string {
   const m = rec.tpuCount;
   const fig = figureOf(objective);
   const order = rank(objective);
-  const best = (kind: LayoutEvaluation['kind'], m: number, k?: number): LayoutEvaluation | undefined =>
-    cands.filter((c) => c.kind === kind && c.tpuCount <= m && (k === undefined || c.copies.length === k)).sort(order)[0];
+  const best = (kind: LayoutEvaluation['kind'], m: number, k?: number): LayoutEvaluation | undefined => {
+    const i = bestOfKind(cands, order, kind, m, k);
+    return i === undefined ? undefined : cands[i];
+  };
   /** How much better x is than y, in the objective's words. */
   const vs = (x: LayoutEvaluation, y: LayoutEvaluation, what = describe(y)): string => {
     const t = times(fig(y) / fig(x));
