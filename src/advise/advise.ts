@@ -212,7 +212,7 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
     bestByTpus: c.bestUpTo.flatMap((i, m) => (i === undefined ? [] : [{ tpus: m + 1, id: ids[i]! }])),
     knee: c.knee,
     recommended: ids[c.recommended]!,
-    reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance }),
+    reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance, oneTpu: one, streamingStopsAt: stops }),
     ...(found.right.orders ? { orders: found.right.orders } : {}),
     madeFor: madeFor(graph),
   };

@@ -38,6 +38,9 @@ export interface ReasoningInput {
   readonly tpus: number;
   readonly objective: ObjectiveKind;
   readonly tolerance: number;
+  /** The whole model on one TPU, and streamingStopsAt(candidates). */
+  readonly oneTpu: LayoutEvaluation;
+  readonly streamingStopsAt: number | undefined;
 }
 
 /** The fewest stages whose best pipeline streams nothing (undefined: none on the board). */
@@ -68,9 +71,8 @@ export function reasoning(r: ReasoningInput): string {
     const shape = y.kind === 'pipeline' ? plural(k, 'stage') : y.kind === 'replicas' ? `${y.copies[0]} x ${plural(k, 'stage')}` : `${k} stages on ${y.copies.join(',')} TPUs`;
     return `the best ${y.kind === 'replicas' ? 'replication' : y.kind} on up to ${m} TPUs (${shape})`;
   };
-  const one = best('pipeline', 1)!;
+  const { oneTpu: one, streamingStopsAt: stops } = r;
   const parts: string[] = [];
-  const stops = streamingStopsAt(cands);
   if (!one.streams) parts.push(`fits on one TPU (${size(one.segments[0]!.onChipBytes)} cached on chip)`);
   else {
     const spill = `spills on one TPU (${size(one.offChipBytes)} streamed per input)`;
