@@ -11,6 +11,7 @@ import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 import { madeFor, type MadeFor } from '../plan/made-for';
 import { bandSpread } from '../plan/result';
 import { requestCost } from '../search/request-cost';
+import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { choose, type Knee } from './choose';
 import { reasoning, streamingStopsAt } from './reasoning';
 import { searchLayouts, type OrderSearch } from './search';
@@ -40,7 +41,6 @@ export interface AdviseRequest {
   readonly knee?: number;
 }
 
-export const DEFAULT_TOLERANCE = 0.02;
 export const DEFAULT_KNEE = 0.5;
 
 export interface AdvisedConfiguration {
@@ -212,7 +212,7 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
     bestByTpus: c.bestUpTo.flatMap((i, m) => (i === undefined ? [] : [{ tpus: m + 1, id: ids[i]! }])),
     knee: c.knee,
     recommended: ids[c.recommended]!,
-    reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance }),
+    reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance, oneTpu: one, streamingStopsAt: stops }),
     ...(found.right.orders ? { orders: found.right.orders } : {}),
     madeFor: madeFor(graph),
   };

@@ -1,4 +1,12 @@
 import { SHARED, SHARED_COUNT, type CostModel, type SegmentCost, type SharedDemands } from '../../cost-models/types';
+import type { WithLowerBound } from '../search/bound';
+import { stageRowPricer } from '../search/rows';
+
+/** The kind of TPU at board position t: TPUs of one kind price alike. */
+export const positionKind = (cost: CostModel, t: number): string => cost.positionKey?.(t) ?? (cost.stageDependent ? String(t) : '');
+
+/** The kinds of a board's K TPUs, by position. */
+export const positionKinds = (cost: CostModel, K: number): string[] => Array.from({ length: K }, (_, t) => positionKind(cost, t));
 
 /**
  * The cost model the searchers see for a layout's TPUs (src/pipeline/layout.ts): stage i, on the
@@ -13,8 +21,7 @@ import { SHARED, SHARED_COUNT, type CostModel, type SegmentCost, type SharedDema
 export function assignedModel(cost: CostModel, tpus: readonly (readonly number[])[]): CostModel {
   const k = tpus.length;
   const copies = tpus.map((t) => t.length);
-  const key = (t: number): string => cost.positionKey?.(t) ?? (cost.stageDependent ? String(t) : '');
-  const alike = new Set(tpus.flat().map(key)).size <= 1;
+  const alike = new Set(tpus.flat().map((t) => positionKind(cost, t))).size <= 1;
   const hybrid = copies.some((c) => c !== copies[0]);
   const handoffAfter = copies.map((_, i) => hybrid && i + 1 < k);
   const at = (i: number): readonly number[] => {
@@ -24,9 +31,10 @@ export function assignedModel(cost: CostModel, tpus: readonly (readonly number[]
   };
   const scratch = new Float64Array(SHARED_COUNT);
   let row = new Float64Array(0);
-  const own = (cost as CostModel & { lowerBoundMs?: (a: number, b: number) => number }).lowerBoundMs;
+  const price = stageRowPricer(cost);
+  const own = (cost as CostModel & WithLowerBound).lowerBoundMs;
   const most = Math.max(...copies);
-  const model: CostModel & { lowerBoundMs?: (a: number, b: number) => number } = {
+  const model: CostModel & WithLowerBound = {
     id: `${cost.id}+layout`,
     profile: cost.profile,
     graph: cost.graph,
@@ -45,13 +53,9 @@ export function assignedModel(cost: CostModel, tpus: readonly (readonly number[]
     segmentMsRow(b, lo, hi, out, stage = 0) {
       const ts = at(stage);
       if (row.length < out.length) row = new Float64Array(out.length);
-      const price = (t: number, into: Float64Array): void => {
-        if (cost.segmentMsRow) cost.segmentMsRow(b, lo, hi, into, t);
-        else for (let a = lo; a < hi; a++) into[a] = cost.segmentMs(a, b, t);
-      };
-      price(ts[0]!, out);
+      price(b, lo, hi, out, ts[0]!);
       for (let c = 1; c < ts.length; c++) {
-        price(ts[c]!, row);
+        price(b, lo, hi, row, ts[c]!);
         for (let a = lo; a < hi; a++) if (row[a]! > out[a]!) out[a] = row[a]!;
       }
       if (ts.length > 1) for (let a = lo; a < hi; a++) out[a] = out[a]! / ts.length;

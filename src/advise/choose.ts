@@ -1,5 +1,5 @@
 import type { ObjectiveKind } from '../../strategies/types';
-import type { LayoutEvaluation } from '../pipeline/layout';
+import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 
 /**
  * From priced configurations to advice: the Pareto front of throughput vs latency vs TPUs used,
@@ -44,6 +44,15 @@ export const rank = (objective: ObjectiveKind) => {
   return (x: LayoutEvaluation, y: LayoutEvaluation): number =>
     fig(x) - fig(y) || x.tpuCount - y.tpuCount || x.copies.length - y.copies.length || x.latencyMs - y.latencyMs;
 };
+
+/**
+ * The index of the configuration of a kind on at most m TPUs (of k stages, when given) that ranks
+ * first by `order`, the earliest of equals; undefined when there is none.
+ */
+export function bestOfKind(cands: readonly LayoutEvaluation[], order: (x: LayoutEvaluation, y: LayoutEvaluation) => number, kind: LayoutKind, m: number, k?: number): number | undefined {
+  const idx = cands.flatMap((c, i) => (c.kind === kind && c.tpuCount <= m && (k === undefined || c.copies.length === k) ? [i] : []));
+  return idx.sort((i, j) => order(cands[i]!, cands[j]!))[0];
+}
 
 /** True when y is at least as good as x in throughput, latency and TPUs, and better in one. */
 const dominates = (y: LayoutEvaluation, x: LayoutEvaluation): boolean =>
@@ -92,7 +101,7 @@ export function choose(cands: readonly LayoutEvaluation[], K: number, objective:
     if (fig(c) > top * (1 + tolerance)) return;
     if (recommended < 0) return void (recommended = i);
     const r = cands[recommended]!;
-    if ((c.tpuCount - r.tpuCount || fig(c) - fig(r) || c.copies.length - r.copies.length || c.latencyMs - r.latencyMs) < 0) recommended = i;
+    if ((c.tpuCount - r.tpuCount || order(c, r)) < 0) recommended = i;
   });
   return { front: paretoFront(cands), bestUpTo, knee: kneeOf(rates, fraction), recommended };
 }

@@ -1,6 +1,6 @@
 import type { ObjectiveKind } from '../../strategies/types';
 import type { LayoutEvaluation } from '../pipeline/layout';
-import { figureOf, rank } from './choose';
+import { bestOfKind, figureOf, rank } from './choose';
 
 /**
  * The one line of reasoning behind a recommendation, built from the configurations' figures:
@@ -38,6 +38,9 @@ export interface ReasoningInput {
   readonly tpus: number;
   readonly objective: ObjectiveKind;
   readonly tolerance: number;
+  /** The whole model on one TPU, and streamingStopsAt(candidates). */
+  readonly oneTpu: LayoutEvaluation;
+  readonly streamingStopsAt: number | undefined;
 }
 
 /** The fewest stages whose best pipeline streams nothing (undefined: none on the board). */
@@ -51,8 +54,10 @@ export function reasoning(r: ReasoningInput): string {
   const m = rec.tpuCount;
   const fig = figureOf(objective);
   const order = rank(objective);
-  const best = (kind: LayoutEvaluation['kind'], m: number, k?: number): LayoutEvaluation | undefined =>
-    cands.filter((c) => c.kind === kind && c.tpuCount <= m && (k === undefined || c.copies.length === k)).sort(order)[0];
+  const best = (kind: LayoutEvaluation['kind'], m: number, k?: number): LayoutEvaluation | undefined => {
+    const i = bestOfKind(cands, order, kind, m, k);
+    return i === undefined ? undefined : cands[i];
+  };
   /** How much better x is than y, in the objective's words. */
   const vs = (x: LayoutEvaluation, y: LayoutEvaluation, what = describe(y)): string => {
     const t = times(fig(y) / fig(x));
@@ -66,9 +71,8 @@ export function reasoning(r: ReasoningInput): string {
     const shape = y.kind === 'pipeline' ? plural(k, 'stage') : y.kind === 'replicas' ? `${y.copies[0]} x ${plural(k, 'stage')}` : `${k} stages on ${y.copies.join(',')} TPUs`;
     return `the best ${y.kind === 'replicas' ? 'replication' : y.kind} on up to ${m} TPUs (${shape})`;
   };
-  const one = best('pipeline', 1)!;
+  const { oneTpu: one, streamingStopsAt: stops } = r;
   const parts: string[] = [];
-  const stops = streamingStopsAt(cands);
   if (!one.streams) parts.push(`fits on one TPU (${size(one.segments[0]!.onChipBytes)} cached on chip)`);
   else {
     const spill = `spills on one TPU (${size(one.offChipBytes)} streamed per input)`;

@@ -6,7 +6,7 @@ import type { TpusegError } from '../errors';
 import { evaluateLayout, type Layout, type LayoutEvaluation } from '../pipeline/layout';
 import { makeProblem } from '../search/problem';
 import { solveInProcess } from '../search/task';
-import { assignedModel } from './assigned';
+import { assignedModel, positionKinds } from './assigned';
 import { bestHybrids } from './hybrid-dp';
 
 /**
@@ -46,8 +46,6 @@ export interface OrderSearch {
 
 export interface SearchResult {
   readonly candidates: readonly LayoutEvaluation[];
-  /** True when every TPU of the board prices alike (one kind). */
-  readonly alike: boolean;
   readonly orders?: OrderSearch;
 }
 
@@ -74,7 +72,7 @@ export function searchLayouts(s: AdviseSearch): E.Either<TpusegError, SearchResu
   const { cost, batch } = s;
   const n = cost.graph.ops.length;
   const K = s.tpus;
-  const kinds = Array.from({ length: K }, (_, t) => cost.positionKey?.(t) ?? (cost.stageDependent ? String(t) : ''));
+  const kinds = positionKinds(cost, K);
   const alike = new Set(kinds).size === 1;
   // Every layout priced once; only the configurations chosen are kept (not every order tried on the way).
   const priced = new Map<string, LayoutEvaluation>();
@@ -101,7 +99,7 @@ export function searchLayouts(s: AdviseSearch): E.Either<TpusegError, SearchResu
   const depth = Math.min(K, n);
   const r = alike ? alikeBoard(s, depth, withCuts, keep) : unlikeBoard(s, depth, kinds, recut, withCuts, keep);
   if (E.isLeft(r)) return r;
-  return E.right({ candidates: [...kept.values()], alike, ...(r.right ? { orders: r.right } : {}) });
+  return E.right({ candidates: [...kept.values()], ...(r.right ? { orders: r.right } : {}) });
 }
 
 type WithCuts = (cuts: readonly number[], tpus: readonly (readonly number[])[]) => E.Either<TpusegError, LayoutEvaluation>;

@@ -6,8 +6,10 @@ import { configInvalid, type TpusegError } from '../errors';
 import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
 import { readJsonFile } from '../plan/plan-file';
-import { adviseOn, boardOf, DEFAULT_KNEE, DEFAULT_TOLERANCE, type Advice } from './advise';
-import { choose, rank } from './choose';
+import { DEFAULT_TOLERANCE } from '../search/tolerance';
+import { adviseOn, boardOf, DEFAULT_KNEE, type Advice } from './advise';
+import { positionKinds } from './assigned';
+import { bestOfKind, choose, rank } from './choose';
 import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
 
 /**
@@ -79,21 +81,27 @@ function rowsOf(model: string, advice: (m: number) => E.Either<TpusegError, Advi
     const a = full ?? advice(m);
     if (E.isLeft(a)) return a;
     const adv = a.right;
+    // Advice made for this very board: its own recommendation and reasoning.
+    const own = adv.report.tpus === m;
     const ids = adv.report.configurations.map((c) => c.id);
     const evs = adv.evaluations.map((ev, i) => ({ ev, id: ids[i]! })).filter((x) => x.ev.tpuCount <= m);
+    const cands = evs.map((e) => e.ev);
     const best = (kind: LayoutKind): Pick | undefined => {
-      const x = evs.filter((e) => e.ev.kind === kind).sort((p, q) => order(p.ev, q.ev))[0];
-      return x && pickOf(x.ev, x.id);
+      const i = bestOfKind(cands, order, kind, m);
+      return i === undefined ? undefined : pickOf(evs[i]!.ev, evs[i]!.id);
     };
-    const c = choose(evs.map((e) => e.ev), m, objective, adv.report.tolerance, adv.report.knee.fraction);
-    const rec = evs[c.recommended]!;
+    const pipeline = best('pipeline');
+    const replicas = best('replicas');
+    const hybrid = best('hybrid');
+    const rec = own ? evs.find((e) => e.id === adv.report.recommended)!
+      : evs[choose(cands, m, objective, adv.report.tolerance, adv.report.knee.fraction).recommended]!;
     rows.push({
       model, tpus: m,
-      ...(best('pipeline') ? { pipeline: best('pipeline')! } : {}),
-      ...(best('replicas') ? { replicas: best('replicas')! } : {}),
-      ...(best('hybrid') ? { hybrid: best('hybrid')! } : {}),
+      ...(pipeline ? { pipeline } : {}),
+      ...(replicas ? { replicas } : {}),
+      ...(hybrid ? { hybrid } : {}),
       advised: pickOf(rec.ev, rec.id),
-      reasoning: m === K || !alike ? adv.report.reasoning : '',
+      reasoning: own ? adv.report.reasoning : '',
     });
   }
   return E.right(rows);
@@ -108,15 +116,15 @@ export function adviseTable(config: AdviseTableConfig, interrupted: () => boolea
     if (interrupted()) break;
     const graph = loadModelToPlan(model);
     if (E.isLeft(graph)) return graph;
-    const board = boardOf({ tpus: config.tpus, ...(config.profile ? { profile: config.profile } : {}), ...(config.devices ? { devices: config.devices.join(',') } : {}) }, graph.right);
+    const boardFor = (m: number, devices: readonly string[] | undefined) =>
+      boardOf({ tpus: m, ...(config.profile ? { profile: config.profile } : {}), ...(devices ? { devices: devices.join(',') } : {}) }, graph.right);
+    const board = boardFor(config.tpus, config.devices);
     if (E.isLeft(board)) return board;
     profile = board.right.devices ? `${board.right.host.name} host; devices ${board.right.devices.map((d) => d.name).join(', ')}` : board.right.host.name;
     const opts = { objective, batch, tolerance: DEFAULT_TOLERANCE, knee: DEFAULT_KNEE };
-    const cost = board.right.cost;
-    const kinds = new Set(Array.from({ length: config.tpus }, (_, i) => cost.positionKey?.(i) ?? (cost.stageDependent ? String(i) : '')));
+    const kinds = new Set(positionKinds(board.right.cost, config.tpus));
     const advice = (m: number): E.Either<TpusegError, Advice> => {
-      const b = m === config.tpus ? E.right(board.right)
-        : boardOf({ tpus: m, ...(config.profile ? { profile: config.profile } : {}), ...(config.devices ? { devices: config.devices.slice(0, m).join(',') } : {}) }, graph.right);
+      const b = m === config.tpus ? E.right(board.right) : boardFor(m, config.devices?.slice(0, m));
       return E.isLeft(b) ? b : adviseOn(graph.right, model, b.right, opts);
     };
     const r = rowsOf(model, advice, config.tpus, objective, kinds.size === 1);

@@ -34,7 +34,6 @@ export type PlanResult = t.TypeOf<typeof ResultCodec>;
 /** An advised configuration: per segment, the board positions of its copies' TPUs. */
 export interface ChosenLayout {
   readonly id: string;
-  readonly kind: string;
   readonly tpus: readonly (readonly number[])[];
   /** One profile per TPU position, when the advice was for a board whose TPUs differ. */
   readonly devices?: readonly string[];
@@ -115,7 +114,7 @@ function adviceChoice(json: unknown, file: string, configuration: string | undef
   }
   return E.right({
     cuts,
-    layout: { id, kind: c.right.kind, tpus: assignment, ...(a.right.devices ? { devices: a.right.devices } : {}) },
+    layout: { id, tpus: assignment, ...(a.right.devices ? { devices: a.right.devices } : {}) },
     strategy: `advise:${id}`,
     madeFor: a.right.madeFor,
     ...(a.right.model !== undefined ? { model: a.right.model } : {}),

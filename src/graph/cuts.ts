@@ -156,13 +156,7 @@ export function rangeIndex(graph: LayerGraph): RangeIndex {
     rangeInputBytesRow(b, lo, hi, out) {
       check(lo, hi);
       check(hi, b);
-      for (let a = lo; a < hi; a++) {
-        const first = off[a]!;
-        const end = off[a + 1]!;
-        let i = first;
-        while (i < end && inNext[i]! < b) i++;
-        out[a] = i > first ? inCum[i - 1]! : 0;
-      }
+      for (let a = lo; a < hi; a++) out[a] = head(inCum, a, lowerBound(inNext, off[a]!, off[a + 1]!, b) - off[a]!);
     },
     rangeOutputBytesRow(b, lo, hi, out) {
       check(lo, hi);
