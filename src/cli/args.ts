@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
-import { RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
+import { PROFILE_NAMES, RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
 import { didYouMean } from './suggest';
 
 export { closest, didYouMean } from './suggest';
@@ -106,3 +107,10 @@ export function runnerOption(command: string, raw: unknown): E.Either<TpusegErro
     ? E.right(raw as RunnerName)
     : E.left(usage(`${command}: --runner expects ${RUNNER_NAMES.join(' or ')}, got "${String(raw)}"`));
 }
+
+/** A `--profile` value: a built-in profile's name as it is, anything else a file path resolved against `cwd`. */
+export const profileArg = (p: string, cwd: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
+
+/** A `--devices` list, each entry trimmed and resolved as `profileArg` does; an empty entry stays empty (loadDevices refuses the list). */
+export const devicesArg = (list: string, cwd: string): string =>
+  list.split(',').map((d) => d.trim()).map((d) => (d === '' ? d : profileArg(d, cwd))).join(',');

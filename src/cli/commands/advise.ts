@@ -5,7 +5,7 @@ import type { ObjectiveKind } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import { MAX_ADVISE_TPUS } from '../../limits';
 import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../advise/advise';
-import { nonNegativeNumber, parse, positiveInt, runnerOption } from '../args';
+import { devicesArg, nonNegativeNumber, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command, Io } from '../command';
 import { tryWrite, writeFileSafe } from '../../safe-write';
 import { toJson } from '../text';
@@ -76,9 +76,8 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
   if (K !== undefined && K > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${K}`));
   const objective = String(v['objective'] ?? 'throughput');
   if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`advise: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
-  const resolve = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
   const model = positionals[0]!;
-  const devices = v['devices'] === undefined ? undefined : String(v['devices']).split(',').map((d) => (d.trim() === '' ? d : resolve(d.trim()))).join(',');
+  const devices = v['devices'] === undefined ? undefined : devicesArg(String(v['devices']), cwd);
   return E.right({
     json: v['json'] === true,
     all: v['all'] === true,
@@ -86,7 +85,7 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
     request: {
       model: /^(zoo|synth):/.test(model) ? model : path.resolve(cwd, model),
       ...(K !== undefined ? { tpus: K } : {}),
-      ...(typeof v['profile'] === 'string' ? { profile: resolve(v['profile']) } : {}),
+      ...(typeof v['profile'] === 'string' ? { profile: profileArg(v['profile'], cwd) } : {}),
       ...(devices !== undefined ? { devices } : {}),
       ...(get(runner) ? { runner: get(runner)! } : {}),
       objective: objective as ObjectiveKind,

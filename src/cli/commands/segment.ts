@@ -6,7 +6,7 @@ import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
-import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
+import { devicesArg, nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
 import { toJson } from '../text';
@@ -115,8 +115,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
   const maxCrossingBytes = get(crossing);
   const html = v['html'];
-  const resolveProfile = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
-  const devices = v['devices'] === undefined ? undefined : String(v['devices']).split(',').map((d) => (d.trim() === '' ? '' : resolveProfile(d.trim()))).join(',');
+  const devices = v['devices'] === undefined ? undefined : devicesArg(String(v['devices']), cwd);
   if (html !== undefined && String(html).trim() === '') return E.left(usage('segment: --html expects a file name'));
   return E.right({
     json: Boolean(v['json']),
