@@ -8,7 +8,7 @@ import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../ad
 import { devicesArg, nonNegativeNumber, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command, Io } from '../command';
 import { tryWrite, writeFileSafe } from '../../safe-write';
-import { toJson } from '../text';
+import { alignedLines, toJson } from '../text';
 
 const HELP = `usage: tpuseg advise <model> --tpus K [--profile P] [--devices D1,D2,...] [--objective O] [--json]
 
@@ -111,9 +111,6 @@ export function renderAdvice(r: AdviseReport, all: boolean): string[] {
     banded(c.throughput, c.throughputLow, c.throughputHigh, rateDigits(c.throughput)), c.throughputPerTpu.toFixed(rateDigits(c.throughputPerTpu)),
     banded(c.latencyMs, c.latencyMsLow, c.latencyMsHigh, 2), c.msPerInput.toFixed(2), c.limitedBy, (c.offChipBytes / MiB).toFixed(2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const left = new Set([0, 3, 8]);
-  const line = (row: readonly string[]): string => row.map((s, i) => (left.has(i) ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ').trimEnd();
   const byId = new Map(r.configurations.map((c) => [c.id, c] as const));
   const rec = byId.get(r.recommended)!;
   const board = r.devices ? `TPUs ${r.devices.join(', ')} (host ${r.profile})` : `profile ${r.profile}`;
@@ -123,8 +120,7 @@ export function renderAdvice(r: AdviseReport, all: boolean): string[] {
   return [
     `${r.model} on up to ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
     `${all ? 'every configuration priced' : `Pareto front of throughput, latency and TPUs used (${r.configurations.length} configurations priced; --all lists them)`}:`,
-    line(header),
-    ...rows.map(line),
+    ...alignedLines(header, rows, new Set([0, 3, 8])),
     `best on up to m TPUs: ${r.bestByTpus.map((b) => `${b.tpus}: ${b.id} ${fmtRate(byId.get(b.id)!)}`).join(', ')}`,
     kneeText,
     `recommended: ${rec.id}, ${configText(rec)}`,

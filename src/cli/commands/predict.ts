@@ -8,7 +8,7 @@ import { searchPlan } from '../../export/search-plan';
 import { madeFor } from '../../plan/made-for';
 import { costOn, requestCost } from '../../search/request-cost';
 import { tryWrite, writeFileSafe } from '../../safe-write';
-import { toJson } from '../text';
+import { alignedLines, toJson } from '../text';
 import { usage, type TpusegError } from '../../errors';
 import type { LayerGraph } from '../../graph/types';
 import { loadModelToPlan } from '../../model/load';
@@ -110,14 +110,11 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
     fmtBytes(s.inBytes), fmtBytes(s.outBytes), s.computeMs.toFixed(3), s.streamMs.toFixed(3), (s.inMs + s.outMs).toFixed(3),
     (s.cpuMs + s.fixedMs + s.hopMs).toFixed(3), s.ms.toFixed(3),
   ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
   const onHost = ev.segments.flatMap((s) => s.cpuOps.map((i) => `${i} ${graph.ops[i]!.type}`));
   return [
     `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, ${devices ? `TPUs ${devices.map((d) => d.name).join(', ')} (host ${profile.name})` : `profile ${profile.name}`}`,
     `runner: ${RUNNER_TEXT[runner]}${ev.segments.length === 1 ? ' (one segment: a plain invoke)' : ''}`,
-    line(head),
-    ...rows.map(line),
+    ...alignedLines(head, rows, new Set([0, 1])),
     ...(onHost.length > 0 ? [`on the host CPU (the compiler leaves them there): ${onHost.length > 12 ? `${onHost.slice(0, 12).join(', ')}, ... (${onHost.length} ops)` : onHost.join(', ')}`] : []),
     `latency (one input):          ${withBand(ev.latencyMs, u)}`,
     `steady state:                 ${withBand(ev.bottleneckMs, u)}/input (${(1000 / ev.bottleneckMs).toFixed(1)} inputs/s), set by the ${ev.limitedBy}`,

@@ -9,7 +9,7 @@ import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { devicesArg, nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
-import { toJson } from '../text';
+import { alignedLines, toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
 
@@ -166,15 +166,11 @@ export function renderSegmentReport(r: SegmentReport): string[] {
     : [x.strategy, x.bottleneckMs.toFixed(3), x.msPerInput.toFixed(3), x.latencyMs.toFixed(3),
       (x.segments.reduce((s, g) => s + g.offChipBytes, 0) / MiB).toFixed(2), String(x.evaluations), x.searchMs.toFixed(1),
       x.segments.map((g) => g.ms.toFixed(2)).join(' '), x.cuts.join(',')]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-  const left = new Set([0, 7, 8]);
-  const line = (row: readonly string[]): string => row.map((s, c) => (left.has(c) ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ').trimEnd();
   const board = r.devices ? `TPUs ${r.devices.join(', ')} (host ${r.profile})` : `profile ${r.profile}`;
   return [
     `${r.model} on ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
     ...(r.atMost ? [atMostLine(r)] : []),
-    line(header),
-    ...rows.map(line),
+    ...alignedLines(header, rows, new Set([0, 7, 8])),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
   ];
 }
