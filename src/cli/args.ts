@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
 import { PROFILE_NAMES, RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
+import type { ObjectiveKind } from '../../strategies/types';
 import { didYouMean } from './suggest';
 
 export { closest, didYouMean } from './suggest';
@@ -106,6 +107,14 @@ export function runnerOption(command: string, raw: unknown): E.Either<TpusegErro
   return RUNNER_NAMES.includes(raw as RunnerName)
     ? E.right(raw as RunnerName)
     : E.left(usage(`${command}: --runner expects ${RUNNER_NAMES.join(' or ')}, got "${String(raw)}"`));
+}
+
+/** `--objective O`: one of `order` (listed in that order when it is not), throughput when absent. */
+export function objectiveOption(command: string, raw: unknown, order: readonly ObjectiveKind[]): E.Either<TpusegError, ObjectiveKind> {
+  const objective = String(raw ?? 'throughput');
+  return order.includes(objective as ObjectiveKind)
+    ? E.right(objective as ObjectiveKind)
+    : E.left(usage(`${command}: --objective expects ${order.join(' | ')}, got "${objective}"`));
 }
 
 /** A `--profile` value: a built-in profile's name as it is, anything else a file path resolved against `cwd`. */

@@ -1,6 +1,7 @@
 import type { Mapping } from '../calibrate/mapping';
 import type { Table } from './format';
-import { DEFAULT_RUNNER, runnerName, type Row, type Speedup } from './data';
+import { DEFAULT_RUNNER } from '../../cost-models/names';
+import { runnerName, type Row, type Speedup } from './data';
 
 /** One table of a report: a Markdown page (text and tables) plus the same numbers as CSV. */
 export interface Section {

@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
+import { DEFAULT_RUNNER } from '../../../cost-models/names';
 import type { CostModel } from '../../../cost-models/types';
 import { strategyNames } from '../../../strategies';
 import type { ObjectiveKind } from '../../../strategies/types';
 import { searchPlan } from '../../export/search-plan';
 import { madeFor } from '../../plan/made-for';
 import { costOn, requestCost } from '../../search/request-cost';
-import { tryWrite, writeFileSafe } from '../../safe-write';
 import { alignedLines, toJson } from '../text';
 import { usage, type TpusegError } from '../../errors';
 import type { LayerGraph } from '../../graph/types';
@@ -17,8 +17,9 @@ import { simulatePipeline } from '../../pipeline/simulate';
 import { compilerCuts, layerCuts } from '../../plan/fixed-splits';
 import { readPlanFile } from '../../plan/plan-file';
 import { planResult, uncertaintyOf, type Uncertainty } from '../../plan/result';
-import { devicesArg, parse, positiveInt, profileArg, runnerOption } from '../args';
+import { devicesArg, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command } from '../command';
+import { writeJsonFile } from '../json-file';
 
 const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
 
@@ -147,8 +148,8 @@ export const predictCommand: Command = {
     if (E.isLeft(tpus)) return tpus;
     const batch = positiveInt('predict', 'batch', v['batch'], 15);
     if (E.isLeft(batch)) return batch;
-    const objective = String(v['objective'] ?? 'throughput') as ObjectiveKind;
-    if (!OBJECTIVES.includes(objective)) return E.left(usage(`predict: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
+    const objective = objectiveOption('predict', v['objective'], OBJECTIVES);
+    if (E.isLeft(objective)) return objective;
     const spec = positionals[0]!;
     const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
@@ -167,21 +168,20 @@ export const predictCommand: Command = {
     if (board && n !== board.length) return E.left(usage(`predict: --tpus ${n} but --devices lists ${board.length} TPUs; give one profile per TPU`));
     const plan = cutsFor(graph.right, {
       strategy: typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus: n, cwd: io.cwd,
-      profile, batch: batch.right, objective, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
+      profile, batch: batch.right, objective: objective.right, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
       ...runnerOpts,
       // Searched as tpuseg segment searches: without a fresh runner's first invokes.
       searchCost: () => (freshRunner ? costOn(graph.right, profile, board, runnerOpts) : cost),
     });
     if (E.isLeft(plan)) return plan;
     const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
-    const used = cost.pipeline?.runner ?? 'pycoral';
+    const used = cost.pipeline?.runner ?? DEFAULT_RUNNER;
     const result = {
       ...planResult(plan.right.name, ev, uncertaintyOf(profile, graph.right, ev, board)), runner: used,
       ...(board ? { devices: board.map((d) => d.name) } : {}), madeFor: madeFor(graph.right),
     };
     if (typeof v['out'] === 'string') {
-      const file = path.resolve(io.cwd, v['out']);
-      const written = tryWrite(() => writeFileSafe(file, `${toJson(result)}\n`));
+      const written = writeJsonFile(path.resolve(io.cwd, v['out']), result);
       if (E.isLeft(written)) return written;
     }
     if (v['json'] === true) io.out(toJson(result));

@@ -6,9 +6,10 @@ import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
-import { devicesArg, nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
+import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, runnerOption, workersOption } from '../args';
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
+import { writeJsonFile } from '../json-file';
 import { alignedLines, toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
@@ -105,12 +106,11 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
-  const objective = String(v['objective'] ?? 'throughput');
   const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
   const opts = options((v['option'] as string[] | undefined) ?? []);
   const runner = runnerOption('segment', v['runner']);
-  for (const e of [tpus, tolerance, batch, workers, budget, crossing, pinList, opts, runner]) if (E.isLeft(e)) return e;
-  if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
+  const objective = objectiveOption('segment', v['objective'], OBJECTIVES);
+  for (const e of [tpus, tolerance, batch, workers, budget, crossing, pinList, opts, runner, objective]) if (E.isLeft(e)) return e;
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
   const maxCrossingBytes = get(crossing);
@@ -129,7 +129,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
       strategies: strategyList,
       ...(v['profile'] !== undefined || devices === undefined ? { profile: String(v['profile'] ?? DEFAULT_PROFILE) } : {}),
       ...(get(runner) ? { runner: get(runner)! } : {}),
-      objective: objective as ObjectiveKind,
+      objective: get(objective),
       batch: get(batch),
       constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
       seed: String(v['seed'] ?? '0'),
@@ -212,8 +212,7 @@ export const segmentCommand: Command = {
     if (E.isLeft(report)) return report;
     const out = req.right.out;
     if (out !== undefined) {
-      const { tryWrite, writeFileSafe } = require('../../safe-write') as typeof import('../../safe-write');
-      const written = tryWrite(() => writeFileSafe(out, `${toJson(report.right)}\n`));
+      const written = writeJsonFile(out, report.right);
       if (E.isLeft(written)) return written;
     }
     if (req.right.json) io.out(toJson(report.right));
