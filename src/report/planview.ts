@@ -1,7 +1,7 @@
 import type { LayerGraph } from '../graph/types';
 import type { SegmentResult } from '../plan/result';
 import { distinct, modelName } from './data';
-import type { VlSpec } from './figures';
+import { FONT, SCHEMA, type VlSpec } from './figures';
 
 /**
  * The plan view: what Netron shows for a model, drawn for a plan. For a chosen model and N, every
@@ -91,7 +91,7 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
   });
 
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: {
       text: o.title ?? 'Plan view: where each strategy cuts the model',
       subtitle: o.subtitle ?? 'choose the model and N below; hover an op or a stage for its numbers',
@@ -178,6 +178,6 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
       },
     ],
     resolve: { scale: { color: 'independent' } },
-    config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } },
+    ...FONT,
   };
 }
