@@ -205,17 +205,17 @@ function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sectio
     out.push(...s.notes.map((n): HtmlBlock => ({ kind: 'text', text: n })));
     out.push(...s.skipped.map((m): HtmlBlock => ({ kind: 'text', text: `Skipped: ${m}`, className: 'error' })));
     const [first, ...rest] = s.blocks;
-    const summaryFirst = first?.caption?.startsWith('Per-strategy summary') === true;
+    const summaryFirst = s.summary === true && first !== undefined;
     if (summaryFirst) out.push({ kind: 'table', table: first.table, caption: first.caption!, id: `${prefix}-strategy-summary` });
     out.push(...figuresOf(s, figureNames).map(figure));
-    if (plan !== undefined && (s.name === 'multi-tpu' || s.name === 'cells')) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    if (plan !== undefined && s.planView === true) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
     (summaryFirst ? rest : s.blocks).forEach((b, i) =>
       out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
     out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });
   }
   const loose = figureNames.filter((f) => !placed.has(f));
   if (loose.length > 0) out.push({ kind: 'heading', level: 2, text: 'Figures' }, ...loose.map(figure));
-  if (plan !== undefined && !sections.some((s) => s.name === 'multi-tpu' || s.name === 'cells')) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+  if (plan !== undefined && !sections.some((s) => s.planView === true)) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
   if (skipped.length > 0) out.push({ kind: 'heading', level: 2, text: 'Skipped' }, { kind: 'list', items: skipped });
   return out;
 }
