@@ -10,6 +10,7 @@ import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, run
 import { DEFAULT_WORKERS_TEXT } from '../../workers';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { alignedLines, toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
@@ -148,7 +149,6 @@ function writeSegmentPage(file: string, report: SegmentReport, request: SegmentR
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { loadModel } = require('../../model/load') as typeof import('../../model/load');
   const { segmentPage } = require('../../report/segment-page') as typeof import('../../report/segment-page');
-  const { makeDir, tryWrite, writeFileSafe } = require('../../safe-write') as typeof import('../../safe-write');
   const graph = loadModel(request.model);
   if (E.isLeft(graph)) return graph;
   return tryWrite(() => {
