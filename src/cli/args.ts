@@ -5,8 +5,6 @@ import { usage, type TpusegError } from '../errors';
 import { PROFILE_NAMES, RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
 import type { ObjectiveKind } from '../../strategies/types';
 import { didYouMean } from './suggest';
-
-export { closest, didYouMean } from './suggest';
 import { MAX_WORKERS } from '../limits';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
@@ -82,7 +80,6 @@ export function positiveInt(command: string, flag: string, raw: unknown, fallbac
     : E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
 }
 
-/** `--workers W`: 0 (run in this thread) to MAX_WORKERS; the shared default when absent. */
 /** `--workers W`: an integer from 0 (this thread) to MAX_WORKERS; absent, undefined: chosen from the work (src/workers.ts). */
 export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number | undefined> {
   if (raw === undefined) return E.right(undefined);

@@ -47,7 +47,6 @@ const MIB = 1024 * 1024;
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
 export interface PlanViewOptions {
-  readonly model?: string;
   readonly tpus?: number;
   readonly title?: string;
   readonly subtitle?: string;
@@ -59,7 +58,7 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
   const names = distinct(usable.map((c) => modelName(c.model)));
   const counts = distinct(usable.map((c) => c.tpus)).sort((a, b) => a - b);
   const labels = distinct(usable.map((c) => c.strategy));
-  const model = o.model !== undefined && names.includes(modelName(o.model)) ? modelName(o.model) : names[0]!;
+  const model = names[0]!;
   const atModel = usable.filter((c) => modelName(c.model) === model).map((c) => c.tpus);
   const tpus = o.tpus !== undefined && atModel.includes(o.tpus) ? o.tpus : Math.max(...atModel);
 
