@@ -11,7 +11,8 @@ export const costOn = (graph: LayerGraph, profile: CostProfile, devices: readonl
 /**
  * The cost model a search request prices with, built the same way in the main thread and in the
  * pool's workers: one profile for every TPU, or a board of one profile per TPU position
- * (cost-models/board.ts) with `profile` as the host's (default: the first device's).
+ * (cost-models/board.ts) with `profile` as the host's (default: the first device's); `freshRunner`
+ * prices each batch's first invokes (predict --fresh-runner).
  */
 export function requestCost(req: { readonly profile?: string; readonly devices?: string; readonly runner?: RunnerName; readonly freshRunner?: boolean }, graph: LayerGraph):
   E.Either<TpusegError, { cost: CostModel; profile: CostProfile; devices?: CostProfile[] }> {
