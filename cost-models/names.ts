@@ -8,3 +8,5 @@ export const DEFAULT_PROFILE = 'edgetpu-usb3';
 /** pycoral's C++ PipelinedModelRunner (the default, as the exported run_pipeline.py), or one Python thread per stage. */
 export type RunnerName = 'pycoral' | 'python-threads';
 export const RUNNER_NAMES: readonly RunnerName[] = ['pycoral', 'python-threads'];
+/** The runner of a record or model that names none: every profile so far was fitted to pycoral's C++ runner. */
+export const DEFAULT_RUNNER: RunnerName = 'pycoral';

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
+import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { usage, type TpusegError } from '../errors';
-import { RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
+import { PROFILE_NAMES, RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
+import type { ObjectiveKind } from '../../strategies/types';
 import { didYouMean } from './suggest';
-
-export { closest, didYouMean } from './suggest';
 import { MAX_WORKERS } from '../limits';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
@@ -80,7 +80,6 @@ export function positiveInt(command: string, flag: string, raw: unknown, fallbac
     : E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
 }
 
-/** `--workers W`: 0 (run in this thread) to MAX_WORKERS; the shared default when absent. */
 /** `--workers W`: an integer from 0 (this thread) to MAX_WORKERS; absent, undefined: chosen from the work (src/search/workers.ts). */
 export function workersOption(command: string, raw: unknown): E.Either<TpusegError, number | undefined> {
   if (raw === undefined) return E.right(undefined);
@@ -106,3 +105,18 @@ export function runnerOption(command: string, raw: unknown): E.Either<TpusegErro
     ? E.right(raw as RunnerName)
     : E.left(usage(`${command}: --runner expects ${RUNNER_NAMES.join(' or ')}, got "${String(raw)}"`));
 }
+
+/** `--objective O`: one of `order` (listed in that order when it is not), throughput when absent. */
+export function objectiveOption(command: string, raw: unknown, order: readonly ObjectiveKind[]): E.Either<TpusegError, ObjectiveKind> {
+  const objective = String(raw ?? 'throughput');
+  return order.includes(objective as ObjectiveKind)
+    ? E.right(objective as ObjectiveKind)
+    : E.left(usage(`${command}: --objective expects ${order.join(' | ')}, got "${objective}"`));
+}
+
+/** A `--profile` value: a built-in profile's name as it is, anything else a file path resolved against `cwd`. */
+export const profileArg = (p: string, cwd: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
+
+/** A `--devices` list, each entry trimmed and resolved as `profileArg` does; an empty entry stays empty (loadDevices refuses the list). */
+export const devicesArg = (list: string, cwd: string): string =>
+  list.split(',').map((d) => d.trim()).map((d) => (d === '' ? d : profileArg(d, cwd))).join(',');

@@ -1,6 +1,6 @@
 import type * as E from 'fp-ts/Either';
-import { exitCode, fileError, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
-import { fileErrorReason, isFileSystemError } from '../file-errors';
+import { exitCode, formatError, isTpusegError, TpusegFailure, usage, type TpusegError } from '../errors';
+import { isFileSystemError, readFailed } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
 import { printableLine } from './text';
@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof TpusegFailure) return fail(io, e.error);
     if (isTpusegError(e)) return fail(io, e);
     // A file-system failure (a full disk, a folder made read-only mid-run) is the environment, not a bug.
-    if (isFileSystemError(e)) return fail(io, fileError(e.path, fileErrorReason(e)));
+    if (isFileSystemError(e)) return fail(io, readFailed(e.path, e));
     throw e;
   }
   // A plain tag test: fp-ts is not loaded for `--help`.

@@ -21,3 +21,13 @@ export const printableLine = (s: string): string => printable(s).replace(/\t/g, 
 export const toJson = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x), 2)
     .replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * A plain-text table: each column as wide as its widest cell, `left` columns padded on the right,
+ * the others on the left, cells joined by two spaces, no trailing blanks; the header line first.
+ */
+export function alignedLines(header: readonly string[], rows: readonly (readonly string[])[], left: ReadonlySet<number>): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]): string => r.map((v, c) => (left.has(c) ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import type { AdviseTable, AdviseTableRow, Pick } from '../advise/table';
-import { makeDir, writeFileSafe } from '../safe-write';
 import { modelName } from './data';
-import { renderSvg, type VlSpec } from './figures';
+import { faded, FONT, pick, SCHEMA, type VlSpec } from './figures';
 import { csvTable, markdownTable, type Table } from './format';
 import type { ReportOutput } from './generate';
-import { renderHtml, type HtmlBlock } from './html';
+import type { HtmlBlock } from './html';
+import { geomean } from './summary';
+import { reportWriter } from './writer';
 
 /**
  * The advise table's report (tpuseg reproduce advise): advise.md and advise.csv, a figure of the
@@ -20,7 +21,6 @@ const SHAPES = ['square', 'triangle-up', 'diamond', 'circle'];
 
 const rate = (x: number | undefined): string => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const cell = (p: Pick | undefined): string => (p === undefined ? '' : p.id);
-const geo = (xs: readonly number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 
 function table(rows: readonly AdviseTableRow[]): Table {
   return {
@@ -52,9 +52,9 @@ export function adviseHeadline(t: AdviseTable): string | undefined {
   const reps = top.filter((r) => r.replicas !== undefined);
   const kinds = ['pipeline', 'replicas', 'hybrid'].map((k) => [k, top.filter((r) => r.advised.kind === k).length] as const).filter(([, n]) => n > 0);
   const fewer = top.filter((r) => r.advised.tpus < K).length;
-  return `On ${K} TPUs the advised configuration gives a geometric mean of ${geo(over).toFixed(2)}x the throughput of the best pure pipeline across ${top.length} models `
+  return `On ${K} TPUs the advised configuration gives a geometric mean of ${geomean(over)!.toFixed(2)}x the throughput of the best pure pipeline across ${top.length} models `
     + `(up to ${Math.max(...over).toFixed(2)}x, ${modelName(most.model)}: ${most.advised.id})`
-    + (reps.length > 0 ? ` and ${geo(reps.map((r) => r.advised.throughput / r.replicas!.throughput)).toFixed(2)}x the best replication` : '')
+    + (reps.length > 0 ? ` and ${geomean(reps.map((r) => r.advised.throughput / r.replicas!.throughput))!.toFixed(2)}x the best replication` : '')
     + `; it is ${kinds.map(([k, n]) => `${k === 'replicas' ? 'replicas' : `a ${k}`} for ${n}`).join(', ')}`
     + (fewer > 0 ? `, and leaves TPUs unused for ${fewer}` : '') + '.';
 }
@@ -67,7 +67,7 @@ export function throughputSpec(t: AdviseTable): VlSpec | undefined {
   const models = [...new Set(values.map((v) => v.model))];
   const domain = [...SERIES];
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: {
       text: 'Predicted throughput on a board of 1..K TPUs, by configuration',
       subtitle: [`profile ${t.profile}; each panel its own y scale; click a series in the legend to isolate it`,
@@ -80,7 +80,7 @@ export function throughputSpec(t: AdviseTable): VlSpec | undefined {
     spec: {
       width: 190,
       height: 150,
-      params: [{ name: 'pick_series', select: { type: 'point', fields: ['series'] }, bind: 'legend' }],
+      params: [pick('series')],
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'board', type: 'quantitative', title: 'TPUs on the board', axis: { tickMinStep: 1 } },
@@ -88,14 +88,14 @@ export function throughputSpec(t: AdviseTable): VlSpec | undefined {
         color: { field: 'series', type: 'nominal', title: 'configuration', scale: { domain, range: COLORS } },
         strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: DASHES } },
         shape: { field: 'series', type: 'nominal', scale: { domain, range: SHAPES } },
-        opacity: { condition: { param: 'pick_series', value: 1, empty: true }, value: 0.12 },
+        opacity: faded('series'),
         tooltip: [
           { field: 'model' }, { field: 'board', title: 'TPUs on the board' }, { field: 'series', title: 'shape' }, { field: 'configuration' },
           { field: 'used', title: 'TPUs used' }, { field: 'throughput', type: 'quantitative', title: 'inputs/s', format: '.1f' },
         ],
       },
     },
-    config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' }, legend: { orient: 'top' } },
+    config: { ...FONT.config, legend: { orient: 'top' } },
   };
 }
 
@@ -106,27 +106,19 @@ const NOTES = (t: AdviseTable): string[] => [
 ];
 
 export async function writeAdviseReport(t: AdviseTable, outDir: string, provenance: readonly string[]): Promise<ReportOutput> {
-  makeDir(path.join(outDir, 'figures'));
-  const files: string[] = [];
-  const write = (rel: string, text: string): void => {
-    writeFileSafe(path.join(outDir, rel), text);
-    files.push(rel);
-  };
+  const out = reportWriter(outDir);
   const title = `Advise: what to run on 1..${t.config.tpus} TPUs`;
   const headline = adviseHeadline(t);
   const spec = throughputSpec(t);
-  if (spec) {
-    write('figures/advise-throughput.svg', await renderSvg(spec));
-    write('figures/advise-throughput.vl.json', JSON.stringify(spec, null, 1) + '\n');
-  }
+  if (spec) await out.figure('advise-throughput', spec);
   const tab = table(t.rows);
-  write('advise.md', [
+  out.write('advise.md', [
     `# ${title}`, '', ...NOTES(t).flatMap((n) => [n, '']), ...(headline ? [`**${headline}**`, ''] : []),
     ...(spec ? ['![advise-throughput](figures/advise-throughput.svg)', ''] : []),
     markdownTable(tab), '', 'All numbers, with each configuration\'s shape and the reasoning on the largest board: [advise.csv](advise.csv)', '',
   ].join('\n'));
-  write('advise.csv', csvTable(csv(t.rows)));
-  write('index.md', [
+  out.write('advise.csv', csvTable(csv(t.rows)));
+  out.write('index.md', [
     `# ${title}`, '', ...(t.config.description ? [t.config.description, ''] : []), ...provenance.map((p) => `- ${p}`),
     '- Interactive report: [index.html](index.html)', '', '## Tables', '', `- [${title}](advise.md) ([CSV](advise.csv))${headline ? `: ${headline}` : ''}`, '',
     ...(spec ? ['## Figures', '', '- [advise-throughput](figures/advise-throughput.svg)', ''] : []),
@@ -141,6 +133,6 @@ export async function writeAdviseReport(t: AdviseTable, outDir: string, provenan
     { kind: 'table', table: tab, id: 'advise-rows' },
     { kind: 'text', text: 'Markdown: [advise.md](advise.md); every number: [advise.csv](advise.csv)' },
   ];
-  write('index.html', renderHtml({ title, blocks: [{ kind: 'heading', level: 1, text: title }, ...body] }));
-  return { index: path.join(outDir, 'index.md'), html: path.join(outDir, 'index.html'), body, files, headlines: headline ? [`Advise: ${headline}`] : [], skipped: [] };
+  out.page(title, body);
+  return { index: path.join(outDir, 'index.md'), html: path.join(outDir, 'index.html'), body, files: out.files, headlines: headline ? [`Advise: ${headline}`] : [], skipped: [] };
 }

@@ -34,6 +34,8 @@ export function cellsSection(input: ReportInput): Section {
         }),
       },
     }],
+    ...(profiles.length > 0 ? { summary: true } : {}),
+    planView: true,
     csv: cellsCsv(input),
     skipped: [],
   };

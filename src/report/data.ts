@@ -1,5 +1,6 @@
 import type { CellRecord } from '../experiments/store';
 import type { SegmentResult } from '../plan/result';
+import { DEFAULT_RUNNER } from '../../cost-models/names';
 
 /** One finished cell flattened for tables and figures. Times in ms, sizes in bytes. */
 export interface Row {
@@ -37,9 +38,6 @@ export interface Row {
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-
-/** The runner of records that name none: every profile so far was fitted to pycoral's C++ runner. */
-export const DEFAULT_RUNNER = 'pycoral';
 
 /** The pipeline runner a record was predicted for (its `runner` field, in the params, result or record). */
 export function runnerOf(r: CellRecord): string {

@@ -8,8 +8,8 @@ import type { ScatterPoint } from './section';
 
 export type VlSpec = Record<string, unknown>;
 
-const FONT = { config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } } };
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const FONT = { config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } } };
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Colours, dash patterns and point shapes by series, so overlapping lines stay apart in print too. */
 const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#54a24b', '#b279a2', '#9d755d', '#eeca3b', '#72b7b2', '#ff9da6', '#bab0ac'];
@@ -18,8 +18,8 @@ const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle
 const cycle = <A>(xs: readonly A[], i: number): A => xs[i % xs.length]!;
 
 /** The legend-bound selection that isolates a series on click (shift-click adds one). */
-const pick = (field: string): Record<string, unknown> => ({ name: `pick_${field}`, select: { type: 'point', fields: [field] }, bind: 'legend' });
-const faded = (field: string): Record<string, unknown> => ({ condition: { param: `pick_${field}`, value: 1, empty: true }, value: 0.12 });
+export const pick = (field: string): Record<string, unknown> => ({ name: `pick_${field}`, select: { type: 'point', fields: [field] }, bind: 'legend' });
+export const faded = (field: string): Record<string, unknown> => ({ condition: { param: `pick_${field}`, value: 1, empty: true }, value: 0.12 });
 
 /** Per-stage time bars of every strategy on one model at one N: the picture of balance. */
 export function stagesSpec(rows: readonly Row[], model: string, tpus: number, profile: string): VlSpec | undefined {

@@ -4,20 +4,20 @@ import * as E from 'fp-ts/Either';
 import type { FigureKind, TableKind } from '../../experiments/schema';
 import { DEFAULT_MAPPING, loadMapping, type Mapping } from '../calibrate/mapping';
 import { formatError } from '../errors';
-import { makeDir, writeFileSafe } from '../safe-write';
 import { strategies } from '../../strategies';
 import type { CellRecord } from '../experiments/store';
 import { cellsSection } from './cells';
 import { distinct, rowOf, speedups } from './data';
-import { scatterSpec, renderSvg, speedupSpec, stagesSpec, type VlSpec } from './figures';
+import { scatterSpec, speedupSpec, stagesSpec, type VlSpec } from './figures';
 import { csvTable, markdownTable } from './format';
-import { renderHtml, type HtmlBlock } from './html';
+import type { HtmlBlock } from './html';
 import { loadModel } from '../model/load';
 import { multiTpuSection } from './multi-tpu';
 import { opsOf, planViewSpec, type ModelOps } from './planview';
 import type { ReportInput, Section } from './section';
 import { singleTpuSection } from './single-tpu';
 import { syntheticSection } from './synthetic';
+import { reportWriter } from './writer';
 
 /**
  * Writes a report directory from finished cells: one Markdown page + CSV per table, SVG
@@ -130,27 +130,21 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const { problems, ...inputs } = readInputs(opts);
   const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
-  makeDir(path.join(opts.outDir, 'figures'));
-  const files: string[] = [];
-  const write = (rel: string, text: string): void => {
-    writeFileSafe(path.join(opts.outDir, rel), text);
-    files.push(rel);
-  };
+  const out = reportWriter(opts.outDir);
 
   const figureNames: string[] = [];
   const specs = new Map<string, VlSpec>();
   for (const kind of opts.figures) {
     for (const [name, spec] of figureSpecs(kind, input, sections, opts.stagesAt)) {
       if (spec === undefined) continue;
-      write(`figures/${name}.svg`, await renderSvg(spec));
-      write(`figures/${name}.vl.json`, JSON.stringify(spec, null, 1) + '\n');
+      await out.figure(name, spec);
       figureNames.push(name);
       specs.set(name, spec);
     }
   }
   for (const s of sections) {
-    write(`${s.name}.md`, sectionMarkdown(s, figuresOf(s, figureNames)));
-    write(`${s.name}.csv`, csvTable(s.csv));
+    out.write(`${s.name}.md`, sectionMarkdown(s, figuresOf(s, figureNames)));
+    out.write(`${s.name}.csv`, csvTable(s.csv));
   }
   const headlines = sections.flatMap((s) => (s.headline !== undefined ? [`${s.title.split(':')[0]}: ${s.headline}`] : []));
   const skipped = [...problems.map((p) => `calibration mapping unreadable: ${p}`), ...sections.flatMap((s) => s.skipped)];
@@ -169,11 +163,11 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
     ...(figureNames.length > 0 ? ['## Figures', '', ...figureNames.map((f) => `- [${f}](figures/${f}.svg)`), ''] : []),
     ...(skipped.length > 0 ? ['## Skipped', '', ...skipped.map((m) => `- ${m}`), ''] : []),
   ].join('\n');
-  write('index.md', index);
+  out.write('index.md', index);
   const prefix = safe(path.basename(opts.outDir));
   const body = htmlBody(opts, records.length, input, sections, specs, figureNames, skipped, prefix);
-  write('index.html', renderHtml({ title: opts.title, blocks: [{ kind: 'heading', level: 1, text: opts.title }, ...body] }));
-  return { index: path.join(opts.outDir, 'index.md'), html: path.join(opts.outDir, 'index.html'), body, files, headlines, skipped };
+  out.page(opts.title, body);
+  return { index: path.join(opts.outDir, 'index.md'), html: path.join(opts.outDir, 'index.html'), body, files: out.files, headlines, skipped };
 }
 
 /** The ops of every model of the cells that can be loaded here (the plan view draws them). */
@@ -211,17 +205,17 @@ function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sectio
     out.push(...s.notes.map((n): HtmlBlock => ({ kind: 'text', text: n })));
     out.push(...s.skipped.map((m): HtmlBlock => ({ kind: 'text', text: `Skipped: ${m}`, className: 'error' })));
     const [first, ...rest] = s.blocks;
-    const summaryFirst = first?.caption?.startsWith('Per-strategy summary') === true;
+    const summaryFirst = s.summary === true && first !== undefined;
     if (summaryFirst) out.push({ kind: 'table', table: first.table, caption: first.caption!, id: `${prefix}-strategy-summary` });
     out.push(...figuresOf(s, figureNames).map(figure));
-    if (plan !== undefined && (s.name === 'multi-tpu' || s.name === 'cells')) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    if (plan !== undefined && s.planView === true) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
     (summaryFirst ? rest : s.blocks).forEach((b, i) =>
       out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
     out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });
   }
   const loose = figureNames.filter((f) => !placed.has(f));
   if (loose.length > 0) out.push({ kind: 'heading', level: 2, text: 'Figures' }, ...loose.map(figure));
-  if (plan !== undefined && !sections.some((s) => s.name === 'multi-tpu' || s.name === 'cells')) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+  if (plan !== undefined && !sections.some((s) => s.planView === true)) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
   if (skipped.length > 0) out.push({ kind: 'heading', level: 2, text: 'Skipped' }, { kind: 'list', items: skipped });
   return out;
 }

@@ -176,6 +176,8 @@ export function multiTpuSection(input: ReportInput): Section {
       { caption: `Summary (profile ${p})`, table: summary(input, models, p) },
       ...models.map((m) => ({ caption: `${modelName(m)} (profile ${p})`, table: modelBlock(input, m, p) })),
     ]),
+    ...(profiles.length > 0 ? { summary: true } : {}),
+    planView: true,
     csv: cellsCsv(input),
     skipped: [],
   };

@@ -1,7 +1,7 @@
 import type { LayerGraph } from '../graph/types';
 import type { SegmentResult } from '../plan/result';
 import { distinct, modelName } from './data';
-import type { VlSpec } from './figures';
+import { FONT, SCHEMA, type VlSpec } from './figures';
 
 /**
  * The plan view: what Netron shows for a model, drawn for a plan. For a chosen model and N, every
@@ -47,7 +47,6 @@ const MIB = 1024 * 1024;
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
 export interface PlanViewOptions {
-  readonly model?: string;
   readonly tpus?: number;
   readonly title?: string;
   readonly subtitle?: string;
@@ -59,7 +58,7 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
   const names = distinct(usable.map((c) => modelName(c.model)));
   const counts = distinct(usable.map((c) => c.tpus)).sort((a, b) => a - b);
   const labels = distinct(usable.map((c) => c.strategy));
-  const model = o.model !== undefined && names.includes(modelName(o.model)) ? modelName(o.model) : names[0]!;
+  const model = names[0]!;
   const atModel = usable.filter((c) => modelName(c.model) === model).map((c) => c.tpus);
   const tpus = o.tpus !== undefined && atModel.includes(o.tpus) ? o.tpus : Math.max(...atModel);
 
@@ -91,7 +90,7 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
   });
 
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: {
       text: o.title ?? 'Plan view: where each strategy cuts the model',
       subtitle: o.subtitle ?? 'choose the model and N below; hover an op or a stage for its numbers',
@@ -178,6 +177,6 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
       },
     ],
     resolve: { scale: { color: 'independent' } },
-    config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } },
+    ...FONT,
   };
 }

@@ -1,6 +1,7 @@
 import type { Mapping } from '../calibrate/mapping';
 import type { Table } from './format';
-import { DEFAULT_RUNNER, runnerName, type Row, type Speedup } from './data';
+import { DEFAULT_RUNNER } from '../../cost-models/names';
+import { runnerName, type Row, type Speedup } from './data';
 
 /** One table of a report: a Markdown page (text and tables) plus the same numbers as CSV. */
 export interface Section {
@@ -12,6 +13,10 @@ export interface Section {
   /** One line with the main finding, repeated on the index page. */
   readonly headline?: string;
   readonly blocks: readonly { readonly caption?: string; readonly table: Table }[];
+  /** The first block is the per-strategy summary: the HTML page shows it before the figures. */
+  readonly summary?: boolean;
+  /** The HTML page shows the plan view with this section. */
+  readonly planView?: boolean;
   readonly csv: Table;
   /** Messages about inputs that were absent or skipped (e.g. measurement files). */
   readonly skipped: readonly string[];

@@ -1,6 +1,6 @@
 import type { LayerGraph } from '../graph/types';
 import type { SegmentReport } from '../search/segment';
-import { runnerName, DEFAULT_RUNNER } from './data';
+import { runnerName } from './data';
 import { ms } from './format';
 import { renderHtml, type HtmlBlock } from './html';
 import { opsOf, planViewSpec } from './planview';
@@ -22,7 +22,7 @@ export function segmentPage(r: SegmentReport, graph: LayerGraph, batch: number):
     {
       kind: 'text', className: 'headline',
       text: r.best === null ? 'Every strategy failed.' : `Best: **${r.best}**. Predicted with the cost model under profile \`${r.profile}\`, ` +
-        `objective ${r.objective}, ms per input for a pipelined batch of ${batch}, runner ${runnerName(r.runner ?? DEFAULT_RUNNER)}; no hardware was used.`,
+        `objective ${r.objective}, ms per input for a pipelined batch of ${batch}, runner ${runnerName(r.runner)}; no hardware was used.`,
     },
     {
       kind: 'table', id: 'results',

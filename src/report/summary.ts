@@ -32,7 +32,7 @@ export interface StrategySummary {
 }
 
 const REL = 1e-9;
-const geomean = (xs: readonly number[]): number | undefined =>
+export const geomean = (xs: readonly number[]): number | undefined =>
   xs.length === 0 ? undefined : Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 
 const groupOf = (r: Row): string => `${r.model}\u0000${r.profile}\u0000${r.seed}\u0000${r.batch}\u0000${r.tpus}`;

@@ -5,10 +5,10 @@ import type { ObjectiveKind } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import { MAX_ADVISE_TPUS } from '../../limits';
 import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../advise/advise';
-import { nonNegativeNumber, parse, positiveInt, runnerOption } from '../args';
+import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command, Io } from '../command';
-import { tryWrite, writeFileSafe } from '../../safe-write';
-import { toJson } from '../text';
+import { writeJsonFile } from '../json-file';
+import { alignedLines, toJson } from '../text';
 
 const HELP = `usage: tpuseg advise <model> --tpus K [--profile P] [--devices D1,D2,...] [--objective O] [--json]
 
@@ -67,18 +67,18 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
   if (v['tpus'] === undefined && v['devices'] === undefined) return E.left(usage('advise: --tpus K is required (see tpuseg advise --help)'));
   const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('advise', 'tpus', v['tpus']);
   const batch = positiveInt('advise', 'batch', v['batch'], 15);
-  const tolerance = nonNegativeNumber('advise', 'tolerance', v['tolerance'], 0.02);
-  const knee = nonNegativeNumber('advise', 'knee', v['knee'], 0.5);
+  // Absent, the advise engine's defaults apply (src/advise/advise.ts, not loaded for --help).
+  const tolerance = v['tolerance'] === undefined ? E.right(undefined) : nonNegativeNumber('advise', 'tolerance', v['tolerance']);
+  const knee = v['knee'] === undefined ? E.right(undefined) : nonNegativeNumber('advise', 'knee', v['knee']);
   const runner = runnerOption('advise', v['runner']);
   for (const e of [tpus, batch, tolerance, knee, runner]) if (E.isLeft(e)) return e;
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
   const K = get(tpus);
   if (K !== undefined && K > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${K}`));
-  const objective = String(v['objective'] ?? 'throughput');
-  if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`advise: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
-  const resolve = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
+  const objective = objectiveOption('advise', v['objective'], OBJECTIVES);
+  if (E.isLeft(objective)) return objective;
   const model = positionals[0]!;
-  const devices = v['devices'] === undefined ? undefined : String(v['devices']).split(',').map((d) => (d.trim() === '' ? d : resolve(d.trim()))).join(',');
+  const devices = v['devices'] === undefined ? undefined : devicesArg(String(v['devices']), cwd);
   return E.right({
     json: v['json'] === true,
     all: v['all'] === true,
@@ -86,13 +86,13 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
     request: {
       model: /^(zoo|synth):/.test(model) ? model : path.resolve(cwd, model),
       ...(K !== undefined ? { tpus: K } : {}),
-      ...(typeof v['profile'] === 'string' ? { profile: resolve(v['profile']) } : {}),
+      ...(typeof v['profile'] === 'string' ? { profile: profileArg(v['profile'], cwd) } : {}),
       ...(devices !== undefined ? { devices } : {}),
       ...(get(runner) ? { runner: get(runner)! } : {}),
-      objective: objective as ObjectiveKind,
+      objective: objective.right,
       batch: get(batch),
-      tolerance: get(tolerance),
-      knee: get(knee),
+      ...(get(tolerance) !== undefined ? { tolerance: get(tolerance)! } : {}),
+      ...(get(knee) !== undefined ? { knee: get(knee)! } : {}),
     },
   });
 }
@@ -112,9 +112,6 @@ export function renderAdvice(r: AdviseReport, all: boolean): string[] {
     banded(c.throughput, c.throughputLow, c.throughputHigh, rateDigits(c.throughput)), c.throughputPerTpu.toFixed(rateDigits(c.throughputPerTpu)),
     banded(c.latencyMs, c.latencyMsLow, c.latencyMsHigh, 2), c.msPerInput.toFixed(2), c.limitedBy, (c.offChipBytes / MiB).toFixed(2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const left = new Set([0, 3, 8]);
-  const line = (row: readonly string[]): string => row.map((s, i) => (left.has(i) ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ').trimEnd();
   const byId = new Map(r.configurations.map((c) => [c.id, c] as const));
   const rec = byId.get(r.recommended)!;
   const board = r.devices ? `TPUs ${r.devices.join(', ')} (host ${r.profile})` : `profile ${r.profile}`;
@@ -124,8 +121,7 @@ export function renderAdvice(r: AdviseReport, all: boolean): string[] {
   return [
     `${r.model} on up to ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
     `${all ? 'every configuration priced' : `Pareto front of throughput, latency and TPUs used (${r.configurations.length} configurations priced; --all lists them)`}:`,
-    line(header),
-    ...rows.map(line),
+    ...alignedLines(header, rows, new Set([0, 3, 8])),
     `best on up to m TPUs: ${r.bestByTpus.map((b) => `${b.tpus}: ${b.id} ${fmtRate(byId.get(b.id)!)}`).join(', ')}`,
     kneeText,
     `recommended: ${rec.id}, ${configText(rec)}`,
@@ -157,7 +153,7 @@ export const adviseCommand: Command = {
     const report = advice.right.report;
     const out = req.right.out;
     if (out !== undefined) {
-      const written = tryWrite(() => writeFileSafe(out, `${toJson(report)}\n`));
+      const written = writeJsonFile(out, report);
       if (E.isLeft(written)) return written;
     }
     if (req.right.json) io.out(toJson(report));

@@ -14,7 +14,7 @@ import { withPositions } from '../../../cost-models/profile';
 
 const fitted0Positions = (fs: readonly number[]): number[] => fs.map((f) => Number(f.toPrecision(4)));
 import { profileBands } from '../../../cost-models/bands';
-import { parse, positiveInt } from '../args';
+import { parse, positiveInt, profileArg } from '../args';
 import type { Command } from '../command';
 import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { readFailed } from '../../file-errors';
@@ -106,14 +106,13 @@ export const calibrateCommand: Command = {
         return E.left(readFailed(f, e));
       }
     }
-    const isPath = (p: string): boolean => !PROFILE_NAMES.includes(p);
-    const base = loadProfile(isPath(v['base']) ? resolve(v['base']) : v['base']);
+    const base = loadProfile(profileArg(v['base'], io.cwd));
     if (E.isLeft(base)) return base;
     const free = freeList(v['free']);
     if (E.isLeft(free)) return free;
     const positions = v['positions'] === undefined ? E.right(0) : positiveInt('calibrate', 'positions', v['positions']);
     if (E.isLeft(positions)) return positions;
-    const lender = typeof v['borrow-bands'] === 'string' ? loadProfile(isPath(v['borrow-bands']) ? resolve(v['borrow-bands']) : v['borrow-bands']) : undefined;
+    const lender = typeof v['borrow-bands'] === 'string' ? loadProfile(profileArg(v['borrow-bands'], io.cwd)) : undefined;
     if (lender && E.isLeft(lender)) return lender;
     const mapping = loadMapping(typeof v['mapping'] === 'string' ? resolve(v['mapping']) : DEFAULT_MAPPING);
     if (E.isLeft(mapping)) return mapping;

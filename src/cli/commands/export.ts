@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_PROFILE, loadProfile, PROFILE_NAMES } from '../../../cost-models';
+import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
 import { requestCost } from '../../search/request-cost';
 import { usage, type TpusegError } from '../../errors';
 import { buildExport, writeExport, type ExportBundle } from '../../export/export';
@@ -9,7 +9,7 @@ import { checkPlanFits, parsePlanFile, type PlanChoice } from '../../export/plan
 import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
 import { loadModelToPlan } from '../../model/load';
-import { parse, positiveInt } from '../args';
+import { devicesArg, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
 import { readTextFile } from '../../plan/plan-file';
 
@@ -125,7 +125,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   if (layout && devices !== undefined && devices.split(',').length <= Math.max(...layout.tpus.flat())) {
     return E.left(usage(`export: configuration ${layout.id} runs on board positions up to ${Math.max(...layout.tpus.flat())}, but the devices list ${devices.split(',').length} TPUs`));
   }
-  const priced = layout ? requestCost({ profile: profileSpec, ...(devices !== undefined ? { devices: resolveDevices(devices, io.cwd) } : {}) }, graph.right) : undefined;
+  const priced = layout ? requestCost({ profile: profileSpec, ...(devices !== undefined ? { devices: devicesArg(devices, io.cwd) } : {}) }, graph.right) : undefined;
   if (priced && E.isLeft(priced)) return priced;
   const fileBytes = /^(zoo|synth):/.test(spec) ? undefined : new Uint8Array(fs.readFileSync(spec));
   const bundle = buildExport({
@@ -150,9 +150,6 @@ function planFromFile(name: string, graph: LayerGraph, cwd: string, configuratio
   if (E.isLeft(text)) return text;
   return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text.right, name, configuration));
 }
-
-const resolveDevices = (list: string, cwd: string): string =>
-  list.split(',').map((d) => d.trim()).map((d) => (PROFILE_NAMES.includes(d) || d === '' ? d : path.resolve(cwd, d))).join(',');
 
 export const exportCommand: Command = {
   name: 'export',

@@ -5,7 +5,7 @@ import { summarize, type GraphSummary, type OpRow, type TensorInfo } from '../..
 import { loadModel } from '../../model/load';
 import { parse } from '../args';
 import type { Command } from '../command';
-import { printableLine, toJson } from '../text';
+import { alignedLines, printableLine, toJson } from '../text';
 
 const HELP = `usage: tpuseg inspect <model> [--json] [--ops]
 
@@ -43,17 +43,10 @@ const shapeText = (s: readonly number[]): string => (s.length === 0 ? 'scalar' :
 const tensorLine = (t: TensorInfo): string =>
   `#${t.index} "${t.name}" ${shapeText(t.shape)} ${t.dtype} (${int(t.bytes)} B)`;
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (r: readonly string[]): string =>
-    r.map((v, c) => (rightAligned.has(c) ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)];
-}
-
 const tensorList = (ts: readonly number[]): string => ts.join(',');
 
 function opTable(rows: readonly OpRow[]): string[] {
-  return table(
+  return alignedLines(
     ['op', 'type', 'inputs', 'outputs', 'param B', 'MACs', 'act in B', 'act out B'],
     rows.map((r) => [
       String(r.index),
@@ -65,7 +58,7 @@ function opTable(rows: readonly OpRow[]): string[] {
       int(r.actInBytes),
       int(r.actOutBytes),
     ]),
-    new Set([0, 4, 5, 6, 7]),
+    new Set([1, 2, 3]),
   );
 }
 

@@ -1,13 +1,14 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { boardModel, costModel, DEFAULT_PROFILE, loadDevices, loadProfile, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
+import { DEFAULT_PROFILE, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
+import { DEFAULT_RUNNER } from '../../../cost-models/names';
 import type { CostModel } from '../../../cost-models/types';
 import { strategyNames } from '../../../strategies';
 import type { ObjectiveKind } from '../../../strategies/types';
 import { searchPlan } from '../../export/search-plan';
 import { madeFor } from '../../plan/made-for';
-import { tryWrite, writeFileSafe } from '../../safe-write';
-import { toJson } from '../text';
+import { costOn, requestCost } from '../../search/request-cost';
+import { alignedLines, toJson } from '../text';
 import { usage, type TpusegError } from '../../errors';
 import type { LayerGraph } from '../../graph/types';
 import { loadModelToPlan } from '../../model/load';
@@ -16,8 +17,9 @@ import { simulatePipeline } from '../../pipeline/simulate';
 import { compilerCuts, layerCuts } from '../../plan/fixed-splits';
 import { readPlanFile } from '../../plan/plan-file';
 import { planResult, uncertaintyOf, type Uncertainty } from '../../plan/result';
-import { parse, positiveInt, runnerOption } from '../args';
+import { devicesArg, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command } from '../command';
+import { writeJsonFile } from '../json-file';
 
 const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
 
@@ -73,8 +75,8 @@ interface Choice {
   readonly objective: ObjectiveKind;
   readonly seed: string;
   readonly runner?: RunnerName;
-  /** The board's cost model with --devices (one profile per TPU position). */
-  readonly cost?: CostModel;
+  /** The cost model a searching strategy searches with, built only when one searches. */
+  readonly searchCost: () => CostModel;
 }
 
 function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, { name: string; cuts: readonly number[] }> {
@@ -85,7 +87,7 @@ function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, { name: st
     const plan = readPlanFile(path.resolve(c.cwd, c.strategy), graph, c.tpus);
     return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(plan);
   }
-  const found = searchPlan({ graph, strategy: c.strategy, tpus: n, profile: c.profile, batch: c.batch, seed: c.seed, cwd: c.cwd, objective: c.objective, ...(c.runner ? { runner: c.runner } : {}), ...(c.cost ? { cost: c.cost } : {}) });
+  const found = searchPlan({ graph, strategy: c.strategy, tpus: n, profile: c.profile, batch: c.batch, seed: c.seed, cwd: c.cwd, objective: c.objective, ...(c.runner ? { runner: c.runner } : {}), cost: c.searchCost() });
   return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(found);
 }
 
@@ -109,14 +111,11 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
     fmtBytes(s.inBytes), fmtBytes(s.outBytes), s.computeMs.toFixed(3), s.streamMs.toFixed(3), (s.inMs + s.outMs).toFixed(3),
     (s.cpuMs + s.fixedMs + s.hopMs).toFixed(3), s.ms.toFixed(3),
   ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
   const onHost = ev.segments.flatMap((s) => s.cpuOps.map((i) => `${i} ${graph.ops[i]!.type}`));
   return [
     `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, ${devices ? `TPUs ${devices.map((d) => d.name).join(', ')} (host ${profile.name})` : `profile ${profile.name}`}`,
     `runner: ${RUNNER_TEXT[runner]}${ev.segments.length === 1 ? ' (one segment: a plain invoke)' : ''}`,
-    line(head),
-    ...rows.map(line),
+    ...alignedLines(head, rows, new Set([0, 1])),
     ...(onHost.length > 0 ? [`on the host CPU (the compiler leaves them there): ${onHost.length > 12 ? `${onHost.slice(0, 12).join(', ')}, ... (${onHost.length} ops)` : onHost.join(', ')}`] : []),
     `latency (one input):          ${withBand(ev.latencyMs, u)}`,
     `steady state:                 ${withBand(ev.bottleneckMs, u)}/input (${(1000 / ev.bottleneckMs).toFixed(1)} inputs/s), set by the ${ev.limitedBy}`,
@@ -149,44 +148,44 @@ export const predictCommand: Command = {
     if (E.isLeft(tpus)) return tpus;
     const batch = positiveInt('predict', 'batch', v['batch'], 15);
     if (E.isLeft(batch)) return batch;
-    const objective = String(v['objective'] ?? 'throughput') as ObjectiveKind;
-    if (!OBJECTIVES.includes(objective)) return E.left(usage(`predict: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
+    const objective = objectiveOption('predict', v['objective'], OBJECTIVES);
+    if (E.isLeft(objective)) return objective;
     const spec = positionals[0]!;
     const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
-    const resolveProfile = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(io.cwd, p));
-    const devices = typeof v['devices'] === 'string' ? loadDevices(v['devices'], resolveProfile) : undefined;
-    if (devices && E.isLeft(devices)) return devices;
-    const board = devices?.right;
-    const n = tpus.right ?? board?.length;
-    if (board && n !== board.length) return E.left(usage(`predict: --tpus ${n} but --devices lists ${board.length} TPUs; give one profile per TPU`));
-    const profile = board && v['profile'] === undefined ? E.right(board[0]!) : loadProfile(resolveProfile(typeof v['profile'] === 'string' ? v['profile'] : DEFAULT_PROFILE));
-    if (E.isLeft(profile)) return profile;
     const runner = runnerOption('predict', v['runner']);
     if (E.isLeft(runner)) return runner;
-    const opts = { ...(runner.right ? { runner: runner.right } : {}), freshRunner: v['fresh-runner'] === true };
-    const cost = board ? boardModel(graph.right, board, profile.right, opts) : costModel(graph.right, profile.right, opts);
+    const runnerOpts = runner.right ? { runner: runner.right } : {};
+    const freshRunner = v['fresh-runner'] === true;
+    const priced = requestCost({
+      ...(typeof v['profile'] === 'string' ? { profile: profileArg(v['profile'], io.cwd) } : {}),
+      ...(typeof v['devices'] === 'string' ? { devices: devicesArg(v['devices'], io.cwd) } : {}),
+      ...runnerOpts, freshRunner,
+    }, graph.right);
+    if (E.isLeft(priced)) return priced;
+    const { cost, profile, devices: board } = priced.right;
+    const n = tpus.right ?? board?.length;
+    if (board && n !== board.length) return E.left(usage(`predict: --tpus ${n} but --devices lists ${board.length} TPUs; give one profile per TPU`));
     const plan = cutsFor(graph.right, {
       strategy: typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus: n, cwd: io.cwd,
-      profile: profile.right, batch: batch.right, objective, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
-      ...(runner.right ? { runner: runner.right } : {}),
-      // Searched as tpuseg segment --devices searches: the board, without a fresh runner's first invokes.
-      ...(board ? { cost: boardModel(graph.right, board, profile.right, runner.right ? { runner: runner.right } : {}) } : {}),
+      profile, batch: batch.right, objective: objective.right, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
+      ...runnerOpts,
+      // Searched as tpuseg segment searches: without a fresh runner's first invokes.
+      searchCost: () => (freshRunner ? costOn(graph.right, profile, board, runnerOpts) : cost),
     });
     if (E.isLeft(plan)) return plan;
     const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
-    const used = cost.pipeline?.runner ?? 'pycoral';
+    const used = cost.pipeline?.runner ?? DEFAULT_RUNNER;
     const result = {
-      ...planResult(plan.right.name, ev, uncertaintyOf(profile.right, graph.right, ev, board)), runner: used,
+      ...planResult(plan.right.name, ev, uncertaintyOf(profile, graph.right, ev, board)), runner: used,
       ...(board ? { devices: board.map((d) => d.name) } : {}), madeFor: madeFor(graph.right),
     };
     if (typeof v['out'] === 'string') {
-      const file = path.resolve(io.cwd, v['out']);
-      const written = tryWrite(() => writeFileSafe(file, `${toJson(result)}\n`));
+      const written = writeJsonFile(path.resolve(io.cwd, v['out']), result);
       if (E.isLeft(written)) return written;
     }
     if (v['json'] === true) io.out(toJson(result));
-    else for (const l of renderPrediction(graph.right, profile.right, plan.right.name, ev, used, board)) io.out(l);
+    else for (const l of renderPrediction(graph.right, profile, plan.right.name, ev, used, board)) io.out(l);
     return E.right(undefined);
   },
 };

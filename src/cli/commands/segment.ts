@@ -7,9 +7,11 @@ import { usage, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
-import { nonNegativeNumber, parse, positiveInt, runnerOption, workersOption } from '../args';
+import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, runnerOption, workersOption } from '../args';
 import type { Command, Io } from '../command';
-import { toJson } from '../text';
+import { writeJsonFile } from '../json-file';
+import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
+import { alignedLines, toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
 
@@ -105,18 +107,16 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
-  const objective = String(v['objective'] ?? 'throughput');
   const pinList = pins(((v['pin'] as string[] | undefined) ?? []).join(','));
   const opts = options((v['option'] as string[] | undefined) ?? []);
   const runner = runnerOption('segment', v['runner']);
-  for (const e of [tpus, tolerance, batch, workers, budget, crossing, pinList, opts, runner]) if (E.isLeft(e)) return e;
-  if (!OBJECTIVES.includes(objective as ObjectiveKind)) return E.left(usage(`segment: --objective expects ${OBJECTIVES.join(' | ')}, got "${objective}"`));
+  const objective = objectiveOption('segment', v['objective'], OBJECTIVES);
+  for (const e of [tpus, tolerance, batch, workers, budget, crossing, pinList, opts, runner, objective]) if (E.isLeft(e)) return e;
   const strategyList = String(v['strategy'] ?? 'all').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const get = <A>(e: E.Either<TpusegError, A>): A => (e as E.Right<A>).right;
   const maxCrossingBytes = get(crossing);
   const html = v['html'];
-  const resolveProfile = (p: string): string => (PROFILE_NAMES.includes(p) ? p : path.resolve(cwd, p));
-  const devices = v['devices'] === undefined ? undefined : String(v['devices']).split(',').map((d) => (d.trim() === '' ? '' : resolveProfile(d.trim()))).join(',');
+  const devices = v['devices'] === undefined ? undefined : devicesArg(String(v['devices']), cwd);
   if (html !== undefined && String(html).trim() === '') return E.left(usage('segment: --html expects a file name'));
   return E.right({
     json: Boolean(v['json']),
@@ -130,7 +130,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
       strategies: strategyList,
       ...(v['profile'] !== undefined || devices === undefined ? { profile: String(v['profile'] ?? DEFAULT_PROFILE) } : {}),
       ...(get(runner) ? { runner: get(runner)! } : {}),
-      objective: objective as ObjectiveKind,
+      objective: get(objective),
       batch: get(batch),
       constraints: { pins: get(pinList), ...(maxCrossingBytes !== undefined ? { maxCrossingBytes } : {}) },
       seed: String(v['seed'] ?? '0'),
@@ -149,7 +149,6 @@ function writeSegmentPage(file: string, report: SegmentReport, request: SegmentR
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { loadModel } = require('../../model/load') as typeof import('../../model/load');
   const { segmentPage } = require('../../report/segment-page') as typeof import('../../report/segment-page');
-  const { makeDir, tryWrite, writeFileSafe } = require('../../safe-write') as typeof import('../../safe-write');
   const graph = loadModel(request.model);
   if (E.isLeft(graph)) return graph;
   return tryWrite(() => {
@@ -167,15 +166,11 @@ export function renderSegmentReport(r: SegmentReport): string[] {
     : [x.strategy, x.bottleneckMs.toFixed(3), x.msPerInput.toFixed(3), x.latencyMs.toFixed(3),
       (x.segments.reduce((s, g) => s + g.offChipBytes, 0) / MiB).toFixed(2), String(x.evaluations), x.searchMs.toFixed(1),
       x.segments.map((g) => g.ms.toFixed(2)).join(' '), x.cuts.join(',')]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-  const left = new Set([0, 7, 8]);
-  const line = (row: readonly string[]): string => row.map((s, c) => (left.has(c) ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ').trimEnd();
   const board = r.devices ? `TPUs ${r.devices.join(', ')} (host ${r.profile})` : `profile ${r.profile}`;
   return [
     `${r.model} on ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
     ...(r.atMost ? [atMostLine(r)] : []),
-    line(header),
-    ...rows.map(line),
+    ...alignedLines(header, rows, new Set([0, 7, 8])),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
   ];
 }
@@ -217,8 +212,7 @@ export const segmentCommand: Command = {
     if (E.isLeft(report)) return report;
     const out = req.right.out;
     if (out !== undefined) {
-      const { tryWrite, writeFileSafe } = require('../../safe-write') as typeof import('../../safe-write');
-      const written = tryWrite(() => writeFileSafe(out, `${toJson(report.right)}\n`));
+      const written = writeJsonFile(out, report.right);
       if (E.isLeft(written)) return written;
     }
     if (req.right.json) io.out(toJson(report.right));

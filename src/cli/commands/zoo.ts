@@ -4,7 +4,7 @@ import type { LayerGraph } from '../../graph/types';
 import { ZOO, zooModel } from '../../zoo';
 import { parse } from '../args';
 import type { Command } from '../command';
-import { toJson } from '../text';
+import { alignedLines, toJson } from '../text';
 
 const HELP = `usage: tpuseg zoo [--json]
 
@@ -61,11 +61,7 @@ const int = (n: number): string => n.toLocaleString('en-US');
 export function renderZoo(rows: readonly ZooRow[]): string[] {
   const header = ['name', 'input', 'keras params', 'param bytes', 'MACs', 'ops', 'description'];
   const cells = rows.map((r) => [r.name, String(r.inputSize), int(r.kerasParams), int(r.paramBytes), `${(r.macs / 1e9).toFixed(3)} G`, String(r.ops), r.description]);
-  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
-  const left = new Set([0, 6]);
-  const line = (r: readonly string[]): string =>
-    r.map((v, c) => (left.has(c) ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ').trimEnd();
-  return [line(header), ...cells.map(line)];
+  return alignedLines(header, cells, new Set([0, 6]));
 }
 
 export const zooCommand: Command = {
