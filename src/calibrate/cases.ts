@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import type { LayerGraph } from '../graph/types';
 import type { RunnerName } from '../../cost-models/profile';
-import { configInvalid, type TpusegError } from '../errors';
+import { configInvalid, infeasible, type TpusegError } from '../errors';
 import { compilerCuts, layerCuts } from '../plan/fixed-splits';
 import { parseCsv, parseNumbers, type CsvTable } from './csv';
 import type { MeasurementEntry, PublishedEntry } from './mapping';
@@ -50,8 +50,60 @@ const columnOf = (table: CsvTable, name: string, file: string): E.Either<TpusegE
   return i >= 0 ? E.right(i) : E.left(configInvalid(file, [`no column "${name}" (columns: ${table.header.join(', ')})`]));
 };
 
-function cutsFor(graph: LayerGraph, entry: MeasurementEntry): E.Either<TpusegError, number[]> {
+/** Most candidate cut sets `cutsFromMemory` weighs before it gives up (C(layers, N - 1)). */
+const MAX_CUT_SETS = 100_000;
+
+/**
+ * The cuts of a split whose per-segment parameter MiB the compiler reported (on chip + off chip):
+ * among cuts just before a layer (an op with parameters or MACs), the set whose segments' shares
+ * of the parameter bytes come closest (least sum of absolute differences) to the reported shares;
+ * the first such set on a tie. Shares rather than MiB: the compiler pads and adds per-channel
+ * data (cost-models/ops.ts), which scales both sides alike.
+ */
+export function cutsFromMemory(graph: LayerGraph, segmentMiB: readonly number[]): E.Either<TpusegError, number[]> {
+  const n = segmentMiB.length;
+  if (n <= 1) return E.right([]);
+  const layers = graph.ops.filter((op) => op.index > 0 && (op.paramBytes > 0 || op.macs > 0)).map((op) => op.index);
+  if (layers.length < n - 1) return E.left(infeasible(`cannot cut ${graph.name} into ${n} segments at its layers (${layers.length + 1} layers)`));
+  let sets = 1;
+  for (let i = 0; i < n - 1; i++) sets = (sets * (layers.length - i)) / (i + 1);
+  if (sets > MAX_CUT_SETS) return E.left(infeasible(`too many ways (${Math.round(sets)}) to cut ${graph.name} into ${n} segments to read the cuts from memory`));
+  const prefix = [0];
+  for (const op of graph.ops) prefix.push(prefix[prefix.length - 1]! + op.paramBytes);
+  const total = prefix[graph.ops.length]!;
+  const reported = segmentMiB.reduce((a, b) => a + b, 0);
+  if (!(total > 0 && reported > 0)) return E.left(infeasible(`${graph.name}: no parameter bytes to read the cuts from`));
+  const want = segmentMiB.map((m) => m / reported);
+  let best: number[] = [];
+  let bestScore = Infinity;
+  const chosen: number[] = [];
+  const walk = (from: number): void => {
+    if (chosen.length === n - 1) {
+      const bounds = [0, ...chosen, graph.ops.length];
+      let score = 0;
+      for (let s = 0; s < n; s++) score += Math.abs((prefix[bounds[s + 1]!]! - prefix[bounds[s]!]!) / total - want[s]!);
+      if (score < bestScore - 1e-12) {
+        bestScore = score;
+        best = [...chosen];
+      }
+      return;
+    }
+    for (let i = from; i <= layers.length - (n - 1 - chosen.length); i++) {
+      chosen.push(layers[i]!);
+      walk(i + 1);
+      chosen.pop();
+    }
+  };
+  walk(0);
+  return E.right(best);
+}
+
+function cutsFor(graph: LayerGraph, entry: MeasurementEntry, on: readonly number[] | undefined, off: readonly number[] | undefined): E.Either<TpusegError, number[]> {
   if (entry.split === 'whole' || entry.tpus === 1) return E.right([]);
+  if (entry.split === 'profiling') {
+    if (!on || !off) return E.left(infeasible(`a profiling split needs the "${ON}" and "${OFF}" columns to read its cuts from`));
+    return cutsFromMemory(graph, on.map((x, i) => x + off[i]!));
+  }
   return entry.split === 'compiler' ? compilerCuts(graph, entry.tpus) : layerCuts(graph, entry.tpus);
 }
 
@@ -81,8 +133,8 @@ export function measurementCases(text: string, file: string, entry: MeasurementE
     const spec = entry.model.replace(/\{x\}/g, x);
     const graph = calibrationModel(spec);
     if (E.isLeft(graph)) return graph;
-    const cuts = cutsFor(graph.right, entry);
-    if (E.isLeft(cuts)) return cuts;
+    const cuts = cutsFor(graph.right, entry, on, off);
+    if (E.isLeft(cuts)) return E.left(configInvalid(file, [`${where}: ${cuts.left._tag === 'Infeasible' ? cuts.left.message : cuts.left._tag}`]));
     cases.push({
       file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right, batch: entry.batch,
       ...(entry.runner ? { runner: entry.runner } : {}), ...(entry.freshRunner ? { freshRunner: true } : {}), measuredMs: ms, ...(on ? { onChipMiB: on } : {}), ...(off ? { offChipMiB: off } : {}),

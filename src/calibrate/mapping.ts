@@ -15,7 +15,12 @@ import { RunnerCodec } from '../../cost-models/profile';
 const positiveInt = new t.Type<number>('a positive integer', (u): u is number => Number.isInteger(u) && (u as number) > 0,
   (u, c) => (Number.isInteger(u) && (u as number) > 0 ? t.success(u as number) : t.failure(u, c)), t.identity);
 
-export const SplitCodec = t.keyof({ whole: null, compiler: null, layers: null });
+/**
+ * `profiling`: cut by a partitioner that timed candidate cuts on the hardware (libcoral's
+ * `partition_with_profiling`, or the fastest measured layer split); its cuts are not re-derivable
+ * offline, so each row's cuts are read from its per-segment compiler memory columns.
+ */
+export const SplitCodec = t.keyof({ whole: null, compiler: null, layers: null, profiling: null });
 export type Split = t.TypeOf<typeof SplitCodec>;
 
 export const MeasurementEntryCodec = t.intersection([
