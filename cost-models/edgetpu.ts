@@ -120,7 +120,9 @@ const CACHE_EXTRA = 3;
 const BIG_BYTES = 4;
 const BIG_EXTRA = 5;
 const ACT = 6;
-const ROWS = 7;
+/** The activation part of COMPUTE (activationMsPerMiB x MiB of each TPU op that computes). */
+const ACT_MS = 7;
+const ROWS = 8;
 
 interface ClassTables {
   readonly place: PlacementClass;
@@ -153,6 +155,8 @@ class EdgeTpuModel implements CostModel {
   /** Scratch row of input bytes for segmentMsRow. */
   private inRow: Float64Array | undefined;
   private readonly python: boolean;
+  /** stageActFactor - 1: the extra activation time of a pipeline stage over a whole-model run. */
+  private readonly stageExtra: number;
 
   constructor(readonly graph: LayerGraph, private readonly p: ProfileValues, readonly profile: string, runner: RunnerName, freshRunner: boolean,
     private readonly scratch?: Scratch) {
@@ -160,6 +164,7 @@ class EdgeTpuModel implements CostModel {
     const factors = p.computeFactors;
     this.stageDependent = factors !== undefined && factors.some((x) => x !== factors[0]);
     this.python = runner === 'python-threads';
+    this.stageExtra = p.stageActFactor - 1;
     const f = (this.f = graphFacts(graph));
     const n = (this.n = f.n);
     this.tables = new Array<ClassTables | undefined>(f.classes);
@@ -198,7 +203,7 @@ class EdgeTpuModel implements CostModel {
     if (this.cheaper) return this.cheaper;
     const { n, tpuMs, hostMs } = this;
     const cheaper = (this.cheaper = this.scratch?.perOp[3] ?? new F64(n + 1));
-    const least = min(1, this.minFactor);
+    const least = min(1, this.minFactor) * min(1, this.p.stageActFactor);
     for (let i = 0; i < n; i++) cheaper[i + 1] = cheaper[i]! + min(tpuMs[i]! * least, hostMs[i]!);
     return cheaper;
   }
@@ -225,6 +230,7 @@ class EdgeTpuModel implements CostModel {
       t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? bytes : 0);
       t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra[i]! : 0);
       t[ACT * w + i + 1] = t[ACT * w + i]! + (on ? this.f.actMiB[i]! : 0);
+      t[ACT_MS * w + i + 1] = t[ACT_MS * w + i]! + (on && this.f.kinds[i] !== 'free' ? this.f.actMiB[i]! * p.activationMsPerMiB : 0);
     }
     const reach = reused?.reach ?? new Int32Array(w);
     const o = CACHE_BYTES * w;
@@ -343,7 +349,7 @@ class EdgeTpuModel implements CostModel {
     const outB = this.tpuOut(c, a, b, onTpu);
     const k = this.cachedUpTo(c, a, b, inB);
     return (onTpu ? p.fixedMs : 0)
-      + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * this.factor(stage)
+      + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + (a === 0 && b === this.n ? 0 : (t[ACT_MS * w + b]! - t[ACT_MS * w + a]!) * this.stageExtra)) * this.factor(stage)
       + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
       + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
       + this.runnerMs(a, b)
@@ -366,6 +372,7 @@ class EdgeTpuModel implements CostModel {
     f.index.rangeInputBytesRow(b, lo, hi, inRow);
     f.index.rangeOutputBytesRow(b, lo, hi, out);
     const factor = this.factor(stage);
+    const stageExtra = this.stageExtra;
     const inRate = p.inMBps * 1e3;
     const outRate = p.outMBps * 1e3;
     const perInput = p.capacityPerInputMiB;
@@ -405,7 +412,7 @@ class EdgeTpuModel implements CostModel {
       // runnerMs, inlined.
       const runner = a === 0 && b === n ? 0 : !this.python ? p.hopMs : p.gilMs + ((rangeIn + rangeOut) / MiB) * p.gilMsPerMiB;
       out[a] = (onTpu ? p.fixedMs : 0)
-        + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * factor
+        + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + (a === 0 && b === n ? 0 : (t[ACT_MS * w + b]! - t[ACT_MS * w + a]!) * stageExtra)) * factor
         + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
         + inB / inRate + outB / outRate
         + runner
@@ -436,7 +443,7 @@ class EdgeTpuModel implements CostModel {
     if (this.f.classes === 1) {
       const k = min(c.reach[a]!, b);
       return (c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0 ? this.p.fixedMs : 0)
-        + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * min(1, this.minFactor)
+        + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * min(1, this.minFactor) * min(1, this.p.stageActFactor)
         + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
         + (t[CPU * w + b]! - t[CPU * w + a]!);
     }
@@ -494,7 +501,7 @@ class EdgeTpuModel implements CostModel {
     const offChipBytes = this.offChipAt(c, a, b, k);
     const runner = this.runnerMs(a, b);
     const parts = {
-      computeMs: sum(COMPUTE, a, b) * this.factor(stage),
+      computeMs: (sum(COMPUTE, a, b) + (a === 0 && b === this.n ? 0 : sum(ACT_MS, a, b) * this.stageExtra)) * this.factor(stage),
       streamMs: sum(CACHE_EXTRA, k, b) + sum(BIG_EXTRA, a, b),
       inMs: inB / (p.inMBps * 1e3),
       outMs: outB / (p.outMBps * 1e3),

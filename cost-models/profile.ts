@@ -60,6 +60,11 @@ export const CONSTANT_KINDS = {
   channelWidth: within(0, 4096, 'channels', true),
   /** Every TPU op, per MiB of activation it reads and writes (on-chip activation traffic). */
   activationMsPerMiB: msPerMiB,
+  /**
+   * That activation traffic in a pipeline stage, as a multiple of a whole-model run's: the stages'
+   * TPUs run at once behind one host controller or switch (1: no slowdown).
+   */
+  stageActFactor: within(0.1, 20, 'x a whole-model run'),
   /** Host CPU ops (float QUANTIZE/DEQUANTIZE, unsupported types): per MiB read + written, and a MAC rate. */
   hostMsPerMiB: msPerMiB,
   hostGmacPerS: within(1e-3, 1e4, 'GMAC/s', true),

@@ -3,6 +3,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatError } from '../../src/errors';
 import { generateReport, REPORT_DIR } from '../../src/calibrate/generate';
+import { BATCH_FIGURE } from '../../src/calibrate/markdown';
+import type { BatchCurve } from '../../src/calibrate/report';
+import { FONT, renderSvg, SCHEMA, type VlSpec } from '../../src/report/figures';
+
+/** The batch figure: predicted ms per input against B (log axis), one line per configuration. */
+export function batchSpec(curves: readonly BatchCurve[], profile: string): VlSpec {
+  return {
+    $schema: SCHEMA, ...FONT, width: 520, height: 300,
+    title: { text: 'Predicted ms per input against the batch size', subtitle: `profile ${profile}; B = 1 is the single-input latency` },
+    data: { values: curves.flatMap((c) => c.points.map((p) => ({ configuration: c.label, B: p.batch, ms: Number(p.ms.toFixed(3)) }))) },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'B', type: 'quantitative', scale: { type: 'log' }, title: 'inputs per batch (B)' },
+      y: { field: 'ms', type: 'quantitative', title: 'ms per input' },
+      color: { field: 'configuration', type: 'nominal', legend: { orient: 'bottom', columns: 1 } },
+    },
+  };
+}
 
 /**
  * `npm run calibration-report`: regenerates the calibration report from ../shared into
@@ -30,6 +48,8 @@ if (require.main === module) {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'report.md'), result.right.markdown);
       fs.writeFileSync(path.join(dir, 'report.json'), result.right.json);
+      const { batchCurves, benchProfile } = result.right.report;
+      if (batchCurves.length > 0) void renderSvg(batchSpec(batchCurves, benchProfile)).then((svg) => fs.writeFileSync(path.join(dir, BATCH_FIGURE), svg));
       const missed = result.right.report.targets.filter((t) => !t.pass);
       process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(dir, 'report.md'))} and report.json: `
         + `${result.right.report.targets.length - missed.length}/${result.right.report.targets.length} targets met\n`);

@@ -11,6 +11,7 @@ export interface RowResult {
   readonly label: string;
   readonly spec: string;
   readonly cuts: readonly number[];
+  readonly split?: CalibrationCase['split'];
   readonly batch: number;
   readonly profile: string;
   readonly measuredMs: number;
@@ -48,7 +49,7 @@ export function rowResults(cases: readonly CalibrationCase[], profileFor: (c: Ca
     const p = predictCase(c, profile);
     const e = mibErrors(c, p);
     return {
-      file: c.file, group: c.group, label: c.label, spec: c.spec, cuts: c.cuts, batch: c.batch, profile: profile.name,
+      file: c.file, group: c.group, label: c.label, spec: c.spec, cuts: p.cuts, ...(c.split ? { split: c.split } : {}), batch: c.batch, profile: profile.name,
       measuredMs: c.measuredMs, predictedMs: p.ms, relErr: relErr(p.ms, c.measuredMs),
       ...(c.onChipMiB ? { onChipMiB: c.onChipMiB } : {}), ...(c.offChipMiB ? { offChipMiB: c.offChipMiB } : {}),
       predictedOnChipMiB: p.onChipMiB, predictedOffChipMiB: p.offChipMiB,

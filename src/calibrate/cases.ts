@@ -5,7 +5,7 @@ import type { RunnerName } from '../../cost-models/profile';
 import { configInvalid, infeasible, type TpusegError } from '../errors';
 import { compilerCuts, layerCuts } from '../plan/fixed-splits';
 import { parseCsv, parseNumbers, type CsvTable } from './csv';
-import type { MeasurementEntry, PublishedEntry } from './mapping';
+import type { MeasurementEntry, PublishedEntry, Split } from './mapping';
 import { calibrationModel } from './models';
 
 /** One measured configuration: a model, its segmentation, and what was measured on it. */
@@ -18,6 +18,10 @@ export interface CalibrationCase {
   readonly spec: string;
   readonly graph: LayerGraph;
   readonly cuts: readonly number[];
+  /** How the measurement file was segmented (mapped measurement files). */
+  readonly split?: Split;
+  /** Split `fastest`: the cut sets that were timed; the row measured the fastest, the model prices the fastest. */
+  readonly candidates?: readonly (readonly number[])[];
   readonly batch: number;
   /** How the pipeline ran (multi-TPU rows): the runner, and whether the timed batch included first invokes. */
   readonly runner?: RunnerName;
@@ -63,11 +67,8 @@ const MAX_CUT_SETS = 100_000;
 export function cutsFromMemory(graph: LayerGraph, segmentMiB: readonly number[]): E.Either<TpusegError, number[]> {
   const n = segmentMiB.length;
   if (n <= 1) return E.right([]);
-  const layers = graph.ops.filter((op) => op.index > 0 && (op.paramBytes > 0 || op.macs > 0)).map((op) => op.index);
-  if (layers.length < n - 1) return E.left(infeasible(`cannot cut ${graph.name} into ${n} segments at its layers (${layers.length + 1} layers)`));
-  let sets = 1;
-  for (let i = 0; i < n - 1; i++) sets = (sets * (layers.length - i)) / (i + 1);
-  if (sets > MAX_CUT_SETS) return E.left(infeasible(`too many ways (${Math.round(sets)}) to cut ${graph.name} into ${n} segments to read the cuts from memory`));
+  const sets = layerCutSets(graph, n);
+  if (E.isLeft(sets)) return sets;
   const prefix = [0];
   for (const op of graph.ops) prefix.push(prefix[prefix.length - 1]! + op.paramBytes);
   const total = prefix[graph.ops.length]!;
@@ -76,16 +77,30 @@ export function cutsFromMemory(graph: LayerGraph, segmentMiB: readonly number[])
   const want = segmentMiB.map((m) => m / reported);
   let best: number[] = [];
   let bestScore = Infinity;
+  for (const cuts of sets.right) {
+    const bounds = [0, ...cuts, graph.ops.length];
+    let score = 0;
+    for (let s = 0; s < n; s++) score += Math.abs((prefix[bounds[s + 1]!]! - prefix[bounds[s]!]!) / total - want[s]!);
+    if (score < bestScore - 1e-12) {
+      bestScore = score;
+      best = cuts;
+    }
+  }
+  return E.right(best);
+}
+
+/** Every set of n - 1 cuts just before a layer (an op with parameters or MACs), in lexicographic order. */
+export function layerCutSets(graph: LayerGraph, n: number): E.Either<TpusegError, number[][]> {
+  const layers = graph.ops.filter((op) => op.index > 0 && (op.paramBytes > 0 || op.macs > 0)).map((op) => op.index);
+  if (layers.length < n - 1) return E.left(infeasible(`cannot cut ${graph.name} into ${n} segments at its layers (${layers.length + 1} layers)`));
+  let count = 1;
+  for (let i = 0; i < n - 1; i++) count = (count * (layers.length - i)) / (i + 1);
+  if (count > MAX_CUT_SETS) return E.left(infeasible(`too many ways (${Math.round(count)}) to cut ${graph.name} into ${n} segments at its layers`));
+  const out: number[][] = [];
   const chosen: number[] = [];
   const walk = (from: number): void => {
     if (chosen.length === n - 1) {
-      const bounds = [0, ...chosen, graph.ops.length];
-      let score = 0;
-      for (let s = 0; s < n; s++) score += Math.abs((prefix[bounds[s + 1]!]! - prefix[bounds[s]!]!) / total - want[s]!);
-      if (score < bestScore - 1e-12) {
-        bestScore = score;
-        best = [...chosen];
-      }
+      out.push([...chosen]);
       return;
     }
     for (let i = from; i <= layers.length - (n - 1 - chosen.length); i++) {
@@ -95,11 +110,12 @@ export function cutsFromMemory(graph: LayerGraph, segmentMiB: readonly number[])
     }
   };
   walk(0);
-  return E.right(best);
+  return E.right(out);
 }
 
 function cutsFor(graph: LayerGraph, entry: MeasurementEntry, on: readonly number[] | undefined, off: readonly number[] | undefined): E.Either<TpusegError, number[]> {
   if (entry.split === 'whole' || entry.tpus === 1) return E.right([]);
+  if (entry.split === 'fastest') return E.map((sets: number[][]) => sets[0]!)(layerCutSets(graph, entry.tpus));
   if (entry.split === 'profiling') {
     if (!on || !off) return E.left(infeasible(`a profiling split needs the "${ON}" and "${OFF}" columns to read its cuts from`));
     return cutsFromMemory(graph, on.map((x, i) => x + off[i]!));
@@ -136,7 +152,8 @@ export function measurementCases(text: string, file: string, entry: MeasurementE
     const cuts = cutsFor(graph.right, entry, on, off);
     if (E.isLeft(cuts)) return E.left(configInvalid(file, [`${where}: ${cuts.left._tag === 'Infeasible' ? cuts.left.message : cuts.left._tag}`]));
     cases.push({
-      file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right, batch: entry.batch,
+      file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right, split: entry.split, batch: entry.batch,
+      ...(entry.split === 'fastest' && entry.tpus > 1 ? { candidates: (layerCutSets(graph.right, entry.tpus) as E.Right<number[][]>).right } : {}),
       ...(entry.runner ? { runner: entry.runner } : {}), ...(entry.freshRunner ? { freshRunner: true } : {}), measuredMs: ms, ...(on ? { onChipMiB: on } : {}), ...(off ? { offChipMiB: off } : {}),
     });
   }

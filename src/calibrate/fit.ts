@@ -29,7 +29,7 @@ export const MEMORY_CONSTANTS: readonly ConstantName[] = ['capacityMiB', 'capaci
 
 /** The constants `tpuseg calibrate` fits to time measurements unless told otherwise. */
 export const DEFAULT_TIME_CONSTANTS: readonly ConstantName[] = [
-  'fixedMs', 'hopMs', 'gilMs', 'inMBps', 'outMBps', 'convTops', 'activationMsPerMiB', 'streamMsPerMiB', 'streamActAmpPerMiB',
+  'fixedMs', 'hopMs', 'gilMs', 'inMBps', 'outMBps', 'convTops', 'activationMsPerMiB', 'stageActFactor', 'streamMsPerMiB', 'streamActAmpPerMiB',
   'streamHideFrac', 'firstInvokeMs', 'firstMsPerMiB', 'firstMsPerActMiB',
 ];
 

@@ -47,7 +47,8 @@ export function generateReport(shared: string): E.Either<TpusegError, Generated>
   if (E.isLeft(bench)) return bench;
   const baseName = bench.right.calibration?.['base'];
   if (typeof baseName !== 'string') return E.left(configInvalid(BENCH_PROFILE, ['calibration.base: expected the name of the profile it was fitted from']));
-  const base = loadProfile(baseName);
+  // The bench's base: a built-in profile, else one of experiments/calibration/bases/.
+  const base = E.orElse(() => loadProfile(path.join(REPORT_DIR, 'bases', `${baseName}.json`)))(loadProfile(baseName));
   if (E.isLeft(base)) return base;
   const why = explanations();
   if (E.isLeft(why)) return why;

@@ -16,11 +16,13 @@ const positiveInt = new t.Type<number>('a positive integer', (u): u is number =>
   (u, c) => (Number.isInteger(u) && (u as number) > 0 ? t.success(u as number) : t.failure(u, c)), t.identity);
 
 /**
- * `profiling`: cut by a partitioner that timed candidate cuts on the hardware (libcoral's
- * `partition_with_profiling`, or the fastest measured layer split); its cuts are not re-derivable
- * offline, so each row's cuts are read from its per-segment compiler memory columns.
+ * `profiling`: cut by libcoral's `partition_with_profiling`, which timed candidate cuts on the
+ * hardware; its cuts are not re-derivable offline, so each row's cuts are read from its per-segment
+ * compiler memory columns (src/calibrate/cases.ts).
+ * `fastest`: every split at layer boundaries was timed and the fastest kept: predicted as the
+ * fastest of them under the model (the memory columns are compared with that split).
  */
-export const SplitCodec = t.keyof({ whole: null, compiler: null, layers: null, profiling: null });
+export const SplitCodec = t.keyof({ whole: null, compiler: null, layers: null, profiling: null, fastest: null });
 export type Split = t.TypeOf<typeof SplitCodec>;
 
 export const MeasurementEntryCodec = t.intersection([

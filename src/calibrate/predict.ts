@@ -12,6 +12,8 @@ const MiB = 1024 * 1024;
 /** What the model says about one measured case: time per input and the compiler's MiB per segment. */
 export interface CasePrediction {
   readonly ms: number;
+  /** The cuts priced: the case's, or the fastest of its candidates. */
+  readonly cuts: readonly number[];
   readonly onChipMiB: readonly number[];
   readonly offChipMiB: readonly number[];
 }
@@ -22,9 +24,12 @@ const valuesOf = (p: CostProfile | ProfileValues): ProfileValues => ('constants'
 const modelOf = (c: CalibrationCase, values: ProfileValues) => edgeTpuModelOf(c.graph, values, 'calibration', c.runner ?? 'pycoral', c.freshRunner ?? false, true);
 
 export function predictCase(c: CalibrationCase, profile: CostProfile | ProfileValues): CasePrediction {
-  const ev = evaluatePlan(modelOf(c, valuesOf(profile)), c.cuts, c.batch);
+  const values = valuesOf(profile);
+  const cuts = c.candidates ? fastestOf(c, values) : c.cuts;
+  const ev = evaluatePlan(modelOf(c, values), cuts, c.batch);
   return {
     ms: ev.msPerInput,
+    cuts,
     onChipMiB: ev.segments.map((s) => s.onChipBytes / MiB),
     offChipMiB: ev.segments.map((s) => s.offChipBytes / MiB),
   };
@@ -34,8 +39,29 @@ export function predictCase(c: CalibrationCase, profile: CostProfile | ProfileVa
 const shared = new Float64Array(SHARED_COUNT);
 
 export function predictMs(c: CalibrationCase, values: ProfileValues): number {
+  if (!c.candidates) return msOf(c, c.cuts, values);
+  let best = Infinity;
+  for (const cuts of c.candidates) best = Math.min(best, msOf(c, cuts, values));
+  return best;
+}
+
+/** The candidate cut set the model prices fastest (the first on a tie). */
+function fastestOf(c: CalibrationCase, values: ProfileValues): readonly number[] {
+  let best = c.cuts;
+  let bestMs = Infinity;
+  for (const cuts of c.candidates ?? [c.cuts]) {
+    const ms = msOf(c, cuts, values);
+    if (ms < bestMs) {
+      bestMs = ms;
+      best = cuts;
+    }
+  }
+  return best;
+}
+
+function msOf(c: CalibrationCase, cuts: readonly number[], values: ProfileValues): number {
   const m = modelOf(c, values);
-  const stages = segmentRanges(c.graph.ops.length, c.cuts).map(([a, b], stage) => {
+  const stages = segmentRanges(c.graph.ops.length, cuts).map(([a, b], stage) => {
     m.sharedMs!(a, b, shared);
     return { ms: m.segmentMs(a, b, stage), gilMs: shared[SHARED.gil]!, linkMs: shared[SHARED.link]!, hostCpuMs: shared[SHARED.hostCpu]!, firstMs: c.freshRunner ? m.firstMs!(a, b) : 0 };
   });

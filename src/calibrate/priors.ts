@@ -60,6 +60,10 @@ export const DOMAIN_PRIORS: Priors = {
     center: 0.3, lo: 0.08, hi: 1.1,
     source: 'edgetpu-usb3 fitted 0.08 ms per MiB on the Coral table (224x224 CNNs); the bench\'s 64x64xF convs move 1-5 MiB per layer (a wide, log-centered range covering both)',
   },
+  stageActFactor: {
+    center: 1.5, lo: 1, hi: 2.2,
+    source: `${HOST} s5: edgetpu#262, three PCIe TPUs behind one x1 expander ran ResNet-50 in about 93 ms against 43 ms on USB (2.2x); libcoral#20, a 2-segment pipeline 100 ms against 90 ms on one TPU; ${HOST} s4 (consequences): TPUs behind one host controller share its bandwidth (our reading: 1 = no slowdown to 2.2x)`,
+  },
   inMBps: {
     center: 128, lo: 55, hi: 300,
     source: `${DOMAIN}: USB 3 moves about 300 MB/s into the TPU and 55 MB/s out; one symmetric rate lies between (geometric mean)`,

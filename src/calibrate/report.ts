@@ -6,8 +6,53 @@ import type { CalibrationCase, Skipped } from './cases';
 import { fitProfile, MEMORY_CONSTANTS, type FitOptions } from './fit';
 import { DOMAIN_PRIORS, type Prior } from './priors';
 import { median } from './stats';
+import { calibrationModel } from './models';
+import { compilerCuts } from '../plan/fixed-splits';
+import { costModel } from '../../cost-models';
+import { evaluatePlan } from '../pipeline/evaluate';
 import { bandsOfRows } from './bands';
 import { familyOf, type Band } from '../../cost-models/bands';
+import { PICK_MARGIN, RATIO_TARGET, ratioCheck, type RatioCheck } from './ratios';
+
+export interface BatchCurve {
+  readonly label: string;
+  readonly spec: string;
+  readonly tpus: number;
+  readonly freshRunner: boolean;
+  readonly points: readonly { readonly batch: number; readonly ms: number }[];
+}
+
+/** The batch sizes of the figure: a latency user's 1, the paper's 15, the bench's 50 and 100, and beyond. */
+export const FIGURE_BATCHES = [1, 2, 5, 10, 15, 30, 50, 100, 200, 500] as const;
+const FIGURE_SPEC = 'synth:conv?filters=282';
+
+/** ms per input of the compiler's split of one conv model on 2 and 4 TPUs, warm and on a fresh runner, for B = 1..500. */
+export function batchCurves(bench: CostProfile): BatchCurve[] {
+  const graph = calibrationModel(FIGURE_SPEC);
+  if (E.isLeft(graph)) return [];
+  return [2, 4].flatMap((tpus) => {
+    const cuts = compilerCuts(graph.right, tpus);
+    if (E.isLeft(cuts)) return [];
+    return [false, true].map((fresh) => {
+      const model = costModel(graph.right, bench, { runner: 'pycoral', freshRunner: fresh });
+      return {
+        label: `${FIGURE_SPEC}, ${tpus} TPUs, compiler's split, pycoral ${fresh ? 'fresh runner' : 'warm runner'}`,
+        spec: FIGURE_SPEC, tpus, freshRunner: fresh,
+        points: FIGURE_BATCHES.map((batch) => ({ batch, ms: evaluatePlan(model, cuts.right, batch).msPerInput })),
+      };
+    });
+  });
+}
+
+const ratiosOf = (rows: readonly RowResult[]): RatioCheck[] => RATIO_SPLITS.flatMap((s) => ratioCheck(rows, s) ?? []);
+
+function ratioTargets(checks: readonly RatioCheck[], prefix: string, label: string): TargetCheck[] {
+  return checks.map((r) => ({
+    id: `${prefix}ratio:${r.against}`,
+    what: `${label}speedup of the ${r.against} split over the compiler's (${r.pairs.length} pairs): median |predicted / measured - 1| ${pct(r.medianAbsErr)} <= ${pct(RATIO_TARGET)}, faster split picked on ${r.decided - r.wrongPicks}/${r.decided} pairs that differ by more than ${pct(PICK_MARGIN)}`,
+    pass: r.medianAbsErr <= RATIO_TARGET && r.wrongPicks === 0,
+  }));
+}
 
 /**
  * The accuracy report: every row of every measurement file predicted with the profile fitted to
@@ -32,6 +77,8 @@ export interface Generalisation {
   readonly testFiles: readonly FileSummary[];
   /** Median signed relative error per held-out file: over- (+) or under-prediction (-). */
   readonly medianSignedErr: Readonly<Record<string, number>>;
+  /** The speedups over the compiler's split as this fit predicts them (both splits of each pair). */
+  readonly ratios: readonly RatioCheck[];
 }
 
 /** A case's number of TPUs and model family (the family its bands use). */
@@ -51,7 +98,13 @@ export const GENERALISATION_SPLITS: readonly Split[] = [
   { id: 'without-3tpu', heldOut: 'the 3-TPU files', train: (c) => tpusOf(c) !== 3, test: (c) => tpusOf(c) === 3 },
   { id: 'conv-only', heldOut: 'every fc file (fitted on conv only), checked on the fc pipelines', train: isConv, test: (c) => !isConv(c) && tpusOf(c) > 1 },
   { id: 'fc-only', heldOut: 'every conv file (fitted on fc only), checked on the conv pipelines', train: (c) => !isConv(c), test: (c) => isConv(c) && tpusOf(c) > 1 },
+  // Cross-split: the compiler's splits load the later TPUs, libcoral's profiling splits the first.
+  { id: 'compiler-splits-only', heldOut: 'the profiling splits (fitted on the compiler\'s conv splits)', train: (c) => c.split !== 'profiling', test: (c) => c.split === 'profiling' && isConv(c) },
+  { id: 'profiling-splits-only', heldOut: 'the compiler\'s conv splits (fitted on the profiling splits)', train: (c) => !(c.split === 'compiler' && isConv(c)), test: (c) => c.split === 'compiler' && isConv(c) },
 ];
+
+/** Splits whose speedup over the compiler's the report checks (pairs of one model timed on one bench). */
+export const RATIO_SPLITS = ['profiling'] as const;
 
 /** Median |error| a held-out file must meet. */
 export const GENERALISATION_TARGET = 0.15;
@@ -79,6 +132,12 @@ export interface AccuracyReport {
   readonly generalisation: readonly Generalisation[];
   /** Prediction bands of the bench profile by regime, from its measurement rows (cost-models/bands.ts). */
   readonly bands: Readonly<Record<string, Band>>;
+  /** The bench profile's speedups over the compiler's split against the measured ones. */
+  readonly ratios: readonly RatioCheck[];
+  /** The bench profile's factor on a pipeline stage's activation traffic (cost-models/edgetpu.ts). */
+  readonly stageActFactor?: number;
+  /** Predicted ms per input against the batch size, for one conv model (the report's batch figure). */
+  readonly batchCurves: readonly BatchCurve[];
   readonly targets: readonly TargetCheck[];
 }
 
@@ -148,6 +207,7 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
     const fit = fitProfile(train, inputs.base, gOpts, `fit without ${split.heldOut}`);
     const profile = { ...fit.profile, name: `fit without ${split.heldOut}` };
     const rows = rowResults(test, () => profile);
+    const pairRows = rowResults(measured.filter((c) => c.split === 'compiler' || RATIO_SPLITS.some((x) => x === c.split)), () => profile);
     const summaries = summarize(rows).map((f) => ({ ...f, target: GENERALISATION_TARGET, pass: f.medianAbsRelErr <= GENERALISATION_TARGET }));
     return {
       id: split.id,
@@ -157,10 +217,13 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
       ...(fit.computeFactors ? { computeFactors: fit.computeFactors.map((f) => Number(f.toPrecision(4))) } : {}),
       testFiles: summaries,
       medianSignedErr: Object.fromEntries(summaries.map((f) => [f.file, median(rows.filter((r) => r.file === f.file).map((r) => r.relErr))])),
+      ratios: ratiosOf(pairRows),
     };
   });
+  const ratios = ratiosOf(rows.filter((r) => r.group !== 'published'));
   const targets = [
     ...targetChecks(files, '', ''),
+    ...ratioTargets(ratios, '', ''),
     ...generalisation.flatMap((g) => targetChecks(g.testFiles, `${g.id}:`, `fitted without ${g.heldOut}, `)),
   ];
   return E.right({
@@ -171,6 +234,8 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
     priors: Object.fromEntries([...(opts.memory ? MEMORY_CONSTANTS : []), ...opts.time, ...(Object.keys(opts.tie ?? {}) as ConstantName[])]
       .flatMap((k) => (DOMAIN_PRIORS[k] ? [[k, DOMAIN_PRIORS[k]]] : []))),
     files, rows, skipped: inputs.skipped, unmapped: inputs.unmapped, generalisation,
-    bands: bandsOfRows(measured, rows.filter((r) => r.group !== 'published'), inputs.bench.name), targets,
+    bands: bandsOfRows(measured, rows.filter((r) => r.group !== 'published'), inputs.bench.name), ratios,
+    ...(inputs.bench.constants.stageActFactor.value !== 1 ? { stageActFactor: inputs.bench.constants.stageActFactor.value } : {}),
+    batchCurves: batchCurves(inputs.bench), targets,
   });
 }

@@ -20,8 +20,8 @@ export function canonicalSpec(spec: string): string {
   return E.isRight(p) ? synthName(p.right) : spec;
 }
 
-const STRATEGY_OF_SPLIT: Readonly<Record<Split, string | undefined>> = { whole: undefined, compiler: 'compiler', layers: 'layers' };
-const SPLIT_NAME: Readonly<Record<Split, string>> = { whole: 'one segment', compiler: "compiler's split", layers: 'equal layer split' };
+const STRATEGY_OF_SPLIT: Readonly<Record<Split, string | undefined>> = { whole: undefined, compiler: 'compiler', layers: 'layers', profiling: 'profiling', fastest: 'dp' };
+const SPLIT_NAME: Readonly<Record<Split, string>> = { whole: 'one segment', compiler: "compiler's split", layers: 'equal layer split', profiling: "profiling split (measured: libcoral's cuts; predicted: tpuseg's profiling strategy on the model)", fastest: 'fastest measured split (predicted: dp, the fastest under the model)' };
 
 /** The cell of `rows` for a model spec on N TPUs by `strategy` (any strategy when undefined and N = 1). */
 function cellFor(rows: readonly Row[], spec: string, tpus: number, strategy: string | undefined): Row | undefined {

@@ -55,7 +55,7 @@ options:
   --model SPEC         model of every row, {x} standing for the row's value (e.g. 'synth:conv?filters={x}')
   --x COLUMN           column holding the row's value
   --tpus N             TPUs the rows ran on
-  --split S            whole | compiler | layers
+  --split S            whole | compiler | layers | profiling (cuts read from the memory columns) | fastest (the fastest layer split)
   --batch B            inputs per timed batch
   --json               print one JSON object: { file, name, fitted: { constant: value }, before, after }
                        (before/after: per file rows, median and p90 absolute relative error)
@@ -127,7 +127,7 @@ export const calibrateCommand: Command = {
       overrides[flag] = n.right;
     }
     if (v['split'] !== undefined) {
-      if (!SplitCodec.is(v['split'])) return E.left(usage(`calibrate: --split expects whole, compiler or layers, got "${String(v['split'])}"`));
+      if (!SplitCodec.is(v['split'])) return E.left(usage(`calibrate: --split expects whole, compiler, layers, profiling or fastest, got "${String(v['split'])}"`));
       overrides['split'] = v['split'];
     }
     const loaded = loadCases(positionals.map(resolve), mapping.right, overrides as Partial<MeasurementEntry>);
