@@ -68,3 +68,47 @@ export function profileBands(profile: CostProfile): Readonly<Record<string, Band
 export function bandFor(profile: CostProfile, regime: Regime): Band | undefined {
   return profileBands(profile)[regimeKey(regime)];
 }
+
+/**
+ * The band of a speedup: a ratio of two predicted times of one model on one host (another split's
+ * against the compiler's). The calibration pairs two splits of one model timed on one bench and
+ * records the 10th and 90th percentiles of measured / predicted ratio (src/calibrate/ratios.ts):
+ * errors both splits share cancel in a ratio, so it is not the two time bands multiplied.
+ */
+export interface RatioBand {
+  readonly lo: number;
+  readonly hi: number;
+  /** Measured pairs it rests on, the split they compare with the compiler's, and whose rows. */
+  readonly pairs: number;
+  readonly against: string;
+  readonly from: string;
+}
+
+const isRatioBand = (u: unknown): u is RatioBand => {
+  const b = u as RatioBand | null;
+  return b !== null && typeof b === 'object' && Number.isFinite(b.lo) && Number.isFinite(b.hi) && b.lo > 0 && b.hi >= b.lo
+    && Number.isInteger(b.pairs) && typeof b.from === 'string' && typeof b.against === 'string';
+};
+
+/** The profile's speedup band, as `tpuseg calibrate` recorded it (or borrowed it). */
+export function ratioBandOf(profile: CostProfile): RatioBand | undefined {
+  const raw = profile.calibration?.['ratioBand'];
+  return isRatioBand(raw) ? raw : undefined;
+}
+
+/** A predicted speedup with its band, when the profile has one. */
+export interface Speedup {
+  readonly ratio: number;
+  readonly low?: number;
+  readonly high?: number;
+  readonly band?: RatioBand;
+}
+
+export function speedupOf(ratio: number, band: RatioBand | undefined): Speedup {
+  return band ? { ratio, low: ratio * band.lo, high: ratio * band.hi, band } : { ratio };
+}
+
+/** "1.23x (80% band 1.01-1.46)" or "1.23x". */
+export function speedupText(s: Speedup, digits = 2): string {
+  return s.low === undefined ? `${s.ratio.toFixed(digits)}x` : `${s.ratio.toFixed(digits)}x (80% band ${s.low.toFixed(digits)}-${s.high!.toFixed(digits)})`;
+}

@@ -59,7 +59,7 @@ const MAX_CUT_SETS = 100_000;
 
 /**
  * The cuts of a split whose per-segment parameter MiB the compiler reported (on chip + off chip):
- * among cuts just before a layer (an op with parameters or MACs), the set whose segments' shares
+ * among cuts just before a layer (an op with parameters or MACs), each segment holding one, the set whose segments' shares
  * of the parameter bytes come closest (least sum of absolute differences) to the reported shares;
  * the first such set on a tie. Shares rather than MiB: the compiler pads and adds per-channel
  * data (cost-models/ops.ts), which scales both sides alike.
@@ -89,9 +89,10 @@ export function cutsFromMemory(graph: LayerGraph, segmentMiB: readonly number[])
   return E.right(best);
 }
 
-/** Every set of n - 1 cuts just before a layer (an op with parameters or MACs), in lexicographic order. */
+/** Every set of n - 1 cuts just before a layer (an op with parameters or MACs) but the first, in lexicographic order. */
 export function layerCutSets(graph: LayerGraph, n: number): E.Either<TpusegError, number[][]> {
-  const layers = graph.ops.filter((op) => op.index > 0 && (op.paramBytes > 0 || op.macs > 0)).map((op) => op.index);
+  // Every segment holds a layer: the cuts sit before the second layer onwards.
+  const layers = graph.ops.filter((op) => op.paramBytes > 0 || op.macs > 0).map((op) => op.index).slice(1);
   if (layers.length < n - 1) return E.left(infeasible(`cannot cut ${graph.name} into ${n} segments at its layers (${layers.length + 1} layers)`));
   let count = 1;
   for (let i = 0; i < n - 1; i++) count = (count * (layers.length - i)) / (i + 1);

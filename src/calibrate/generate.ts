@@ -6,6 +6,8 @@ import { configInvalid, type TpusegError } from '../errors';
 import { loadCases, csvFiles } from './load';
 import { DEFAULT_MAPPING, loadMapping } from './mapping';
 import { renderReport } from './markdown';
+import { compilerMemory, type CompilerMemory } from './compiler-memory';
+import { OFF_CHIP_TARGET_MIB } from './accuracy';
 import { buildReport, type AccuracyReport } from './report';
 
 /** Reads the data under `shared` (../shared beside the checkout) and builds the accuracy report. */
@@ -52,9 +54,16 @@ export function generateReport(shared: string): E.Either<TpusegError, Generated>
   if (E.isLeft(base)) return base;
   const why = explanations();
   if (E.isLeft(why)) return why;
+  const memoryFile = path.join(shared, 'data', 'compiler-memory', 'keras-segments.csv');
+  let memory: CompilerMemory | undefined;
+  if (fs.existsSync(memoryFile)) {
+    const m = compilerMemory(fs.readFileSync(memoryFile, 'utf8'), memoryFile, bench.right, OFF_CHIP_TARGET_MIB);
+    if (E.isLeft(m)) return m;
+    memory = m.right;
+  }
   const report = buildReport({
     cases: loaded.right.cases, skipped: loaded.right.skipped, unmapped: files.filter((f) => !known(f)).map((f) => path.basename(f)),
-    bench: bench.right, base: base.right, profile: loadProfile,
+    bench: bench.right, base: base.right, profile: loadProfile, ...(memory ? { compilerMemory: memory } : {}),
   });
   if (E.isLeft(report)) return report;
   return E.right({ report: report.right, markdown: renderReport(report.right, why.right), json: `${JSON.stringify(report.right, round, 1)}\n` });

@@ -12,6 +12,7 @@ import { costModel } from '../../cost-models';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { bandsOfRows } from './bands';
 import { familyOf, type Band } from '../../cost-models/bands';
+import type { CompilerMemory } from './compiler-memory';
 import { PICK_MARGIN, RATIO_TARGET, ratioCheck, type RatioCheck } from './ratios';
 
 export interface BatchCurve {
@@ -138,6 +139,8 @@ export interface AccuracyReport {
   readonly stageActFactor?: number;
   /** Predicted ms per input against the batch size, for one conv model (the report's batch figure). */
   readonly batchCurves: readonly BatchCurve[];
+  /** The compiler's memory of real CNN segments against the caching rule, when the data has them. */
+  readonly compilerMemory?: CompilerMemory;
   readonly targets: readonly TargetCheck[];
 }
 
@@ -150,6 +153,7 @@ export interface ReportInputs {
   readonly base: CostProfile;
   /** Profiles of the published table's columns, by name. */
   readonly profile: (name: string) => E.Either<TpusegError, CostProfile>;
+  readonly compilerMemory?: CompilerMemory;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -224,6 +228,11 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
   const targets = [
     ...targetChecks(files, '', ''),
     ...ratioTargets(ratios, '', ''),
+    ...(inputs.compilerMemory ? [{
+      id: `offchip:${inputs.compilerMemory.file}`,
+      what: `${inputs.compilerMemory.file}: off-chip MiB within ${OFF_CHIP_TARGET_MIB} on at least ${inputs.compilerMemory.target} of ${inputs.compilerMemory.rows.length} real CNN segments (${inputs.compilerMemory.within})`,
+      pass: inputs.compilerMemory.within >= inputs.compilerMemory.target,
+    }] : []),
     ...generalisation.flatMap((g) => targetChecks(g.testFiles, `${g.id}:`, `fitted without ${g.heldOut}, `)),
   ];
   return E.right({
@@ -236,6 +245,6 @@ export function buildReport(inputs: ReportInputs): E.Either<TpusegError, Accurac
     files, rows, skipped: inputs.skipped, unmapped: inputs.unmapped, generalisation,
     bands: bandsOfRows(measured, rows.filter((r) => r.group !== 'published'), inputs.bench.name), ratios,
     ...(inputs.bench.constants.stageActFactor.value !== 1 ? { stageActFactor: inputs.bench.constants.stageActFactor.value } : {}),
-    batchCurves: batchCurves(inputs.bench), targets,
+    batchCurves: batchCurves(inputs.bench), ...(inputs.compilerMemory ? { compilerMemory: inputs.compilerMemory } : {}), targets,
   });
 }

@@ -9,6 +9,7 @@ import { formatError, usage, workerFailed, type TpusegError } from '../errors';
 import { loadModelToPlan } from '../model/load';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
+import { ratioBandOf, speedupOf, type Speedup } from '../../cost-models/bands';
 import { madeFor, type MadeFor } from '../plan/made-for';
 import { compareScores, scorePlan } from './objective';
 import { createSearchPool, watched, type SearchPool } from './pool';
@@ -93,6 +94,11 @@ export interface SegmentReport {
   readonly best: string | null;
   /** The model the plans were made for, so a plan file applied to another model is caught. */
   readonly madeFor: MadeFor;
+  /**
+   * The winner's speedup over the compiler's split, when both ran: the compiler plan's objective
+   * value over the winner's, with the profile's speedup band (cost-models/bands.ts).
+   */
+  readonly overCompiler?: Speedup;
 }
 
 interface Resolved {
@@ -258,8 +264,13 @@ function report(req: SegmentRequest, tpus: number, profile: CostProfile, devices
     const ev = evaluatePlan(problem.cost, cuts, problem.objective.batch);
     return { ...planResult(o.strategy, ev, uncertaintyOf(profile, problem.graph, ev, devices)), ...base, stats: o.result.right.stats };
   });
+  const compiler = outcomes.find((o) => o.strategy === 'compiler' && E.isRight(o.result));
+  const overCompiler = best && compiler && E.isRight(compiler.result) && best.name !== 'compiler'
+    ? speedupOf(scorePlan(problem, compiler.result.right.cuts).primary / scorePlan(problem, best.cuts).primary, ratioBandOf(profile))
+    : undefined;
   return {
     model: req.model, tpus, profile: profile.name, ...(devices ? { devices: devices.slice(0, tpus).map((d) => d.name) } : {}),
     runner: problem.cost.pipeline?.runner ?? 'pycoral', objective: problem.objective.kind, results, best: best?.name ?? null, madeFor: madeFor(problem.graph),
+    ...(overCompiler && Number.isFinite(overCompiler.ratio) ? { overCompiler } : {}),
   };
 }

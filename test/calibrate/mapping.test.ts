@@ -7,8 +7,8 @@ describe('calibrate/mapping', () => {
       const m = loadMapping();
       expect(E.isRight(m) && Object.keys(m.right.measurements).sort()).toEqual([
         'conv-1tpu.csv', 'conv-2tpu-compiler-batch100-large.csv', 'conv-2tpu-compiler-batch100.csv',
-        'conv-3tpu-compiler-batch100-large.csv', 'conv-3tpu-compiler-batch100.csv', 'conv-4tpu-compiler-batch100-large.csv',
-        'conv-4tpu-compiler-batch100.csv', 'fc-L4-1tpu.csv', 'fc-L4-2tpu-layersplit-batch50.csv', 'fc-L4-3tpu-layersplit-batch50.csv',
+        'conv-2tpu-profiling-batch100-large.csv', 'conv-2tpu-profiling-batch100.csv', 'conv-3tpu-compiler-batch100-large.csv', 'conv-3tpu-compiler-batch100.csv', 'conv-4tpu-compiler-batch100-large.csv',
+        'conv-4tpu-compiler-batch100.csv', 'fc-L4-1tpu.csv', 'fc-L4-2tpu-layersplit-batch50.csv', 'fc-L4-2tpu-profiling-batch50.csv', 'fc-L4-3tpu-layersplit-batch50.csv',
         'fc-L4-4tpu-layersplit-batch50.csv', 'fc-L5-1tpu.csv',
       ]);
     });

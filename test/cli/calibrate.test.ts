@@ -64,7 +64,7 @@ describe('cli/calibrate', () => {
         [['calibrate', 'sweep.csv', '--base', 'edgetpu-usb3'], /--out FILE is required/],
         [['calibrate', 'sweep.csv', ...FLAGS, '--base', 'edgetpu-usb3', '--out', 'x.json', '--free', 'fixedMs,speed'], /--free names unknown or integer constants: speed/],
         [['calibrate', 'sweep.csv', '--base', 'edgetpu-usb3', '--out', 'x.json'], /not in the calibration mapping/],
-        [['calibrate', 'sweep.csv', ...FLAGS, '--split', 'halves', '--base', 'edgetpu-usb3', '--out', 'x.json'], /--split expects whole, compiler or layers/],
+        [['calibrate', 'sweep.csv', ...FLAGS, '--split', 'halves', '--base', 'edgetpu-usb3', '--out', 'x.json'], /--split expects whole, compiler, layers, profiling or fastest/],
         [['calibrate', 'sweep.csv', ...FLAGS, '--base', 'nope.json', '--out', 'x.json'], /nope.json: invalid configuration/],
       ];
       for (const [argv, message] of cases) {

@@ -13,7 +13,8 @@ import { bandsOfRows, withBorrowed } from '../../calibrate/bands';
 import { withPositions } from '../../../cost-models/profile';
 
 const fitted0Positions = (fs: readonly number[]): number[] => fs.map((f) => Number(f.toPrecision(4)));
-import { profileBands } from '../../../cost-models/bands';
+import { profileBands, ratioBandOf, type RatioBand } from '../../../cost-models/bands';
+import { ratioCheck } from '../../calibrate/ratios';
 import { parse, positiveInt, profileArg } from '../args';
 import type { Command } from '../command';
 import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
@@ -181,7 +182,12 @@ export const calibrateCommand: Command = {
     const after = rowResults(cases, () => unbanded);
     const own = bandsOfRows(cases, after, unbanded.name);
     const bands = lender ? withBorrowed(own, profileBands((lender as E.Right<CostProfile>).right)) : own;
-    const fitted: CostProfile = { ...unbanded, calibration: { ...unbanded.calibration, bands } };
+    // The speedup band: from the rows' own pairs of splits, else the lender's.
+    const pairs = ratioCheck(after, 'profiling');
+    const ratioBand: RatioBand | undefined = pairs
+      ? { lo: Number(pairs.band.lo.toPrecision(4)), hi: Number(pairs.band.hi.toPrecision(4)), pairs: pairs.pairs.length, against: pairs.against, from: name }
+      : lender ? ratioBandOf((lender as E.Right<CostProfile>).right) : undefined;
+    const fitted: CostProfile = { ...unbanded, calibration: { ...unbanded.calibration, bands, ...(ratioBand ? { ratioBand } : {}) } };
     const json = v['json'] === true;
     const say = json ? (): void => undefined : io.out;
     say(`base ${base.right.name}:`);
@@ -191,6 +197,7 @@ export const calibrateCommand: Command = {
     for (const k of fit.fitted) say(`  ${k} = ${fitted.constants[k].value.toPrecision(5)} (was ${base.right.constants[k].value})`);
     if (fit.computeFactors) say(`  compute factor by position: ${fitted.positions!.computeFactor.join(', ')}`);
     for (const [k, b] of Object.entries(bands)) say(`  band ${k}: ${b.lo}-${b.hi} x predicted (${b.rows} rows of ${b.from})`);
+    if (ratioBand) say(`  speedup band: ${ratioBand.lo}-${ratioBand.hi} x predicted ratio (${ratioBand.pairs} pairs of ${ratioBand.against} and compiler splits of ${ratioBand.from})`);
     const written = tryWrite(() => {
       makeDir(path.dirname(out));
       writeFileSafe(out, `${JSON.stringify(fitted, null, 2)}\n`);

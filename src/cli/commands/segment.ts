@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { speedupText, type Speedup } from '../../../cost-models/bands';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
@@ -172,6 +173,7 @@ export function renderSegmentReport(r: SegmentReport): string[] {
     ...(r.atMost ? [atMostLine(r)] : []),
     ...alignedLines(header, rows, new Set([0, 7, 8])),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
+    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective)] : []),
   ];
 }
 
@@ -187,6 +189,13 @@ function atMostLine(r: SegmentReport): string {
   return a.unused === 0
     ? `at most ${a.tpus} TPUs: all ${a.tpus} used (fewer segments are more than ${tol} slower; ${r.objective} ms by segments ${per})`
     : `at most ${a.tpus} TPUs: ${a.used} used, ${a.unused} left unused (${a.used} segments within ${tol} of the best on up to ${a.tpus}: ${fig(a.used)} vs ${fig(a.tpus)} on ${a.tpus}; ${r.objective} ms by segments ${per})`;
+}
+
+/** The winner against the compiler's split, on the objective searched, with the speedup band. */
+function overCompilerLine(s: Speedup, objective: string): string {
+  const b = s.band;
+  return `over the compiler's split: ${speedupText(s, 3)} on the ${objective} objective`
+    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${b.pairs} pairs of ${b.from})` : '; no speedup band in this profile');
 }
 
 /** The winner's steady state with the band of its regime, when the profile has one. */
