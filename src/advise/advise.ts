@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { ratioBandOf } from '../../cost-models/bands';
 import { bandFor, familyOf, regimeKey, type Band, type Regime } from '../../cost-models/bands';
 import type { CostProfile, RunnerName } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
@@ -212,7 +213,7 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
     bestByTpus: c.bestUpTo.flatMap((i, m) => (i === undefined ? [] : [{ tpus: m + 1, id: ids[i]! }])),
     knee: c.knee,
     recommended: ids[c.recommended]!,
-    reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance, oneTpu: one, streamingStopsAt: stops }),
+    reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance, oneTpu: one, streamingStopsAt: stops, band: ratioBandOf(board.host) }),
     ...(found.right.orders ? { orders: found.right.orders } : {}),
     madeFor: madeFor(graph),
   };

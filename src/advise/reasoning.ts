@@ -1,3 +1,4 @@
+import type { RatioBand } from '../../cost-models/bands';
 import type { ObjectiveKind } from '../../strategies/types';
 import type { LayoutEvaluation } from '../pipeline/layout';
 import { bestOfKind, figureOf, rank } from './choose';
@@ -41,6 +42,8 @@ export interface ReasoningInput {
   /** The whole model on one TPU, and streamingStopsAt(candidates). */
   readonly oneTpu: LayoutEvaluation;
   readonly streamingStopsAt: number | undefined;
+  /** The host profile's speedup band: each ratio quoted carries it (cost-models/bands.ts). */
+  readonly band?: RatioBand;
 }
 
 /** The fewest stages whose best pipeline streams nothing (undefined: none on the board). */
@@ -60,7 +63,8 @@ export function reasoning(r: ReasoningInput): string {
   };
   /** How much better x is than y, in the objective's words. */
   const vs = (x: LayoutEvaluation, y: LayoutEvaluation, what = describe(y)): string => {
-    const t = times(fig(y) / fig(x));
+    const ratio = fig(y) / fig(x);
+    const t = r.band && Math.abs(ratio - 1) > 1e-9 ? `${times(ratio)} (80% band ${times(ratio * r.band.lo)}-${times(ratio * r.band.hi)})` : times(ratio);
     return objective === 'throughput' ? `${t} the throughput of ${what}`
       : objective === 'latency' ? `${t} lower latency than ${what}` : `${t} faster than ${what}`;
   };

@@ -1,4 +1,7 @@
 import * as path from 'node:path';
+import * as E from 'fp-ts/Either';
+import { loadProfile } from '../../cost-models';
+import { ratioBandOf, type RatioBand } from '../../cost-models/bands';
 import type { AdviseTable, AdviseTableRow, Pick } from '../advise/table';
 import { modelName } from './data';
 import { faded, FONT, pick, SCHEMA, type VlSpec } from './figures';
@@ -22,13 +25,26 @@ const SHAPES = ['square', 'triangle-up', 'diamond', 'circle'];
 const rate = (x: number | undefined): string => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const cell = (p: Pick | undefined): string => (p === undefined ? '' : p.id);
 
-function table(rows: readonly AdviseTableRow[]): Table {
+/** The table's profile's speedup band (cost-models/bands.ts), when it has one. */
+function bandOf(t: AdviseTable): RatioBand | undefined {
+  const p = loadProfile(t.profile);
+  return E.isRight(p) ? ratioBandOf(p.right) : undefined;
+}
+
+/** advised / pipeline throughput, with its 80% band when the two differ. */
+const overPipeline = (r: AdviseTableRow, band: RatioBand | undefined): string => {
+  if (!r.pipeline) return '';
+  const x = r.advised.throughput / r.pipeline.throughput;
+  return band && Math.abs(x - 1) > 1e-9 ? `${x.toFixed(2)}x (${(x * band.lo).toFixed(2)}-${(x * band.hi).toFixed(2)})` : `${x.toFixed(2)}x`;
+};
+
+function table(rows: readonly AdviseTableRow[], band: RatioBand | undefined): Table {
   return {
     columns: ['model', 'TPUs', 'best pipeline', 'inputs/s', 'best replication', 'inputs/s', 'best hybrid', 'inputs/s', 'advised', 'inputs/s', 'TPUs used', 'advised x pipeline'],
     rows: rows.map((r) => [
       modelName(r.model), r.tpus, cell(r.pipeline), rate(r.pipeline?.throughput), cell(r.replicas), rate(r.replicas?.throughput),
       cell(r.hybrid), rate(r.hybrid?.throughput), r.advised.id, rate(r.advised.throughput), r.advised.tpus,
-      r.pipeline ? `${(r.advised.throughput / r.pipeline.throughput).toFixed(2)}x` : '',
+      overPipeline(r, band),
     ]),
   };
 }
@@ -43,7 +59,7 @@ function csv(rows: readonly AdviseTableRow[]): Table {
 }
 
 /** The main finding on the largest board, computed from the rows. */
-export function adviseHeadline(t: AdviseTable): string | undefined {
+export function adviseHeadline(t: AdviseTable, band: RatioBand | undefined = bandOf(t)): string | undefined {
   const K = t.config.tpus;
   const top = t.rows.filter((r) => r.tpus === K && r.pipeline !== undefined);
   if (top.length === 0) return undefined;
@@ -56,7 +72,8 @@ export function adviseHeadline(t: AdviseTable): string | undefined {
     + `(up to ${Math.max(...over).toFixed(2)}x, ${modelName(most.model)}: ${most.advised.id})`
     + (reps.length > 0 ? ` and ${geomean(reps.map((r) => r.advised.throughput / r.replicas!.throughput))!.toFixed(2)}x the best replication` : '')
     + `; it is ${kinds.map(([k, n]) => `${k === 'replicas' ? 'replicas' : `a ${k}`} for ${n}`).join(', ')}`
-    + (fewer > 0 ? `, and leaves TPUs unused for ${fewer}` : '') + '.';
+    + (fewer > 0 ? `, and leaves TPUs unused for ${fewer}` : '') + '.'
+    + (band ? ` Each such ratio carries an 80% band of ${band.lo.toFixed(2)}-${band.hi.toFixed(2)} times its value (measured against predicted speedups of ${band.pairs} pairs of splits on ${band.from}; up to ${(Math.max(...over) * band.lo).toFixed(2)}-${(Math.max(...over) * band.hi).toFixed(2)}x).` : '');
 }
 
 export function throughputSpec(t: AdviseTable): VlSpec | undefined {
@@ -111,7 +128,7 @@ export async function writeAdviseReport(t: AdviseTable, outDir: string, provenan
   const headline = adviseHeadline(t);
   const spec = throughputSpec(t);
   if (spec) await out.figure('advise-throughput', spec);
-  const tab = table(t.rows);
+  const tab = table(t.rows, bandOf(t));
   out.write('advise.md', [
     `# ${title}`, '', ...NOTES(t).flatMap((n) => [n, '']), ...(headline ? [`**${headline}**`, ''] : []),
     ...(spec ? ['![advise-throughput](figures/advise-throughput.svg)', ''] : []),

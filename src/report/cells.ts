@@ -1,6 +1,6 @@
 import { distinct, modelName } from './data';
 import { fixed, mib, ms } from './format';
-import { cellsCsv, headline } from './multi-tpu';
+import { cellsCsv, headline, overCompilerText, SPEEDUP_BAND_NOTE } from './multi-tpu';
 import { assumptions, type ReportInput, type Section } from './section';
 import { strategySummaries, summaryTable } from './summary';
 
@@ -16,7 +16,8 @@ export function cellsSection(input: ReportInput): Section {
     name: 'cells',
     title: 'Every cell of the experiment',
     notes: [assumptions(input.rows), `${input.rows.length} cells${failed > 0 ? `, ${failed} failed (see the error column)` : ''}. `
-      + '80% band: the time per input scaled by the 10th and 90th percentiles of measured / predicted on the profile\'s calibration rows of the prediction\'s regime (cost-models/bands.ts).'],
+      + '80% band: the time per input scaled by the 10th and 90th percentiles of measured / predicted on the profile\'s calibration rows of the prediction\'s regime (cost-models/bands.ts). '
+      + SPEEDUP_BAND_NOTE],
     ...(summaries.length > 0 ? { headline: headline({ ...input, paper: false }, summaries) } : {}),
     blocks: [...profiles.map((p) => ({ caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) })), {
       table: {
@@ -28,7 +29,7 @@ export function cellsSection(input: ReportInput): Section {
             r.msPerInputLow === undefined || r.msPerInputHigh === undefined ? '' : `${ms(r.msPerInputLow)}-${ms(r.msPerInputHigh)}`,
             ms(r.bottleneckMs), ms(r.latencyMs),
             s?.overOne === undefined ? '' : `${s.overOne.toFixed(2)}x${s.overOne > r.tpus + 1e-9 ? '*' : ''}`,
-            s?.overCompiler === undefined ? '' : `${s.overCompiler.toFixed(2)}x`,
+            overCompilerText(s),
             r.stageMs.map((x) => ms(x)).join(' / '), r.offChipBytes === undefined ? '' : fixed(mib(r.offChipBytes), 2), r.error ?? '',
           ];
         }),

@@ -1,3 +1,4 @@
+import type { RatioBand } from '../../cost-models/bands';
 import type { CellRecord } from '../experiments/store';
 import type { SegmentResult } from '../plan/result';
 import { DEFAULT_RUNNER } from '../../cost-models/names';
@@ -89,6 +90,9 @@ export interface Speedup {
   readonly overOne?: number;
   /** ms per input of the compiler's split (same N) / ms per input here. */
   readonly overCompiler?: number;
+  /** overCompiler scaled by the profile's speedup band (cost-models/bands.ts), when it has one. */
+  readonly overCompilerLow?: number;
+  readonly overCompilerHigh?: number;
 }
 
 /**
@@ -96,7 +100,7 @@ export interface Speedup {
  * cell of the model (every strategy gives the same single segment). The compiler reference is
  * the `compiler` strategy's cell at the same N.
  */
-export function speedups(rows: readonly Row[]): Map<string, Speedup> {
+export function speedups(rows: readonly Row[], bandOf: (profile: string) => RatioBand | undefined = () => undefined): Map<string, Speedup> {
   const one = new Map<string, number>();
   const oneByLabel = new Map<string, number>();
   const compiler = new Map<string, number>();
@@ -113,9 +117,11 @@ export function speedups(rows: readonly Row[]): Map<string, Speedup> {
     if (r.msPerInput === undefined || r.msPerInput <= 0) continue;
     const base = oneByLabel.get(`${groupKey(r)}\u0000${r.label}`) ?? one.get(groupKey(r));
     const comp = compiler.get(`${groupKey(r)}\u0000${r.tpus}`);
+    const band = comp !== undefined && r.strategy !== 'compiler' ? bandOf(r.profile) : undefined;
     out.set(r.id, {
       ...(base !== undefined ? { overOne: base / r.msPerInput } : {}),
       ...(comp !== undefined ? { overCompiler: comp / r.msPerInput } : {}),
+      ...(comp !== undefined && band ? { overCompilerLow: (comp / r.msPerInput) * band.lo, overCompilerHigh: (comp / r.msPerInput) * band.hi } : {}),
     });
   }
   return out;

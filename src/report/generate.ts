@@ -12,6 +12,8 @@ import { scatterSpec, speedupSpec, stagesSpec, type VlSpec } from './figures';
 import { csvTable, markdownTable } from './format';
 import type { HtmlBlock } from './html';
 import { loadModel } from '../model/load';
+import { loadProfile } from '../../cost-models';
+import { ratioBandOf, type RatioBand } from '../../cost-models/bands';
 import { multiTpuSection } from './multi-tpu';
 import { opsOf, planViewSpec, type ModelOps } from './planview';
 import type { ReportInput, Section } from './section';
@@ -119,6 +121,18 @@ function sectionMarkdown(s: Section, figures: readonly string[]): string {
   ].join('\n');
 }
 
+/** The speedup band of each profile the cells name (built-in names or paths), read once; none when it cannot be read. */
+function ratioBands(): (profile: string) => RatioBand | undefined {
+  const seen = new Map<string, RatioBand | undefined>();
+  return (name) => {
+    if (!seen.has(name)) {
+      const p = loadProfile(name);
+      seen.set(name, E.isRight(p) ? ratioBandOf(p.right) : undefined);
+    }
+    return seen.get(name);
+  };
+}
+
 /** Which figures a section page shows. */
 const figuresOf = (s: Section, all: readonly string[]): string[] =>
   all.filter((f) => (s.name === 'multi-tpu' ? /^(speedup|stages)-/.test(f) : f === `scatter-${s.name}`));
@@ -128,7 +142,7 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
   strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
   const { problems, ...inputs } = readInputs(opts);
-  const input: ReportInput = { rows, speedups: speedups(rows), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
+  const input: ReportInput = { rows, speedups: speedups(rows, ratioBands()), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   const out = reportWriter(opts.outDir);
 

@@ -1,4 +1,4 @@
-import { distinct, modelName, settingText, type Row } from './data';
+import { distinct, modelName, settingText, type Row, type Speedup } from './data';
 import { fixed, mib, ms, type CellValue, type Table } from './format';
 import { assumptions, type ReportInput, type Section } from './section';
 import { strategySummaries, summaryTable, times, type StrategySummary } from './summary';
@@ -73,7 +73,7 @@ function modelBlock(input: ReportInput, model: string, profile: string): Table {
         return r.msPerInput <= fastest!.msPerInput! * (1 + 1e-9) ? `**${ms(r.msPerInput)}**` : ms(r.msPerInput);
       }),
       fastest === undefined ? '-' : n === 1 ? 'any' : tied(fastest, atN),
-      n === 1 ? '' : s?.overCompiler === undefined ? '-' : `${s.overCompiler.toFixed(2)}x`,
+      n === 1 ? '' : s?.overCompiler === undefined ? '-' : overCompilerText(s),
       n === 1 ? '' : speedText(s?.overOne, n)];
     }),
   };
@@ -99,14 +99,29 @@ function summary(input: ReportInput, models: readonly string[], profile: string)
         modelName(m), fixed(one?.modelParamBytes === undefined ? undefined : mib(one.modelParamBytes), 1), ms(one?.msPerInput),
         fastest === undefined ? '-' : `${ms(fastest.msPerInput)} (${fastest.tpus}, ${fastest.label})`,
         maxBy((r) => input.speedups.get(r.id)?.overOne),
-        overCompiler === undefined ? 'none faster than 1 TPU' : `${overCompiler.value.toFixed(2)}x (${overCompiler.row.tpus}, ${overCompiler.row.label})`,
+        overCompiler === undefined ? 'none faster than 1 TPU' : `${overCompilerText(input.speedups.get(overCompiler.row.id))} (${overCompiler.row.tpus}, ${overCompiler.row.label})`,
       ];
     }),
   };
 }
 
+/** A speedup over the compiler's split with its 80% band: "1.23x (1.01-1.46)". */
+export function overCompilerText(s: Speedup | undefined): string {
+  if (s?.overCompiler === undefined) return '';
+  return s.overCompilerLow === undefined ? `${s.overCompiler.toFixed(2)}x` : `${s.overCompiler.toFixed(2)}x (${s.overCompilerLow.toFixed(2)}-${s.overCompilerHigh!.toFixed(2)})`;
+}
+
+export const SPEEDUP_BAND_NOTE = 'A speedup over the compiler\'s split carries in brackets its 80% band: the speedup scaled by the 10th and 90th percentiles of measured / predicted speedup '
+  + 'on pairs of splits of one model timed on one bench (the profile\'s ratioBand; experiments/calibration/report.md), not the two time bands multiplied.';
+
 /** The paper's figure: Segm_Balanced over Segm_Comp, measured (domain.md section 1). */
 export const PAPER_SPEEDUP = 2.6;
+
+/** A best cell's speedup over the compiler with its 80% band, when its profile has one. */
+function withBand(input: ReportInput, b: Best): string {
+  const s = input.speedups.get(b.row.id);
+  return s?.overCompilerLow === undefined ? times(b.value) : `${times(b.value)} (80% band ${s.overCompilerLow.toFixed(2)}-${s.overCompilerHigh!.toFixed(2)})`;
+}
 
 const where = (b: Best): string => `${modelName(b.row.model)}, N = ${b.row.tpus}`;
 
@@ -128,11 +143,11 @@ export function headline(input: ReportInput, summaries: readonly StrategySummary
   const strategyText = (s: StrategySummary): string => {
     const b = bestOf(s.label);
     return `geometric mean ${times(s.geoOverCompiler)} over the compiler's split across ${s.cells} cells` +
-      (b === undefined ? ', and no cell faster than one TPU' : `, up to ${times(b.value)} (${where(b)})`);
+      (b === undefined ? ', and no cell faster than one TPU' : `, up to ${withBand(input, b)} (${where(b)})`);
   };
   const overall = bestOverCompiler(input, multi);
   const largest = overall === undefined ? 'No multi-TPU cell is faster than one TPU.'
-    : `Largest speedup over the compiler's split: ${times(overall.value)}, by ${overall.row.label} on ${where(overall)} (${ms(overall.row.msPerInput)} ms per input).`;
+    : `Largest speedup over the compiler's split: ${withBand(input, overall)}, by ${overall.row.label} on ${where(overall)} (${ms(overall.row.msPerInput)} ms per input).`;
   if (input.paper === true) {
     const ours = summaries.find((s) => s.label === 'balanced');
     const oursText = ours === undefined ? 'Our balanced was not run.' : `Our balanced (the paper's method, predicted): ${strategyText(ours)}.`;
@@ -166,6 +181,7 @@ export function multiTpuSection(input: ReportInput): Section {
       'segments now fit the on-chip parameter caches). The per-strategy summary counts every cell with N >= 2: cells won (ties count ' +
       'for each), geometric means of the speedups, and the worst and best cells by the speedup over the compiler (the best among cells ' +
       'at least as fast as one TPU).',
+      SPEEDUP_BAND_NOTE,
       ...strategyLines(input),
       `Superlinear cells: ${superlinear.length} of ${input.rows.filter((r) => r.tpus > 1).length} multi-TPU cells.` +
       (failed.length > 0 ? ` Failed cells: ${failed.length} (see the CSV's error column).` : ''),

@@ -37,10 +37,13 @@ describe('advise', () => {
         // Replicas of a model that fits scale almost linearly; a deep pipeline does not.
         expect(rec.throughput).toBeGreaterThan(0.9 * K * one.throughput);
         expect(a.report.reasoning).toMatch(/^fits on one TPU \([\d.]+ MiB cached on chip\)/);
-        const said = new RegExp(`${K} replicas on ${K} TPUs \\((\\d+) inputs/s, ([\\d.]+)x the throughput of`).exec(a.report.reasoning);
+        const said = new RegExp(`${K} replicas on ${K} TPUs \\((\\d+) inputs/s, ([\\d.]+)x \\(80% band ([\\d.]+)x-([\\d.]+)x\\) the throughput of`).exec(a.report.reasoning);
         expect(said).not.toBeNull();
         expect(Number(said![1])).toBe(Math.round(rec.throughput));
         expect(Number(said![2])).toBeCloseTo(rec.throughput / pipe.throughput, 1);
+        // The band of a speedup (the profile's ratioBand) around the ratio.
+        expect(Number(said![3])).toBeLessThan(Number(said![2]));
+        expect(Number(said![4])).toBeGreaterThan(Number(said![2]));
       }
     });
   });

@@ -41,7 +41,14 @@ describe('search/segment', () => {
       expect(plans(here)).toEqual(plans(one));
       expect(one.results.map((r) => r.strategy)).toEqual(['compiler', 'profiling', 'balanced', 'dp', 'greedy', 'annealing']);
       expect(one.best).toBe('dp');
-      expect(Object.keys(one)).toEqual(['model', 'tpus', 'profile', 'runner', 'objective', 'results', 'best', 'madeFor']);
+      expect(Object.keys(one)).toEqual(['model', 'tpus', 'profile', 'runner', 'objective', 'results', 'best', 'madeFor', 'overCompiler']);
+      // The winner over the compiler's split, on the objective searched, with the profile's speedup band.
+      const compiler = one.results.find((r) => r.strategy === 'compiler')!;
+      const best = one.results.find((r) => r.strategy === one.best)!;
+      if ('error' in compiler || 'error' in best) throw new Error('a strategy failed');
+      expect(one.overCompiler!.ratio).toBeCloseTo(compiler.bottleneckMs / best.bottleneckMs, 9);
+      expect(one.overCompiler!.low! / one.overCompiler!.ratio).toBeCloseTo(one.overCompiler!.band!.lo, 9);
+      expect(one.overCompiler!.high! / one.overCompiler!.ratio).toBeCloseTo(one.overCompiler!.band!.hi, 9);
       const dp = one.results.find((r) => r.strategy === 'dp')!;
       expect(Object.keys(dp)).toEqual(expect.arrayContaining(['strategy', 'cuts', 'segments', 'bottleneckMs', 'latencyMs', 'batch', 'msPerInput', 'evaluations', 'searchMs']));
     });
