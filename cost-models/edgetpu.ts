@@ -21,6 +21,19 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  *   writes at an on-chip rate (our inference: with it, MACs / rate + activation MiB x rate
  *   explains the Coral table's on-chip models within 3%, while MACs alone leave EfficientNet 40%
  *   short).
+ * - pipeline stage (any segment but the whole model): its TPU ops' activation traffic (the part of
+ *   compute priced by activationMsPerMiB) takes `stageActFactor` times as long as in a whole-model
+ *   run, at every position. Rests on ../shared/data/edgetpu-measurements: the same conv layers take
+ *   about twice as long in the 2-4 TPU pipelines as in conv-1tpu.csv, on the first TPU (libcoral's
+ *   profiling splits, conv-2tpu-profiling-*.csv, put three or four heavy convs there) as on the last
+ *   (the compiler's splits), and the small-F pipelines, whose layers are activation-bound, lose the
+ *   most. Our reading: the stages' TPUs run at once behind one host controller or switch
+ *   (host-runtime.md s4-5: TPUs behind one controller share its bandwidth; edgetpu#262, three TPUs
+ *   behind one x1 expander at half speed). The tensors each stage moves in and out, the runner's
+ *   threads and a fresh runner's first invokes are terms of their own (below): none of them grows
+ *   with the layers inside a stage. Per-position factors (`positions` in a profile, `--devices`) state
+ *   TPUs that differ; no released file times one stage on two TPUs loaded alike, so the fitted
+ *   profiles have none.
  * - caching (domain.md, compiler logs): all-or-nothing per layer in execution order; the segment
  *   caches the longest prefix of its TPU layers whose compiled bytes fit the capacity, and every
  *   later layer streams. A single layer larger than `maxLayerMiB` always streams and does not stop
