@@ -11,13 +11,16 @@ import { FONT, renderSvg, SCHEMA, type VlSpec } from '../../src/report/figures';
 export function batchSpec(curves: readonly BatchCurve[], profile: string): VlSpec {
   return {
     $schema: SCHEMA, ...FONT, width: 520, height: 300,
-    title: { text: 'Predicted ms per input against the batch size', subtitle: `profile ${profile}; B = 1 is the single-input latency` },
-    data: { values: curves.flatMap((c) => c.points.map((p) => ({ configuration: c.label, B: p.batch, ms: Number(p.ms.toFixed(3)) }))) },
+    title: {
+      text: 'Predicted ms per input against the batch size',
+      subtitle: [`${[...new Set(curves.map((c) => c.spec))].join(', ')}, the compiler's split, pycoral's runner, profile ${profile}`, 'B = 1: the single-input latency'],
+    },
+    data: { values: curves.flatMap((c) => c.points.map((p) => ({ configuration: `${c.tpus} TPUs, ${c.freshRunner ? 'fresh runner' : 'warm runner'}`, B: p.batch, ms: Number(p.ms.toFixed(3)) }))) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'B', type: 'quantitative', scale: { type: 'log' }, title: 'inputs per batch (B)' },
+      x: { field: 'B', type: 'quantitative', scale: { type: 'log', domain: [1, 500] }, title: 'inputs per batch (B)' },
       y: { field: 'ms', type: 'quantitative', title: 'ms per input' },
-      color: { field: 'configuration', type: 'nominal', legend: { orient: 'bottom', columns: 1 } },
+      color: { field: 'configuration', type: 'nominal', legend: { orient: 'right', labelLimit: 300 } },
     },
   };
 }
