@@ -38,7 +38,9 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  *   caches the longest prefix of its TPU layers whose compiled bytes fit the capacity, and every
  *   later layer streams. A single layer larger than `maxLayerMiB` always streams and does not stop
  *   later layers from being cached (measured: fc 6912 x 1042 streams while the next four layers
- *   are cached). Capacity shrinks with the activation bytes the segment receives from the host
+ *   are cached). The constants of elementwise arithmetic (a batch norm no conv absorbs) always
+ *   stream and take no cache (compiler-memory/keras-segments.csv: DenseNet-201, cost-models/ops.ts).
+ *   Capacity shrinks with the activation bytes the segment receives from the host
  *   (our inference from the 2-TPU conv runs, whose second segment caches less than the same
  *   layers did on one TPU).
  * - streaming: per compiled MiB; purely additive for fully-connected layers; for convs multiplied
@@ -204,7 +206,7 @@ class EdgeTpuModel implements CostModel {
       extra[i] = kind === 'conv' || kind === 'depthwise'
         ? max(0, base * (1 + p.streamActAmpPerMiB * actMiB) - p.streamHideFrac * c)
         : base;
-      if (cb[i]! > 0 && cb[i]! <= maxLayer) minRate = min(minRate, extra[i]! / cb[i]!);
+      if (cb[i]! > 0 && cb[i]! <= maxLayer && f.streamed[i] === 0) minRate = min(minRate, extra[i]! / cb[i]!);
     }
     this.minStreamPerByte = minRate === Infinity ? 0 : minRate;
     this.minFactor = factors && factors.length > 0 ? min(...factors) : 1;
@@ -235,7 +237,8 @@ class EdgeTpuModel implements CostModel {
     for (let i = 0; i < n; i++) {
       const on = place.onTpu[i] === 1;
       const bytes = on ? cb[i]! : 0;
-      const big = bytes > maxLayer;
+      // Streamed on every invoke without blocking later layers: a layer above maxLayerMiB, an elementwise constant.
+      const big = bytes > maxLayer || (bytes > 0 && this.f.streamed[i] === 1);
       t[COMPUTE * w + i + 1] = t[COMPUTE * w + i]! + (on ? tpuMs[i]! : 0);
       t[CPU * w + i + 1] = t[CPU * w + i]! + (on ? 0 : hostMs[i]!);
       t[CACHE_BYTES * w + i + 1] = t[CACHE_BYTES * w + i]! + (big ? 0 : bytes);

@@ -1,6 +1,6 @@
 import type { LayerGraph } from '../src/graph/types';
 import { rangeIndex, type RangeIndex } from '../src/graph/cuts';
-import { compiledBytes, opChannels, tpuKind, type Layout, type TpuKind } from './ops';
+import { compiledBytes, opChannels, streamsAlways, tpuKind, type Layout, type TpuKind } from './ops';
 import { placementFacts } from './placement';
 
 /**
@@ -38,6 +38,8 @@ export interface GraphFacts {
   placement(k: number): PlacementClass;
   /** Compiled parameter bytes per op under a layout (0 where the op cannot map). */
   compiled(layout: Layout): Float64Array;
+  /** 1 where the compiler streams the op's parameters on every invoke, cached or not (cost-models/ops.ts streamsAlways). */
+  readonly streamed: Uint8Array;
 }
 
 const MiB = 1024 * 1024;
@@ -115,6 +117,7 @@ export function graphFacts(graph: LayerGraph): GraphFacts {
       }
       return c;
     },
+    streamed: Uint8Array.from(graph.ops, (op) => (streamsAlways(op) ? 1 : 0)),
     compiled(layout) {
       const key = `${layout.padOut}/${layout.padIn}/${layout.channelOverhead}`;
       let bytes = layouts.get(key);

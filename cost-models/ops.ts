@@ -39,6 +39,29 @@ export function opChannels(g: LayerGraph, op: Op): number {
 
 const pad = (v: number, m: number): number => Math.ceil(v / m) * m;
 
+/** Arithmetic whose second operand may be a constant tensor (a batch norm that no conv absorbs becomes MUL + ADD). */
+const ELEMENTWISE_CONST: ReadonlySet<string> = new Set(['MUL', 'ADD', 'SUB']);
+
+/** Compiled bytes per element of an elementwise op's constant. */
+export const ELEMENTWISE_BYTES = 16;
+
+/**
+ * Whether the compiler streams an op's parameters on every invoke whatever the room on chip: the
+ * constants of elementwise arithmetic (MUL, ADD, SUB with a constant operand). Our inference from
+ * ../shared/data/compiler-memory/keras-segments.csv: every DenseNet-201 segment streams exactly 32
+ * bytes per channel of its pre-activation batch norms (MUL + ADD on each concatenation: 11,776
+ * channels in ops 0-172, 0.359 MiB reported; 8,640 in ops 323-346, 0.264 MiB) with 3-5 MiB of room
+ * left, and nothing else; the classifier segment (no batch norm) streams nothing.
+ */
+export function streamsAlways(op: Op): boolean {
+  return op.paramBytes > 0 && ELEMENTWISE_CONST.has(op.type);
+}
+
+const constantElements = (g: LayerGraph, op: Op): number => op.inputs.reduce((n, t) => {
+  const tensor = t >= 0 ? g.tensors[t] : undefined;
+  return tensor?.isConstant ? n + tensor.shape.reduce((a, b) => a * b, 1) : n;
+}, 0);
+
 export interface Layout {
   /** Output channels of conv, depthwise and fully-connected weights are padded to this multiple. */
   readonly padOut: number;
@@ -59,10 +82,12 @@ export interface Layout {
  *   padded output channel);
  * - depthwise: kh x kw x pad(c, padOut) + channelOverhead x pad(c, padOut), by analogy with conv
  *   (no depthwise layer in the measurements);
+ * - elementwise arithmetic with a constant (streamsAlways): ELEMENTWISE_BYTES per constant element;
  * - other ops keep their .tflite constant bytes.
  */
 export function compiledBytes(g: LayerGraph, op: Op, layout: Layout): number {
   if (op.paramBytes === 0) return 0;
+  if (streamsAlways(op)) return ELEMENTWISE_BYTES * constantElements(g, op);
   const w = filterShape(g, op);
   const { padOut, padIn, channelOverhead } = layout;
   switch (op.type) {

@@ -1,4 +1,7 @@
-import { compiledBytes, tpuKind } from '../../cost-models/ops';
+import * as E from 'fp-ts/Either';
+import { compiledBytes, ELEMENTWISE_BYTES, streamsAlways, tpuKind } from '../../cost-models/ops';
+import { costModel, loadProfile } from '../../cost-models';
+import { GraphBuilder } from '../../src/zoo/builder';
 import { chain } from './graphs';
 
 const layout = { padOut: 64, padIn: 4, channelOverhead: 8 };
@@ -25,6 +28,25 @@ describe('cost-models/ops', () => {
     it('should give 0 bytes to an op without constants', () => {
       const g = chain([{ kind: 'relu' }], { input: [4] });
       expect(compiledBytes(g, g.ops[0]!, layout)).toBe(0);
+    });
+  });
+
+  describe('elementwise constants', () => {
+    it('should stream a batch norm no conv absorbs on every invoke, 16 bytes per channel each of MUL and ADD, with room on chip', () => {
+      const b = new GraphBuilder('bn', 'test');
+      let x = b.input([8, 8, 96]);
+      x = b.bn(x, { act: 'relu' });
+      x = b.conv(x, { filters: 32, kernel: 1 });
+      const g = b.finish([x], 'pre-activation batch norm, then a 1x1 conv');
+      const [mul, add, conv] = ['MUL', 'ADD', 'CONV_2D'].map((t) => g.ops.find((o) => o.type === t)!);
+      expect([streamsAlways(mul!), streamsAlways(add!), streamsAlways(conv!)]).toEqual([true, true, false]);
+      expect(compiledBytes(g, mul!, layout)).toBe(ELEMENTWISE_BYTES * 96);
+      const profile = loadProfile('edgetpu-ucm-bench');
+      if (E.isLeft(profile)) throw new Error('profile');
+      const s = costModel(g, profile.right).segment(0, g.ops.length);
+      // DenseNet-201's fitting segments stream exactly 32 bytes per batch-norm channel (compiler-memory/keras-segments.csv).
+      expect(s.offChipBytes).toBe(32 * 96);
+      expect(s.onChipBytes).toBe(compiledBytes(g, conv!, layout));
     });
   });
 });
