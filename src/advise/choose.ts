@@ -8,7 +8,7 @@ import type { LayoutEvaluation, LayoutKind } from '../pipeline/layout';
  *
  * - objective figure: the steady-state ms per input (throughput), the single-input latency
  *   (latency), or the ms per input of a batch (batch); lower is better. Ties go to fewer TPUs,
- *   then fewer stages, then lower latency.
+ *   then the other figures, then fewer bytes streamed, then fewer stages (`rank`).
  * - knee: with rate(m) = 1 / the best figure on up to m TPUs, the fewest TPUs m from which no
  *   further TPU adds at least `fraction` of the rate a TPU gives on average at that size:
  *   rate(m'+1) - rate(m') < fraction x rate(m') / m' for every m' >= m. Linear scaling (replicas of
@@ -38,11 +38,17 @@ export interface Knee {
 export const figureOf = (objective: ObjectiveKind) => (ev: LayoutEvaluation): number =>
   objective === 'throughput' ? ev.bottleneckMs : objective === 'latency' ? ev.latencyMs : ev.msPerInput;
 
-/** Negative when x ranks before y: better figure, then fewer TPUs, fewer stages, lower latency. */
+/**
+ * Negative when x ranks before y: better figure, then fewer TPUs, then the other figures (latency
+ * or steady state), then fewer bytes streamed, then fewer stages. Every criterion of `dominates`
+ * comes before the stage count, so what ranks first is never dominated by what it beat.
+ */
 export const rank = (objective: ObjectiveKind) => {
   const fig = figureOf(objective);
   return (x: LayoutEvaluation, y: LayoutEvaluation): number =>
-    fig(x) - fig(y) || x.tpuCount - y.tpuCount || x.copies.length - y.copies.length || x.latencyMs - y.latencyMs;
+    fig(x) - fig(y) || x.tpuCount - y.tpuCount
+    || (objective === 'latency' ? 0 : x.latencyMs - y.latencyMs) || (objective === 'throughput' ? 0 : x.bottleneckMs - y.bottleneckMs)
+    || x.offChipBytes - y.offChipBytes || x.copies.length - y.copies.length;
 };
 
 /**
@@ -54,10 +60,10 @@ export function bestOfKind(cands: readonly LayoutEvaluation[], order: (x: Layout
   return idx.sort((i, j) => order(cands[i]!, cands[j]!))[0];
 }
 
-/** True when y is at least as good as x in throughput, latency and TPUs, and better in one. */
-const dominates = (y: LayoutEvaluation, x: LayoutEvaluation): boolean =>
-  y.bottleneckMs <= x.bottleneckMs && y.latencyMs <= x.latencyMs && y.tpuCount <= x.tpuCount
-  && (y.bottleneckMs < x.bottleneckMs || y.latencyMs < x.latencyMs || y.tpuCount < x.tpuCount);
+/** True when y is at least as good as x in throughput, latency, TPUs and bytes streamed, and better in one. */
+export const dominates = (y: LayoutEvaluation, x: LayoutEvaluation): boolean =>
+  y.bottleneckMs <= x.bottleneckMs && y.latencyMs <= x.latencyMs && y.tpuCount <= x.tpuCount && y.offChipBytes <= x.offChipBytes
+  && (y.bottleneckMs < x.bottleneckMs || y.latencyMs < x.latencyMs || y.tpuCount < x.tpuCount || y.offChipBytes < x.offChipBytes);
 
 export function paretoFront(cands: readonly LayoutEvaluation[]): number[] {
   const idx = cands.map((_, i) => i).filter((i) => !cands.some((y) => dominates(y, cands[i]!)));
@@ -65,7 +71,7 @@ export function paretoFront(cands: readonly LayoutEvaluation[]): number[] {
   const seen = new Set<string>();
   return idx.filter((i) => {
     const c = cands[i]!;
-    const key = `${c.bottleneckMs}|${c.latencyMs}|${c.tpuCount}`;
+    const key = `${c.bottleneckMs}|${c.latencyMs}|${c.tpuCount}|${c.offChipBytes}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

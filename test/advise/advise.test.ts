@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { advise, type AdvisedConfiguration, type Advice } from '../../src/advise/advise';
-import { kneeOf, paretoFront } from '../../src/advise/choose';
+import { choose, dominates, kneeOf, paretoFront } from '../../src/advise/choose';
+import { zooNames } from '../../src/zoo';
 import type { LayoutEvaluation } from '../../src/pipeline/layout';
 
 const MiB = 1024 * 1024;
@@ -141,10 +142,33 @@ describe('advise', () => {
   });
 
   describe('paretoFront', () => {
-    it('should keep what nothing beats in throughput, latency and TPUs at once', () => {
-      const c = (bottleneckMs: number, latencyMs: number, tpuCount: number) => ({ bottleneckMs, latencyMs, tpuCount }) as LayoutEvaluation;
-      const cands = [c(10, 10, 1), c(5, 12, 2), c(6, 12, 2), c(5, 9, 3), c(5, 12, 2)];
-      expect(paretoFront(cands)).toEqual([0, 1, 3]);
+    it('should keep what nothing beats in throughput, latency, TPUs and bytes streamed at once', () => {
+      const c = (bottleneckMs: number, latencyMs: number, tpuCount: number, offChipBytes = 0) => ({ bottleneckMs, latencyMs, tpuCount, offChipBytes }) as LayoutEvaluation;
+      const cands = [c(10, 10, 1), c(5, 12, 2), c(6, 12, 2), c(5, 9, 3), c(5, 12, 2), c(5, 12, 2, 1), c(4, 12, 2, 1)];
+      expect(paretoFront(cands)).toEqual([0, 6, 1, 3]);
+    });
+  });
+
+  describe('the recommendation', () => {
+    // Every zoo model at its default size, both Coral profiles, K = 1..8: one search on 8 TPUs per
+    // model and profile, then the choice on each K from its configurations on at most K TPUs (the
+    // same configurations advise finds on K, as a test above checks).
+    it('should be on the front, and no listed configuration dominates it (throughput, latency, TPUs, bytes streamed)', () => {
+      const failures: string[] = [];
+      for (const profile of ['edgetpu-usb3', 'edgetpu-pcie']) {
+        for (const name of zooNames()) {
+          const a = advice(`zoo:${name}`, 8, { profile });
+          for (let K = 1; K <= 8; K++) {
+            const cands = a.evaluations.filter((e) => e.tpuCount <= K);
+            const c = choose(cands, K, 'throughput', a.report.tolerance, 0.5);
+            const rec = cands[c.recommended]!;
+            if (!c.front.includes(c.recommended)) failures.push(`${profile} ${name} K=${K}: recommended not on the front`);
+            const by = cands.find((y) => dominates(y, rec));
+            if (by) failures.push(`${profile} ${name} K=${K}: dominated (${by.bottleneckMs} / ${by.latencyMs} ms / ${by.tpuCount} TPUs / ${by.offChipBytes} B against ${rec.bottleneckMs} / ${rec.latencyMs} / ${rec.tpuCount} / ${rec.offChipBytes})`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
     });
   });
 });

@@ -198,13 +198,18 @@ function overCompilerLine(s: Speedup, objective: string): string {
     + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${b.pairs} pairs of ${b.from})` : '; no speedup band in this profile');
 }
 
-/** The winner's steady state with the band of its regime, when the profile has one. */
+/** The winner's figure on the objective searched, with the band of its regime when the profile has one. */
 function bestBand(r: SegmentReport): string {
   const best = r.results.find((x) => x.strategy === r.best);
-  if (!best || 'error' in best || best.bottleneckMsLow === undefined || best.bottleneckMsHigh === undefined) return '';
-  const u = best.uncertainty!;
-  return `, ${best.bottleneckMs.toFixed(3)} ms per input in steady state (80% band ${best.bottleneckMsLow.toFixed(3)}-${best.bottleneckMsHigh.toFixed(3)}, `
-    + `regime ${u.regime}, from ${u.band!.rows} calibration rows of ${u.band!.from})${best.limitedBy && best.limitedBy !== 'slowest stage' ? `, set by the ${best.limitedBy}` : ''}`;
+  if (!best || 'error' in best) return '';
+  const [ms, lo, hi, what] = r.objective === 'latency' ? [best.latencyMs, best.latencyMsLow, best.latencyMsHigh, 'ms single-input latency']
+    : r.objective === 'batch' ? [best.msPerInput, best.msPerInputLow, best.msPerInputHigh, `ms per input in a batch of ${best.batch}`]
+    : [best.bottleneckMs, best.bottleneckMsLow, best.bottleneckMsHigh, 'ms per input in steady state'];
+  const u = best.uncertainty;
+  const band = lo === undefined || hi === undefined || !u?.band ? ''
+    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${u.band.rows} calibration rows of ${u.band.from})`;
+  const limited = r.objective === 'throughput' && best.limitedBy && best.limitedBy !== 'slowest stage' ? `, set by the ${best.limitedBy}` : '';
+  return `, ${ms.toFixed(3)} ${what}${band}${limited}`;
 }
 
 export const segmentCommand: Command = {
