@@ -108,7 +108,8 @@ export function speedupOf(ratio: number, band: RatioBand | undefined): Speedup {
   return band ? { ratio, low: ratio * band.lo, high: ratio * band.hi, band } : { ratio };
 }
 
-/** "1.23x (80% band 1.01-1.46)" or "1.23x". */
-export function speedupText(s: Speedup, digits = 2): string {
-  return s.low === undefined ? `${s.ratio.toFixed(digits)}x` : `${s.ratio.toFixed(digits)}x (80% band ${s.low.toFixed(digits)}-${s.high!.toFixed(digits)})`;
+/** "1.23x (80% band 1.01-1.46)", "1.23x (1.01-1.46)" with an empty label, or "1.23x" without a band. */
+export function speedupText(s: Pick<Speedup, 'ratio' | 'low' | 'high'>, digits = 2, label = '80% band '): string {
+  return s.low === undefined || s.high === undefined ? `${s.ratio.toFixed(digits)}x`
+    : `${s.ratio.toFixed(digits)}x (${label}${s.low.toFixed(digits)}-${s.high.toFixed(digits)})`;
 }

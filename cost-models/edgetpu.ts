@@ -319,6 +319,12 @@ class EdgeTpuModel implements CostModel {
     return a === 0 && b === this.n ? 0 : this.runnerWork(a, b);
   }
 
+  /** What [a, b)'s activation work adds as a pipeline stage over a whole-model run (0 for the whole model). */
+  private stageActMs(t: Float64Array, a: number, b: number): number {
+    const w = this.n + 1;
+    return a === 0 && b === this.n ? 0 : (t[ACT_MS * w + b]! - t[ACT_MS * w + a]!) * this.stageExtra;
+  }
+
   private runnerWork(a: number, b: number): number {
     const p = this.p;
     if (!this.python) return p.hopMs;
@@ -365,7 +371,7 @@ class EdgeTpuModel implements CostModel {
     const outB = this.tpuOut(c, a, b, onTpu);
     const k = this.cachedUpTo(c, a, b, inB);
     return (onTpu ? p.fixedMs : 0)
-      + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + (a === 0 && b === this.n ? 0 : (t[ACT_MS * w + b]! - t[ACT_MS * w + a]!) * this.stageExtra)) * this.factor(stage)
+      + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * this.factor(stage)
       + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
       + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
       + this.runnerMs(a, b)
@@ -388,7 +394,6 @@ class EdgeTpuModel implements CostModel {
     f.index.rangeInputBytesRow(b, lo, hi, inRow);
     f.index.rangeOutputBytesRow(b, lo, hi, out);
     const factor = this.factor(stage);
-    const stageExtra = this.stageExtra;
     const inRate = p.inMBps * 1e3;
     const outRate = p.outMBps * 1e3;
     const perInput = p.capacityPerInputMiB;
@@ -428,7 +433,7 @@ class EdgeTpuModel implements CostModel {
       // runnerMs, inlined.
       const runner = a === 0 && b === n ? 0 : !this.python ? p.hopMs : p.gilMs + ((rangeIn + rangeOut) / MiB) * p.gilMsPerMiB;
       out[a] = (onTpu ? p.fixedMs : 0)
-        + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + (a === 0 && b === n ? 0 : (t[ACT_MS * w + b]! - t[ACT_MS * w + a]!) * stageExtra)) * factor
+        + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * factor
         + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
         + inB / inRate + outB / outRate
         + runner
@@ -517,7 +522,7 @@ class EdgeTpuModel implements CostModel {
     const offChipBytes = this.offChipAt(c, a, b, k);
     const runner = this.runnerMs(a, b);
     const parts = {
-      computeMs: (sum(COMPUTE, a, b) + (a === 0 && b === this.n ? 0 : sum(ACT_MS, a, b) * this.stageExtra)) * this.factor(stage),
+      computeMs: (sum(COMPUTE, a, b) + this.stageActMs(c.t, a, b)) * this.factor(stage),
       streamMs: sum(CACHE_EXTRA, k, b) + sum(BIG_EXTRA, a, b),
       inMs: inB / (p.inMBps * 1e3),
       outMs: outB / (p.outMBps * 1e3),

@@ -114,14 +114,21 @@ export function layerCutSets(graph: LayerGraph, n: number): E.Either<TpusegError
   return E.right(out);
 }
 
-function cutsFor(graph: LayerGraph, entry: MeasurementEntry, on: readonly number[] | undefined, off: readonly number[] | undefined): E.Either<TpusegError, number[]> {
-  if (entry.split === 'whole' || entry.tpus === 1) return E.right([]);
-  if (entry.split === 'fastest') return E.map((sets: number[][]) => sets[0]!)(layerCutSets(graph, entry.tpus));
+interface RowCuts {
+  readonly cuts: number[];
+  /** Split `fastest`: every cut set that was timed (`cuts` is the first). */
+  readonly candidates?: number[][];
+}
+
+function cutsFor(graph: LayerGraph, entry: MeasurementEntry, on: readonly number[] | undefined, off: readonly number[] | undefined): E.Either<TpusegError, RowCuts> {
+  const only = E.map((cuts: number[]): RowCuts => ({ cuts }));
+  if (entry.split === 'whole' || entry.tpus === 1) return E.right({ cuts: [] });
+  if (entry.split === 'fastest') return E.map((sets: number[][]): RowCuts => ({ cuts: sets[0]!, candidates: sets }))(layerCutSets(graph, entry.tpus));
   if (entry.split === 'profiling') {
     if (!on || !off) return E.left(infeasible(`a profiling split needs the "${ON}" and "${OFF}" columns to read its cuts from`));
-    return cutsFromMemory(graph, on.map((x, i) => x + off[i]!));
+    return only(cutsFromMemory(graph, on.map((x, i) => x + off[i]!)));
   }
-  return entry.split === 'compiler' ? compilerCuts(graph, entry.tpus) : layerCuts(graph, entry.tpus);
+  return only(entry.split === 'compiler' ? compilerCuts(graph, entry.tpus) : layerCuts(graph, entry.tpus));
 }
 
 /** The cases of one measurement file (format of ../shared/data/edgetpu-measurements). */
@@ -153,8 +160,8 @@ export function measurementCases(text: string, file: string, entry: MeasurementE
     const cuts = cutsFor(graph.right, entry, on, off);
     if (E.isLeft(cuts)) return E.left(configInvalid(file, [`${where}: ${cuts.left._tag === 'Infeasible' ? cuts.left.message : cuts.left._tag}`]));
     cases.push({
-      file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right, split: entry.split, batch: entry.batch,
-      ...(entry.split === 'fastest' && entry.tpus > 1 ? { candidates: (layerCutSets(graph.right, entry.tpus) as E.Right<number[][]>).right } : {}),
+      file: base, group: entry.group, label: `${entry.x}=${x}`, spec, graph: graph.right, cuts: cuts.right.cuts, split: entry.split, batch: entry.batch,
+      ...(cuts.right.candidates ? { candidates: cuts.right.candidates } : {}),
       ...(entry.runner ? { runner: entry.runner } : {}), ...(entry.freshRunner ? { freshRunner: true } : {}), measuredMs: ms, ...(on ? { onChipMiB: on } : {}), ...(off ? { offChipMiB: off } : {}),
     });
   }

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { costModel, type CostProfile } from '../../cost-models';
 import { configInvalid, type TpusegError } from '../errors';
-import type { LayerGraph } from '../graph/types';
+import type { CostModel } from '../../cost-models/types';
 import { parseCsv } from './csv';
 import { calibrationModel } from './models';
 
@@ -43,24 +43,26 @@ export function compilerMemory(text: string, file: string, profile: CostProfile,
   const col = (name: string): number => header.indexOf(name);
   const missing = ['model', 'first_op', 'last_op', 'off_chip_mib'].filter((c) => col(c) < 0);
   if (missing.length > 0) return E.left(configInvalid(file, [`no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${header.join(', ')})`]));
-  const graphs = new Map<string, LayerGraph>();
+  // One cost model per model: its per-op tables serve every segment of it.
+  const models = new Map<string, CostModel>();
   const out: SegmentMemoryRow[] = [];
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     const model = row[col('model')]!;
     const [a, b, off] = ['first_op', 'last_op', 'off_chip_mib'].map((c) => Number(row[col(c)]));
     const onText = col('on_chip_mib') >= 0 ? row[col('on_chip_mib')]!.trim() : '';
-    let graph = graphs.get(model);
-    if (!graph) {
+    let cost = models.get(model);
+    if (!cost) {
       const g = calibrationModel(model);
       if (E.isLeft(g)) return E.left(configInvalid(file, [`row ${r + 2}: ${model} cannot be built`]));
-      graphs.set(model, (graph = g.right));
+      models.set(model, (cost = costModel(g.right, profile)));
     }
-    if (!(Number.isInteger(a) && Number.isInteger(b) && a! >= 0 && a! <= b! && b! < graph.ops.length)) {
-      return E.left(configInvalid(file, [`row ${r + 2}: op range ${row[col('first_op')]}..${row[col('last_op')]} is not inside 0..${graph.ops.length - 1} of ${model}`]));
+    const n = cost.graph.ops.length;
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a! >= 0 && a! <= b! && b! < n)) {
+      return E.left(configInvalid(file, [`row ${r + 2}: op range ${row[col('first_op')]}..${row[col('last_op')]} is not inside 0..${n - 1} of ${model}`]));
     }
     if (!(Number.isFinite(off) && off! >= 0)) return E.left(configInvalid(file, [`row ${r + 2}, column "off_chip_mib": expected MiB, got "${row[col('off_chip_mib')]}"`]));
-    const s = costModel(graph, profile).segment(a!, b! + 1);
+    const s = cost.segment(a!, b! + 1);
     out.push({
       model, firstOp: a!, lastOp: b!, paramMiB: s.paramBytes / MiB, offChipMiB: off!, predictedOffChipMiB: s.offChipBytes / MiB,
       ...(onText !== '' && Number.isFinite(Number(onText)) ? { onChipMiB: Number(onText) } : {}), predictedOnChipMiB: s.onChipBytes / MiB,

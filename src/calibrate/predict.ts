@@ -25,7 +25,7 @@ const modelOf = (c: CalibrationCase, values: ProfileValues) => edgeTpuModelOf(c.
 
 export function predictCase(c: CalibrationCase, profile: CostProfile | ProfileValues): CasePrediction {
   const values = valuesOf(profile);
-  const cuts = c.candidates ? fastestOf(c, values) : c.cuts;
+  const cuts = c.candidates ? fastestOf(c, values).cuts : c.cuts;
   const ev = evaluatePlan(modelOf(c, values), cuts, c.batch);
   return {
     ms: ev.msPerInput,
@@ -39,22 +39,15 @@ export function predictCase(c: CalibrationCase, profile: CostProfile | ProfileVa
 const shared = new Float64Array(SHARED_COUNT);
 
 export function predictMs(c: CalibrationCase, values: ProfileValues): number {
-  if (!c.candidates) return msOf(c, c.cuts, values);
-  let best = Infinity;
-  for (const cuts of c.candidates) best = Math.min(best, msOf(c, cuts, values));
-  return best;
+  return c.candidates ? fastestOf(c, values).ms : msOf(c, c.cuts, values);
 }
 
-/** The candidate cut set the model prices fastest (the first on a tie). */
-function fastestOf(c: CalibrationCase, values: ProfileValues): readonly number[] {
-  let best = c.cuts;
-  let bestMs = Infinity;
+/** The candidate cut set the model prices fastest (the first on a tie), and its ms per input. */
+function fastestOf(c: CalibrationCase, values: ProfileValues): { cuts: readonly number[]; ms: number } {
+  let best = { cuts: c.cuts, ms: Infinity };
   for (const cuts of c.candidates ?? [c.cuts]) {
     const ms = msOf(c, cuts, values);
-    if (ms < bestMs) {
-      bestMs = ms;
-      best = cuts;
-    }
+    if (ms < best.ms) best = { cuts, ms };
   }
   return best;
 }

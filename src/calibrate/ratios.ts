@@ -1,5 +1,5 @@
 import type { RowResult } from './accuracy';
-import { median } from './stats';
+import { median, quantile } from './stats';
 
 /**
  * Speedups as the toolkit prints them ("x compiler"): pairs of splits of one model timed on one
@@ -34,13 +34,6 @@ export interface RatioCheck {
 export const PICK_MARGIN = 0.05;
 /** Target on the median ratio error. */
 export const RATIO_TARGET = 0.1;
-
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
-};
 
 /** The compiler's split against `against`, over rows of one model and TPU count found in both. */
 export function ratioCheck(rows: readonly RowResult[], against: string): RatioCheck | undefined {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { loadProfile } from '../../cost-models';
-import { ratioBandOf, type RatioBand } from '../../cost-models/bands';
+import { ratioBandOf, speedupOf, speedupText, type RatioBand } from '../../cost-models/bands';
 import type { AdviseTable, AdviseTableRow, Pick } from '../advise/table';
 import { modelName } from './data';
 import { faded, FONT, pick, SCHEMA, type VlSpec } from './figures';
@@ -35,7 +35,7 @@ function bandOf(t: AdviseTable): RatioBand | undefined {
 const overPipeline = (r: AdviseTableRow, band: RatioBand | undefined): string => {
   if (!r.pipeline) return '';
   const x = r.advised.throughput / r.pipeline.throughput;
-  return band && Math.abs(x - 1) > 1e-9 ? `${x.toFixed(2)}x (${(x * band.lo).toFixed(2)}-${(x * band.hi).toFixed(2)})` : `${x.toFixed(2)}x`;
+  return speedupText(speedupOf(x, Math.abs(x - 1) > 1e-9 ? band : undefined), 2, '');
 };
 
 function table(rows: readonly AdviseTableRow[], band: RatioBand | undefined): Table {
@@ -125,10 +125,11 @@ const NOTES = (t: AdviseTable): string[] => [
 export async function writeAdviseReport(t: AdviseTable, outDir: string, provenance: readonly string[]): Promise<ReportOutput> {
   const out = reportWriter(outDir);
   const title = `Advise: what to run on 1..${t.config.tpus} TPUs`;
-  const headline = adviseHeadline(t);
+  const band = bandOf(t);
+  const headline = adviseHeadline(t, band);
   const spec = throughputSpec(t);
   if (spec) await out.figure('advise-throughput', spec);
-  const tab = table(t.rows, bandOf(t));
+  const tab = table(t.rows, band);
   out.write('advise.md', [
     `# ${title}`, '', ...NOTES(t).flatMap((n) => [n, '']), ...(headline ? [`**${headline}**`, ''] : []),
     ...(spec ? ['![advise-throughput](figures/advise-throughput.svg)', ''] : []),

@@ -1,3 +1,4 @@
+import { speedupText } from '../../cost-models/bands';
 import { distinct, modelName, settingText, type Row, type Speedup } from './data';
 import { fixed, mib, ms, type CellValue, type Table } from './format';
 import { assumptions, type ReportInput, type Section } from './section';
@@ -106,9 +107,8 @@ function summary(input: ReportInput, models: readonly string[], profile: string)
 }
 
 /** A speedup over the compiler's split with its 80% band: "1.23x (1.01-1.46)". */
-export function overCompilerText(s: Speedup | undefined): string {
-  if (s?.overCompiler === undefined) return '';
-  return s.overCompilerLow === undefined ? `${s.overCompiler.toFixed(2)}x` : `${s.overCompiler.toFixed(2)}x (${s.overCompilerLow.toFixed(2)}-${s.overCompilerHigh!.toFixed(2)})`;
+export function overCompilerText(s: Speedup | undefined, label = ''): string {
+  return s?.overCompiler === undefined ? '' : speedupText({ ratio: s.overCompiler, low: s.overCompilerLow, high: s.overCompilerHigh }, 2, label);
 }
 
 export const SPEEDUP_BAND_NOTE = 'A speedup over the compiler\'s split carries in brackets its 80% band: the speedup scaled by the 10th and 90th percentiles of measured / predicted speedup '
@@ -118,10 +118,7 @@ export const SPEEDUP_BAND_NOTE = 'A speedup over the compiler\'s split carries i
 export const PAPER_SPEEDUP = 2.6;
 
 /** A best cell's speedup over the compiler with its 80% band, when its profile has one. */
-function withBand(input: ReportInput, b: Best): string {
-  const s = input.speedups.get(b.row.id);
-  return s?.overCompilerLow === undefined ? times(b.value) : `${times(b.value)} (80% band ${s.overCompilerLow.toFixed(2)}-${s.overCompilerHigh!.toFixed(2)})`;
-}
+const withBand = (input: ReportInput, b: Best): string => overCompilerText(input.speedups.get(b.row.id), '80% band ');
 
 const where = (b: Best): string => `${modelName(b.row.model)}, N = ${b.row.tpus}`;
 
