@@ -3,7 +3,7 @@ import * as os from 'node:os';
 /**
  * The performance targets of issue 14 as `npm run bench` measures them (bench/targets.ts): each a
  * median of this run, with its target and a reference measured alongside (interleaved with it, so
- * both see the same load). Shared by the bench and by scripts/bench-readme.ts.
+ * both see the same load). Shared by the bench and by scripts/readme/performance.ts.
  */
 export interface Figure {
   readonly what: string;

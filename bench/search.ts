@@ -20,7 +20,7 @@ import { adviseFigures, dpTargetFigures, experimentFigures, segmentProcessFigure
  * thread with all its tasks (annealing: its 4 restarts one after the other), plus the parallel
  * speedup of the pool with 1 vs 2 workers on `--strategy all` (cold, and warm once each thread has
  * compiled the searches). Times are wall-clock medians. The targets go to bench/results.json too,
- * from which `npm run bench:readme` regenerates the README's performance section.
+ * from which `npm run readme` regenerates the README's performance section.
  * `--quick` skips 5,000 ops; `--targets` measures the targets only.
  */
 const quick = process.argv.includes('--quick');
