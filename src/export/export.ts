@@ -135,7 +135,9 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
   files.push(
     { name: MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n` },
     { name: 'compile.sh', content: compileScript({ segments: names, model: stem }), executable: true },
-    { name: 'run_pipeline.py', content: pipelineScript({ model: stem, compiled: segments.map((s) => s.compiled), batch: req.batch, ...(req.layout ? { layout: req.layout.tpus } : {}) }), executable: true },
+    { name: 'run_pipeline.py', content: pipelineScript({
+      model: stem, compiled: segments.map((s) => s.compiled), batch: req.batch, outputs: g.outputs.map((o) => g.tensors[o]!.name), ...(req.layout ? { layout: req.layout.tpus } : {}),
+    }), executable: true },
   );
   return E.right({ manifest, files });
 }

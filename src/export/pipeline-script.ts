@@ -7,6 +7,10 @@
  * replicas run as one pycoral PipelinedModelRunner per copy, inputs dealt to them in turn; a
  * hybrid runs every stage copy as a runner of its own, with a thread per cut that hands each
  * input's tensors on (what the next stage reads, and what later stages will, carried along).
+ * With `--inputs DIR` it is a runner: it feeds the files of DIR (.npy, .npz keyed by input
+ * name, or images through Pillow, resized and scaled to the input's shape and quantized with the
+ * input's scale and zero point), writes each input's outputs to `--outputs DIR`, and reports
+ * latency percentiles (push to pop, per input) and throughput.
  * Exit codes: 0 ok, 1 run failed, 2 usage or missing files, 3 pycoral / libedgetpu / TPUs
  * unavailable.
  */
@@ -18,6 +22,8 @@ export interface PipelineScriptOptions {
   readonly batch: number;
   /** Per segment, the board positions of the TPUs its copies run on (default: segment i on position i). */
   readonly layout?: readonly (readonly number[])[];
+  /** The model's output tensor names in its order (outputs written per input keep it). */
+  readonly outputs?: readonly string[];
 }
 
 /** The JSON run_pipeline.py prints (and `tpuseg validate --backend edgetpu` reads). */
@@ -34,7 +40,14 @@ export interface RunnerResult {
   readonly segments: readonly RunnerSegment[];
   readonly pipelinedMsPerInput: number;
   readonly pipelinedTotalMs: number;
-  readonly outputsMatchSequential: boolean;
+  /** null when the sequential check was skipped (--no-check). */
+  readonly outputsMatchSequential: boolean | null;
+  /** Per input, from its push into the pipeline to its outputs popped out (absent from scripts exported before they were added). */
+  readonly latencyMs?: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
+  readonly throughputPerS?: number;
+  /** The folders of --inputs and --outputs, when given. */
+  readonly inputs?: string | null;
+  readonly outputs?: string | null;
 }
 
 /**
@@ -71,8 +84,17 @@ dealt to a segment's copies in turn. When every segment has the same number of c
 pipeline, or replicas of one), each copy of the pipeline is one pycoral PipelinedModelRunner;
 otherwise every segment copy is a runner of its own and a thread per cut hands each input's
 tensors on. Prints one JSON object on stdout: per-segment ms (median of single invokes on its
-TPU, every copy's too) and pipelined ms per input over a batch of distinct inputs, whose
-outputs are checked against the segments run one after the other.
+TPU, every copy's too), pipelined ms per input over a batch of distinct inputs, whose
+outputs are checked against the segments run one after the other, latency percentiles (each
+input from its push to its outputs) and throughput.
+
+Random inputs by default; with --inputs DIR, the files of DIR in name order: .npy (one input
+tensor, with or without its batch dimension), .npz (arrays keyed by input name, for models with
+several inputs), or images (.png, .jpg, .jpeg, .bmp; needs Pillow), resized to the input's
+height and width and scaled as (pixel - --input-mean) / --input-std. A float array fed to an
+integer input is quantized with the input's scale and zero point; an array of the input's own
+type is fed as it is. --outputs DIR gets each input's outputs as NAME.npy (NAME.npz keyed by
+output name when the model has several), as the model gives them (quantized).
 Exit codes: 0 ok, 1 run failed, 2 usage or missing files, 3 pycoral / Edge TPUs unavailable.
 """
 import argparse
@@ -87,6 +109,9 @@ import time
 MODEL = ${pyString(o.model)}
 SEGMENTS = ${models}
 LAYOUT = ${JSON.stringify(layout)}
+OUTPUTS = [${(o.outputs ?? []).map(pyString).join(', ')}]
+ARRAYS = (".npy", ".npz")
+IMAGES = (".png", ".jpg", ".jpeg", ".bmp")
 
 
 def fail(code, message):
@@ -103,11 +128,28 @@ def parse_args():
     p.add_argument("--models", nargs="+", default=SEGMENTS, help="compiled segments in pipeline order")
     p.add_argument("--devices", nargs="+", help="one Edge TPU per board position of LAYOUT, e.g. :0 :1 or pci:0 usb:0 (default: ':i')")
     p.add_argument("--device-prefix", default="", choices=["", "pci", "usb"], help="build device names as PREFIX:i")
-    p.add_argument("--batch", type=int, default=${o.batch}, help="inputs pushed through the pipeline")
+    p.add_argument("--batch", type=int, help="random inputs pushed through the pipeline (default ${o.batch}; with --inputs, the files)")
+    p.add_argument("--inputs", help="folder of inputs: .npy, .npz or images (see above)")
+    p.add_argument("--outputs", help="existing folder that gets each input's outputs (needs --inputs)")
+    p.add_argument("--input-mean", type=float, default=0.0, help="images: subtracted from each pixel (0..255)")
+    p.add_argument("--input-std", type=float, default=1.0, help="images: the pixel minus the mean is divided by it")
+    p.add_argument("--no-check", action="store_true", help="skip running the segments one after the other to check the outputs")
     p.add_argument("--warmup", type=int, default=1, help="warm-up inferences before timing")
     p.add_argument("--repeats", type=int, default=10, help="timed single invokes per segment copy")
     p.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
     a = p.parse_args()
+    if a.inputs is not None and a.batch is not None:
+        fail(2, "--batch and --inputs: with --inputs the batch is the input files")
+    if a.inputs is None and a.outputs is not None:
+        fail(2, "--outputs needs --inputs (random inputs have no names to write outputs under)")
+    if a.inputs is not None and not os.path.isdir(a.inputs):
+        fail(2, f"--inputs {a.inputs}: no such folder")
+    if a.outputs is not None and not os.path.isdir(a.outputs):
+        fail(2, f"--outputs {a.outputs}: no such folder")
+    if a.input_std == 0:
+        fail(2, "--input-std must not be 0")
+    if a.batch is None:
+        a.batch = ${o.batch}
     if a.batch < 1 or a.repeats < 1 or a.warmup < 0:
         fail(2, "--batch and --repeats must be >= 1, --warmup >= 0")
     if len(a.models) != len(LAYOUT):
@@ -144,6 +186,113 @@ def random_input(np, rng, detail):
         info = np.iinfo(dtype)
         return rng.integers(max(info.min, -128), min(info.max, 255) + 1, size=shape, dtype=dtype)
     return rng.standard_normal(shape).astype(dtype)
+
+
+def input_files(folder):
+    names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
+    files = [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n))]
+    kinds = ", ".join(ARRAYS + IMAGES)
+    other = [f for f in files if os.path.splitext(f)[1].lower() not in ARRAYS + IMAGES]
+    if other:
+        fail(2, f"{other[0]}: not an input file ({kinds})")
+    if not files:
+        fail(2, f"--inputs {folder}: no input files ({kinds})")
+    return files
+
+
+def to_input(np, value, detail, where):
+    """The value as the input described by detail takes it: the batch dimension added when missing; a float array
+    quantized with the input's scale and zero point when the input is an integer type."""
+    dtype = np.dtype(detail["dtype"])
+    shape = tuple(int(d) for d in detail["shape"])
+    a = np.asarray(value)
+    if a.shape != shape and (1,) + a.shape == shape:
+        a = a.reshape(shape)
+    if a.shape != shape:
+        fail(2, f"{where}: shape {list(a.shape)} where input {detail['name']!r} takes {list(shape)}")
+    if a.dtype == dtype:
+        return a
+    if np.issubdtype(dtype, np.floating) and (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
+        return a.astype(dtype)
+    if np.issubdtype(dtype, np.integer) and np.issubdtype(a.dtype, np.floating):
+        scale, zero = detail.get("quantization", (0.0, 0))
+        if not scale > 0:
+            fail(2, f"{where}: {a.dtype.name} values for input {detail['name']!r}, which is {dtype.name} without a scale to quantize them with")
+        info = np.iinfo(dtype)
+        return np.clip(np.round(a.astype(np.float64) / scale + zero), info.min, info.max).astype(dtype)
+    if np.issubdtype(dtype, np.integer) and np.issubdtype(a.dtype, np.integer):
+        info = np.iinfo(dtype)
+        if a.size and (a.min() < info.min or a.max() > info.max):
+            fail(2, f"{where}: values outside {dtype.name}'s range for input {detail['name']!r}")
+        return a.astype(dtype)
+    fail(2, f"{where}: {a.dtype.name} values cannot feed input {detail['name']!r} ({dtype.name})")
+
+
+def read_image(np, path, detail, mean, std):
+    try:
+        from PIL import Image
+    except ImportError:
+        fail(2, f"{path}: reading images needs Pillow in this Python (pip install Pillow); .npy inputs need only numpy")
+    shape = [int(d) for d in detail["shape"]]
+    if len(shape) != 4 or shape[0] != 1 or shape[3] not in (1, 3):
+        fail(2, f"{path}: input {detail['name']!r} of shape {shape} is not an image (1 x height x width x 1 or 3 channels)")
+    _, h, w, c = shape
+    try:
+        with Image.open(path) as im:
+            pixels = np.asarray(im.convert("L" if c == 1 else "RGB").resize((w, h), Image.BILINEAR), dtype=np.float32)
+    except OSError as e:
+        fail(2, f"{path}: not an image Pillow can read ({e})")
+    return (pixels.reshape(h, w, c) - mean) / std
+
+
+def read_input(np, path, details, args):
+    """One input file as the feeds of the first segment, by tensor name."""
+    ext = os.path.splitext(path)[1].lower()
+    names = [d["name"] for d in details]
+    if ext == ".npz":
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError) as e:
+            fail(2, f"{path}: not a .npz file numpy can read ({e})")
+        if len(details) == 1 and len(arrays) == 1:
+            arrays = {names[0]: next(iter(arrays.values()))}
+        missing = [n for n in names if n not in arrays]
+        if missing:
+            fail(2, f"{path}: no array for input(s) {', '.join(repr(n) for n in missing)} (it has {', '.join(repr(k) for k in arrays) or 'none'})")
+        return {d["name"]: to_input(np, arrays[d["name"]], d, f"{path} [{d['name']}]") for d in details}
+    if len(details) != 1:
+        fail(2, f"{path}: the model takes {len(details)} inputs ({', '.join(repr(n) for n in names)}): give .npz files keyed by input name")
+    if ext == ".npy":
+        try:
+            value = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as e:
+            fail(2, f"{path}: not a .npy file numpy can read ({e})")
+    else:
+        value = read_image(np, path, details[0], args.input_mean, args.input_std)
+    return {names[0]: to_input(np, value, details[0], path)}
+
+
+def percentile(xs, p):
+    """Nearest-rank percentile of a non-empty list."""
+    s = sorted(xs)
+    return s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))]
+
+
+def write_outputs(np, folder, files, outputs):
+    names = OUTPUTS if OUTPUTS and all(n in outputs[0] for n in OUTPUTS) else sorted(outputs[0])
+    targets = {}
+    for path in files:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        target = os.path.join(folder, stem + (".npy" if len(names) == 1 else ".npz"))
+        if target in targets:
+            fail(2, f"{targets[target]} and {path} would both write {target}")
+        targets[target] = path
+    for target, out in zip(targets, outputs):
+        if len(names) == 1:
+            np.save(target, out[names[0]])
+        else:
+            np.savez(target, **{n: out[n] for n in names})
 
 
 def run_chain(interpreters, feeds):
@@ -186,11 +335,17 @@ def main():
         copies.append(mine)
     first = [mine[0] for mine in copies]
 
-    rng = np.random.default_rng(args.seed)
-    feeds = [{d["name"]: random_input(np, rng, d) for d in first[0].get_input_details()} for _ in range(args.batch)]
+    files = input_files(args.inputs) if args.inputs is not None else []
+    if files:
+        feeds = [read_input(np, f, first[0].get_input_details(), args) for f in files]
+        args.batch = len(feeds)
+    else:
+        rng = np.random.default_rng(args.seed)
+        feeds = [{d["name"]: random_input(np, rng, d) for d in first[0].get_input_details()} for _ in range(args.batch)]
     for _ in range(args.warmup):
         run_chain(first, feeds[0])
-    references = [run_chain(first, f) for f in feeds]
+    # Every tensor of the first input (what the timed single invokes read), and of each input when checking.
+    references = [run_chain(first, f) for f in (feeds[:1] if args.no_check else feeds)]
 
     segments = []
     timings = []
@@ -228,10 +383,13 @@ def main():
 
     carries = [queue.Queue() for _ in range(len(groups) + 1)]
     failures = []
+    pushed = [0.0] * args.batch
+    popped = [0.0] * args.batch
 
     def produce():
         try:
             for i, f in enumerate(feeds):
+                pushed[i] = time.perf_counter()
                 groups[0][i % len(groups[0])].push({n: f[n] for n in reads[0]})
                 if not whole:
                     carries[1].put({n: v for n, v in f.items() if kept_after(n, spans[0][1])})
@@ -261,6 +419,7 @@ def main():
         result = tail[len(outputs) % len(tail)].pop()
         if not result:
             break
+        popped[len(outputs)] = time.perf_counter()
         outputs.append(result if whole else {**carries[-1].get(), **result})
     total_ms = (time.perf_counter() - start) * 1000.0
     for t in threads:
@@ -272,8 +431,17 @@ def main():
         fail(1, "; ".join(failures))
     if len(outputs) != args.batch:
         fail(1, f"the pipeline returned {len(outputs)} of {args.batch} outputs")
-    match = all(len(out) > 0 for out in outputs) and all(
+    match = None if args.no_check else all(len(out) > 0 for out in outputs) and all(
         np.array_equal(out[name], references[i][name]) for i, out in enumerate(outputs) for name in out)
+    latencies = [(b - a) * 1000.0 for a, b in zip(pushed, popped)]
+    latency = {"p50": percentile(latencies, 50), "p90": percentile(latencies, 90), "p99": percentile(latencies, 99), "max": max(latencies)}
+    throughput = args.batch / (total_ms / 1000.0) if total_ms > 0 else float("inf")
+    if args.outputs is not None:
+        write_outputs(np, args.outputs, files, [{n: v for n, v in out.items() if n not in last_reader} for out in outputs])
+    if files:
+        where = f"; outputs in {args.outputs}" if args.outputs is not None else ""
+        print(f"run_pipeline.py: {args.batch} inputs, {throughput:.1f} inputs/s, latency ms p50 {latency['p50']:.2f} p90 {latency['p90']:.2f} "
+              f"p99 {latency['p99']:.2f} max {latency['max']:.2f}{where}", file=sys.stderr)
 
     print(json.dumps({
         "runner": "run_pipeline.py",
@@ -284,7 +452,11 @@ def main():
         "copies": timings,
         "pipelinedMsPerInput": total_ms / args.batch,
         "pipelinedTotalMs": total_ms,
-        "outputsMatchSequential": bool(match),
+        "outputsMatchSequential": None if match is None else bool(match),
+        "latencyMs": latency,
+        "throughputPerS": throughput,
+        "inputs": args.inputs,
+        "outputs": args.outputs,
     }))
 
 

@@ -26,7 +26,7 @@ describe('export/pipeline-script', () => {
     it('should bake in the segments, the batch and the pycoral pipeline calls', () => {
       const text = pipelineScript({ model: 'm', compiled, batch: 15 });
       expect(text).toContain(`SEGMENTS = [${compiled.map((c) => JSON.stringify(c)).join(', ')}]`);
-      expect(text).toContain('default=15');
+      expect(text).toContain('a.batch = 15');
       expect(text).toContain('load_delegate("libedgetpu.so.1", {"device": device})');
       expect(text).toContain('PipelinedModelRunner(interpreters)');
     });

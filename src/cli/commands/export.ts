@@ -25,7 +25,9 @@ or synth:FAMILY?k=v&... Writes into DIR:
                                     model outputs; original tensor names kept
   plan.json                         the plan, its predictions under the profile, the files
   compile.sh                        edgetpu_compiler for each segment (-s, -o, --timeout_sec)
-  run_pipeline.py                   pycoral pipeline on N Edge TPUs; prints JSON timings
+  run_pipeline.py                   pycoral pipeline on N Edge TPUs; prints JSON timings, latency
+                                    percentiles and throughput; --inputs DIR --outputs OUT runs
+                                    it on your .npy files or images (run_pipeline.py --help)
 Then \`tpuseg validate DIR --backend litert\` checks the segments against the model.
 
 An advice (\`tpuseg advise ... -o advice.json\`) exports its recommended configuration, or the one
