@@ -37,8 +37,8 @@ interface Result {
 
 let dir: string;
 const out = (...p: string[]): string => path.join(dir, 'e', ...p);
-const run = (args: string[], e: NodeJS.ProcessEnv = env) =>
-  spawnSync('python3', [out('run_pipeline.py'), '--repeats', '1', ...args], { cwd: dir, encoding: 'utf8', env: e, timeout: 120_000 });
+const run = (args: string[], e: NodeJS.ProcessEnv = env, bundle = 'e') =>
+  spawnSync('python3', [path.join(dir, bundle, 'run_pipeline.py'), '--repeats', '1', ...args], { cwd: dir, encoding: 'utf8', env: e, timeout: 120_000 });
 const folder = (name: string): string => {
   const p = path.join(dir, name);
   fs.mkdirSync(p, { recursive: true });
@@ -54,9 +54,14 @@ function sample(seed: number): Float32Array {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-runner-inputs-'));
   const c = captureIo(dir);
+  // A pipeline cut by dp, and a hybrid whose second stage runs on two TPUs (inputs dealt to them in turn).
   expect([await main(['export', MODEL, '--strategy', 'dp', '--tpus', '2', '--out', 'e'], c.io), c.err]).toEqual([0, []]);
-  const compile = spawnSync('bash', [out('compile.sh')], { cwd: dir, encoding: 'utf8', env: { ...env, EDGETPU_COMPILER: path.join(STANDINS, 'fake-edgetpu_compiler') } });
-  expect(compile.status).toBe(0);
+  expect([await main(['advise', MODEL, '--tpus', '4', '-o', 'advice.json', '--json'], c.io), c.err]).toEqual([0, []]);
+  expect([await main(['export', MODEL, '--plan', 'advice.json', '--configuration', 'h2-12', '--out', 'h'], c.io), c.err]).toEqual([0, []]);
+  for (const bundle of ['e', 'h']) {
+    const compile = spawnSync('bash', [path.join(dir, bundle, 'compile.sh')], { cwd: dir, encoding: 'utf8', env: { ...env, EDGETPU_COMPILER: path.join(STANDINS, 'fake-edgetpu_compiler') } });
+    expect(compile.status).toBe(0);
+  }
   const inputs = folder('in');
   // With and without the batch dimension.
   for (let i = 0; i < 6; i++) writeNpy(path.join(inputs, `x${i}.npy`), sample(i), i === 0 ? [1, 16, 16, 3] : [16, 16, 3]);
@@ -67,21 +72,21 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const describeWithNumpy = hasNumpy ? describe : (name: string) => describe(name, () => it.skip('needs python3 with numpy (e.g. apt-get install python3-numpy)', () => undefined));
 
 describeWithNumpy('run_pipeline.py --inputs', () => {
-  it('should run a folder of .npy inputs end to end, write each input\'s outputs, and match LiteRT on the whole model', async () => {
-    const outputs = folder('out');
-    const r = run(['--inputs', 'in', '--outputs', 'out'], litertEnv);
+  it.each([['a 2-stage pipeline', 'e', [[0], [1]]], ['a hybrid (h2-12)', 'h', [[0], [1, 2]]]])('%s: should run a folder of .npy inputs end to end, write each input\'s outputs, and match LiteRT on the whole model', async (_, bundle, layout) => {
+    const outputs = folder(`out-${bundle}`);
+    const r = run(['--inputs', 'in', '--outputs', `out-${bundle}`], litertEnv, bundle);
     expect(r.status).toBe(0);
-    const result = JSON.parse(r.stdout) as Result;
-    expect(result).toMatchObject({ batch: 6, outputsMatchSequential: true, inputs: 'in', outputs: 'out' });
+    const result = JSON.parse(r.stdout) as Result & { layout: number[][] };
+    expect(result).toMatchObject({ layout, batch: 6, outputsMatchSequential: true, inputs: 'in', outputs: `out-${bundle}` });
     const { p50, p90, p99, max } = result.latencyMs;
     expect(0 < p50 && p50 <= p90 && p90 <= p99 && p99 <= max).toBe(true);
     expect(max).toBeLessThanOrEqual(result.pipelinedTotalMs);
     expect(result.throughputPerS).toBeCloseTo(6 / (result.pipelinedTotalMs / 1000), 6);
-    expect(r.stderr).toMatch(/^run_pipeline\.py: 6 inputs, [\d.]+ inputs\/s, latency ms p50 [\d.]+ p90 [\d.]+ p99 [\d.]+ max [\d.]+; outputs in out\n$/);
+    expect(r.stderr).toMatch(new RegExp(`^run_pipeline\\.py: 6 inputs, [\\d.]+ inputs/s, latency ms p50 [\\d.]+ p90 [\\d.]+ p99 [\\d.]+ max [\\d.]+; outputs in out-${bundle}\n$`));
     expect(fs.readdirSync(outputs).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `x${i}.npy`));
 
     // The whole model in LiteRT, its int8 output read through a float32 bridge.
-    const g = readTflite(new Uint8Array(fs.readFileSync(out(`${STEM}.tflite`))), STEM);
+    const g = readTflite(new Uint8Array(fs.readFileSync(path.join(dir, bundle, `${STEM}.tflite`))), STEM);
     if (E.isLeft(g)) throw new Error(formatError(g.left));
     const outT = g.right.tensors[g.right.outputs[0]!]!;
     const q = int8Params(outT)!;
