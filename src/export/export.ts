@@ -8,6 +8,7 @@ import type { LayerGraph } from '../graph/types';
 import { evaluatePlan, type PlanEvaluation } from '../pipeline/evaluate';
 import { evaluateLayout } from '../pipeline/layout';
 import { planResult, uncertaintyOf } from '../plan/result';
+import { madeFor } from '../plan/made-for';
 import { readTflite } from '../tflite/reader';
 import { tryWriteTflite } from '../tflite/writer';
 import { makeDir, tryWrite, writeFileSafe } from '../safe-write';
@@ -116,6 +117,7 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
       ...(whole.right.writerSeed !== undefined ? { writerSeed: whole.right.writerSeed, file: `${stem}.tflite` } : {}),
     },
     profile: req.profile.name,
+    madeFor: madeFor(req.graph),
     tpus: N,
     predicted: { ...predicted, cuts: [...predicted.cuts], segments: [...predicted.segments] },
     segments,

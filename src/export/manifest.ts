@@ -55,7 +55,11 @@ export const ManifestCodec = t.intersection([t.type({
   predicted: Predicted,
   segments: t.array(SegmentSpec),
   warnings: t.array(t.string),
-}), t.partial({ configuration: Configuration })]);
+}), t.partial({
+  configuration: Configuration,
+  /** The model the plan was made for (src/plan/made-for.ts), so the plan.json is a plan file too. */
+  madeFor: t.type({ name: t.string, ops: t.number, graphHash: t.string }),
+})]);
 
 export type Manifest = t.TypeOf<typeof ManifestCodec>;
 export type ManifestSegment = t.TypeOf<typeof SegmentSpec>;

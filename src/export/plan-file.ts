@@ -4,12 +4,17 @@ import { configInvalid, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { checkCuts } from './extract';
 import { madeForMismatch } from '../plan/made-for';
+import { readTextFile } from '../plan/plan-file';
+import { ManifestCodec } from './manifest';
 
 /**
- * Reading the plan to export: the whole `tpuseg segment --json` report (its `best` is used: a
- * result object, a strategy name or an index into `results`), one result object of it, or a
- * `tpuseg advise --json` report (its recommended configuration, or the one named): the cuts and,
- * for an advised configuration, which TPUs run each segment's copies.
+ * Reading a plan file, wherever one is taken (`export --plan`, `predict --plan`): every plan file
+ * tpuseg writes is one. The whole `tpuseg segment --json` report (its `best` is used: a result
+ * object, a strategy name or an index into `results`), one result object of it (`predict --json`),
+ * a `tpuseg advise --json` report (its recommended configuration, or the one named), an export's
+ * plan.json, or a hand-written `{ "cuts": [...] }` or `{ "counts": [...] }` (ops per segment, as
+ * libcoral's partition vector): the cuts and, for an advised configuration, which TPUs run each
+ * segment's copies.
  */
 
 const ResultCodec = t.intersection([
@@ -22,6 +27,9 @@ const ResultCodec = t.intersection([
     msPerInput: t.number,
     batch: t.number,
     error: t.unknown,
+    /** `predict --plan <advice>`: the configuration it priced. */
+    configuration: t.type({ id: t.string, assignment: t.array(t.array(t.number)) }),
+    devices: t.array(t.string),
   }),
 ]);
 const ReportCodec = t.intersection([
@@ -93,6 +101,16 @@ const ConfigurationCodec = t.intersection([
   t.partial({ msPerInput: t.number, steadyMs: t.number, latencyMs: t.number }),
 ]);
 
+/** What is wrong with the TPUs given for each segment's copies, if anything. */
+function assignmentFault(cuts: readonly number[], assignment: readonly (readonly number[])[], where: string): string | undefined {
+  if (assignment.length !== cuts.length + 1) return `${where}: ${cuts.length} cuts make ${cuts.length + 1} segments, but TPUs are given for ${assignment.length}`;
+  const used = assignment.flat();
+  if (used.some((x) => !Number.isInteger(x) || x < 0) || new Set(used).size !== used.length || assignment.some((x) => x.length === 0)) {
+    return `${where}.assignment: every segment needs TPUs of its own (board positions from 0, each once), got ${JSON.stringify(assignment)}`;
+  }
+  return undefined;
+}
+
 function adviceChoice(json: unknown, file: string, configuration: string | undefined): E.Either<TpusegError, PlanChoice> {
   const a = AdviceCodec.decode(json);
   if (E.isLeft(a)) return E.left(configInvalid(file, problems(a.left)));
@@ -105,13 +123,8 @@ function adviceChoice(json: unknown, file: string, configuration: string | undef
   const c = ConfigurationCodec.decode(a.right.configurations[k]);
   if (E.isLeft(c)) return E.left(configInvalid(file, problems(c.left).map((p) => `configurations.${k}.${p}`)));
   const { cuts, assignment } = c.right;
-  if (assignment.length !== cuts.length + 1) {
-    return E.left(configInvalid(file, [`configurations.${k}: ${cuts.length} cuts make ${cuts.length + 1} segments, but TPUs are given for ${assignment.length}`]));
-  }
-  const used = assignment.flat();
-  if (used.some((x) => !Number.isInteger(x) || x < 0) || new Set(used).size !== used.length || assignment.some((x) => x.length === 0)) {
-    return E.left(configInvalid(file, [`configurations.${k}.assignment: every segment needs TPUs of its own (board positions from 0, each once), got ${JSON.stringify(assignment)}`]));
-  }
+  const fault = assignmentFault(cuts, assignment, `configurations.${k}`);
+  if (fault !== undefined) return E.left(configInvalid(file, [fault]));
   return E.right({
     cuts,
     layout: { id, tpus: assignment, ...(a.right.devices ? { devices: a.right.devices } : {}) },
@@ -123,8 +136,44 @@ function adviceChoice(json: unknown, file: string, configuration: string | undef
   });
 }
 
-/** Parses a plan file's text; `configuration` names the configuration of an advice to take (default its recommendation). */
-export function parsePlanFile(text: string, file: string, configuration?: string): E.Either<TpusegError, PlanChoice> {
+/** An export's plan.json: its cuts, and the configuration it was exported as, if any. */
+function manifestChoice(json: unknown, file: string, configuration: string | undefined): E.Either<TpusegError, PlanChoice> {
+  const m = ManifestCodec.decode(json);
+  if (E.isLeft(m)) return E.left(configInvalid(file, problems(m.left)));
+  const { predicted: p, configuration: c } = m.right;
+  if (configuration !== undefined && configuration !== c?.id) {
+    return E.left(configInvalid(file, [`--configuration ${configuration}: this export's plan.json holds ${c ? `configuration ${c.id} only` : 'one plan, not an advice'}`]));
+  }
+  return E.right({
+    cuts: p.cuts,
+    strategy: p.strategy,
+    model: m.right.model.spec,
+    profile: m.right.profile,
+    madeFor: m.right.madeFor,
+    ...(c ? { layout: { id: c.id, tpus: c.assignment, ...(c.devices ? { devices: c.devices } : {}) } } : {}),
+    result: { cuts: p.cuts, strategy: p.strategy, segments: p.segments, bottleneckMs: p.bottleneckMs, latencyMs: p.latencyMs, msPerInput: p.msPerInput, batch: p.batch },
+  });
+}
+
+/** `{ "counts": [...] }`: ops per segment, turned into cuts for a model of `nOps` ops. */
+function countsToCuts(json: Record<string, unknown>, file: string, nOps: number): E.Either<TpusegError, Record<string, unknown>> {
+  const counts = json['counts'];
+  if (!Array.isArray(counts) || counts.length === 0 || !counts.every((x) => Number.isInteger(x) && x > 0)) {
+    return E.left(configInvalid(file, [`counts: expected a non-empty array of positive integers, got ${JSON.stringify(counts)}`]));
+  }
+  const sum = (counts as number[]).reduce((s, x) => s + x, 0);
+  if (sum !== nOps) return E.left(configInvalid(file, [`counts: they add up to ${sum} ops, the model has ${nOps}`]));
+  const cuts: number[] = [];
+  (counts as number[]).slice(0, -1).reduce((acc, c) => (cuts.push(acc + c), acc + c), 0);
+  const { counts: _counts, ...rest } = json;
+  return E.right({ ...rest, cuts });
+}
+
+/**
+ * Parses a plan file's text; `configuration` names the configuration of an advice to take (default
+ * its recommendation); `nOps`, the model's op count, lets `counts` be read.
+ */
+export function parsePlanFile(text: string, file: string, configuration?: string, nOps?: number): E.Either<TpusegError, PlanChoice> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -132,27 +181,61 @@ export function parsePlanFile(text: string, file: string, configuration?: string
     return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return E.left(configInvalid(file, ['expected a JSON object: a `tpuseg segment --json` report or one of its results']));
+    return E.left(configInvalid(file, ['expected a JSON object: a plan file (tpuseg segment, predict or advise -o, an export\'s plan.json, or { "cuts": [...] })']));
   }
-  if ((json as { tool?: unknown }).tool === 'tpuseg advise') return adviceChoice(json, file, configuration);
+  const tool = (json as { tool?: unknown }).tool;
+  if (tool === 'tpuseg advise') return adviceChoice(json, file, configuration);
+  if (tool === 'tpuseg export') return manifestChoice(json, file, configuration);
   if (configuration !== undefined) return E.left(configInvalid(file, ['--configuration picks a configuration of a `tpuseg advise` report; this file is a plan']));
   if ('cuts' in json && 'counts' in json) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
-  const report = ReportCodec.decode(json);
-  if (E.isRight(report) && !('cuts' in json)) {
+  let plan = json as Record<string, unknown>;
+  if ('counts' in plan) {
+    if (nOps === undefined) return E.left(configInvalid(file, ['counts: read with the model it was made for']));
+    const withCuts = countsToCuts(plan, file, nOps);
+    if (E.isLeft(withCuts)) return withCuts;
+    plan = withCuts.right;
+  }
+  const report = ReportCodec.decode(plan);
+  if (E.isRight(report) && !('cuts' in plan)) {
     const picked = pickBest(report.right.results, report.right.best, file);
     if (E.isLeft(picked)) return picked;
     return E.map((r: PlanResult) => ({
       cuts: r.cuts,
-      madeFor: (json as { madeFor?: unknown }).madeFor,
+      madeFor: plan['madeFor'],
       ...(r.strategy !== undefined ? { strategy: r.strategy } : {}),
       ...(report.right.model !== undefined ? { model: report.right.model } : {}),
       ...(report.right.profile !== undefined ? { profile: report.right.profile } : {}),
       result: r,
     }))(decodeResult(picked.right.u, file, picked.right.where));
   }
-  return E.map((r: PlanResult) => ({ cuts: r.cuts, madeFor: (json as { madeFor?: unknown }).madeFor, ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), result: r }))(
-    decodeResult(json, file, ''),
-  );
+  const result = decodeResult(plan, file, '');
+  if (E.isLeft(result)) return result;
+  const r = result.right;
+  const c = r.configuration;
+  const fault = c ? assignmentFault(r.cuts, c.assignment, 'configuration') : undefined;
+  if (fault !== undefined) return E.left(configInvalid(file, [fault]));
+  return E.right({
+    cuts: r.cuts, madeFor: plan['madeFor'], ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), result: r,
+    ...(c ? { layout: { id: c.id, tpus: c.assignment, ...(r.devices ? { devices: r.devices } : {}) } } : {}),
+  });
+}
+
+/**
+ * Reads the plan file `file` for `graph`: parsed, checked against the model, and, when `tpus` is
+ * given, against it (the segments of a plan, the TPUs of an advised configuration).
+ */
+export function readPlan(file: string, graph: LayerGraph, opts: { readonly configuration?: string; readonly tpus?: number } = {}): E.Either<TpusegError, PlanChoice> {
+  const text = readTextFile(file);
+  if (E.isLeft(text)) return text;
+  const plan = parsePlanFile(text.right, file, opts.configuration, graph.ops.length);
+  if (E.isLeft(plan)) return plan;
+  const fits = checkPlanFits(plan.right, graph, file);
+  if (E.isLeft(fits) || opts.tpus === undefined) return fits;
+  const p = fits.right;
+  const used = p.layout ? p.layout.tpus.flat().length : p.cuts.length + 1;
+  return used === opts.tpus ? fits : E.left(configInvalid(file, [p.layout
+    ? `configuration ${p.layout.id} runs ${p.cuts.length + 1} segments on ${used} TPUs but --tpus is ${opts.tpus}`
+    : `the plan has ${p.cuts.length + 1} segments but --tpus is ${opts.tpus}`]));
 }
 
 /** Checks that a plan fits the model it is applied to: valid cuts for its op count, segments (when given) covering exactly its ops. */

@@ -23,8 +23,11 @@ export function loadExportDir(dir: string): E.Either<TpusegError, ExportDir> {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      return E.left(usage(`${dir}: no ${MANIFEST} here; pass a directory written by \`tpuseg export\``));
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      const stat = fs.statSync(dir, { throwIfNoEntry: false });
+      if (!stat) return E.left(usage(`${dir}: no such folder; pass a folder written by \`tpuseg export\``));
+      if (!stat.isDirectory()) return E.left(usage(`${dir}: not a folder; pass a folder written by \`tpuseg export\``));
+      return E.left(usage(`${dir}: no ${MANIFEST} here; pass a folder written by \`tpuseg export\``));
     }
     return E.left(usage(`${file}: ${(e as Error).message}`));
   }

@@ -12,6 +12,7 @@ import { captureIo } from '../helpers/io';
 function sweep(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-cal-'));
   fs.writeFileSync(path.join(dir, 'sweep.csv'), 'N,Inference time\n100,0.21\n400,0.22\n800,0.25\n1600,0.3\n');
+  fs.mkdirSync(path.join(dir, 'out'));
   return dir;
 }
 const FLAGS = ['--model', 'synth:fc?neurons={x}&layers=2', '--x', 'N', '--tpus', '1', '--split', 'whole', '--batch', '1'];

@@ -85,7 +85,7 @@ describe('cli/predict', () => {
         [['predict', SYNTH, '--strategy', 'fastest'], 2, /unknown strategy "fastest"/],
         [['predict', SYNTH, '--tpus', '0'], 2, /--tpus expects a positive integer/],
         [['predict', SYNTH, '--tpus', '9'], 3, /cannot cut .* into 9 non-empty segments/],
-        [['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json'], 2, /cuts must increase strictly/],
+        [['predict', SYNTH, '--tpus', '3', '--strategy', 'plan.json'], 2, /cuts must be strictly increasing/],
         [['predict', SYNTH, '--profile', 'bad.json'], 2, /bad.json: invalid configuration/],
         [['predict', 'zoo:nope'], 2, /unknown zoo model "nope"/],
         [['predict', SYNTH, '--tpus', '3', '--devices', 'edgetpu-pcie,edgetpu-usb3'], 2, /--tpus 3 but --devices lists 2 TPUs; give one profile per TPU$/],

@@ -64,7 +64,10 @@ describe('cli/validate', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-cli-empty-'));
       const c = captureIo(dir);
       expect(await main(['validate', dir], c.io)).toBe(2);
-      expect(c.err[0]).toMatch(/no plan.json here; pass a directory written by `tpuseg export`/);
+      expect(c.err[0]).toMatch(/no plan.json here; pass a folder written by `tpuseg export`/);
+      const m = captureIo(dir);
+      expect(await main(['validate', 'no-such-export'], m.io)).toBe(2);
+      expect(m.err).toEqual([`tpuseg: usage error: ${path.join(dir, 'no-such-export')}: no such folder; pass a folder written by \`tpuseg export\``]);
       const d = captureIo(dir);
       expect(await main(['validate', dir, '--backend', 'gpu'], d.io)).toBe(2);
       expect(d.err[0]).toMatch(/--backend must be litert, edgetpu or sim, got "gpu"/);

@@ -14,8 +14,9 @@ describe('npm run calibration-report', () => {
 });
 
 describe('.gitignore', () => {
-  it('should ignore the README example outputs (r50.tflite, out/) and results/', () => {
-    const r = spawnSync('git', ['check-ignore', '--no-index', 'r50.tflite', 'out/r50/plan.json', 'results/x/index.md'], { cwd: ROOT, encoding: 'utf8' });
-    expect(r.stdout.trim().split('\n')).toEqual(['r50.tflite', 'out/r50/plan.json', 'results/x/index.md']);
+  it('should ignore the README example outputs (r50.tflite, r50/, r152/, advice.json) and results/', () => {
+    const files = ['r50.tflite', 'r50/plan.json', 'r152/plan.json', 'advice.json', 'results/x/index.md'];
+    const r = spawnSync('git', ['check-ignore', '--no-index', ...files], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout.trim().split('\n')).toEqual(files);
   });
 });

@@ -4,48 +4,61 @@ import { chainGraph } from '../search/fixtures';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parsePlan, readPlanFile } from '../../src/plan/plan-file';
+import { readPlan } from '../../src/export/plan-file';
+import type { LayerGraph } from '../../src/graph/types';
 
-describe('plan/plan-file', () => {
-  describe('parsePlan', () => {
-    it('should read cuts, op counts and the best result of a segment report', () => {
-      expect(parsePlan({ cuts: [2, 5] }, 'p', 8)).toEqual(E.right({ strategy: 'plan:p', cuts: [2, 5] }));
-      expect(parsePlan({ counts: [2, 3, 3] }, 'p', 8)).toEqual(E.right({ strategy: 'plan:p', cuts: [2, 5] }));
-      const report = { results: [{ strategy: 'dp', cuts: [4] }, { strategy: 'compiler', cuts: [1] }], best: 'dp' };
-      expect(parsePlan(report, 'p', 8)).toEqual(E.right({ strategy: 'dp', cuts: [4] }));
-    });
+/** Writes `json` as a plan file and reads it for `g` (the reader every command uses). */
+function planOf(json: unknown, g: LayerGraph, opts: { tpus?: number; configuration?: string } = {}) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-plan-')), 'plan.json');
+  fs.writeFileSync(file, JSON.stringify(json));
+  return readPlan(file, g, opts);
+}
 
-    it('should reject plans that do not fit the model or --tpus', () => {
-      const tag = (r: E.Either<{ _tag: string }, unknown>): string | undefined => (E.isLeft(r) ? r.left._tag : undefined);
-      expect(tag(parsePlan({ cuts: [3, 3] }, 'p', 8))).toBe('ConfigInvalid');
-      expect(tag(parsePlan({ counts: [2, 3] }, 'p', 8))).toBe('ConfigInvalid');
-      expect(tag(parsePlan({ cuts: [2] }, 'p', 8, 3))).toBe('ConfigInvalid');
-      expect(tag(parsePlan({ cuts: 'x' }, 'p', 8))).toBe('ConfigInvalid');
-      expect(tag(parsePlan([1], 'p', 8))).toBe('ConfigInvalid');
-    });
+const cutsOf = (r: ReturnType<typeof planOf>): unknown => (E.isRight(r) ? { strategy: r.right.strategy, cuts: r.right.cuts } : r.left._tag);
+
+describe('plan file reader (export/plan-file readPlan)', () => {
+  it('should read cuts, op counts and the best result of a segment report', () => {
+    const g = chainGraph(8);
+    expect(cutsOf(planOf({ cuts: [2, 5] }, g))).toEqual({ strategy: undefined, cuts: [2, 5] });
+    expect(cutsOf(planOf({ counts: [2, 3, 3] }, g))).toEqual({ strategy: undefined, cuts: [2, 5] });
+    const report = { results: [{ strategy: 'dp', cuts: [4] }, { strategy: 'compiler', cuts: [1] }], best: 'dp' };
+    expect(cutsOf(planOf(report, g))).toEqual({ strategy: 'dp', cuts: [4] });
   });
 
-  describe('readPlanFile', () => {
-    it('should read a file and report a missing one', () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-plan-'));
-      const file = path.join(dir, 'plan.json');
-      fs.writeFileSync(file, JSON.stringify({ strategy: 'mine', cuts: [1] }));
-      const g = chainGraph(3);
-      expect(readPlanFile(file, g, 2)).toEqual(E.right({ strategy: 'mine', cuts: [1] }));
-      const missing = readPlanFile(path.join(dir, 'none.json'), g);
-      expect(E.isLeft(missing) && missing.left).toEqual({ _tag: 'FileError', file: path.join(dir, 'none.json'), message: 'no such file' });
-    });
+  it('should reject plans that do not fit the model or --tpus', () => {
+    const g = chainGraph(8);
+    expect(cutsOf(planOf({ cuts: [3, 3] }, g))).toBe('ConfigInvalid');
+    expect(cutsOf(planOf({ counts: [2, 3] }, g))).toBe('ConfigInvalid');
+    expect(cutsOf(planOf({ cuts: [2] }, g, { tpus: 3 }))).toBe('ConfigInvalid');
+    expect(cutsOf(planOf({ cuts: 'x' }, g))).toBe('ConfigInvalid');
+    expect(cutsOf(planOf([1], g))).toBe('ConfigInvalid');
+    expect(cutsOf(planOf({ cuts: [2] }, g, { tpus: 2 }))).toEqual({ strategy: undefined, cuts: [2] });
+  });
 
-    it('should refuse a plan made for another model, naming both', () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-plan-'));
-      const file = path.join(dir, 'plan.json');
-      const other = chainGraph(3, 'other');
-      const g = chainGraph(4);
-      fs.writeFileSync(file, JSON.stringify({ cuts: [1], madeFor: madeFor(other) }));
-      const r = readPlanFile(file, g);
-      expect(E.isLeft(r) && r.left).toEqual({ _tag: 'ConfigInvalid', file, problems: [`madeFor: the plan was made for other (3 ops, graph ${graphHash(other)}), not for chain (4 ops, graph ${graphHash(g)})`] });
-      fs.writeFileSync(file, JSON.stringify({ cuts: [1], madeFor: madeFor(g) }));
-      expect(E.isRight(readPlanFile(file, g))).toBe(true);
-    });
+  it('should read a file and report a missing one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-plan-'));
+    const g = chainGraph(3);
+    expect(cutsOf(planOf({ strategy: 'mine', cuts: [1] }, g, { tpus: 2 }))).toEqual({ strategy: 'mine', cuts: [1] });
+    const missing = readPlan(path.join(dir, 'none.json'), g);
+    expect(E.isLeft(missing) && missing.left).toEqual({ _tag: 'FileError', file: path.join(dir, 'none.json'), message: 'no such file' });
+  });
+
+  it('should refuse a plan made for another model, naming both', () => {
+    const other = chainGraph(3, 'other');
+    const g = chainGraph(4);
+    const r = planOf({ cuts: [1], madeFor: madeFor(other) }, g);
+    expect(E.isLeft(r) && r.left._tag === 'ConfigInvalid' && r.left.problems).toEqual([`madeFor: the plan was made for other (3 ops, graph ${graphHash(other)}), not for chain (4 ops, graph ${graphHash(g)})`]);
+    expect(E.isRight(planOf({ cuts: [1], madeFor: madeFor(g) }, g))).toBe(true);
+  });
+
+  it("should read predict's configuration back as a layout, and check its TPUs against --tpus", () => {
+    const g = chainGraph(6);
+    const result = { strategy: 'advise:h3', cuts: [2, 4], configuration: { id: 'h3', assignment: [[0], [1, 2], [3]] } };
+    const r = planOf(result, g);
+    expect(E.isRight(r) && r.right.layout).toEqual({ id: 'h3', tpus: [[0], [1, 2], [3]] });
+    expect(E.isRight(planOf(result, g, { tpus: 4 }))).toBe(true);
+    const wrong = planOf(result, g, { tpus: 3 });
+    expect(E.isLeft(wrong) && wrong.left._tag === 'ConfigInvalid' && wrong.left.problems).toEqual(['configuration h3 runs 3 segments on 4 TPUs but --tpus is 3']);
+    expect(cutsOf(planOf({ ...result, configuration: { id: 'h3', assignment: [[0], [0]] } }, g))).toBe('ConfigInvalid');
   });
 });

@@ -8,6 +8,7 @@ import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../ad
 import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
+import { optionalOutFile } from '../out-path';
 import { alignedLines, toJson } from '../text';
 
 const HELP = `usage: tpuseg advise <model> --tpus K [--profile P] [--devices D1,D2,...] [--objective O] [--json]
@@ -82,7 +83,7 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
   return E.right({
     json: v['json'] === true,
     all: v['all'] === true,
-    ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
+    ...(typeof v['out'] === 'string' ? { out: v['out'] } : {}),
     request: {
       model: /^(zoo|synth):/.test(model) ? model : path.resolve(cwd, model),
       ...(K !== undefined ? { tpus: K } : {}),
@@ -147,13 +148,14 @@ export const adviseCommand: Command = {
   async run(argv: readonly string[], io: Io) {
     const req = adviseRequest(argv, io.cwd);
     if (E.isLeft(req)) return req;
+    const out = optionalOutFile('advise', '--out', req.right.out, io.cwd);
+    if (E.isLeft(out)) return out;
     const { advise } = require('../../advise/advise') as typeof import('../../advise/advise');
     const advice = advise(req.right.request);
     if (E.isLeft(advice)) return advice;
     const report = advice.right.report;
-    const out = req.right.out;
-    if (out !== undefined) {
-      const written = writeJsonFile(out, report);
+    if (out.right !== undefined) {
+      const written = writeJsonFile(out.right, report);
       if (E.isLeft(written)) return written;
     }
     if (req.right.json) io.out(toJson(report));

@@ -17,7 +17,8 @@ import { profileBands, ratioBandOf, type RatioBand } from '../../../cost-models/
 import { ratioCheck } from '../../calibrate/ratios';
 import { parse, positiveInt, profileArg } from '../args';
 import type { Command } from '../command';
-import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
+import { tryWrite, writeFileSafe } from '../../safe-write';
+import { outFile } from '../out-path';
 import { readFailed } from '../../file-errors';
 import { toJson } from '../text';
 
@@ -40,7 +41,7 @@ least squares (soft-L1 on the relative error, Nelder-Mead), each file weighing t
 
 options:
   --base PROFILE       profile to start from: ${PROFILE_NAMES.join(', ')} or a path (required)
-  -o, --out FILE       where to write the fitted profile (required)
+  -o, --out FILE       where to write the fitted profile (required; replaced; its folder must exist)
   --name NAME          name of the fitted profile (default: the --out file's stem)
   --free A,B,...       constants fitted to times (default: ${DEFAULT_TIME_CONSTANTS.join(',')})
   --symmetric-link     fit one link rate for both directions (outMBps = inMBps)
@@ -99,6 +100,8 @@ export const calibrateCommand: Command = {
     if (typeof v['base'] !== 'string') return E.left(usage('calibrate: --base PROFILE is required'));
     if (typeof v['out'] !== 'string') return E.left(usage('calibrate: --out FILE is required'));
     const resolve = (p: string): string => path.resolve(io.cwd, p);
+    const outChecked = outFile('calibrate', '--out', v['out'], io.cwd);
+    if (E.isLeft(outChecked)) return outChecked;
     // A missing file is said as such, before the mapping or the flags are looked at.
     for (const f of positionals) {
       try {
@@ -198,10 +201,7 @@ export const calibrateCommand: Command = {
     if (fit.computeFactors) say(`  compute factor by position: ${fitted.positions!.computeFactor.join(', ')}`);
     for (const [k, b] of Object.entries(bands)) say(`  band ${k}: ${b.lo}-${b.hi} x predicted (${b.rows} rows of ${b.from})`);
     if (ratioBand) say(`  speedup band: ${ratioBand.lo}-${ratioBand.hi} x predicted ratio (${ratioBand.pairs} pairs of ${ratioBand.against} and compiler splits of ${ratioBand.from})`);
-    const written = tryWrite(() => {
-      makeDir(path.dirname(out));
-      writeFileSafe(out, `${JSON.stringify(fitted, null, 2)}\n`);
-    });
+    const written = tryWrite(() => writeFileSafe(out, `${JSON.stringify(fitted, null, 2)}\n`));
     if (E.isLeft(written)) return written;
     if (json) {
       io.out(toJson({

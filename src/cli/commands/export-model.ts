@@ -11,6 +11,7 @@ import { parse } from '../args';
 import type { Command, Io } from '../command';
 import { toJson } from '../text';
 import { tryWrite, writeFileSafe } from '../../safe-write';
+import { outFile } from '../out-path';
 
 const HELP = `usage: tpuseg export-model <model> -o FILE.tflite [--seed S] [--check] [--json]
 
@@ -22,7 +23,7 @@ each tensor's name, so the same model and seed always give the same bytes, and a
 keeps the tensor names gets the same weights.
 
 options:
-  -o, --out FILE      the file to write (replaced if it exists; never a directory)
+  -o, --out FILE      the file to write (replaced if it exists; never a folder; its folder must exist)
   --seed S            seed for generated weights (default 0)
   --check             run the written file once through LiteRT (TFLite on this CPU) on seeded
                       inputs and report its outputs; for a .tflite input, also check that the
@@ -51,8 +52,8 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const seed = typeof values['seed'] === 'string' ? values['seed'] : '0';
   if (seed === '') return E.left(usage('export-model: --seed expects a value'));
 
-  const target = checkTarget(out);
-  if (target) return E.left(target);
+  const target = outFile('export-model', '--out', values['out'], io.cwd, 'model.tflite');
+  if (E.isLeft(target)) return target;
   const source = spec.startsWith('zoo:') || spec.startsWith('synth:') ? spec : path.resolve(io.cwd, spec);
   const graph = loadModel(source);
   if (E.isLeft(graph)) return graph;
@@ -74,16 +75,6 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   if (E.isLeft(checked)) return checked;
   if (json) io.out(toJson({ ...summary, ...checked.right }));
   return E.right(undefined);
-}
-
-/** Refuses a directory, a missing parent folder, or a parent that is not a folder. */
-function checkTarget(out: string): TpusegError | undefined {
-  const stat = fs.statSync(out, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) return usage(`export-model: ${out} is a directory; give a file name such as ${path.join(out, 'model.tflite')}`);
-  const parent = fs.statSync(path.dirname(out), { throwIfNoEntry: false });
-  if (!parent) return usage(`export-model: folder ${path.dirname(out)} does not exist`);
-  if (!parent.isDirectory()) return usage(`export-model: ${path.dirname(out)} is not a folder`);
-  return undefined;
 }
 
 interface CheckResult {

@@ -5,13 +5,13 @@ import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
 import { requestCost } from '../../search/request-cost';
 import { usage, type TpusegError } from '../../errors';
 import { buildExport, writeExport, type ExportBundle } from '../../export/export';
-import { checkPlanFits, parsePlanFile, type PlanChoice } from '../../export/plan-file';
+import { readPlan, type PlanChoice } from '../../export/plan-file';
 import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
 import { loadModelToPlan } from '../../model/load';
 import { devicesArg, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
-import { readTextFile } from '../../plan/plan-file';
+import { outDir } from '../out-path';
 
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
        tpuseg export <model> --plan <advice.json> [--configuration ID] --out DIR [options]
@@ -38,14 +38,16 @@ turn; a hybrid's segment copies as runners of their own with a thread per cut ha
 on; segment copies on devices ':i' for board position i (--devices to name them).
 
 options:
-  --plan FILE       what \`tpuseg segment --json\` printed (its best result is used), one
-                    result object of it, or what \`tpuseg advise --json\` printed
+  --plan FILE       a plan file: what \`segment\`, \`predict\` or \`advise\` wrote with -o (or printed
+                    with --json; segment's best result is used), an export's plan.json, or
+                    { "cuts": [...] } / { "counts": [...] }
   --configuration ID  with an advice: the configuration to export (default: the recommended one)
   --devices LIST    with an advice for a board whose TPUs differ: one profile per TPU position for
                     the predictions (default: the advice's)
   --strategy S      search for the plan with strategy S instead (with --tpus)
   --tpus N          number of segments for --strategy
-  --out DIR         directory to write (created if needed; files of the same names are replaced)
+  -o, --out DIR     the folder to write (created if missing, in a folder that must exist; files of
+                    the same names are replaced)
   --profile P       cost profile for the predictions and the search (default: the plan file's,
                     else ${DEFAULT_PROFILE})
   --batch B         batch of the predictions and of run_pipeline.py (default: the plan file's, else 15)
@@ -87,6 +89,8 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const { values: v, positionals } = parsed.right;
   if (positionals.length !== 1) return E.left(usage(`export: expected one model, got ${positionals.length} (see tpuseg export --help)`));
   if (typeof v.out !== 'string') return E.left(usage('export: --out DIR is required'));
+  const dir = outDir('export', '--out', v.out, io.cwd);
+  if (E.isLeft(dir)) return dir;
   if ((v.plan === undefined) === (v.strategy === undefined)) return E.left(usage('export: give either --plan FILE or --strategy S --tpus N'));
   if (v.plan !== undefined && v.tpus !== undefined) return E.left(usage('export: --tpus goes with --strategy; a plan file fixes the number of segments'));
   if (v.plan === undefined && (v.configuration !== undefined || v.devices !== undefined)) return E.left(usage('export: --configuration and --devices go with --plan <advice.json>'));
@@ -136,8 +140,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
     ...(priced && E.isRight(priced) ? { cost: priced.right.cost } : {}),
   });
   if (E.isLeft(bundle)) return bundle;
-  const dir = path.resolve(io.cwd, v.out);
-  const written = writeExport(dir, bundle.right);
+  const written = writeExport(dir.right, bundle.right);
   if (E.isLeft(written)) return written;
   for (const w of bundle.right.manifest.warnings) io.err(`tpuseg export: warning: ${w}`);
   if (v.json) io.out(JSON.stringify(bundle.right.manifest, null, 2));
@@ -148,9 +151,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
 const PROFILE_IS_PATH = (p: string): boolean => p.endsWith('.json') || p.includes('/');
 
 function planFromFile(name: string, graph: LayerGraph, cwd: string, configuration?: string): E.Either<TpusegError, PlanChoice> {
-  const text = readTextFile(path.resolve(cwd, name));
-  if (E.isLeft(text)) return text;
-  return E.chain((p: PlanChoice) => checkPlanFits(p, graph, name))(parsePlanFile(text.right, name, configuration));
+  return readPlan(path.resolve(cwd, name), graph, configuration !== undefined ? { configuration } : {});
 }
 
 export const exportCommand: Command = {

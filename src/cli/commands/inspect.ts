@@ -6,8 +6,10 @@ import { loadModel } from '../../model/load';
 import { parse } from '../args';
 import type { Command } from '../command';
 import { alignedLines, printableLine, toJson } from '../text';
+import { writeJsonFile } from '../json-file';
+import { optionalOutFile } from '../out-path';
 
-const HELP = `usage: tpuseg inspect <model> [--json] [--ops]
+const HELP = `usage: tpuseg inspect <model> [--json] [--ops] [-o FILE]
 
 Reads a model and prints what segmentation works on: op count, histogram of op types,
 parameter bytes, MACs, the largest activation tensor, and the model's inputs and outputs.
@@ -21,6 +23,7 @@ options:
   --json   print one JSON object instead of text: ops, tensors, constants, paramBytes, macs,
            opTypes, inputs, outputs, largestActivation, compiledForEdgeTpu, edgeTpuOps
            (+ note for compiled models, + opList with --ops)
+  -o, --out FILE  also write what --json prints to FILE (replaced; its folder must exist)
   -h, --help`;
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -91,17 +94,19 @@ export const inspect: Command = {
   help: HELP,
   async run(argv, io) {
     return pipe(
-      parse('inspect', argv, { json: { type: 'boolean' }, ops: { type: 'boolean' } }),
+      parse('inspect', argv, { json: { type: 'boolean' }, ops: { type: 'boolean' }, out: { type: 'string', short: 'o' } }),
       E.chain(({ values, positionals }) =>
         positionals.length === 1
-          ? E.right({ spec: positionals[0]!, json: values['json'] === true, ops: values['ops'] === true })
+          ? E.map((out: string | undefined) => ({ spec: positionals[0]!, json: values['json'] === true, ops: values['ops'] === true, out }))(
+            optionalOutFile('inspect', '--out', values['out'], io.cwd))
           : E.left(usage(`inspect: expected exactly one model, got ${positionals.length} (see tpuseg inspect --help)`)),
       ),
       E.chain((args) =>
         pipe(
           loadModel(args.spec),
-          E.map((graph) => {
-            const s = summarize(graph, { ops: args.ops });
+          E.map((graph) => summarize(graph, { ops: args.ops })),
+          E.chainFirst((s) => (args.out !== undefined ? writeJsonFile(args.out, s) : E.right(undefined))),
+          E.map((s) => {
             if (args.json) io.out(toJson(s));
             else for (const line of renderSummary(s)) io.out(printableLine(line));
           }),

@@ -15,15 +15,17 @@ import { loadModelToPlan } from '../../model/load';
 import { evaluatePlan, type PlanEvaluation } from '../../pipeline/evaluate';
 import { simulatePipeline } from '../../pipeline/simulate';
 import { compilerCuts, layerCuts } from '../../plan/fixed-splits';
-import { readPlanFile } from '../../plan/plan-file';
+import { readPlan, type ChosenLayout, type PlanChoice } from '../../export/plan-file';
+import { evaluateLayout, type LayoutEvaluation } from '../../pipeline/layout';
 import { planResult, uncertaintyOf, type Uncertainty } from '../../plan/result';
 import { devicesArg, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command } from '../command';
 import { writeJsonFile } from '../json-file';
+import { optionalOutFile } from '../out-path';
 
 const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
 
-const help = (): string => `usage: tpuseg predict <model> [--tpus N] [--strategy S] [--profile P] [--devices D1,D2,...] [--runner R] [--batch B] [--fresh-runner] [--out FILE] [--json]
+const help = (): string => `usage: tpuseg predict <model> [--tpus N] [--strategy S | --plan FILE] [--profile P] [--devices D1,D2,...] [--runner R] [--batch B] [--fresh-runner] [--out FILE] [--json]
 
 Predicts, without hardware, how <model> (a .tflite path, zoo:NAME[@SIZE] or synth:...) runs cut
 into N pipeline segments on N Edge TPUs: per segment its ops (and how many the Edge TPU compiler
@@ -42,7 +44,11 @@ options:
                    layers    equal numbers of layers per segment
                    NAME      any other strategy (${strategyNames().filter((n) => n !== 'compiler').join(', ')}) or a module
                              path: searched first (in this thread), as \`tpuseg segment --strategy NAME\`
-                   FILE.json a plan file: { "cuts": [...] }, { "counts": [...] } or a segment --json report
+                   FILE.json a plan file, as --plan FILE
+  --plan FILE      a plan file: what \`segment\`, \`predict\` or \`advise\` wrote with -o (an advice: its
+                   recommended configuration, replicas and hybrids priced as advise prices them),
+                   an export's plan.json, or { "cuts": [...] } / { "counts": [...] } (ops per segment)
+  --configuration ID  with an advice: the configuration to predict (default: the recommended one)
   --objective O    what a searching strategy minimizes: ${OBJECTIVES.join(' | ')} (default throughput)
   --seed S         seed of a searching strategy (default 0)
   --profile P      ${PROFILE_NAMES.join(' | ')} | a profile JSON file (default ${DEFAULT_PROFILE});
@@ -53,7 +59,8 @@ options:
                    python-threads (one Python thread per stage) (default: the profile's, else pycoral)
   --fresh-runner   the batch starts on a fresh runner: each segment's first invoke falls inside it
   --batch B        inputs per batch (default 15)
-  -o, --out FILE   also write the result object (a plan file for export --plan and predict --strategy)
+  -o, --out FILE   also write what --json prints to FILE: a plan file for --plan in export and
+                   predict (FILE is replaced; its folder must exist)
   --json           print one result object: { strategy, runner, cuts, segments: [{ firstOp, lastOp, ops,
                    tpuOps, paramBytes, onChipBytes, offChipBytes, inBytes, outBytes, ms, msLow, msHigh }],
                    bottleneckMs, limitedBy, latencyMs, firstMs, batch, msPerInput (each time with
@@ -65,6 +72,13 @@ exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request`;
 
 const MiB = 1024 * 1024;
 const isSpec = (s: string): boolean => s.startsWith('zoo:') || s.startsWith('synth:');
+
+interface Chosen {
+  readonly name: string;
+  readonly cuts: readonly number[];
+  /** An advised configuration: per segment, the board positions of its copies' TPUs. */
+  readonly layout?: ChosenLayout;
+}
 
 interface Choice {
   readonly strategy: string;
@@ -79,14 +93,10 @@ interface Choice {
   readonly searchCost: () => CostModel;
 }
 
-function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, { name: string; cuts: readonly number[] }> {
+function cutsFor(graph: LayerGraph, c: Choice): E.Either<TpusegError, Chosen> {
   const n = c.tpus ?? 1;
   if (c.strategy === 'compiler') return E.map((cuts: number[]) => ({ name: 'compiler', cuts }))(compilerCuts(graph, n));
   if (c.strategy === 'layers') return E.map((cuts: number[]) => ({ name: 'layers', cuts }))(layerCuts(graph, n));
-  if (c.strategy.endsWith('.json')) {
-    const plan = readPlanFile(path.resolve(c.cwd, c.strategy), graph, c.tpus);
-    return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(plan);
-  }
   const found = searchPlan({ graph, strategy: c.strategy, tpus: n, profile: c.profile, batch: c.batch, seed: c.seed, cwd: c.cwd, objective: c.objective, ...(c.runner ? { runner: c.runner } : {}), cost: c.searchCost() });
   return E.map((p: { strategy: string; cuts: readonly number[] }) => ({ name: p.strategy, cuts: p.cuts }))(found);
 }
@@ -102,9 +112,12 @@ const RUNNER_TEXT: Readonly<Record<RunnerName, string>> = {
 const withBand = (ms: number, u: Uncertainty): string =>
   u.band ? `${ms.toFixed(3)} ms (${(ms * u.band.lo).toFixed(3)}-${(ms * u.band.hi).toFixed(3)})` : `${ms.toFixed(3)} ms`;
 
-export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: string, ev: PlanEvaluation, runner: RunnerName, devices?: readonly CostProfile[]): string[] {
+export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: string, ev: PlanEvaluation, runner: RunnerName, devices?: readonly CostProfile[],
+  configuration?: { readonly id: string; readonly layout: LayoutEvaluation }): string[] {
   const u = uncertaintyOf(profile, graph, ev, devices);
   const sim = simulatePipeline(ev.segments.map((s) => s.ms), ev.segments.length, ev.batch);
+  const c = configuration?.layout;
+  const copied = c !== undefined && c.kind !== 'pipeline';
   const head = ['seg', 'ops', 'on TPU', 'params', 'on-chip', 'off-chip', 'in', 'out', 'compute', 'stream', 'xfer', 'host', 'ms'];
   const rows = ev.segments.map((s, i) => [
     devices ? `${i} ${devices[i]!.name}` : String(i), `${s.firstOp}-${s.lastOp} (${s.ops})`, String(s.tpuOps ?? s.ops), fmtBytes(s.paramBytes), fmtBytes(s.onChipBytes), fmtBytes(s.offChipBytes),
@@ -114,13 +127,16 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
   const onHost = ev.segments.flatMap((s) => s.cpuOps.map((i) => `${i} ${graph.ops[i]!.type}`));
   return [
     `${graph.name}: ${graph.ops.length} ops, ${ev.segments.length} segment(s) by ${name}, ${devices ? `TPUs ${devices.map((d) => d.name).join(', ')} (host ${profile.name})` : `profile ${profile.name}`}`,
-    `runner: ${RUNNER_TEXT[runner]}${ev.segments.length === 1 ? ' (one segment: a plain invoke)' : ''}`,
+    `runner: ${RUNNER_TEXT[runner]}${ev.segments.length === 1 && !copied ? ' (one segment: a plain invoke)' : ''}`,
+    ...(c ? [`configuration ${configuration!.id} (${c.kind}) on ${c.tpuCount} TPU(s): ${c.tpus.map((ts, i) => `segment ${i} on ${ts.length > 1 ? 'TPUs' : 'TPU'} ${ts.join(',')}`).join('; ')}${copied ? ' (ms per segment: its slowest copy)' : ''}`] : []),
     ...alignedLines(head, rows, new Set([0, 1])),
     ...(onHost.length > 0 ? [`on the host CPU (the compiler leaves them there): ${onHost.length > 12 ? `${onHost.slice(0, 12).join(', ')}, ... (${onHost.length} ops)` : onHost.join(', ')}`] : []),
     `latency (one input):          ${withBand(ev.latencyMs, u)}`,
     `steady state:                 ${withBand(ev.bottleneckMs, u)}/input (${(1000 / ev.bottleneckMs).toFixed(1)} inputs/s), set by the ${ev.limitedBy}`,
     `batch of ${ev.batch}, closed form:    ${withBand(ev.msPerInput, u)}/input${ev.firstMs > 0 ? ` (incl. ${ev.firstMs.toFixed(1)} ms of first invokes)` : ''}`,
-    `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input (stage times only)`,
+    copied
+      ? `batch of ${ev.batch}, simulated:      not for ${c.kind} (the simulation runs one copy per stage)`
+      : `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input (stage times only)`,
     u.band
       ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${u.band.rows} calibration rows of ${u.band.from}`
       : devices && uncertaintyOf(profile, graph, ev).band
@@ -140,6 +156,7 @@ export const predictCommand: Command = {
       tpus: { type: 'string' }, strategy: { type: 'string' }, profile: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' },
       runner: { type: 'string' }, 'fresh-runner': { type: 'boolean' }, devices: { type: 'string' },
       objective: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string', short: 'o' },
+      plan: { type: 'string' }, configuration: { type: 'string' },
     });
     if (E.isLeft(parsed)) return parsed;
     const { values: v, positionals } = parsed.right;
@@ -150,42 +167,63 @@ export const predictCommand: Command = {
     if (E.isLeft(batch)) return batch;
     const objective = objectiveOption('predict', v['objective'], OBJECTIVES);
     if (E.isLeft(objective)) return objective;
+    const out = optionalOutFile('predict', '--out', v['out'], io.cwd);
+    if (E.isLeft(out)) return out;
+    if (typeof v['plan'] === 'string' && v['strategy'] !== undefined) return E.left(usage('predict: give either --plan FILE or --strategy S'));
+    const strategy = typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler';
+    // The old spelling of a plan file, --strategy FILE.json, still works.
+    const planName = typeof v['plan'] === 'string' ? v['plan'] : strategy.endsWith('.json') ? strategy : undefined;
+    if (planName === undefined && v['configuration'] !== undefined) return E.left(usage('predict: --configuration goes with --plan <advice.json>'));
     const spec = positionals[0]!;
     const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
+    const filed = planName === undefined ? undefined
+      : readPlan(path.resolve(io.cwd, planName), graph.right, { ...(typeof v['configuration'] === 'string' ? { configuration: v['configuration'] } : {}), ...(tpus.right !== undefined ? { tpus: tpus.right } : {}) });
+    if (filed && E.isLeft(filed)) return filed;
+    const fromFile = filed?.right;
+    // An advised configuration is priced on the board it was advised for, unless --devices names another.
+    const devices = typeof v['devices'] === 'string' ? v['devices'] : fromFile?.layout?.devices?.join(',');
     const runner = runnerOption('predict', v['runner']);
     if (E.isLeft(runner)) return runner;
     const runnerOpts = runner.right ? { runner: runner.right } : {};
     const freshRunner = v['fresh-runner'] === true;
     const priced = requestCost({
       ...(typeof v['profile'] === 'string' ? { profile: profileArg(v['profile'], io.cwd) } : {}),
-      ...(typeof v['devices'] === 'string' ? { devices: devicesArg(v['devices'], io.cwd) } : {}),
+      ...(devices !== undefined ? { devices: devicesArg(devices, io.cwd) } : {}),
       ...runnerOpts, freshRunner,
     }, graph.right);
     if (E.isLeft(priced)) return priced;
     const { cost, profile, devices: board } = priced.right;
-    const n = tpus.right ?? board?.length;
-    if (board && n !== board.length) return E.left(usage(`predict: --tpus ${n} but --devices lists ${board.length} TPUs; give one profile per TPU`));
-    const plan = cutsFor(graph.right, {
-      strategy: typeof v['strategy'] === 'string' ? v['strategy'] : 'compiler', tpus: n, cwd: io.cwd,
+    const n = tpus.right ?? (fromFile ? undefined : board?.length);
+    if (board && !fromFile && n !== board.length) return E.left(usage(`predict: --tpus ${n} but --devices lists ${board.length} TPUs; give one profile per TPU`));
+    const onTpus = fromFile ? (fromFile.layout ? Math.max(...fromFile.layout.tpus.flat()) + 1 : fromFile.cuts.length + 1) : 0;
+    if (board && fromFile && board.length < onTpus) return E.left(usage(`predict: the plan in ${planName} runs on ${onTpus} TPUs but the devices list ${board.length}`));
+    const plan: E.Either<TpusegError, Chosen> = fromFile
+      ? E.right({ name: fromFile.strategy ?? `plan:${planName}`, cuts: fromFile.cuts, ...(fromFile.layout ? { layout: fromFile.layout } : {}) })
+      : cutsFor(graph.right, {
+      strategy, tpus: n, cwd: io.cwd,
       profile, batch: batch.right, objective: objective.right, seed: typeof v['seed'] === 'string' ? v['seed'] : '0',
       ...runnerOpts,
       // Searched as tpuseg segment searches: without a fresh runner's first invokes.
       searchCost: () => (freshRunner ? costOn(graph.right, profile, board, runnerOpts) : cost),
     });
     if (E.isLeft(plan)) return plan;
-    const ev = evaluatePlan(cost, plan.right.cuts, batch.right);
+    const layout = plan.right.layout;
+    const lay = layout ? evaluateLayout(cost, { cuts: plan.right.cuts, tpus: layout.tpus }, batch.right) : undefined;
+    const ev: PlanEvaluation = lay ?? evaluatePlan(cost, plan.right.cuts, batch.right);
     const used = cost.pipeline?.runner ?? DEFAULT_RUNNER;
     const result = {
       ...planResult(plan.right.name, ev, uncertaintyOf(profile, graph.right, ev, board)), runner: used,
-      ...(board ? { devices: board.map((d) => d.name) } : {}), madeFor: madeFor(graph.right),
+      ...(board ? { devices: board.map((d) => d.name) } : {}),
+      ...(lay && layout ? { configuration: { id: layout.id, kind: lay.kind, tpus: lay.tpuCount, assignment: lay.tpus.map((t) => [...t]) } } : {}),
+      madeFor: madeFor(graph.right),
     };
-    if (typeof v['out'] === 'string') {
-      const written = writeJsonFile(path.resolve(io.cwd, v['out']), result);
+    if (out.right !== undefined) {
+      const written = writeJsonFile(out.right, result);
       if (E.isLeft(written)) return written;
     }
     if (v['json'] === true) io.out(toJson(result));
-    else for (const l of renderPrediction(graph.right, profile, plan.right.name, ev, used, board)) io.out(l);
+    else for (const l of renderPrediction(graph.right, profile, plan.right.name, ev, used, board, lay && layout ? { id: layout.id, layout: lay } : undefined)) io.out(l);
     return E.right(undefined);
   },
 };

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
 import { usage } from '../../errors';
 import { parse } from '../args';
+import { optionalOutDir } from '../out-path';
 import type { Command } from '../command';
 import { toJson } from '../text';
 
@@ -16,7 +17,8 @@ DIR/results.jsonl; the config.json that \`tpuseg run\` saved beside it says whic
 figures to draw (without it: the table of every cell, speedup and per-stage figures).
 
 options:
-  -o, --out DIR  where to write the report (default: the results file's directory)
+  -o, --out DIR  the folder to write the report in (default: the results file's folder; created if
+                 missing, in a folder that must exist)
   --json         print one JSON object: { index, files, headlines, skipped }
   -h, --help`;
 
@@ -28,6 +30,8 @@ export const reportCommand: Command = {
     if (E.isLeft(args)) return args;
     const [target, ...extra] = args.right.positionals;
     if (target === undefined || extra.length > 0) return E.left(usage('report: expects one results file or directory (see tpuseg report --help)'));
+    const out = optionalOutDir('report', '--out', args.right.values['out'], io.cwd);
+    if (E.isLeft(out)) return out;
     const abs = path.resolve(io.cwd, target);
     if (!fs.existsSync(abs)) return E.left(usage(`report: ${target}: no such file or directory`));
     const resultsFile = fs.statSync(abs).isDirectory() ? path.join(abs, RESULTS_FILE) : abs;
@@ -41,8 +45,7 @@ export const reportCommand: Command = {
         return E.left(usage(`report: ${configFile}: not valid JSON (${(e as Error).message})`));
       }
     }
-    const out = args.right.values['out'];
-    const outDir = typeof out === 'string' ? path.resolve(io.cwd, out) : path.dirname(resultsFile);
+    const outDir = out.right ?? path.dirname(resultsFile);
     const made = await withResultsDir(outDir, io.err, async () => E.right(await reportFrom(resultsFile, outDir, saved)));
     if (E.isLeft(made)) return made;
     const r = made.right;

@@ -7,6 +7,7 @@ import { toJson } from '../text';
 import { usage, type TpusegError } from '../../errors';
 import { rebase, renderHtml, type HtmlBlock } from '../../report/html';
 import { parse, workersOption } from '../args';
+import { optionalOutDir } from '../out-path';
 import type { Command } from '../command';
 import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
@@ -51,7 +52,7 @@ ${TABLES.map((t) => `  ${t.name.padEnd(11)} ${t.title}`).join('\n')}
 
 options:
   --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
-  -o, --out DIR results directory (default results/)
+  -o, --out DIR results folder (default results/; created if missing, in a folder that must exist)
   --force       recompute every cell
   --json        print one JSON object: { index, tables: [what \`run --json\` prints, per table] }
   -h, --help`;
@@ -105,8 +106,9 @@ export const reproduceCommand: Command = {
     const workers = workersOption('reproduce', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
     const json = args.right.values['json'] === true;
-    const out = args.right.values['out'];
-    const outDir = path.resolve(io.cwd, typeof out === 'string' ? out : 'results');
+    const out = optionalOutDir('reproduce', '--out', args.right.values['out'], io.cwd);
+    if (E.isLeft(out)) return out;
+    const outDir = out.right ?? path.resolve(io.cwd, 'results');
     const t0 = performance.now();
     const done: Done[] = [];
     let stopped = false;

@@ -5,6 +5,7 @@ import { toJson } from '../text';
 import { usage } from '../../errors';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
 import { parse, workersOption } from '../args';
+import { optionalOutDir } from '../out-path';
 import type { Command } from '../command';
 
 const HELP = `usage: tpuseg run <experiments/NAME.json> [--workers W] [--out DIR] [--force] [--json]
@@ -32,7 +33,8 @@ Config fields (see experiments/schema.ts and the shipped experiments/*.json):
 
 options:
   --workers W   worker threads (0 = run in this thread; default: ${DEFAULT_WORKERS_TEXT})
-  -o, --out DIR results and report directory (default results/<name>)
+  -o, --out DIR results and report folder (default results/<name>; created if missing, in a folder
+                that must exist)
   --force       recompute every cell
   --json        print one JSON object: { name, cells, done, computed, reused, stale, failed,
                 interrupted, results, report, files, headlines, skipped }
@@ -48,10 +50,11 @@ export const runCommand: Command = {
     if (file === undefined || extra.length > 0) return E.left(usage('run: expects exactly one config file (see tpuseg run --help)'));
     const workers = workersOption('run', args.right.values['workers']);
     if (E.isLeft(workers)) return workers;
-    const out = args.right.values['out'];
+    const out = optionalOutDir('run', '--out', args.right.values['out'], io.cwd);
+    if (E.isLeft(out)) return out;
     const r = await runConfig({
       configFile: path.resolve(io.cwd, file),
-      ...(typeof out === 'string' ? { outDir: path.resolve(io.cwd, out) } : {}),
+      ...(out.right !== undefined ? { outDir: out.right } : {}),
       ...(workers.right !== undefined ? { workers: workers.right } : {}),
       force: args.right.values['force'] === true,
     }, io);

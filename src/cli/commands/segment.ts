@@ -11,7 +11,8 @@ import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
 import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, runnerOption, workersOption } from '../args';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
-import { makeDir, tryWrite, writeFileSafe } from '../../safe-write';
+import { tryWrite, writeFileSafe } from '../../safe-write';
+import { optionalOutFile } from '../out-path';
 import { alignedLines, toJson } from '../text';
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
@@ -49,7 +50,8 @@ options:
   --html FILE                also write the plan view of this search as one self-contained HTML
                              page (every strategy's cuts over the model's ops, per-stage time,
                              on-chip and off-chip bytes); opens in a browser from disk
-  -o, --out FILE             also write the JSON report (a plan file for export --plan, predict --strategy)
+  -o, --out FILE             also write what --json prints to FILE: a plan file for --plan in
+                             export and predict (FILE is replaced; its folder must exist)
   --json                     print the report as JSON:
                              { model, tpus, profile, devices?, atMost?: { tpus, tolerance, used,
                                unused, byTpus }, runner, objective, results: [{ strategy, cuts,
@@ -121,8 +123,8 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   if (html !== undefined && String(html).trim() === '') return E.left(usage('segment: --html expects a file name'));
   return E.right({
     json: Boolean(v['json']),
-    ...(html !== undefined ? { html: path.resolve(cwd, String(html)) } : {}),
-    ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
+    ...(html !== undefined ? { html: String(html) } : {}),
+    ...(typeof v['out'] === 'string' ? { out: v['out'] } : {}),
     request: {
       model: positionals[0]!,
       ...(get(tpus) !== undefined ? { tpus: get(tpus)! } : {}),
@@ -152,10 +154,7 @@ function writeSegmentPage(file: string, report: SegmentReport, request: SegmentR
   const { segmentPage } = require('../../report/segment-page') as typeof import('../../report/segment-page');
   const graph = loadModel(request.model);
   if (E.isLeft(graph)) return graph;
-  return tryWrite(() => {
-    makeDir(path.dirname(file));
-    writeFileSafe(file, segmentPage(report, graph.right, request.batch ?? 15));
-  });
+  return tryWrite(() => writeFileSafe(file, segmentPage(report, graph.right, request.batch ?? 15)));
 }
 
 export function renderSegmentReport(r: SegmentReport): string[] {
@@ -220,22 +219,24 @@ export const segmentCommand: Command = {
   async run(argv: readonly string[], io: Io) {
     const req = segmentRequest(argv, io.cwd);
     if (E.isLeft(req)) return req;
+    const out = optionalOutFile('segment', '--out', req.right.out, io.cwd);
+    if (E.isLeft(out)) return out;
+    const html = optionalOutFile('segment', '--html', req.right.html, io.cwd);
+    if (E.isLeft(html)) return html;
     // The search, the pool and the model readers load only when a search runs (not for --help).
     const { segmentModel } = require('../../search/segment') as typeof import('../../search/segment');
     const report = await segmentModel({ ...req.right.request, interrupted: io.interrupted });
     if (E.isLeft(report)) return report;
-    const out = req.right.out;
-    if (out !== undefined) {
-      const written = writeJsonFile(out, report.right);
+    if (out.right !== undefined) {
+      const written = writeJsonFile(out.right, report.right);
       if (E.isLeft(written)) return written;
     }
     if (req.right.json) io.out(toJson(report.right));
     else for (const l of renderSegmentReport(report.right)) io.out(l);
-    const html = req.right.html;
-    if (html !== undefined) {
-      const written = writeSegmentPage(html, report.right, req.right.request);
+    if (html.right !== undefined) {
+      const written = writeSegmentPage(html.right, report.right, req.right.request);
       if (E.isLeft(written)) return written;
-      if (!req.right.json) io.out(`plan view: ${path.relative(io.cwd, html) || html}`);
+      if (!req.right.json) io.out(`plan view: ${path.relative(io.cwd, html.right) || html.right}`);
     }
     return E.right(undefined);
   },

@@ -6,16 +6,20 @@ import { segmentInvalid, unavailable, usage, type TpusegError } from '../../erro
 import { edgeTpuReport } from '../../validate/edgetpu';
 import { litertReport } from '../../validate/litert-report';
 import { loadExportDir } from '../../validate/load';
+import { MANIFEST } from '../../export/manifest';
 import { writeReport, type ValidationReport } from '../../validate/report';
 import { simReport } from '../../validate/sim';
-import { tryWrite } from '../../safe-write';
+import { makeDir, tryWrite } from '../../safe-write';
+import { optionalOutDir, optionalOutFile } from '../out-path';
 import { nonNegativeNumber, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
 
-const HELP = `usage: tpuseg validate DIR [--backend litert|edgetpu|sim] [options]
+const HELP = `usage: tpuseg validate DIR [--backend litert|edgetpu|sim] [-o OUTDIR] [options]
+       tpuseg validate --plan DIR/plan.json [...]
 
-Checks a directory written by \`tpuseg export\` and writes validation-<backend>.md and .json
-into it (per segment predicted vs measured, the verdict, what differs most).
+Checks a folder written by \`tpuseg export\` (DIR, or the plan.json in it) and writes
+validation-<backend>.md and .json into it, or into OUTDIR (per segment predicted vs measured,
+the verdict, what differs most).
 
 backends:
   litert   (default) run the whole model and the chain of segments in real TFLite on this CPU
@@ -39,6 +43,8 @@ options:
   --batch B           edgetpu, sim: inputs per batch (default: the plan's)
   --profile P         sim: price with this profile instead of the export's
   --jitter J          sim: relative per-input variation of stage times (default 0)
+  -o, --out OUTDIR    the folder to write validation-<backend>.md and .json in (default DIR; created
+                      if missing, in a folder that must exist)
   --json              print the report JSON instead of the summary
   -h, --help
 
@@ -60,11 +66,13 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const parsed = parse('validate', argv, {
     backend: { type: 'string' }, seed: { type: 'string' }, samples: { type: 'string' }, repeats: { type: 'string' },
     compiler: { type: 'string' }, python: { type: 'string' }, measurements: { type: 'string' }, batch: { type: 'string' },
-    profile: { type: 'string' }, jitter: { type: 'string' }, json: { type: 'boolean' },
+    profile: { type: 'string' }, jitter: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string', short: 'o' },
+    plan: { type: 'string' },
   });
   if (E.isLeft(parsed)) return parsed;
-  const { values: v, positionals } = parsed.right;
-  if (positionals.length !== 1) return E.left(usage(`validate: expected one export directory, got ${positionals.length} (see tpuseg validate --help)`));
+  const { values: v } = parsed.right;
+  const positionals = typeof v.plan === 'string' ? [...parsed.right.positionals, v.plan] : parsed.right.positionals;
+  if (positionals.length !== 1) return E.left(usage(`validate: expected one export folder (or its plan.json), got ${positionals.length} (see tpuseg validate --help)`));
   const backend = (v.backend as string | undefined) ?? 'litert';
   if (!['litert', 'edgetpu', 'sim'].includes(backend)) return E.left(usage(`validate: --backend must be litert, edgetpu or sim, got "${backend}"`));
   const seed = typeof v.seed === 'string' ? v.seed : '0';
@@ -74,8 +82,14 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const batch = v.batch === undefined ? E.right(undefined) : positiveInt('validate', 'batch', v.batch);
   for (const x of [samples, repeats, jitter, batch]) if (E.isLeft(x)) return x;
   const opt = <A>(x: E.Either<TpusegError, A>): A => (x as E.Right<A>).right;
+  const out = optionalOutDir('validate', '--out', v.out, io.cwd);
+  if (E.isLeft(out)) return out;
+  const measurements = optionalOutFile('validate', '--measurements', v.measurements, io.cwd);
+  if (E.isLeft(measurements)) return measurements;
 
-  const dir = loadExportDir(path.resolve(io.cwd, positionals[0]!));
+  const target = path.resolve(io.cwd, positionals[0]!);
+  // The export's plan.json names its folder.
+  const dir = loadExportDir(path.basename(target) === MANIFEST && fs.statSync(target, { throwIfNoEntry: false })?.isFile() ? path.dirname(target) : target);
   if (E.isLeft(dir)) return dir;
   let report: E.Either<TpusegError, ValidationReport>;
   if (backend === 'litert') {
@@ -91,13 +105,17 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
       cwd: io.cwd,
       ...(typeof v.compiler === 'string' ? { compiler: v.compiler } : {}),
       ...(typeof v.python === 'string' ? { python: v.python } : {}),
-      ...(typeof v.measurements === 'string' ? { measurements: v.measurements } : {}),
+      ...(measurements.right !== undefined ? { measurements: measurements.right } : {}),
       ...(b !== undefined ? { batch: b } : {}),
     });
   }
   if (E.isLeft(report)) return report;
   const r = report.right;
-  const files = tryWrite(() => writeReport(dir.right.dir, r));
+  const reportDir = out.right ?? dir.right.dir;
+  const files = tryWrite(() => {
+    makeDir(reportDir);
+    return writeReport(reportDir, r);
+  });
   if (E.isLeft(files)) return files;
   if (v.json) io.out(fs.readFileSync(files.right[0]!, 'utf8').trimEnd());
   else for (const line of summary(r, files.right)) io.out(line);

@@ -5,8 +5,10 @@ import { ZOO, zooModel } from '../../zoo';
 import { parse } from '../args';
 import type { Command } from '../command';
 import { alignedLines, toJson } from '../text';
+import { writeJsonFile } from '../json-file';
+import { optionalOutFile } from '../out-path';
 
-const HELP = `usage: tpuseg zoo [--json]
+const HELP = `usage: tpuseg zoo [--json] [-o FILE]
 
 Lists the model zoo: every architecture tpuseg builds itself (int8, laid out as the TFLite
 converter would), addressed as zoo:NAME or zoo:NAME@SIZE wherever a model is accepted.
@@ -20,7 +22,8 @@ columns:
   ops          operators in the graph
 
 options:
-  --json   print one JSON object { models: [{ name, inputSize, kerasParams, paramBytes, macs, ops, description }] }
+  --json          print one JSON object { models: [{ name, inputSize, kerasParams, paramBytes, macs, ops, description }] }
+  -o, --out FILE  also write what --json prints to FILE (replaced; its folder must exist)
   -h, --help`;
 
 export interface ZooRow {
@@ -68,11 +71,17 @@ export const zooCommand: Command = {
   name: 'zoo',
   help: HELP,
   async run(argv, io) {
-    const parsed = parse('zoo', argv, { json: { type: 'boolean' } });
+    const parsed = parse('zoo', argv, { json: { type: 'boolean' }, out: { type: 'string', short: 'o' } });
     if (E.isLeft(parsed)) return parsed;
     if (parsed.right.positionals.length > 0) return E.left(usage(`zoo: unexpected argument "${parsed.right.positionals[0]}" (see tpuseg zoo --help)`));
+    const out = optionalOutFile('zoo', '--out', parsed.right.values['out'], io.cwd);
+    if (E.isLeft(out)) return out;
     const rows = zooRows();
     if (E.isLeft(rows)) return rows;
+    if (out.right !== undefined) {
+      const written = writeJsonFile(out.right, { models: rows.right });
+      if (E.isLeft(written)) return written;
+    }
     if (parsed.right.values['json']) io.out(toJson({ models: rows.right }));
     else for (const l of renderZoo(rows.right)) io.out(l);
     return E.right(undefined);

@@ -49,8 +49,8 @@ describe('cli/commands/export-model', () => {
 
     it('should refuse a directory, a missing folder, a missing -o and a bad model, with one line and exit code 2', async () => {
       const cases: [string[], string][] = [
-        [[SYNTH, '-o', dir], `tpuseg: usage error: export-model: ${dir} is a directory; give a file name such as ${path.join(dir, 'model.tflite')}`],
-        [[SYNTH, '-o', 'no/such/m.tflite'], `tpuseg: usage error: export-model: folder ${path.join(dir, 'no/such')} does not exist`],
+        [[SYNTH, '-o', dir], `tpuseg: usage error: export-model: --out ${dir} is a folder; give a file name such as ${path.join(dir, 'model.tflite')}`],
+        [[SYNTH, '-o', 'no/such/m.tflite'], `tpuseg: usage error: export-model: folder ${path.join(dir, 'no/such')} does not exist (--out no/such/m.tflite goes in it; create it first)`],
         [[SYNTH], 'tpuseg: usage error: export-model: -o FILE.tflite is required (see tpuseg export-model --help)'],
         [['a', 'b', '-o', 'x.tflite'], 'tpuseg: usage error: export-model: expected one model, got 2 (see tpuseg export-model --help)'],
         [['missing.tflite', '-o', 'x.tflite'], `tpuseg: ${path.join(dir, 'missing.tflite')}: not a readable TFLite model: no such file`],
