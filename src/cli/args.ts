@@ -40,14 +40,69 @@ function joinDashValues(argv: readonly string[], options: OptionSpec): string[] 
   return out;
 }
 
+/**
+ * Flags of Coral's tools (edgetpu_compiler, libcoral's partition_with_profiling) that mean what a
+ * tpuseg flag means: a command that takes the tpuseg flag takes the Coral name too (`coral` in
+ * `parse`), and a command that does not says which tpuseg flag to use.
+ */
+export const CORAL_FLAGS = {
+  num_segments: { flag: 'tpus', value: 'N', what: 'segments, one per Edge TPU' },
+  out_dir: { flag: 'out', value: 'DIR', what: 'the folder to write' },
+  output_dir: { flag: 'out', value: 'DIR', what: 'the folder to write' },
+  model_path: { flag: '', value: 'FILE', what: 'the model (the first argument)' },
+} as const;
+export type CoralFlag = keyof typeof CORAL_FLAGS;
+
+/** The help line of a command's Coral names. */
+export function coralHelp(names: readonly CoralFlag[]): string {
+  const items = names.map((n) => `--${n} ${CORAL_FLAGS[n].value} as ${CORAL_FLAGS[n].flag === '' ? '<model>' : `--${CORAL_FLAGS[n].flag} ${CORAL_FLAGS[n].value}`}`);
+  const lines = ["  Coral's flag names are taken too:"];
+  items.forEach((item, i) => {
+    const text = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (lines[lines.length - 1]!.length + 1 + text.length > 98) lines.push(`    ${text}`);
+    else lines[lines.length - 1] += ` ${text}`;
+  });
+  return lines.join('\n');
+}
+
+/** `--num_segments 4` as `--tpus 4`, `--model_path m.tflite` as the positional `m.tflite`, for the Coral names a command takes. */
+function coralToOwn(argv: readonly string[], coral: readonly CoralFlag[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--([a-z_]+)(=.*)?$/.exec(tok);
+    const name = m?.[1] as CoralFlag | undefined;
+    if (name === undefined || !coral.includes(name)) {
+      out.push(tok);
+      continue;
+    }
+    const own = CORAL_FLAGS[name].flag;
+    if (own !== '') out.push(`--${own}${m![2] ?? ''}`);
+    else if (m![2] !== undefined) out.push(m![2].slice(1));
+    else if (i + 1 < argv.length) out.push(argv[++i]!);
+    else out.push(tok);
+  }
+  return out;
+}
+
 /** Node's parse errors in tpuseg's words: which flag, what it expects, what was perhaps meant. */
 function parseError(command: string, e: unknown, options: OptionSpec): string {
   const message = (e as Error).message ?? String(e);
   const flag = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
   const name = flag.replace(/^-+/, '');
   switch ((e as NodeJS.ErrnoException).code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `${command}: unknown option ${flag}${didYouMean(name, [...Object.keys(options), 'help'], '--')}`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const coral = CORAL_FLAGS[name as CoralFlag];
+      if (coral !== undefined && (coral.flag === '' || coral.flag in options)) {
+        return `${command}: unknown option ${flag} (Coral's name for ${coral.what}; here: ${coral.flag === '' ? '<model>' : `--${coral.flag}`})`;
+      }
+      // Coral's and Python's snake_case for tpuseg's kebab-case (--fresh_runner for --fresh-runner).
+      return `${command}: unknown option ${flag}${didYouMean(name.replace(/_/g, '-'), [...Object.keys(options), 'help'], '--')}`;
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /does not take an argument/.test(message) ? `${command}: ${flag} takes no value` : `${command}: ${flag} expects a value`;
     default:
@@ -55,11 +110,14 @@ function parseError(command: string, e: unknown, options: OptionSpec): string {
   }
 }
 
-/** Strict parse of a command's arguments; unknown flags and missing values become Usage errors. */
-export function parse(command: string, argv: readonly string[], options: OptionSpec): E.Either<TpusegError, Parsed> {
+/**
+ * Strict parse of a command's arguments; unknown flags and missing values become Usage errors.
+ * `coral`: the Coral flag names this command takes for its own (CORAL_FLAGS).
+ */
+export function parse(command: string, argv: readonly string[], options: OptionSpec, coral: readonly CoralFlag[] = []): E.Either<TpusegError, Parsed> {
   try {
     const { values, positionals } = parseArgs({
-      args: joinDashValues(argv, options),
+      args: joinDashValues(coralToOwn(argv, coral), options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,

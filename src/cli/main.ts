@@ -11,28 +11,39 @@ function topHelp(): string {
   return [
     'tpuseg: cut a CNN into pipeline segments across several Edge TPUs, and prove the choice.',
     '',
-    'usage: tpuseg <command> [options]    (tpuseg <command> --help for details)',
+    'usage: tpuseg <command> [options]    (tpuseg <command> --help, or tpuseg help <command>, for details)',
     '',
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'options:',
+    '  -h, --help      this help (on stdout, exit 0; without a command: on stderr, exit 2)',
+    '  -v, --version   the version of tpuseg',
   ].join('\n');
 }
 
 /** Runs one CLI invocation; returns the exit code. Expected failures print one line; defects rethrow. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(topHelp());
-    return name === undefined ? 2 : 0;
+  // A missing command is a usage error: the usage goes to stderr (exit 2); asked for, to stdout (exit 0).
+  if (name === undefined) {
+    io.err(`tpuseg: usage error: no command given\n${topHelp()}`);
+    return 2;
   }
-  if (name === '--version' || name === '-V') {
+  const asked = name === 'help' ? rest[0] : undefined;
+  if (name === '--help' || name === '-h' || (name === 'help' && asked === undefined)) {
+    io.out(topHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === '-v' || name === 'version') {
     io.out(require('../../package.json').version);
     return 0;
   }
-  const entry = commands.find((c) => c.name === name);
-  if (!entry) return fail(io, usage(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))} (see tpuseg --help)`));
+  const wanted = asked ?? name;
+  const entry = commands.find((c) => c.name === wanted);
+  if (!entry) return fail(io, usage(`unknown command "${wanted}"${didYouMean(wanted, commands.map((c) => c.name))} (see tpuseg --help)`));
   const command: Command = entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (asked !== undefined || rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;
   }

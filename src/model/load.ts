@@ -5,6 +5,7 @@ import type { LayerGraph } from '../graph/types';
 import { modelUnreadable, usage, type TpusegError } from '../errors';
 import { count, MAX_TFLITE_BYTES } from '../limits';
 import { fileErrorReason } from '../file-errors';
+import { closestFew, orList } from '../cli/suggest';
 
 /**
  * Everywhere a model is accepted: a `.tflite` path, `zoo:NAME[@SIZE]` or `synth:FAMILY?k=v&...`.
@@ -29,7 +30,7 @@ export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
-    return E.left(modelUnreadable(file, fileErrorReason(e)));
+    return E.left(modelUnreadable(file, `${fileErrorReason(e)}${(e as NodeJS.ErrnoException).code === 'ENOENT' ? zooHint(file) : ''}`));
   }
   try {
     const stat = fs.fstatSync(fd);
@@ -46,6 +47,13 @@ export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A missing file named like a zoo model (`mobilenet_v2`, `resnet50.tflite`): the zoo names it may have meant. */
+function zooHint(file: string): string {
+  const { zooNames } = require('../zoo') as typeof import('../zoo');
+  const near = closestFew(path.basename(file).replace(/\.tflite$/i, '').toLowerCase().replace(/-/g, '_'), zooNames());
+  return near.length > 0 ? ` (did you mean ${orList(near.map((n) => `zoo:${n}`))}?)` : '';
 }
 
 /**

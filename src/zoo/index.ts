@@ -11,6 +11,7 @@ import { mobilenetV1, mobilenetV2 } from './mobilenet';
 import { resnet101V1, resnet101V2, resnet152V1, resnet152V2, resnet50V1, resnet50V2 } from './resnet';
 import { vgg16, vgg19 } from './vgg';
 import { xception } from './xception';
+import { closestFew, orList } from '../cli/suggest';
 
 export type { ZooEntry } from './builder';
 
@@ -52,7 +53,12 @@ export function parseZooSpec(spec: string): E.Either<TpusegError, { entry: ZooEn
   const m = /^zoo:([^@]*)(?:@(.*))?$/.exec(spec.trim());
   if (!m) return E.left(usage(`${spec}: expected zoo:NAME[@SIZE]`));
   const entry = zooEntry(m[1]!);
-  if (!entry) return E.left(usage(`${spec}: unknown zoo model "${m[1]}" (known: ${zooNames().join(', ')})`));
+  if (!entry) {
+    const near = closestFew(m[1]!, zooNames());
+    return E.left(usage(near.length > 0
+      ? `${spec}: unknown zoo model "${m[1]}" (did you mean ${orList(near.map((n) => `zoo:${n}`))}? tpuseg zoo lists all ${ZOO.length})`
+      : `${spec}: unknown zoo model "${m[1]}" (known: ${zooNames().join(', ')})`));
+  }
   if (m[2] === undefined) return E.right({ entry, size: entry.inputSize });
   const v = Number(m[2]);
   if (!/^\d+$/.test(m[2]) || !Number.isSafeInteger(v) || v < 1) return E.left(usage(`${spec}: input size must be a positive integer, got "${m[2]}"`));

@@ -46,7 +46,9 @@ describe('zoo/index', () => {
     });
 
     it('should reject unknown names, bad sizes and sizes under the minimum with a clear message', () => {
-      expect(message('zoo:resnet51')).toMatch(/^zoo:resnet51: unknown zoo model "resnet51" \(known: .*resnet50_v1/);
+      expect(message('zoo:resnet51')).toBe('zoo:resnet51: unknown zoo model "resnet51" (did you mean zoo:resnet50_v1 or zoo:resnet50_v2? tpuseg zoo lists all 21)');
+      expect(message('zoo:resnet50')).toBe('zoo:resnet50: unknown zoo model "resnet50" (did you mean zoo:resnet50_v1 or zoo:resnet50_v2? tpuseg zoo lists all 21)');
+      expect(message('zoo:alexnet')).toMatch(/^zoo:alexnet: unknown zoo model "alexnet" \(known: .*resnet50_v1/);
       expect(message('zoo:vgg16@abc')).toBe('zoo:vgg16@abc: input size must be a positive integer, got "abc"');
       expect(message('zoo:vgg16@0')).toBe('zoo:vgg16@0: input size must be a positive integer, got "0"');
       expect(message('zoo:vgg16@-5')).toMatch(/positive integer/);

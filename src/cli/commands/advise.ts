@@ -5,11 +5,13 @@ import type { ObjectiveKind } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import { MAX_ADVISE_TPUS } from '../../limits';
 import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../advise/advise';
-import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
+import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption, coralHelp, type CoralFlag } from '../args';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
 import { optionalOutFile } from '../out-path';
 import { alignedLines, toJson } from '../text';
+
+const CORAL: readonly CoralFlag[] = ['model_path'];
 
 const HELP = `usage: tpuseg advise <model> --tpus K [--profile P] [--devices D1,D2,...] [--objective O] [--json]
 
@@ -48,6 +50,7 @@ options:
                      limitedBy, offChipBytes, streams, stageMs, handoffMs, onFront, uncertainty }],
                      front, bestByTpus, knee: { tpus, fraction, adds }, recommended, reasoning,
                      orders?, madeFor }
+${coralHelp(CORAL)}
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
@@ -61,7 +64,7 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
     tpus: { type: 'string' }, profile: { type: 'string' }, devices: { type: 'string' }, runner: { type: 'string' },
     objective: { type: 'string' }, batch: { type: 'string' }, tolerance: { type: 'string' }, knee: { type: 'string' },
     all: { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string', short: 'o' },
-  });
+  }, CORAL);
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
   if (positionals.length !== 1) return E.left(usage(`advise: expected one model, got ${positionals.length} (see tpuseg advise --help)`));

@@ -7,11 +7,13 @@ import { firstDifference, modelDetails, runTflite, seededInputs } from '../../li
 import { loadModel } from '../../model/load';
 import type { LayerGraph } from '../../graph/types';
 import { tryWriteTflite } from '../../tflite/writer';
-import { parse } from '../args';
+import { parse, coralHelp, type CoralFlag } from '../args';
 import type { Command, Io } from '../command';
 import { toJson } from '../text';
 import { tryWrite, writeFileSafe } from '../../safe-write';
 import { outFile } from '../out-path';
+
+const CORAL: readonly CoralFlag[] = ['model_path'];
 
 const HELP = `usage: tpuseg export-model <model> -o FILE.tflite [--seed S] [--check] [--json]
 
@@ -30,6 +32,7 @@ options:
                       original gives bit-identical outputs
   --json              print one JSON object: { file, bytes, ops, paramBytes, source, seed,
                       outputs? (with --check), bitIdentical? (--check of a .tflite) }
+${coralHelp(CORAL)}
   -h, --help`;
 
 async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegError, void>> {
@@ -38,7 +41,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
     seed: { type: 'string' },
     check: { type: 'boolean' },
     json: { type: 'boolean' },
-  });
+  }, CORAL);
   if (E.isLeft(parsed)) return parsed;
   const { values, positionals } = parsed.right;
   if (positionals.length !== 1) {

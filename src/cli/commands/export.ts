@@ -9,9 +9,11 @@ import { readPlan, type PlanChoice } from '../../export/plan-file';
 import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
 import { loadModelToPlan } from '../../model/load';
-import { devicesArg, parse, positiveInt } from '../args';
+import { devicesArg, parse, positiveInt, coralHelp, type CoralFlag } from '../args';
 import type { Command, Io } from '../command';
 import { outDir } from '../out-path';
+
+const CORAL: readonly CoralFlag[] = ['num_segments', 'out_dir', 'output_dir', 'model_path'];
 
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
        tpuseg export <model> --plan <advice.json> [--configuration ID] --out DIR [options]
@@ -53,6 +55,7 @@ options:
   --batch B         batch of the predictions and of run_pipeline.py (default: the plan file's, else 15)
   --seed S          seed of the search and of generated weights of zoo/synth models (default 0)
   --json            print plan.json instead of the summary
+${coralHelp(CORAL)}
   -h, --help`;
 
 function summary(bundle: ExportBundle, dir: string): string[] {
@@ -84,7 +87,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
     json: { type: 'boolean' },
     configuration: { type: 'string' },
     devices: { type: 'string' },
-  });
+  }, CORAL);
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
   if (positionals.length !== 1) return E.left(usage(`export: expected one model, got ${positionals.length} (see tpuseg export --help)`));

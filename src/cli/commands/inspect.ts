@@ -3,11 +3,13 @@ import { pipe } from 'fp-ts/function';
 import { usage } from '../../errors';
 import { summarize, type GraphSummary, type OpRow, type TensorInfo } from '../../graph/summary';
 import { loadModel } from '../../model/load';
-import { parse } from '../args';
+import { parse, coralHelp, type CoralFlag } from '../args';
 import type { Command } from '../command';
 import { alignedLines, printableLine, toJson } from '../text';
 import { writeJsonFile } from '../json-file';
 import { optionalOutFile } from '../out-path';
+
+const CORAL: readonly CoralFlag[] = ['model_path'];
 
 const HELP = `usage: tpuseg inspect <model> [--json] [--ops] [-o FILE]
 
@@ -24,6 +26,7 @@ options:
            opTypes, inputs, outputs, largestActivation, compiledForEdgeTpu, edgeTpuOps
            (+ note for compiled models, + opList with --ops)
   -o, --out FILE  also write what --json prints to FILE (replaced; its folder must exist)
+${coralHelp(CORAL)}
   -h, --help`;
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -94,7 +97,7 @@ export const inspect: Command = {
   help: HELP,
   async run(argv, io) {
     return pipe(
-      parse('inspect', argv, { json: { type: 'boolean' }, ops: { type: 'boolean' }, out: { type: 'string', short: 'o' } }),
+      parse('inspect', argv, { json: { type: 'boolean' }, ops: { type: 'boolean' }, out: { type: 'string', short: 'o' } }, CORAL),
       E.chain(({ values, positionals }) =>
         positionals.length === 1
           ? E.map((out: string | undefined) => ({ spec: positionals[0]!, json: values['json'] === true, ops: values['ops'] === true, out }))(

@@ -18,12 +18,14 @@ import { compilerCuts, layerCuts } from '../../plan/fixed-splits';
 import { readPlan, type ChosenLayout, type PlanChoice } from '../../export/plan-file';
 import { evaluateLayout, type LayoutEvaluation } from '../../pipeline/layout';
 import { planResult, uncertaintyOf, type Uncertainty } from '../../plan/result';
-import { devicesArg, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
+import { devicesArg, objectiveOption, parse, positiveInt, profileArg, runnerOption, coralHelp, type CoralFlag } from '../args';
 import type { Command } from '../command';
 import { writeJsonFile } from '../json-file';
 import { optionalOutFile } from '../out-path';
 
 const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'batch', 'latency'];
+
+const CORAL: readonly CoralFlag[] = ['num_segments', 'model_path'];
 
 const help = (): string => `usage: tpuseg predict <model> [--tpus N] [--strategy S | --plan FILE] [--profile P] [--devices D1,D2,...] [--runner R] [--batch B] [--fresh-runner] [--out FILE] [--json]
 
@@ -66,6 +68,7 @@ options:
                    bottleneckMs, limitedBy, latencyMs, firstMs, batch, msPerInput (each time with
                    ...Low/...High, the band), uncertainty: { regime, band: { lo, hi, rows, from } },
                    runner, devices? (with --devices), madeFor: { name, ops, graphHash } }
+${coralHelp(CORAL)}
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile/plan error, 3 infeasible request`;
@@ -157,7 +160,7 @@ export const predictCommand: Command = {
       runner: { type: 'string' }, 'fresh-runner': { type: 'boolean' }, devices: { type: 'string' },
       objective: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string', short: 'o' },
       plan: { type: 'string' }, configuration: { type: 'string' },
-    });
+    }, CORAL);
     if (E.isLeft(parsed)) return parsed;
     const { values: v, positionals } = parsed.right;
     if (positionals.length !== 1) return E.left(usage(`predict: expected one model, got ${positionals.length} (see tpuseg predict --help)`));

@@ -8,12 +8,14 @@ import { usage, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
-import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, runnerOption, workersOption } from '../args';
+import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, runnerOption, workersOption, coralHelp, type CoralFlag } from '../args';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
 import { tryWrite, writeFileSafe } from '../../safe-write';
 import { optionalOutFile } from '../out-path';
 import { alignedLines, toJson } from '../text';
+
+const CORAL: readonly CoralFlag[] = ['num_segments', 'model_path'];
 
 const help = (): string => `usage: tpuseg segment <model> --tpus N [options]
 
@@ -58,6 +60,7 @@ options:
                                segments, bottleneckMs, limitedBy, latencyMs, batch, msPerInput (each
                                time with ...Low/...High, its band), uncertainty, evaluations, searchMs,
                                error? }], best, madeFor: { name, ops, graphHash } }
+${coralHelp(CORAL)}
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
@@ -98,7 +101,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
     'max-crossing-bytes': { type: 'string' }, pin: { type: 'string', multiple: true }, option: { type: 'string', multiple: true },
     json: { type: 'boolean' }, html: { type: 'string' }, out: { type: 'string', short: 'o' }, runner: { type: 'string' },
     devices: { type: 'string' }, 'at-most': { type: 'boolean' }, tolerance: { type: 'string' },
-  });
+  }, CORAL);
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
   if (positionals.length !== 1) return E.left(usage(`segment: expected one model, got ${positionals.length} (see tpuseg segment --help)`));
