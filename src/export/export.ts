@@ -118,7 +118,9 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
     },
     profile: req.profile.name,
     madeFor: madeFor(req.graph),
-    tpus: N,
+    // The TPUs the export runs on (a configuration's copies each take one), and its segments.
+    tpus: layout?.tpuCount ?? N,
+    stages: N,
     predicted: { ...predicted, cuts: [...predicted.cuts], segments: [...predicted.segments] },
     segments,
     warnings: [...split.right.warnings],

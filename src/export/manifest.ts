@@ -57,6 +57,8 @@ export const ManifestCodec = t.intersection([t.type({
   warnings: t.array(t.string),
 }), t.partial({
   configuration: Configuration,
+  /** Segments (tpus: the TPUs they run on, more when a configuration runs copies); absent in older exports, whose tpus were their segments. */
+  stages: t.number,
   /** The model the plan was made for (src/plan/made-for.ts), so the plan.json is a plan file too. */
   madeFor: t.type({ name: t.string, ops: t.number, graphHash: t.string }),
 })]);
@@ -75,9 +77,12 @@ export function parseManifest(text: string, file: string): E.Either<TpusegError,
   }
   const r = ManifestCodec.decode(json);
   if (E.isRight(r)) {
-    if (r.right.segments.length !== r.right.tpus) {
-      return E.left(configInvalid(file, [`segments: ${r.right.segments.length} listed for ${r.right.tpus} TPUs`]));
+    const stages = r.right.stages ?? r.right.tpus;
+    if (r.right.segments.length !== stages) {
+      return E.left(configInvalid(file, [`segments: ${r.right.segments.length} listed for ${stages} ${r.right.stages === undefined ? 'TPUs' : 'stages'}`]));
     }
+    const onTpus = r.right.configuration?.tpus ?? stages;
+    if (r.right.stages !== undefined && r.right.tpus !== onTpus) return E.left(configInvalid(file, [`tpus: ${r.right.tpus}, but the ${r.right.configuration ? 'configuration' : 'plan'} runs on ${onTpus}`]));
     return r;
   }
   const problems = [...new Set(r.left.slice(0, 5).map((e) => {

@@ -80,8 +80,7 @@ const tick = (): void => {
  */
 export async function watched<T>(stop: AbortSignal, limitMs: number, run: (started: Int32Array, signal: AbortSignal) => Promise<T>): Promise<Watched<T>> {
   const w: Watch = { started: new Int32Array(new SharedArrayBuffer(4)), limitMs, abort: new AbortController() };
-  const onStop = (): void => w.abort.abort();
-  stop.addEventListener('abort', onStop);
+  const release = onAbort(stop, w);
   watching.add(w);
   ticker ??= setInterval(tick, 20);
   try {
@@ -94,6 +93,34 @@ export async function watched<T>(stop: AbortSignal, limitMs: number, run: (start
       clearInterval(ticker);
       ticker = undefined;
     }
-    stop.removeEventListener('abort', onStop);
+    release();
   }
+}
+
+// The tasks running under one stop signal, and the one listener that aborts them all: a listener
+// per task would pile up on a signal shared by hundreds of tasks (annealing's restarts, --at-most).
+const underStop = new WeakMap<AbortSignal, { readonly watches: Set<Watch>; readonly listener: () => void }>();
+
+/** Aborts `w` when `stop` aborts (at once if it has); returns the function that stops watching. */
+function onAbort(stop: AbortSignal, w: Watch): () => void {
+  if (stop.aborted) w.abort.abort();
+  let entry = underStop.get(stop);
+  if (entry === undefined) {
+    const watches = new Set<Watch>();
+    const listener = (): void => {
+      for (const x of watches) x.abort.abort();
+    };
+    stop.addEventListener('abort', listener, { once: true });
+    entry = { watches, listener };
+    underStop.set(stop, entry);
+  }
+  entry.watches.add(w);
+  const e = entry;
+  return () => {
+    e.watches.delete(w);
+    if (e.watches.size === 0) {
+      stop.removeEventListener('abort', e.listener);
+      underStop.delete(stop);
+    }
+  };
 }

@@ -34,7 +34,7 @@ const field = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""
 
 export function measurementLine(m: Manifest, r: MeasurementRow): string {
   return [
-    m.model.name, m.model.spec, String(m.tpus), m.predicted.strategy, list(m.predicted.cuts), String(r.batch), m.profile,
+    m.model.name, m.model.spec, String(m.stages ?? m.tpus), m.predicted.strategy, list(m.predicted.cuts), String(r.batch), m.profile,
     list(r.onChipMiB), list(r.offChipMiB), list(r.segmentMs), String(r.msPerInput), String(m.predicted.msPerInput),
   ].map(field).join(',');
 }

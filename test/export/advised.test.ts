@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main';
 import { parseManifest } from '../../src/export/manifest';
 import { pipelineScript } from '../../src/export/pipeline-script';
 import { captureIo } from '../helpers/io';
+import { needsTitle } from '../helpers/shared';
 
 // An advised configuration exported, compiled with the stand-in compiler and run by its
 // run_pipeline.py with real Python against the stand-in pycoral (fixtures/standins/python):
@@ -13,6 +14,7 @@ import { captureIo } from '../helpers/io';
 const STANDINS = path.resolve(__dirname, '../../fixtures/standins');
 const MODEL = 'synth:conv?filters=64&layers=8&size=32';
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const NUMPY = 'python3 with numpy (e.g. apt-get install python3-numpy)';
 const env = { ...process.env, PYTHONPATH: path.join(STANDINS, 'python'), PYTHONDONTWRITEBYTECODE: '1', FAKE_INVOKE_MS: '1' };
 
 interface Run {
@@ -56,7 +58,7 @@ describe('export of an advised configuration', () => {
     expect(m.right.predicted.strategy).toBe(`advise:${rec.id}`);
   });
 
-  (hasNumpy ? it : it.skip).each(['r2x2', 'r3x2', 'h2-13', 'h3-122'])('%s: run_pipeline.py passes py_compile and runs end to end against the stand-in pycoral', async (id) => {
+  (hasNumpy ? it : it.skip).each(['r2x2', 'r3x2', 'h2-13', 'h3-122'])(`%s: run_pipeline.py passes py_compile and runs end to end against the stand-in pycoral${needsTitle(hasNumpy, NUMPY)}`, async (id) => {
     const conf = advice().configurations.find((c) => c.id === id)!;
     expect(conf).toBeDefined();
     const m = await exported(id, ['--configuration', id]);
@@ -76,7 +78,7 @@ describe('export of an advised configuration', () => {
     expect(new Set(result.copies.map((c) => c.device)).size).toBe(conf.assignment.flat().length);
   });
 
-  (hasNumpy ? it : it.skip)('should refuse too few TPUs, and take the devices given per board position', async () => {
+  (hasNumpy ? it : it.skip)(`should refuse too few TPUs, and take the devices given per board position${needsTitle(hasNumpy, NUMPY)}`, async () => {
     await exported('devs', ['--configuration', 'r2x2']);
     const few = spawnSync('python3', [path.join(dir, 'devs', 'run_pipeline.py')], { cwd: dir, encoding: 'utf8', env: { ...env, FAKE_TPUS: '3' } });
     expect(few.status).toBe(3);

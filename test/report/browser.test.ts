@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { needsTitle } from '../helpers/shared';
 
 // Opens the HTML report in headless Chromium (Debian's package, driven by playwright-core) and
 // checks what a reader sees: every figure rendered without a console error or a network request,
@@ -66,7 +67,7 @@ function expectedSummary(records: readonly Rec[]): Map<string, { cells: number; 
 
 const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: OUT, encoding: 'utf8', timeout: 300_000 });
 
-(haveBrowser ? describe : process.env['CI'] !== undefined ? describe : describe.skip)('report in a browser', () => {
+(haveBrowser ? describe : process.env['CI'] !== undefined ? describe : describe.skip)(`report in a browser${needsTitle(haveBrowser || process.env['CI'] !== undefined, `Chromium at ${CHROMIUM}`)}`, () => {
   let context: BrowserContext;
   let page: Page;
   let profileDir: string;

@@ -6,7 +6,7 @@ import { summarize } from '../../src/graph/summary';
 import type { LayerGraph } from '../../src/graph/types';
 import { rng, type Rng } from '../../src/rng';
 import { readTflite } from '../../src/tflite/reader';
-import { hasShared, sharedPath } from '../helpers/shared';
+import { hasShared, needsTitle, sharedPath } from '../helpers/shared';
 import { packModel, randomModelT, tinyModelT } from './reader.fixture';
 
 /** Outcome of reading one mutated file: parsed, rejected properly, or a defect (described). */
@@ -230,7 +230,7 @@ describe('tflite/reader fuzzing', () => {
       ['mobilenet_v2_1.0_224_quant.tflite', 60],
       ['coral_pipeline/ssd_mobilenet_v2_coco_quant_postprocess_segment_3_of_4_edgetpu.tflite', 150],
     ];
-    (hasShared ? it : it.skip)('should parse or cleanly reject thousands of mutations of the real models', () => {
+    (hasShared ? it : it.skip)(`should parse or cleanly reject thousands of mutations of the real models${needsTitle(hasShared, '../shared/models')}`, () => {
       const t: Tally = { parsed: 0, rejected: 0, defects: [] };
       for (const [rel, rounds] of real) fuzz(fs.readFileSync(sharedPath('models', rel)), rel, rounds, `fuzz/${rel}`, t);
       sweepWords(fs.readFileSync(sharedPath('models', 'split_concat.tflite')), 'split_concat.tflite', t);

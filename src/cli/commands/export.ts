@@ -60,16 +60,23 @@ ${coralHelp(CORAL)}
 
 function summary(bundle: ExportBundle, dir: string): string[] {
   const m = bundle.manifest;
-  const lines = [`${m.model.name}: ${m.tpus} segment(s) by ${m.predicted.strategy} (cuts ${m.predicted.cuts.join(', ') || 'none'}) -> ${dir}`];
+  const c = m.configuration;
+  const stages = m.segments.length;
+  const lines = [`${m.model.name}: ${stages} segment(s) by ${m.predicted.strategy} (cuts ${m.predicted.cuts.join(', ') || 'none'})${c ? ` on ${c.tpus} TPU(s)` : ''} -> ${dir}`];
   m.segments.forEach((s, i) => {
     const p = m.predicted.segments[i]!;
-    lines.push(`  ${s.file}  ops ${s.firstOp}..${s.lastOp}  in ${s.inputs.length}  out ${s.outputs.length}  predicted ${p.ms.toFixed(2)} ms`);
+    const copies = c?.copies[i] ?? 1;
+    lines.push(`  ${s.file}  ops ${s.firstOp}..${s.lastOp}  in ${s.inputs.length}  out ${s.outputs.length}  predicted ${p.ms.toFixed(2)} ms${copies > 1 ? ` per input on one of its ${copies} TPUs` : ''}`);
   });
-  lines.push(`  predicted (${m.profile}): ${m.predicted.msPerInput.toFixed(2)} ms per input for a batch of ${m.predicted.batch}, slowest stage ${m.predicted.bottleneckMs.toFixed(2)} ms`);
-  const c = m.configuration;
+  const batch = `${m.predicted.msPerInput.toFixed(2)} ms per input for a batch of ${m.predicted.batch}`;
   if (c) {
     lines.push(`  configuration ${c.id} (${c.kind}) on ${c.tpus} TPU(s): ${c.assignment.map((ts, i) => `segment ${i} on ${ts.length > 1 ? 'TPUs' : 'TPU'} ${ts.join(',')}`).join('; ')}`);
-    lines.push(`  predicted: ${c.throughput.toFixed(c.throughput >= 100 ? 0 : 1)} inputs/s in steady state (set by the ${c.limitedBy}), latency ${c.latencyMs.toFixed(2)} ms`);
+    // A stage on several TPUs takes alternate inputs: its share of the steady state is its time over its copies.
+    const shared = c.copies.some((x) => x > 1) ? '; a segment on k TPUs counts 1/k of its time per input' : '';
+    lines.push(`  predicted (${m.profile}): ${c.throughput.toFixed(c.throughput >= 100 ? 0 : 1)} inputs/s in steady state, ${m.predicted.bottleneckMs.toFixed(2)} ms per input (set by the ${c.limitedBy}${shared}); `
+      + `latency ${c.latencyMs.toFixed(2)} ms for one input; ${batch}`);
+  } else {
+    lines.push(`  predicted (${m.profile}): ${batch}, slowest stage ${m.predicted.bottleneckMs.toFixed(2)} ms, latency ${m.predicted.latencyMs.toFixed(2)} ms`);
   }
   lines.push('  plan.json  compile.sh  run_pipeline.py');
   return lines;
