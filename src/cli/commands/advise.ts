@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import type { ObjectiveKind } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
-import { MAX_ADVISE_TPUS } from '../../limits';
+import { count, MAX_ADVISE_TPUS } from '../../limits';
+import { LAYOUT_DP_LIMIT, type LayoutProof } from '../../advise/search';
 import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../advise/advise';
 import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { Command, Io } from '../command';
@@ -29,7 +30,8 @@ options:
                      with --devices, the host's profile (default: the first device's)
   --devices LIST     one profile per TPU position (e.g. edgetpu-pcie,edgetpu-usb3,edgetpu-usb3): a
                      board whose TPUs differ; advise also chooses which TPUs run which stage and in
-                     what order
+                     what order, exactly for the slowest stage on every number of TPUs (the
+                     "layouts:" line says where a shared resource binds instead, and by how much)
   --runner R         pycoral (default, as the exported run_pipeline.py) | python-threads
   --objective O      throughput (steady state, default) | latency (one input) | batch (ms per input
                      of a batch of B): what the recommendation optimizes
@@ -46,7 +48,8 @@ options:
                      throughputPerTpu, latencyMs, msPerInput (with ...Low/...High when banded),
                      limitedBy, offChipBytes, streams, stageMs, handoffMs, onFront, uncertainty }],
                      front, bestByTpus, knee: { tpus, fraction, adds }, recommended, reasoning,
-                     orders?, madeFor }
+                     orders?, layouts? (boards whose TPUs differ: the exact layout DP's bound
+                     per m and the best found over it, 1 = proven optimal), madeFor }
   -h, --help
 
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
@@ -127,12 +130,21 @@ export function renderAdvice(r: AdviseReport, all: boolean): string[] {
     `recommended: ${rec.id}, ${configText(rec)}`,
     `why: ${r.reasoning}`,
     ...(r.orders ? [`device orders: dp ran on ${r.orders.tried} orders${r.orders.exhaustive ? ', every distinct one' : ' (not every distinct order: see tpuseg advise --help)'}`] : []),
+    ...(r.layouts ? [layoutsText(r.layouts)] : []),
     ...(rec.uncertainty?.band ? [`band: ${rec.uncertainty.regime}, measured / predicted ${rec.uncertainty.band.lo}-${rec.uncertainty.band.hi} on 8 in 10 of ${rec.uncertainty.band.rows} calibration rows of ${rec.uncertainty.band.from}`]
       : rec.uncertainty ? [`band: none (no calibration rows in regime ${rec.uncertainty.regime})`] : []),
   ];
 }
 
 const pct = (f: number): string => `${(f * 100).toFixed(0)}%`;
+
+/** Whether the best configuration on each number of TPUs is proven optimal on a board whose TPUs differ. */
+export function layoutsText(l: LayoutProof): string {
+  if (!l.ran) return `layouts: not proven optimal (the exact layout search would take ${count(l.work)} steps, above ${count(LAYOUT_DP_LIMIT)}; the orders above are a heuristic)`;
+  const off = l.gap.flatMap((g, i) => (g > 1 + 1e-9 ? [`${i + 1} TPUs within ${((g - 1) * 100).toFixed(1)}%`] : []));
+  if (off.length === 0) return `layouts: optimal on every number of TPUs (an exact search over cuts, TPUs per stage and their order attains the least slowest stage possible)`;
+  return `layouts: optimal except where a shared resource, not the slowest stage, sets the pace: ${off.join(', ')} of the least slowest stage any layout can have`;
+}
 const fmtRate = (c: AdvisedConfiguration): string => `${c.throughput.toFixed(rateDigits(c.throughput))}/s`;
 
 function configText(c: AdvisedConfiguration): string {
