@@ -86,4 +86,19 @@ describe('cli: writing into prepared output folders', () => {
       holder.kill();
     }
   });
+
+  it('an export into a folder another process is writing should stop at once, writing nothing', async () => {
+    const { dir } = setup();
+    const holder = spawn('sleep', ['30']);
+    try {
+      fs.mkdirSync(path.join(dir, 'x'));
+      fs.writeFileSync(path.join(dir, 'x', LOCK_FILE), `${holder.pid}\n`);
+      const c = captureIo(dir);
+      expect(await main(['export', SYNTH, '--strategy', 'dp', '--tpus', '2', '--out', 'x'], c.io)).toBe(2);
+      expect(c.err.at(-1)).toBe(`tpuseg: ${path.join(dir, 'x')}: another run (pid ${holder.pid}) is writing here; wait for it, or stop it`);
+      expect(fs.readdirSync(path.join(dir, 'x'))).toEqual([LOCK_FILE]);
+    } finally {
+      holder.kill();
+    }
+  });
 });
