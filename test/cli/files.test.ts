@@ -101,4 +101,15 @@ describe('cli: writing into prepared output folders', () => {
       holder.kill();
     }
   });
+
+  it('an export of a model with a 228-character name should write every file, and none of the temporary ones', async () => {
+    const { dir } = setup();
+    const name = `${'m'.repeat(228 - '.tflite'.length)}.tflite`;
+    const c = captureIo(dir);
+    expect(await main(['export-model', SYNTH, '-o', name], c.io)).toBe(0);
+    expect(await main(['export', name, '--strategy', 'dp', '--tpus', '2', '--out', 'x'], c.io)).toBe(0);
+    const files = fs.readdirSync(path.join(dir, 'x'));
+    expect(files.filter((f) => f.endsWith('.tflite'))).toHaveLength(2);
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
+  });
 });
