@@ -130,6 +130,42 @@ export function makeDir(dir: string): void {
   }
 }
 
+const linkError = (p: string): Error => Object.assign(new Error(`a symbolic link: ${p}`), { code: 'ELOOP', syscall: 'mkdir', path: p });
+
+/**
+ * Makes `root` (`mkdir -p`, through links: it is the folder the user named) and the folders of
+ * `rel` below it, one by one, none of which may be a symbolic link: a link planted below an output
+ * folder (figures -> ../elsewhere) would make its files land elsewhere. Returns the folder's path.
+ * Throws the file-system error.
+ */
+export function makeDirBelow(root: string, rel: string): string {
+  makeDir(root);
+  let dir = root;
+  for (const part of rel.split(/[\\/]+/).filter((x) => x !== '' && x !== '.')) {
+    if (part === '..') throw Object.assign(new Error(`outside the output folder: ${rel}`), { code: 'EINVAL', syscall: 'mkdir', path: path.join(root, rel) });
+    dir = path.join(dir, part);
+    for (let attempt = 0; ; attempt++) {
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw atPath(e, dir);
+      }
+      if (st?.isSymbolicLink()) throw linkError(dir);
+      if (st !== undefined && !st.isDirectory()) throw Object.assign(new Error(`not a folder: ${dir}`), { code: 'ENOTDIR', syscall: 'mkdir', path: dir });
+      if (st !== undefined) break;
+      try {
+        fs.mkdirSync(dir);
+        break;
+      } catch (e) {
+        // Made (or planted) meanwhile: look again.
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 3) throw atPath(e, dir);
+      }
+    }
+  }
+  return dir;
+}
+
 /** Runs a write and turns a file-system error into a one-line user error naming the file. */
 export function tryWrite<A>(f: () => A): E.Either<TpusegError, A> {
   try {

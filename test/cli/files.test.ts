@@ -112,4 +112,28 @@ describe('cli: writing into prepared output folders', () => {
     expect(files.filter((f) => f.endsWith('.tflite'))).toHaveLength(2);
     expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
   });
+
+  it('run, report and reproduce should refuse a folder link planted below their output folder, writing nothing through it', async () => {
+    const { dir } = setup();
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, 'speedup.svg'), 'precious\n');
+    const linkMessage = (p: string): string => `tpuseg: ${path.join(dir, p)}: cannot write: is a symbolic link (tpuseg does not write through links)`;
+    plant(path.join(dir, 'r'), ['figures'], '../elsewhere');
+    const c = captureIo(dir);
+    expect(await main(['run', 'cfg.json', '--out', 'r', '--workers', '0'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toBe(linkMessage('r/figures'));
+
+    expect(await main(['run', 'cfg.json', '--out', 'ok', '--workers', '0'], c.io)).toBe(0);
+    fs.rmSync(path.join(dir, 'ok', 'figures'), { recursive: true });
+    fs.symlinkSync('../elsewhere', path.join(dir, 'ok', 'figures'));
+    expect(await main(['report', 'ok'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toBe(linkMessage('ok/figures'));
+
+    plant(path.join(dir, 'res'), ['single-tpu'], 'elsewhere');
+    expect(await main(['reproduce', 'single-tpu', '--out', 'res'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toBe(linkMessage('res/single-tpu'));
+    expect(fs.readdirSync(elsewhere)).toEqual(['speedup.svg']);
+    expect(fs.readFileSync(path.join(elsewhere, 'speedup.svg'), 'utf8')).toBe('precious\n');
+  });
 });
