@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import type { TaskOutcome } from './task';
 import type { WorkerTask } from './worker';
+import { workerFlags } from '../worker-flags';
 
 /** The TypeScript hook of the CLI (bin/register-ts.js): worker threads load it too. */
 const REGISTER_TS = path.join(__dirname, '..', '..', 'bin', 'register-ts.js');
@@ -10,10 +11,11 @@ const REGISTER_TS = path.join(__dirname, '..', '..', 'bin', 'register-ts.js');
  * Node options for a worker thread running `filename`. A .ts worker gets the CLI's TypeScript hook
  * (`--require bin/register-ts.js`, cached transforms, in the thread), whether this thread runs
  * under it, tsx or jest; a parent's tsx flags are not passed on (`--import tsx` would start its
- * ESM hooks on one more thread per worker), its other options are.
+ * ESM hooks on one more thread per worker), its other options are, but for those a worker
+ * refuses (src/worker-flags.ts).
  */
 export function workerExecArgv(filename: string): string[] {
-  if (!filename.endsWith('.ts')) return [...process.execArgv];
+  if (!filename.endsWith('.ts')) return workerFlags(process.execArgv);
   const own: string[] = [];
   const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {
@@ -26,7 +28,7 @@ export function workerExecArgv(filename: string): string[] {
     }
     own.push(a);
   }
-  return [...own, '--require', REGISTER_TS];
+  return [...workerFlags(own), '--require', REGISTER_TS];
 }
 
 /**
