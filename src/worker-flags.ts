@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -41,4 +42,31 @@ function options(args: readonly string[]): string[][] {
 export function workerFlags(args: readonly string[]): string[] {
   if (args.length === 0 || accepted(args)) return [...args];
   return options(args).filter((o) => accepted(o)).flat();
+}
+
+/** The TypeScript hook of the CLI (bin/register-ts.js): worker threads load it too. */
+const REGISTER_TS = path.join(__dirname, '..', 'bin', 'register-ts.js');
+
+/**
+ * Node options for a worker thread running `filename`. A .ts worker gets the CLI's TypeScript hook
+ * (`--require bin/register-ts.js`, cached transforms, in the thread), whether this thread runs
+ * under it, tsx or jest; a parent's tsx flags are not passed on (`--import tsx` would start its
+ * ESM hooks on one more thread per worker), its other options are, but for those a worker
+ * refuses.
+ */
+export function workerExecArgv(filename: string): string[] {
+  if (!filename.endsWith('.ts')) return workerFlags(process.execArgv);
+  const own: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const takesValue = /^--(require|import|loader|experimental-loader)$/.test(a) || a === '-r';
+    const value = takesValue ? args[i + 1] ?? '' : a.replace(/^[^=]*=?/, '');
+    if (/[/\\]tsx[/\\]|^tsx(\/|$)/.test(value)) {
+      if (takesValue) i++;
+      continue;
+    }
+    own.push(a);
+  }
+  return [...workerFlags(own), '--require', REGISTER_TS];
 }
