@@ -137,7 +137,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   });
   if (E.isLeft(bundle)) return bundle;
   const dir = path.resolve(io.cwd, v.out);
-  const written = writeExport(dir, bundle.right);
+  const written = writeExport(dir, bundle.right, io.err);
   if (E.isLeft(written)) return written;
   for (const w of bundle.right.manifest.warnings) io.err(`tpuseg export: warning: ${w}`);
   if (v.json) io.out(JSON.stringify(bundle.right.manifest, null, 2));

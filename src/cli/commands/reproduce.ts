@@ -115,12 +115,12 @@ export const reproduceCommand: Command = {
       if (stopped) break;
       let d: Done;
       if (t.name === 'advise') {
-        const r = await runAdvise(path.join(EXPERIMENTS_DIR, 'advise', 'table.json'), path.join(outDir, t.name), io, () => stopped);
+        const r = await runAdvise(path.join(EXPERIMENTS_DIR, 'advise', 'table.json'), outDir, t.name, io, () => stopped);
         if (E.isLeft(r)) return r;
         d = { ...t, ...r.right };
       } else {
         const r = await runConfig({
-          configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name),
+          configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name), root: outDir,
           ...(workers.right !== undefined ? { workers: workers.right } : {}), force: args.right.values['force'] === true,
         }, io);
         if (E.isLeft(r)) return r;
@@ -151,7 +151,8 @@ export const reproduceCommand: Command = {
  * The advise table (src/advise/table.ts) into `outDir`: computed afresh each time (about a second
  * per model), under the results directory's lock as the experiments are.
  */
-async function runAdvise(configFile: string, outDir: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
+async function runAdvise(configFile: string, root: string, name: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
+  const outDir = path.join(root, name);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { adviseTable, loadAdviseTable } = require('../../advise/table') as typeof import('../../advise/table');
   const { writeAdviseReport } = require('../../report/advise') as typeof import('../../report/advise');
@@ -173,5 +174,5 @@ async function runAdvise(configFile: string, outDir: string, io: Io, stopped: ()
         `  report:  ${rel(report.index)}; in a browser: ${rel(report.html)}`, ...report.headlines.map((h) => `  ${h}`)],
       json: { name: c.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
     });
-  });
+  }, root);
 }
