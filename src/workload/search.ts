@@ -135,7 +135,7 @@ export function unitOptions(s: SearchInput, block: readonly number[], capacity: 
   const orders = permutations(block);
   for (let c = 1; c <= K; c++) {
     for (const order of orders) out.push(sharedOption(coCompile(members, order, c, s.host, capacity), s.rates, s.host));
-    out.push(sharedOption(timeShare(members, block, c, s.host), s.rates, s.host));
+    out.push(sharedOption(timeShare(members, block, c, s.host, capacity), s.rates, s.host));
   }
   return out;
 }

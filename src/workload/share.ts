@@ -116,10 +116,18 @@ export const hostFacts = (profile: CostProfile, runner: RunnerName): HostFacts =
 
 const seq = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 
-/** Cost models by capacity: one per (model, capacity left), built once. */
+/** Cost models by capacity, one per (model, capacity left), and the parts priced on them, each built once. */
 export class CapacityModels {
   private readonly cache = new Map<string, CostModel>();
+  private readonly parts = new Map<string, SharedPart>();
   constructor(private readonly host: HostFacts) {}
+
+  part(member: Member, index: number, tpus: number, capacityBytes: number, reloadMsPerMiB: number): SharedPart {
+    const key = `${index}|${tpus}|${capacityBytes}|${reloadMsPerMiB}`;
+    let p = this.parts.get(key);
+    if (!p) this.parts.set(key, (p = part(this.of(member, index, capacityBytes), index, tpus, capacityBytes, reloadMsPerMiB)));
+    return p;
+  }
 
   of(member: Member, index: number, capacityBytes: number): CostModel {
     if (capacityBytes >= this.host.capacityMiB * MiB) return member.cost;
@@ -152,7 +160,7 @@ function part(cost: CostModel, model: number, tpus: number, capacityBytes: numbe
 export function coCompile(members: readonly Member[], order: readonly number[], tpus: number, host: HostFacts, models: CapacityModels): SharedUnit {
   let left = host.capacityMiB * MiB;
   const parts = order.map((m) => {
-    const p = part(models.of(members[m]!, m, left), m, tpus, left, 0);
+    const p = models.part(members[m]!, m, tpus, left, 0);
     left = Math.max(0, left - p.onChipBytes);
     return p;
   });
@@ -160,9 +168,10 @@ export function coCompile(members: readonly Member[], order: readonly number[], 
 }
 
 /** Models compiled each on its own, sharing `tpus` TPUs: each caches as it would alone, and is evicted by the others. */
-export function timeShare(members: readonly Member[], models: readonly number[], tpus: number, host: HostFacts): SharedUnit {
+export function timeShare(members: readonly Member[], models: readonly number[], tpus: number, host: HostFacts, cache?: CapacityModels): SharedUnit {
   const full = host.capacityMiB * MiB;
-  return { kind: 'time-shared', models: [...models], tpus, parts: models.map((m) => part(members[m]!.cost, m, tpus, full, host.firstMsPerMiB)) };
+  const priced = (m: number): SharedPart => (cache ? cache.part(members[m]!, m, tpus, full, host.firstMsPerMiB) : part(members[m]!.cost, m, tpus, full, host.firstMsPerMiB));
+  return { kind: 'time-shared', models: [...models], tpus, parts: models.map(priced) };
 }
 
 /** Switches into each model per second, for invoke rates `q` interleaved as evenly as they allow. */
