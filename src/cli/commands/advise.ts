@@ -7,11 +7,15 @@ import { count, MAX_ADVISE_TPUS } from '../../limits';
 import { LAYOUT_DP_LIMIT, type LayoutProof } from '../../advise/search';
 import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../advise/advise';
 import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
+import type { RunnerName } from '../../../cost-models/names';
+import type { Workload } from '../../workload/spec';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
 import { alignedLines, toJson } from '../text';
 
 const HELP = `usage: tpuseg advise <model> --tpus K [--profile P] [--devices D1,D2,...] [--objective O] [--json]
+       tpuseg advise --workload W.json --tpus K [--profile P] [--json] [-o plan.json]
+       tpuseg advise --model SPEC=RATE --model SPEC=RATE ... --tpus K
 
 What to run on up to K Edge TPUs. Weighs, under the cost model and everything the stages share
 (the host's interpreter lock, a shared link, its CPU cores; src/pipeline/layout.ts):
@@ -52,6 +56,24 @@ options:
                      per m and the best found over it, 1 = proven optimal), madeFor }
   -h, --help
 
+Several models on one board (a workload): --workload W.json, a file
+  {"models": [{"model": "zoo:mobilenet_v2", "rate": 300}, {"model": "b.tflite", "weight": 2}]}
+(paths relative to the file; each model a target rate in inputs/s, or every model a weight), or
+--model SPEC=RATE / --model SPEC=weight:W once per model (the last "=" ends the spec). Up to 6
+models. Answers which TPUs run which model: each model alone in a configuration above, or several
+sharing TPUs, co-compiled (one compiler call: the on-chip parameter cache given out in the order
+compiled, the rest streamed) or time-shared (parameters reloaded on every switch), priced with
+the interleaving of their invokes and what every runner shares on the host (cores, interpreter
+lock, a shared link). With rates: the fewest TPUs that meet every rate, or, when K cannot, the
+best lowest achieved / target ratio and each model's shortfall; with weights: the largest rate
+every model gets in proportion to its weight, on the fewest TPUs within --tolerance of the best.
+Exact under the cost model (every grouping of the models, every option of each group). Prints
+the best assignment on up to m TPUs for every m, the recommendation and its reasoning; --json
+prints { models, mode, objective, tpus, profile, runner, assignments: [{ id, tpus, ratio,
+ratioLow?, ratioHigh?, limitedBy, host, units, models, meetsTargets?, onFront }], front,
+recommended, met, shortfall?, reasoning, search, sharing, madeFor }; -o writes it as a plan for
+\`tpuseg export --plan plan.json --out DIR\`. --devices, --objective and --knee do not apply.
+
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
 
 const OBJECTIVES: readonly ObjectiveKind[] = ['throughput', 'latency', 'batch'];
@@ -63,9 +85,11 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
     tpus: { type: 'string' }, profile: { type: 'string' }, devices: { type: 'string' }, runner: { type: 'string' },
     objective: { type: 'string' }, batch: { type: 'string' }, tolerance: { type: 'string' }, knee: { type: 'string' },
     all: { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string', short: 'o' },
+    workload: { type: 'string' }, model: { type: 'string', multiple: true },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
+  if (v['workload'] !== undefined || v['model'] !== undefined) return E.left(usage('advise: --workload and --model go with the workload form (see tpuseg advise --help)'));
   if (positionals.length !== 1) return E.left(usage(`advise: expected one model, got ${positionals.length} (see tpuseg advise --help)`));
   if (v['tpus'] === undefined && v['devices'] === undefined) return E.left(usage('advise: --tpus K is required (see tpuseg advise --help)'));
   const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('advise', 'tpus', v['tpus']);
@@ -98,6 +122,72 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
       ...(get(knee) !== undefined ? { knee: get(knee)! } : {}),
     },
   });
+}
+
+export interface WorkloadArgs {
+  readonly workload: Workload;
+  readonly tpus: number;
+  readonly profile?: string;
+  readonly runner?: RunnerName;
+  readonly batch: number;
+  readonly tolerance?: number;
+  readonly json: boolean;
+  readonly out?: string;
+}
+
+const isWorkload = (argv: readonly string[]): boolean => argv.some((a) => /^--(workload|model)(=|$)/.test(a));
+
+/** The workload a command line asks about (`--workload FILE` or `--model SPEC=RATE ...`). */
+export function workloadRequest(argv: readonly string[], cwd: string): E.Either<TpusegError, WorkloadArgs> {
+  const parsed = parse('advise', argv, {
+    workload: { type: 'string' }, model: { type: 'string', multiple: true }, tpus: { type: 'string' }, profile: { type: 'string' },
+    runner: { type: 'string' }, batch: { type: 'string' }, tolerance: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string', short: 'o' },
+  });
+  if (E.isLeft(parsed)) return parsed;
+  const { values: v, positionals } = parsed.right;
+  if (positionals.length > 0) return E.left(usage(`advise: a workload takes no model argument (got "${positionals[0]}"): list models in the file or with --model`));
+  const models = v['model'] as string[] | undefined;
+  if ((v['workload'] === undefined) === (models === undefined)) return E.left(usage('advise: give either --workload FILE or --model SPEC=RATE ..., not both'));
+  if (v['tpus'] === undefined) return E.left(usage('advise: --tpus K is required (see tpuseg advise --help)'));
+  const tpus = positiveInt('advise', 'tpus', v['tpus']);
+  if (E.isLeft(tpus)) return tpus;
+  if (tpus.right > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${tpus.right}`));
+  const batch = positiveInt('advise', 'batch', v['batch'], 15);
+  if (E.isLeft(batch)) return batch;
+  const tolerance = v['tolerance'] === undefined ? E.right(undefined) : nonNegativeNumber('advise', 'tolerance', v['tolerance']);
+  if (E.isLeft(tolerance)) return tolerance;
+  const runner = runnerOption('advise', v['runner']);
+  if (E.isLeft(runner)) return runner;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const spec = require('../../workload/spec') as typeof import('../../workload/spec');
+  const workload = models !== undefined ? spec.workloadFromArgs(models, cwd) : spec.loadWorkload(path.resolve(cwd, String(v['workload'])));
+  if (E.isLeft(workload)) return workload;
+  return E.right({
+    workload: workload.right, tpus: tpus.right, batch: batch.right,
+    ...(typeof v['profile'] === 'string' ? { profile: profileArg(v['profile'], cwd) } : {}),
+    ...(runner.right ? { runner: runner.right } : {}),
+    ...(tolerance.right !== undefined ? { tolerance: tolerance.right } : {}),
+    json: v['json'] === true,
+    ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
+  });
+}
+
+async function runWorkload(argv: readonly string[], io: Io): Promise<E.Either<TpusegError, void>> {
+  const req = workloadRequest(argv, io.cwd);
+  if (E.isLeft(req)) return req;
+  const { adviseWorkload } = require('../../workload/advise') as typeof import('../../workload/advise');
+  const { renderWorkload } = require('../../workload/render') as typeof import('../../workload/render');
+  const { json, out, ...request } = req.right;
+  const advice = adviseWorkload(request);
+  if (E.isLeft(advice)) return advice;
+  const report = advice.right.report;
+  if (out !== undefined) {
+    const written = writeJsonFile(out, report);
+    if (E.isLeft(written)) return written;
+  }
+  if (json) io.out(toJson(report));
+  else for (const l of renderWorkload(report)) io.out(l);
+  return E.right(undefined);
 }
 
 /** `12.3 (11.0-13.1)` with the band, or `12.3` alone. */
@@ -157,6 +247,7 @@ export const adviseCommand: Command = {
   name: 'advise',
   help: HELP,
   async run(argv: readonly string[], io: Io) {
+    if (isWorkload(argv)) return runWorkload(argv, io);
     const req = adviseRequest(argv, io.cwd);
     if (E.isLeft(req)) return req;
     const { advise } = require('../../advise/advise') as typeof import('../../advise/advise');
