@@ -89,28 +89,39 @@ function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): 
  */
 export function batchOptimum(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[],
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number; band: number } | undefined {
+  const found = batchBand(p, price, bound, budget, incumbent);
+  if (!found) return undefined;
+  const front = paretoPlans(p, found.band, price, budget, incumbent, found.rest, stagePrice);
+  return front && { ...front, band: found.band.states };
+}
+
+/** The band holding every plan that scores at most the incumbent under `batch`, and the completions over the wider band of U / B. */
+export function batchBand(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[]):
+  { band: Band; rest: Completions } | undefined {
   const U = scorePlan(p, incumbent).primary;
   const B = p.objective.batch;
   // primary >= sum + (B-1) x max >= B x max: every plan scoring <= U has max <= U / B.
   const wide = capBand(p, price, loosen(U / B), bound, budget);
   if (!wide) return undefined;
-  const done = completions(p, wide, price, budget);
-  if (!done) return undefined;
-  const cap = B > 1 ? loosen((U - done.total) / (B - 1)) : Infinity;
+  const rest = completions(p, wide, price, budget);
+  if (!rest) return undefined;
+  const cap = B > 1 ? loosen((U - rest.total) / (B - 1)) : Infinity;
   const band = cap < wide.cap ? capBand(p, price, cap, bound, budget) : wide;
-  if (!band) return undefined;
-  const front = paretoPlans(p, band, price, budget, incumbent, done, stagePrice);
-  return front && { ...front, band: band.states };
+  return band && { band, rest };
 }
 
 /** The exact throughput optimum when shared resources can bind: every plan scoring <= U has all its stages <= U. */
 export function sharedOptimum(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[],
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number; band: number } | undefined {
-  const band = capBand(p, price, loosen(scorePlan(p, incumbent).primary), bound, budget);
+  const band = sharedBand(p, price, bound, budget, incumbent);
   if (!band) return undefined;
   const front = paretoPlans(p, band, price, budget, incumbent, undefined, stagePrice);
   return front && { ...front, band: band.states };
 }
+
+/** The band holding every plan whose steady state is at most the incumbent's. */
+export const sharedBand = (p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[]): Band | undefined =>
+  capBand(p, price, loosen(scorePlan(p, incumbent).primary), bound, budget);
 
 export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions,
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number } | undefined {

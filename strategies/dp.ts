@@ -8,7 +8,8 @@ import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
 import { evenPlan } from '../src/search/problem';
 import { rowPricer, stageRowPricer, type RowPricer, type StageRowPricer } from '../src/search/rows';
 import { optionsCodec } from './options';
-import { batchOptimum, paretoPlans, sharedOptimum } from './dp-pareto';
+import { batchBand, paretoPlans, sharedBand } from './dp-pareto';
+import { batchByCaps, divisorOf, liveResources, pricePairs, sharedByCaps } from './dp-cap';
 import type { Budget, Problem, Strategy } from './types';
 
 /**
@@ -211,11 +212,29 @@ export const strategy: Strategy<Options> = {
     const best = cutsFrom(G.parent, n, k);
     if (objective.kind === 'throughput') {
       if (!sharedBinds(best)) return E.right({ cuts: best, stats });
-      const front = sharedOptimum(p, price, bound, budget, best, stagePrice);
-      return front ? E.right({ cuts: front.cuts, stats: { band: front.band, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+      const wide = sharedBand(p, price, bound, budget, best);
+      const live = wide && !stagePrice ? liveResources(p, wide, bStar, budget) : undefined;
+      if (!wide || (!stagePrice && !live)) return E.left(expiredError(budget));
+      if (live && live.length === 1) {
+        const pairs = pricePairs(p, wide, price, budget, { kind: 'shared', resource: live[0]! });
+        const found = pairs && sharedByCaps(p, pairs, divisorOf(p, live[0]!), budget, best);
+        return found ? E.right({ cuts: found.cuts, stats: { band: wide.states, pruned: stats.pruned, steps: found.steps, labels: found.labels } }) : E.left(expiredError(budget));
+      }
+      const front = paretoPlans(p, wide, price, budget, best, undefined, stagePrice);
+      return front ? E.right({ cuts: front.cuts, stats: { band: wide.states, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
     }
     const incumbent = [even, plan, best].reduce((x, y) => (compareScores(scorePlan(p, y), scorePlan(p, x)) < 0 ? y : x));
-    const front = batchOptimum(p, price, bound, budget, incumbent, stagePrice);
-    return front ? E.right({ cuts: front.cuts, stats: { band: front.band, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+    const narrow = batchBand(p, price, bound, budget, incumbent);
+    const shared = p.cost.hasShared === true && p.cost.sharedMs !== undefined;
+    const live = narrow && !stagePrice ? (shared ? liveResources(p, narrow.band, bStar, budget) : []) : undefined;
+    if (!narrow || (!stagePrice && !live)) return E.left(expiredError(budget));
+    if (live && live.length === 0) {
+      const withFirst = p.cost.pipeline?.freshRunner === true && p.cost.firstMs !== undefined;
+      const pairs = pricePairs(p, narrow.band, price, budget, withFirst ? { kind: 'first' } : { kind: 'none' });
+      const found = pairs && batchByCaps(p, pairs, bStar, budget, incumbent);
+      return found ? E.right({ cuts: found.cuts, stats: { band: narrow.band.states, pruned: stats.pruned, steps: found.steps } }) : E.left(expiredError(budget));
+    }
+    const front = paretoPlans(p, narrow.band, price, budget, incumbent, narrow.rest, stagePrice);
+    return front ? E.right({ cuts: front.cuts, stats: { band: narrow.band.states, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
   },
 };
