@@ -47,6 +47,8 @@ export interface Pairs {
   readonly offChip: Float64Array;
   /** The key's own term per pair (first invokes, or the demand on the shared resource); 0s when none. */
   readonly aux: Float64Array;
+  /** Buffers reused by every step. */
+  work?: { A: Float64Array; O: Float64Array; S: Float64Array; M: Float64Array; parent: Int32Array };
 }
 
 /** What a step's term of the key is: first invokes (batch on a fresh runner), one shared demand, or nothing. */
@@ -104,7 +106,7 @@ export interface Step {
 
 /**
  * E(T): over the band's plans whose every segment costs <= cap (< cap when `strict`), the least
- * (key, off-chip, latency), key = latency + aux (`withSum`) or aux alone. Undefined when no plan
+ * (key, off-chip, latency, slowest stage), key = latency + aux (`withSum`) or aux alone. Undefined when no plan
  * qualifies; null when the budget expired.
  */
 export function capStep(p: Problem, pairs: Pairs, cap: number, strict: boolean, withSum: boolean, budget: Budget): Step | undefined | null {
@@ -113,11 +115,11 @@ export function capStep(p: Problem, pairs: Pairs, cap: number, strict: boolean, 
   const { band, from, to, off, ms, offChip } = pairs;
   const auxOf = pairs.aux;
   const hasAux = auxOf.length > 0;
-  const A = new Float64Array(k * W).fill(Infinity);
-  const O = new Float64Array(k * W);
-  const S = new Float64Array(k * W);
-  const M = new Float64Array(k * W);
-  const parent = new Int32Array(k * W).fill(-1);
+  const work = (pairs.work ??= { A: new Float64Array(k * W), O: new Float64Array(k * W), S: new Float64Array(k * W), M: new Float64Array(k * W), parent: new Int32Array(k * W) });
+  const { A, O, S, M, parent } = work;
+  A.fill(Infinity);
+  // c > limit rules a segment out: limit = cap, or the largest double below it when strict.
+  const limit = strict ? below(cap) : cap;
   const { first, last, words, live } = band;
   for (let b = 1; b <= n; b++) {
     if ((b & 63) === 0 && budget.expired()) return null;
@@ -133,39 +135,45 @@ export function capStep(p: Problem, pairs: Pairs, cap: number, strict: boolean, 
         let ba = Infinity;
         let bo = Infinity;
         let bs = Infinity;
-        let bm = 0;
+        let bm = Infinity;
         let bp = -1;
-        const lo = j === 0 ? 0 : maxOf(f, first[j - 1]!);
-        const hi = j === 0 ? (f === 0 ? 0 : -1) : minOf(t - 1, last[j - 1]!);
-        for (let a = hi; a >= lo; a--) {
-          const i = base + a;
-          const c = ms[i]!;
-          if (strict ? c >= cap : c > cap) continue;
-          let a0 = 0;
-          let o0 = 0;
-          let s0 = 0;
-          let m0 = -Infinity;
-          if (j > 0) {
-            if (!has(band, j - 1, a)) continue;
-            const from0 = (j - 1) * W + a;
-            a0 = A[from0]!;
-            if (a0 === Infinity) continue;
-            o0 = O[from0]!;
-            s0 = S[from0]!;
-            m0 = M[from0]!;
+        if (j === 0) {
+          const c = ms[base]!;
+          if (f === 0 && c <= limit) {
+            ba = hasAux ? auxOf[base]! : 0;
+            bk = withSum ? c + ba : ba;
+            bo = offChip[base]!;
+            bs = c;
+            bm = c;
+            bp = 0;
           }
-          const av = hasAux ? a0 + auxOf[i]! : a0;
-          const sv = s0 + c;
-          const kv = withSum ? sv + av : av;
-          if (kv > bk) continue;
-          const ov = o0 + offChip[i]!;
-          if (kv === bk && (ov > bo || (ov === bo && sv >= bs))) continue;
-          bk = kv;
-          ba = av;
-          bo = ov;
-          bs = sv;
-          bm = m0 > c ? m0 : c;
-          bp = a;
+        } else {
+          const lo = maxOf(f, first[j - 1]!);
+          const hi = minOf(t - 1, last[j - 1]!);
+          const pw = (j - 1) >>> 5;
+          const pb = 1 << ((j - 1) & 31);
+          const row = (j - 1) * W;
+          for (let a = hi; a >= lo; a--) {
+            const i = base + a;
+            const c = ms[i]!;
+            if (c > limit || (live[a * words + pw]! & pb) === 0) continue;
+            const a0 = A[row + a]!;
+            if (a0 === Infinity) continue;
+            const av = hasAux ? a0 + auxOf[i]! : a0;
+            const sv = S[row + a]! + c;
+            const kv = withSum ? sv + av : av;
+            if (kv > bk) continue;
+            const ov = O[row + a]! + offChip[i]!;
+            const m0 = M[row + a]!;
+            const mv = m0 > c ? m0 : c;
+            if (kv === bk && (ov > bo || (ov === bo && (sv > bs || (sv === bs && mv >= bm))))) continue;
+            bk = kv;
+            ba = av;
+            bo = ov;
+            bs = sv;
+            bm = mv;
+            bp = a;
+          }
         }
         if (bp < 0) continue;
         A[at] = ba;
@@ -184,6 +192,15 @@ export function capStep(p: Problem, pairs: Pairs, cap: number, strict: boolean, 
     cuts.unshift(b);
   }
   return { cuts, aux: A[end]!, offChip: O[end]!, sum: S[end]!, max: M[end]! };
+}
+
+/** The largest double below x (x finite and positive, or 0). */
+function below(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  const f = new Float64Array([x]);
+  const i = new BigInt64Array(f.buffer);
+  i[0] = x > 0 ? i[0]! - 1n : i[0]! + 1n;
+  return f[0]!;
 }
 
 const better = (p: Problem, x: readonly number[], y: { cuts: readonly number[]; score: Score }): { cuts: readonly number[]; score: Score } => {

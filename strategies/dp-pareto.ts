@@ -1,6 +1,6 @@
 import { SHARED, SHARED_COUNT } from '../cost-models/types';
 import { sharedBoundMs } from '../src/pipeline/evaluate';
-import { capBand, forStates, inBand, type Band } from '../src/search/band';
+import { capBand, forStates, inBand as inBandOf, type Band } from '../src/search/band';
 import { primaryOf, compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer, StageRowPricer } from '../src/search/rows';
 import type { Budget, Problem } from './types';
@@ -35,6 +35,9 @@ interface Label {
   readonly a: number;
   readonly from: number;
 }
+
+// Module-level alias: an imported binding is a property read through a getter in the hot loops.
+const inBand = inBandOf;
 
 const dominates = (y: Label, x: Label): boolean =>
   y.m <= x.m && y.s <= x.s && y.o <= x.o && y.f <= x.f && y.g <= x.g && y.l <= x.l && y.c <= x.c;

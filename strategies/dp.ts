@@ -6,7 +6,7 @@ import { bottleneckPlan } from '../src/search/bisect';
 import { segmentBound } from '../src/search/bound';
 import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
 import { evenPlan } from '../src/search/problem';
-import { rowPricer, stageRowPricer, type RowPricer, type StageRowPricer } from '../src/search/rows';
+import { memoRowPricer, rowPricer, stageRowPricer, type RowPricer, type StageRowPricer } from '../src/search/rows';
 import { optionsCodec } from './options';
 import { batchBand, paretoPlans, sharedBand } from './dp-pareto';
 import { batchByCaps, divisorOf, liveResources, pricePairs, sharedByCaps } from './dp-cap';
@@ -19,11 +19,20 @@ import type { Budget, Problem, Strategy } from './types';
  * algorithms for 1D partitioning", JPDC 2004, section 3), extended with the objectives'
  * tie-breaks and the problem's constraints, and confined to the band of an incumbent.
  *
- * Complexity: O(n log(1/tol)) prices for the incumbent; at most O(n^2) pairs priced for the band
- * (rows: one end, many starts; with a lower bound of the cost that grows with the range, only the
- * pairs between states the bound cannot rule out) and O(k / 32) bit operations per pair; then
- * O(k w^2) for the dynamic program over a band w positions wide per segment (w = n at worst, a few
- * dozen on the bench chains). Memory O(k n + pairs / 32). `batch` keeps Pareto fronts over a band.
+ * Complexity, per path (n ops, k segments, P pairs priced in a band: O(n^2) at worst, about n
+ * times the segment length the band's cap allows on the bench chains):
+ * - throughput, nothing shared binding: O(n log(1/tol)) prices for the incumbent; the band's P
+ *   pairs priced once (rows: one end, many starts; with a lower bound of the cost that grows with
+ *   the range, only the pairs between states the bound cannot rule out) and O(k / 32) bit
+ *   operations per pair; then O(k w^2) for the dynamic programs over a band w positions wide per
+ *   segment (w = n at worst, a few dozen on the bench chains). Memory O(k n + P / 32).
+ * - latency: the same dynamic program over every allowed state: O(k n^2) prices and steps.
+ * - batch, and throughput with one shared resource that can bind (dp-cap.ts): the band of the
+ *   incumbent priced once (P prices, each row kept and reused), one O(P) pass deciding which
+ *   shared resources can bind, then O(k w^2) per cap step visited (a handful: 4-5 on the bench
+ *   chains at N = 64). Memory O(P + k n).
+ * - otherwise (stage prices that depend on position, or several shared resources that can bind):
+ *   Pareto fronts over the band (dp-pareto.ts), O(k w^2 F^2) for fronts of F labels.
  *
  * Why it is exact. Let F[j][b] be the least possible slowest stage over the ways to cut ops
  * [0, b) into j+1 non-empty segments whose cuts satisfy the constraints (cut j' at an allowed
@@ -44,9 +53,11 @@ import type { Budget, Problem, Strategy } from './types';
  * cost <= B* is exact.
  * latency: the objective (sum, then off-chip bytes) is additive: the lexicographic DP over every
  * allowed state is exact.
- * batch: sum + (B-1) max is not decomposable, but it is monotone in (max, sum, off-chip) and a
- * segment extends these monotonically, so a label dominated in all three can never finish
- * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts). With
+ * batch: sum + (B-1) max is not decomposable; for a cap T on the slowest stage, the least sum
+ * over the plans within T is (dp-cap.ts says why searching the caps is exact). Where that does not
+ * apply, it is monotone in (max, sum, off-chip) and a segment extends these monotonically, so a
+ * label dominated in all three can never finish better: keeping the Pareto front of (max, sum,
+ * off) per state is exact (dp-pareto.ts). With
  * non-negative stage times sum >= max, so a plan scoring at most the incumbent's U has
  * B * max <= U: the band of U / B holds every such plan, and once the least latency L over that
  * band is known, so does the band of (U - L) / (B - 1). The incumbent is the best of the equal
@@ -212,29 +223,31 @@ export const strategy: Strategy<Options> = {
     const best = cutsFrom(G.parent, n, k);
     if (objective.kind === 'throughput') {
       if (!sharedBinds(best)) return E.right({ cuts: best, stats });
-      const wide = sharedBand(p, price, bound, budget, best);
+      const memo = memoRowPricer(price, n);
+      const wide = sharedBand(p, memo, bound, budget, best);
       const live = wide && !stagePrice ? liveResources(p, wide, bStar, budget) : undefined;
       if (!wide || (!stagePrice && !live)) return E.left(expiredError(budget));
       if (live && live.length === 1) {
-        const pairs = pricePairs(p, wide, price, budget, { kind: 'shared', resource: live[0]! });
+        const pairs = pricePairs(p, wide, memo, budget, { kind: 'shared', resource: live[0]! });
         const found = pairs && sharedByCaps(p, pairs, divisorOf(p, live[0]!), budget, best);
         return found ? E.right({ cuts: found.cuts, stats: { band: wide.states, pruned: stats.pruned, steps: found.steps, labels: found.labels } }) : E.left(expiredError(budget));
       }
-      const front = paretoPlans(p, wide, price, budget, best, undefined, stagePrice);
+      const front = paretoPlans(p, wide, memo, budget, best, undefined, stagePrice);
       return front ? E.right({ cuts: front.cuts, stats: { band: wide.states, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
     }
     const incumbent = [even, plan, best].reduce((x, y) => (compareScores(scorePlan(p, y), scorePlan(p, x)) < 0 ? y : x));
-    const narrow = batchBand(p, price, bound, budget, incumbent);
+    const memo = memoRowPricer(price, n);
+    const narrow = batchBand(p, memo, bound, budget, incumbent);
     const shared = p.cost.hasShared === true && p.cost.sharedMs !== undefined;
     const live = narrow && !stagePrice ? (shared ? liveResources(p, narrow.band, bStar, budget) : []) : undefined;
     if (!narrow || (!stagePrice && !live)) return E.left(expiredError(budget));
     if (live && live.length === 0) {
       const withFirst = p.cost.pipeline?.freshRunner === true && p.cost.firstMs !== undefined;
-      const pairs = pricePairs(p, narrow.band, price, budget, withFirst ? { kind: 'first' } : { kind: 'none' });
+      const pairs = pricePairs(p, narrow.band, memo, budget, withFirst ? { kind: 'first' } : { kind: 'none' });
       const found = pairs && batchByCaps(p, pairs, bStar, budget, incumbent);
       return found ? E.right({ cuts: found.cuts, stats: { band: narrow.band.states, pruned: stats.pruned, steps: found.steps } }) : E.left(expiredError(budget));
     }
-    const front = paretoPlans(p, narrow.band, price, budget, incumbent, narrow.rest, stagePrice);
+    const front = paretoPlans(p, narrow.band, memo, budget, incumbent, narrow.rest, stagePrice);
     return front ? E.right({ cuts: front.cuts, stats: { band: narrow.band.states, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
   },
 };
