@@ -212,7 +212,7 @@ const better = (p: Problem, x: readonly number[], y: { cuts: readonly number[]; 
  * The exact batch optimum over the band (which holds every plan scoring <= the incumbent's), the
  * shared resources unable to bind: the steps walked down from the band's cap. `least` is B*.
  */
-export function batchByCaps(p: Problem, pairs: Pairs, least: number, budget: Budget, incumbent: readonly number[]): { cuts: number[]; steps: number } | undefined {
+export function batchByCaps(p: Problem, pairs: Pairs, least: number, budget: Budget, incumbent: readonly number[]): { cuts: number[]; steps: number; unproven?: boolean } {
   const B = p.objective.batch;
   let best = { cuts: incumbent as readonly number[], score: scorePlan(p, incumbent) };
   let cap = pairs.band.cap;
@@ -220,7 +220,7 @@ export function batchByCaps(p: Problem, pairs: Pairs, least: number, budget: Bud
   let steps = 0;
   for (;;) {
     const step = capStep(p, pairs, cap, strict, true, budget);
-    if (step === null) return undefined;
+    if (step === null) return { cuts: [...best.cuts], steps, unproven: true };
     if (step === undefined) break;
     steps++;
     best = better(p, step.cuts, best);
@@ -236,14 +236,14 @@ export function batchByCaps(p: Problem, pairs: Pairs, least: number, budget: Bud
  * The exact throughput optimum when one shared resource (index `resource`, its demand sum divided
  * by `divisor`) can bind and no other: pairs priced with that demand as aux.
  */
-export function sharedByCaps(p: Problem, pairs: Pairs, divisor: number, budget: Budget, incumbent: readonly number[]): { cuts: number[]; steps: number; labels: number } | undefined {
+export function sharedByCaps(p: Problem, pairs: Pairs, divisor: number, budget: Budget, incumbent: readonly number[]): { cuts: number[]; steps: number; labels: number; unproven?: boolean } {
   let best = { cuts: incumbent as readonly number[], score: scorePlan(p, incumbent) };
   let cap = pairs.band.cap;
   let strict = false;
   let steps = 0;
   for (;;) {
     const step = capStep(p, pairs, cap, strict, false, budget);
-    if (step === null) return undefined;
+    if (step === null) return { cuts: [...best.cuts], steps, labels: 0, unproven: true };
     if (step === undefined) break;
     steps++;
     best = better(p, step.cuts, best);
@@ -255,10 +255,10 @@ export function sharedByCaps(p: Problem, pairs: Pairs, divisor: number, budget: 
   // Tie-breaks among the plans within the optimum: the relaxation first (no demand constraint).
   const opt = best.score.primary;
   const relaxed = capStep(p, { ...pairs, aux: new Float64Array(0) }, opt, false, false, budget);
-  if (relaxed === null) return undefined;
+  if (relaxed === null) return { cuts: [...best.cuts], steps, labels: 0, unproven: true };
   if (relaxed && scorePlan(p, relaxed.cuts).primary <= opt) return { cuts: [...better(p, relaxed.cuts, best).cuts], steps, labels: 0 };
   const fronts = constrained(p, pairs, opt, divisor, budget);
-  if (fronts === null) return undefined;
+  if (fronts === null) return { cuts: [...best.cuts], steps, labels: 0, unproven: true };
   if (fronts) best = better(p, fronts.cuts, best);
   return { cuts: [...best.cuts], steps, labels: fronts?.labels ?? 0 };
 }

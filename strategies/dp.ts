@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { workerFailed } from '../src/errors';
 import { capBand, forStates, fullBand, inBand, type Band } from '../src/search/band';
 import { bottleneckPlan } from '../src/search/bisect';
 import { segmentBound } from '../src/search/bound';
@@ -88,8 +87,6 @@ export function cutsFrom(parent: Int32Array, n: number, k: number): number[] {
   }
   return cuts;
 }
-
-const expiredError = (budget: Budget) => workerFailed('dp', 0, `exceeded its time budget of ${budget.timeMs} ms`);
 
 /** bound(a, b) <= ms(a, b), shrunk by a relative 1e-9 so that rounding never prunes a tight segment. */
 export type Bound = ((a: number, b: number) => number) | undefined;
@@ -186,11 +183,24 @@ export const strategy: Strategy<Options> = {
     const price = rowPricer(p.cost, k);
     const stagePrice = p.cost.stageDependent ? stageRowPricer(p.cost) : undefined;
     const bound = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
+    // The best plan known so far: what an expired budget returns, marked unproven.
+    const even = evenPlan(p);
+    let known: readonly number[] = even;
+    const keep = (cuts: readonly number[]): void => {
+      if (compareScores(scorePlan(p, cuts), scorePlan(p, known)) < 0) known = cuts;
+    };
+    let stats: Record<string, number> = {};
+    const unproven = (): E.Either<never, { cuts: number[]; stats: Record<string, number> }> => E.right({ cuts: [...known], stats: { ...stats, unproven: 1 } });
+    const found = (x: { cuts: readonly number[]; unproven?: boolean }, more: Record<string, number>) => {
+      stats = { ...stats, ...more };
+      if (!x.unproven) return E.right({ cuts: [...x.cuts], stats });
+      keep(x.cuts);
+      return unproven();
+    };
     if (objective.kind === 'latency') {
       const L = lexicographic(p, fullBand(p), price, budget, Infinity, false, stagePrice);
-      return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));
+      return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : unproven();
     }
-    const even = evenPlan(p);
     // The min-max plan is the throughput optimum unless resources every stage shares set its
     // steady state above its slowest stage; then the Pareto fronts over the shared demands decide.
     const sharedBinds = (cuts: readonly number[]): boolean => scorePlan(p, cuts).bottleneckMs > maxStageMs(p, cuts);
@@ -199,55 +209,60 @@ export const strategy: Strategy<Options> = {
       const band = fullBand(p);
       if (objective.kind === 'batch') {
         const front = paretoPlans(p, band, price, budget, even, undefined, stagePrice);
-        return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+        return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : unproven();
       }
       const F = minMax(p, band, price, budget, stagePrice);
       const G = F && lexicographic(p, band, price, budget, F.value[(k - 1) * (n + 1) + n]!, true, stagePrice);
-      if (!G) return E.left(expiredError(budget));
+      if (!G) return unproven();
       const cuts = cutsFrom(G.parent, n, k);
       if (!sharedBinds(cuts)) return E.right({ cuts });
+      keep(cuts);
       const front = paretoPlans(p, band, price, budget, cuts, undefined, stagePrice);
-      return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+      return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : unproven();
     }
     // The incumbent (bisection on the bottleneck from equal op counts) caps every segment of an optimal plan.
     const plan = bottleneckPlan(p, even, budget, bound);
+    keep(plan);
     const band = capBand(p, price, maxStageMs(p, plan), bound, budget);
     const F = band && minMax(p, band, price, budget, stagePrice);
-    if (!band || !F) return E.left(expiredError(budget));
+    if (!band || !F) return unproven();
     const bStar = F.value[(k - 1) * (n + 1) + n]!;
-    const stats = { band: band.states, pruned: bound ? 1 : 0 };
+    stats = { band: band.states, pruned: bound ? 1 : 0 };
     // Throughput: fewest off-chip bytes, then lowest latency among the optimal plans.
     // Batch: the lowest latency among them is the incumbent of the Pareto search.
     const G = lexicographic(p, band, price, budget, bStar, objective.kind === 'throughput', stagePrice);
-    if (!G) return E.left(expiredError(budget));
+    if (!G) return unproven();
     const best = cutsFrom(G.parent, n, k);
+    keep(best);
+    const memo = memoRowPricer(price, n);
     if (objective.kind === 'throughput') {
       if (!sharedBinds(best)) return E.right({ cuts: best, stats });
-      const memo = memoRowPricer(price, n);
       const wide = sharedBand(p, memo, bound, budget, best);
       const live = wide && !stagePrice ? liveResources(p, wide, bStar, budget) : undefined;
-      if (!wide || (!stagePrice && !live)) return E.left(expiredError(budget));
+      if (!wide || (!stagePrice && !live)) return unproven();
+      stats.band = wide.states;
       if (live && live.length === 1) {
         const pairs = pricePairs(p, wide, memo, budget, { kind: 'shared', resource: live[0]! });
-        const found = pairs && sharedByCaps(p, pairs, divisorOf(p, live[0]!), budget, best);
-        return found ? E.right({ cuts: found.cuts, stats: { band: wide.states, pruned: stats.pruned, steps: found.steps, labels: found.labels } }) : E.left(expiredError(budget));
+        if (!pairs) return unproven();
+        const r = sharedByCaps(p, pairs, divisorOf(p, live[0]!), budget, known);
+        return found(r, { steps: r.steps, labels: r.labels });
       }
-      const front = paretoPlans(p, wide, memo, budget, best, undefined, stagePrice);
-      return front ? E.right({ cuts: front.cuts, stats: { band: wide.states, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+      const front = paretoPlans(p, wide, memo, budget, known, undefined, stagePrice);
+      return front ? found(front, { labels: front.labels }) : unproven();
     }
-    const incumbent = [even, plan, best].reduce((x, y) => (compareScores(scorePlan(p, y), scorePlan(p, x)) < 0 ? y : x));
-    const memo = memoRowPricer(price, n);
-    const narrow = batchBand(p, memo, bound, budget, incumbent);
+    const narrow = batchBand(p, memo, bound, budget, known);
     const shared = p.cost.hasShared === true && p.cost.sharedMs !== undefined;
     const live = narrow && !stagePrice ? (shared ? liveResources(p, narrow.band, bStar, budget) : []) : undefined;
-    if (!narrow || (!stagePrice && !live)) return E.left(expiredError(budget));
+    if (!narrow || (!stagePrice && !live)) return unproven();
+    stats.band = narrow.band.states;
     if (live && live.length === 0) {
       const withFirst = p.cost.pipeline?.freshRunner === true && p.cost.firstMs !== undefined;
       const pairs = pricePairs(p, narrow.band, memo, budget, withFirst ? { kind: 'first' } : { kind: 'none' });
-      const found = pairs && batchByCaps(p, pairs, bStar, budget, incumbent);
-      return found ? E.right({ cuts: found.cuts, stats: { band: narrow.band.states, pruned: stats.pruned, steps: found.steps } }) : E.left(expiredError(budget));
+      if (!pairs) return unproven();
+      const r = batchByCaps(p, pairs, bStar, budget, known);
+      return found(r, { steps: r.steps });
     }
-    const front = paretoPlans(p, narrow.band, memo, budget, incumbent, narrow.rest, stagePrice);
-    return front ? E.right({ cuts: front.cuts, stats: { band: narrow.band.states, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+    const front = paretoPlans(p, narrow.band, memo, budget, known, narrow.rest, stagePrice);
+    return front ? found(front, { labels: front.labels }) : unproven();
   },
 };

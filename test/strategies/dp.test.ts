@@ -40,6 +40,28 @@ const brute = (p: Problem): number[] => {
 
 describe('strategies/dp', () => {
   describe('search', () => {
+    it('should return its best plan so far, marked unproven, when the budget expires at any point', () => {
+      const r = rng('dp-budget');
+      const cost = boundedCost(randomGraph(40, r, 0.3), 'budget');
+      for (const kind of ['throughput', 'batch', 'latency'] as const) {
+        const p = problem(cost, 6, kind);
+        const full = dp.search(p, { prune: true }, rng(0), unlimited, { index: 0, count: 1 });
+        if (E.isLeft(full)) throw new Error('dp failed');
+        expect(full.right.stats?.['unproven']).toBeUndefined();
+        for (const after of [0, 1, 3, 10, 30]) {
+          let calls = 0;
+          const budget = { timeMs: after, expired: () => ++calls > after };
+          const cut = dp.search(p, { prune: true }, rng(0), budget, { index: 0, count: 1 });
+          if (E.isLeft(cut)) throw new Error('dp failed');
+          expect(E.isRight(checkPlan(p, cut.right.cuts))).toBe(true);
+          if (cut.right.stats?.['unproven'] === 1) expect(compareScores(scorePlan(p, cut.right.cuts), scorePlan(p, full.right.cuts))).toBeGreaterThanOrEqual(0);
+          else expect(ranked(p, cut.right.cuts)).toEqual(ranked(p, full.right.cuts));
+        }
+        const none = dp.search(p, { prune: true }, rng(0), { timeMs: 0, expired: () => true }, { index: 0, count: 1 });
+        expect(E.isRight(none) && none.right.stats?.['unproven']).toBe(1);
+      }
+    });
+
     it('should split equal weights evenly (hand-checked)', () => {
       const g = randomGraph(6, rng(1));
       expect(solve(problem(additiveCost(g, [1, 1, 1, 1, 1, 1]), 3))).toEqual([2, 4]);
