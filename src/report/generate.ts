@@ -142,7 +142,12 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
   strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
   const { problems, ...inputs } = readInputs(opts);
-  const input: ReportInput = { rows, speedups: speedups(rows, ratioBands()), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
+  const bandOf = ratioBands();
+  const ratios = new Map(distinct(rows.map((r) => r.profile)).flatMap((p) => {
+    const b = bandOf(p);
+    return b === undefined ? [] : [[p, b] as const];
+  }));
+  const input: ReportInput = { rows, speedups: speedups(rows, bandOf), strategyNotes, ratioBands: ratios, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   const out = reportWriter(opts.outDir);
 
@@ -199,7 +204,7 @@ function planView(input: ReportInput, stagesAt: number | undefined): VlSpec | un
   const profiles = distinct(input.rows.map((r) => r.profile));
   return planViewSpec(cells, modelOps(input.rows), {
     ...(stagesAt !== undefined ? { tpus: stagesAt } : {}),
-    ...(profiles.length === 1 ? { subtitle: `profile ${profiles[0]}; choose the model and N below; hover an op or a stage for its numbers` } : {}),
+    ...(profiles.length === 1 ? { subtitle: `profile ${profiles[0]}` } : {}),
   });
 }
 

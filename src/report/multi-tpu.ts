@@ -1,4 +1,5 @@
 import { speedupText } from '../../cost-models/bands';
+import { bandsBlock } from './bands';
 import { distinct, modelName, settingText, type Row, type Speedup } from './data';
 import { fixed, mib, ms, type CellValue, type Table } from './format';
 import { assumptions, type ReportInput, type Section } from './section';
@@ -188,6 +189,7 @@ export function multiTpuSection(input: ReportInput): Section {
   const summaries = strategySummaries(input.rows, input.speedups);
   const superlinear = input.rows.filter((r) => r.tpus > 1 && (input.speedups.get(r.id)?.overOne ?? 0) > r.tpus + 1e-9);
   const failed = input.rows.filter((r) => r.error !== undefined);
+  const bands = bandsBlock(input);
   return {
     name: 'multi-tpu',
     title: 'Multi-TPU pipelines: ms per input, speedup over 1 TPU and over the compiler\'s split',
@@ -210,7 +212,7 @@ export function multiTpuSection(input: ReportInput): Section {
       { caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) },
       { caption: `Summary (profile ${p})`, table: summary(input, models, p) },
       ...models.map((m) => ({ caption: `${modelName(m)} (profile ${p})`, table: modelBlock(input, m, p) })),
-    ]),
+    ]).concat(bands !== undefined ? [bands] : []),
     ...(profiles.length > 0 ? { summary: true } : {}),
     planView: true,
     csv: cellsCsv(input),

@@ -46,7 +46,7 @@ export function segmentPage(r: SegmentReport, graph: LayerGraph, batch: number):
   const spec = planViewSpec(
     ok.map((x) => ({ model: r.model, tpus: r.tpus, strategy: x.strategy, msPerInput: x.msPerInput, segments: x.segments })),
     [opsOf(r.model, graph)],
-    { title: `${r.model} on ${r.tpus} TPUs: where each strategy cuts it`, subtitle: `profile ${r.profile}; objective ${r.objective}; batch ${batch}; hover an op or a stage for its numbers` },
+    { title: `${r.model} on ${r.tpus} TPUs: where each strategy cuts it`, subtitle: `profile ${r.profile}; objective ${r.objective}; batch ${batch}` },
   );
   const blocks: HtmlBlock[] = [
     { kind: 'heading', level: 1, text: `tpuseg segment: ${r.model} on ${r.tpus} TPUs` },
