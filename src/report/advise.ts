@@ -114,6 +114,7 @@ export function throughputSpec(t: AdviseTable): VlSpec | undefined {
       layer: [
         {
           transform: [{ filter: "datum.series === 'advised'" }],
+          params: [pick('series')],
           mark: { type: 'line', strokeWidth: 7, strokeOpacity: 0.35, strokeCap: 'round', point: { filled: false, size: 110, strokeWidth: 1.5 } },
           encoding: {
             x, y, color,
@@ -125,7 +126,6 @@ export function throughputSpec(t: AdviseTable): VlSpec | undefined {
         },
         {
           transform: [{ filter: "datum.series !== 'advised'" }],
-          params: [pick('series')],
           mark: { type: 'line', point: true },
           encoding: {
             x, y, color,

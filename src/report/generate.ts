@@ -226,9 +226,14 @@ function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sectio
     const [first, ...rest] = s.blocks;
     const summaryFirst = s.summary === true && first !== undefined;
     if (summaryFirst) out.push({ kind: 'table', table: first.table, caption: first.caption!, id: `${prefix}-strategy-summary` });
-    out.push(...figuresOf(s, figureNames).map(figure));
-    if (plan !== undefined && s.planView === true) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
-    (summaryFirst ? rest : s.blocks).forEach((b, i) =>
+    // Sub-headings, so the contents bar can take a reader straight to the figures, the plan view or the tables.
+    const sub = (text: string, what: string): HtmlBlock => ({ kind: 'heading', level: 3, text, id: `${prefix}-${s.name}-${what}` });
+    const figs = figuresOf(s, figureNames);
+    if (figs.length > 0) out.push(sub('Figures', 'figures'), ...figs.map(figure));
+    if (plan !== undefined && s.planView === true) out.push(sub('Plan view', 'plan'), { kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    const tables = summaryFirst ? rest : s.blocks;
+    if (tables.length > 0 && (figs.length > 0 || s.planView === true || summaryFirst)) out.push(sub('Tables', 'tables'));
+    tables.forEach((b, i) =>
       out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
     out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });
   }

@@ -10,7 +10,7 @@ import type { CellValue, Table } from './format';
  */
 
 export type HtmlBlock =
-  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string; readonly id?: string }
+  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3 | 4; readonly text: string; readonly id?: string }
   | { readonly kind: 'text'; readonly text: string; readonly className?: string }
   | { readonly kind: 'list'; readonly items: readonly string[] }
   | { readonly kind: 'table'; readonly table: Table; readonly caption?: string; readonly id?: string; readonly collapse?: boolean }
@@ -73,7 +73,7 @@ const plain = (md: string): string => md.replace(/\[([^\]]+)\]\([^)\s]+\)/g, '$1
 export function withHeadingIds(blocks: readonly HtmlBlock[]): HtmlBlock[] {
   const taken = new Set(blocks.flatMap((b) => ('id' in b && b.id !== undefined ? [b.id] : [])));
   return blocks.map((b) => {
-    if (b.kind !== 'heading' || b.level === 1 || b.id !== undefined) return b;
+    if (b.kind !== 'heading' || b.level === 1 || b.level === 4 || b.id !== undefined) return b;
     const base = `s-${plain(b.text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'section'}`;
     let id = base;
     for (let i = 2; taken.has(id); i++) id = `${base}-${i}`;
@@ -84,9 +84,13 @@ export function withHeadingIds(blocks: readonly HtmlBlock[]): HtmlBlock[] {
 
 /** The contents bar: a link to every level-2 heading, its level-3 headings under it. */
 export function contentsHtml(blocks: readonly HtmlBlock[]): string {
-  const heads = blocks.flatMap((b) => (b.kind === 'heading' && b.level > 1 && b.id !== undefined ? [{ level: b.level, id: b.id, text: plain(b.text) }] : []));
+  const heads = blocks.flatMap((b) => (b.kind === 'heading' && (b.level === 2 || b.level === 3) && b.id !== undefined ? [{ level: b.level, id: b.id, text: plain(b.text) }] : []));
   if (heads.length < 2) return '';
-  const short = (t: string): string => (t.length > 60 ? `${t.slice(0, 57).replace(/[\s,:;]+\S*$/, '')}...` : t);
+  // A title's part before its colon names it ("Table 4", "Multi-TPU pipelines"); the whole title is the link's tooltip.
+  const short = (t: string): string => {
+    const head = t.split(':')[0]!.trim();
+    return head.length > 48 ? `${head.slice(0, 45).replace(/[\s,;]+\S*$/, '')}...` : head;
+  };
   const items = heads.map((h) => `<li class="toc-${h.level}"><a href="#${escapeHtml(h.id)}" title="${escapeHtml(h.text)}">${escapeHtml(short(h.text))}</a></li>`).join('');
   return `<nav class="toc" aria-label="Contents"><strong>Contents</strong><ul>${items}</ul></nav>`;
 }
@@ -133,11 +137,11 @@ export function vendorScripts(): string {
 
 const STYLE = `
 body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1280px; padding: 0 2em 4em; }
-nav.toc { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 1px solid #ddd; padding: .4em 0; font-size: 13px; }
+html { scroll-padding-top: 3em; }
+nav.toc { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 1px solid #ddd; padding: .4em 0; font-size: 13px; white-space: nowrap; overflow-x: auto; }
 nav.toc ul { display: inline; margin: 0; padding: 0; } nav.toc li { display: inline; margin: 0 .2em 0 .6em; }
-nav.toc li.toc-3 { font-size: 12px; margin-left: .3em; } nav.toc li.toc-3::before { content: '\\203A '; color: #999; }
+nav.toc li.toc-3 { font-size: 12px; margin-left: .3em; } nav.toc li.toc-3::before { content: '\\203A\\00a0'; color: #999; }
 nav.toc a { color: #2a5d8f; text-decoration: none; } nav.toc a:hover { text-decoration: underline; }
-h2[id], h3[id] { scroll-margin-top: 3.5em; }
 details.long-table { margin: 1em 0; } details.long-table > summary { cursor: pointer; font-weight: bold; color: #2a5d8f; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; } h3 { font-size: 1.1em; }
 p.headline { background: #f3f7fb; border-left: 4px solid #4c78a8; padding: .6em .9em; }
