@@ -110,7 +110,7 @@ exports.strategy = { name: 'failer', description: 'never finds a plan', options:
       const r = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '2', '--strategy', 'dp,greedy', '--workers', '0']);
       expect(r.code).toBe(0);
       expect(r.out.split('\n')[0]).toBe('zoo:mobilenet_v1 on 2 TPUs, profile edgetpu-usb3, runner pycoral, objective throughput');
-      expect(r.out.split('\n').pop()).toMatch(/^best: dp, [\d.]+ ms per input in steady state \(80% band [\d.]+-[\d.]+, regime pipeline\/conv\/on-chip, from \d+ calibration rows of edgetpu-ucm-bench\)$/);
+      expect(r.out.split('\n').pop()).toMatch(/^best: dp, [\d.]+ ms per input in steady state \(80% band [\d.]+-[\d.]+, regime pipeline\/conv\/on-chip, from \d+ calibration rows of edgetpu-ucm-bench, borrowed: edgetpu-usb3 has none in this regime\)$/);
     });
 
     it('should exit 3 with one line for an infeasible request and 2 for an unknown model', async () => {

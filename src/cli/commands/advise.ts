@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
+import { bandRests } from '../../../cost-models/bands';
 import type { ObjectiveKind } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
 import { count, MAX_ADVISE_TPUS } from '../../limits';
@@ -221,7 +222,7 @@ export function renderAdvice(r: AdviseReport, all: boolean): string[] {
     `why: ${r.reasoning}`,
     ...(r.orders ? [`device orders: dp ran on ${r.orders.tried} orders${r.orders.exhaustive ? ', every distinct one' : ' (not every distinct order: see tpuseg advise --help)'}`] : []),
     ...(r.layouts ? [layoutsText(r.layouts)] : []),
-    ...(rec.uncertainty?.band ? [`band: ${rec.uncertainty.regime}, measured / predicted ${rec.uncertainty.band.lo}-${rec.uncertainty.band.hi} on 8 in 10 of ${rec.uncertainty.band.rows} calibration rows of ${rec.uncertainty.band.from}`]
+    ...(rec.uncertainty?.band ? [`band: ${rec.uncertainty.regime}, measured / predicted ${rec.uncertainty.band.lo}-${rec.uncertainty.band.hi} on 8 in 10 of ${bandRests(rec.uncertainty.band.rows, 'calibration rows', rec.uncertainty.band.from, r.profile)}`]
       : rec.uncertainty ? [`band: none (no calibration rows in regime ${rec.uncertainty.regime})`] : []),
   ];
 }

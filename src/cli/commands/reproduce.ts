@@ -71,7 +71,7 @@ function indexHtml(done: readonly Done[], outDir: string): string {
       continue;
     }
     blocks.push({ kind: 'text', text: `${d.count} ${d.unit}; this table alone: [${dir}/index.html](${dir}/index.html)` });
-    blocks.push(...rebase(d.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level } : b)), dir));
+    blocks.push(...rebase(d.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level === 3 ? 4 : b.level } : b)), dir));
   }
   return renderHtml({ title: "tpuseg: the paper's tables, reproduced", blocks });
 }

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { speedupText, type Speedup } from '../../../cost-models/bands';
+import { bandRests, speedupText, type Speedup } from '../../../cost-models/bands';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
@@ -183,7 +183,7 @@ export function renderSegmentReport(r: SegmentReport): string[] {
     ...r.results.filter((x) => !('error' in x) && x.stats['unproven'] === 1)
       .map((x) => `${x.strategy}: stopped at its time budget; its plan is the best it found, not proven optimal`),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
-    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective)] : []),
+    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective, r.profile)] : []),
   ];
 }
 
@@ -202,10 +202,10 @@ function atMostLine(r: SegmentReport): string {
 }
 
 /** The winner against the compiler's split, on the objective searched, with the speedup band. */
-function overCompilerLine(s: Speedup, objective: string): string {
+function overCompilerLine(s: Speedup, objective: string, profile: string): string {
   const b = s.band;
   return `over the compiler's split: ${speedupText(s, 3)} on the ${objective} objective`
-    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${b.pairs} pairs of ${b.from})` : '; no speedup band in this profile');
+    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${bandRests(b.pairs, 'pairs', b.from, profile)})` : '; no speedup band in this profile');
 }
 
 /** The winner's figure on the objective searched, with the band of its regime when the profile has one. */
@@ -217,7 +217,7 @@ function bestBand(r: SegmentReport): string {
     : [best.bottleneckMs, best.bottleneckMsLow, best.bottleneckMsHigh, 'ms per input in steady state'];
   const u = best.uncertainty;
   const band = lo === undefined || hi === undefined || !u?.band ? ''
-    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${u.band.rows} calibration rows of ${u.band.from})`;
+    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${bandRests(u.band.rows, 'calibration rows', u.band.from, r.profile)})`;
   const limited = r.objective === 'throughput' && best.limitedBy && best.limitedBy !== 'slowest stage' ? `, set by the ${best.limitedBy}` : '';
   return `, ${ms.toFixed(3)} ${what}${band}${limited}`;
 }
