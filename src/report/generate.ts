@@ -222,7 +222,8 @@ function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sectio
     const summaryFirst = s.summary === true && first !== undefined;
     if (summaryFirst) out.push({ kind: 'table', table: first.table, caption: first.caption!, id: `${prefix}-strategy-summary` });
     out.push(...figuresOf(s, figureNames).map(figure));
-    if (plan !== undefined && s.planView === true) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    // Under the first table that shows it: an id appears once in a page.
+    if (plan !== undefined && s === sections.find((x) => x.planView === true)) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
     (summaryFirst ? rest : s.blocks).forEach((b, i) =>
       out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
     out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });
