@@ -1,4 +1,5 @@
 import { main } from './main';
+import { printable } from './text';
 
 // Defects (bugs) keep their stack trace and exit 1; expected failures are handled inside main.
 let onInterrupt: () => void = () => undefined;
@@ -32,7 +33,7 @@ main(process.argv.slice(2), {
     else if (code !== 0) process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`tpuseg: internal error (a bug): ${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(printable(`tpuseg: internal error (a bug): ${(e as Error)?.stack ?? String(e)}\n`));
     process.exitCode = 1;
   },
 );
