@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { receive, removeLeftovers, removeLeftoversAtExit, type LeftoverMessage } from '../leftovers';
 import { workerExecArgv } from '../worker-flags';
 import type { CommandThreadData, CommandThreadResult } from './command-thread';
+import { printable } from './text';
 
 /**
  * Commands that stop on Ctrl-C by themselves, between units of work, and must finish what they
@@ -34,7 +35,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const argv = process.argv.slice(2);
 const isTty = Boolean(process.stdout.isTTY);
 const bug = (text: string): void => {
-  process.stderr.write(`tpuseg: internal error (a bug): ${text}\n`);
+  process.stderr.write(printable(`tpuseg: internal error (a bug): ${text}\n`));
   process.exitCode = 1;
 };
 const finish = (code: number): void => {

@@ -230,9 +230,11 @@ function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sectio
     const sub = (text: string, what: string): HtmlBlock => ({ kind: 'heading', level: 3, text, id: `${prefix}-${s.name}-${what}` });
     const figs = figuresOf(s, figureNames);
     if (figs.length > 0) out.push(sub('Figures', 'figures'), ...figs.map(figure));
-    if (plan !== undefined && s.planView === true) out.push(sub('Plan view', 'plan'), { kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    // Under the first section that shows it: an id appears once in a page.
+    const planHere = plan !== undefined && s === sections.find((x) => x.planView === true);
+    if (planHere) out.push(sub('Plan view', 'plan'), { kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
     const tables = summaryFirst ? rest : s.blocks;
-    if (tables.length > 0 && (figs.length > 0 || s.planView === true || summaryFirst)) out.push(sub('Tables', 'tables'));
+    if (tables.length > 0 && (figs.length > 0 || planHere || summaryFirst)) out.push(sub('Tables', 'tables'));
     tables.forEach((b, i) =>
       out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
     out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { VlSpec } from './figures';
@@ -24,10 +25,28 @@ export interface HtmlPage {
 export const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The inline Markdown our notes use: links, `code` and **bold**. */
+/**
+ * The link target `href` as it may appear in a page, or undefined: only http(s) URLs, `#`
+ * fragments and relative paths, so a name or text carrying `[x](javascript:...)` stays text.
+ * Controls, blanks and backslashes are refused too (browsers drop them or read them as `/`),
+ * and a leading `/` (another host, `//x`, or a path outside the report).
+ */
+export function safeHref(href: string): string | undefined {
+  if (href === '' || /[\u0000-\u0020\u007f-\u009f\\]/.test(href)) return undefined;
+  if (/^https?:\/\/[^/]/i.test(href) || href.startsWith('#')) return href;
+  if (href.startsWith('/')) return undefined;
+  // A relative path has no scheme: no ':' before its first '/', '?' or '#'.
+  return /^[^/?#]*:/.test(href) ? undefined : href;
+}
+
+const unescapeHtml = (s: string): string =>
+  s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The inline Markdown our notes use: links (to safe targets only), `code` and **bold**. */
 export function inline(md: string): string {
   return escapeHtml(md)
-    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, text: string, href: string) => `<a href="${href}">${text}</a>`)
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (all: string, text: string, href: string) =>
+      (safeHref(unescapeHtml(href)) === undefined ? all : `<a href="${href}">${text}</a>`))
     .replace(/`([^`]+)`/g, '<code>$1</code>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
 }
@@ -100,7 +119,7 @@ function blockHtml(b: HtmlBlock): string {
     case 'heading':
       return `<h${b.level}${b.id !== undefined ? ` id="${escapeHtml(b.id)}"` : ''}>${inline(b.text)}</h${b.level}>`;
     case 'text':
-      return `<p${b.className !== undefined ? ` class="${b.className}"` : ''}>${inline(b.text)}</p>`;
+      return `<p${b.className !== undefined ? ` class="${escapeHtml(b.className)}"` : ''}>${inline(b.text)}</p>`;
     case 'list':
       return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
     case 'table': {
@@ -124,15 +143,33 @@ function browserBuild(entry: string, file: string): string {
   return path.join(path.dirname(require.resolve(entry)), file);
 }
 
-let vendorCache: string | undefined;
-/** vega, vega-lite and vega-embed, minified, as read from node_modules. */
-export function vendorScripts(): string {
+let vendorCache: string[] | undefined;
+/** vega, vega-lite and vega-embed, minified, as read from node_modules: the text of each script element. */
+export function vendorScripts(): readonly string[] {
   vendorCache ??= [
     browserBuild('vega/vega-schema.json', 'vega.min.js'),
     browserBuild('vega-lite/vega-lite-schema.json', 'vega-lite.min.js'),
     browserBuild('vega-embed', 'vega-embed.min.js'),
-  ].map((f) => `<script>${scriptSafe(fs.readFileSync(f, 'utf8'))}</script>`).join('\n');
+  ].map((f) => scriptSafe(fs.readFileSync(f, 'utf8')));
   return vendorCache;
+}
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The page's Content-Security-Policy: nothing from anywhere, scripts only those the page was
+ * written with (by hash; no eval: figures run vega's expression interpreter), inline styles
+ * (vega draws with them), images only as data: or blob: (figure exports).
+ */
+export function contentSecurityPolicy(scripts: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.map(sha256).join(' ')}`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
 }
 
 const STYLE = `
@@ -166,7 +203,7 @@ const SCRIPT = `
   var views = {};
   var jobs = Object.keys(specs).map(function (id) {
     var el = document.getElementById(id);
-    return vegaEmbed(el, specs[id], { actions: false, renderer: 'svg' }).then(function (r) {
+    return vegaEmbed(el, specs[id], { actions: false, renderer: 'svg', ast: true }).then(function (r) {
       views[id] = r.view;
       el.setAttribute('data-rendered', 'yes');
     }, function (e) {
@@ -209,15 +246,17 @@ const SCRIPT = `
 export function renderHtml(page: HtmlPage): string {
   const blocks = withHeadingIds(page.blocks);
   const specs = Object.fromEntries(page.blocks.flatMap((b) => (b.kind === 'figure' ? [[b.id, b.spec]] : [])));
+  const scripts = [...vendorScripts(), SCRIPT];
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(page.title)}</title>`,
     `<style>${STYLE}</style>`,
-    vendorScripts(),
+    ...scripts.slice(0, -1).map((js) => `<script>${js}</script>`),
     '</head>',
     '<body>',
     contentsHtml(blocks),
