@@ -9,7 +9,7 @@ import { loadModelToPlan } from '../model/load';
 import { madeFor, type MadeFor } from '../plan/made-for';
 import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { DEFAULT_KNEE } from '../advise/advise';
-import { assignmentOf, compareAssignments, searchWorkload, type Assignment, type Option, type SearchStats, type WorkloadModelData } from './search';
+import { compareAssignments, searchWorkload, type Assignment, type Option, type SearchStats, type WorkloadModelData } from './search';
 import { HOST_RESOURCES, hostFacts, sharedLatencyMs, tpuLoadMs, type HostFacts, type SharedUnit } from './share';
 import { MAX_WORKLOAD_MODELS, type Workload } from './spec';
 
@@ -106,7 +106,7 @@ export interface WorkloadReport {
   readonly runner: RunnerName;
   readonly batch: number;
   readonly tolerance: number;
-  /** The best assignment on up to m TPUs, m = 1..K (absent m: the models need more TPUs than m... never: a TPU can hold them all). */
+  /** The best assignments on up to m TPUs, m = 1..K, each once, by TPUs used (one TPU can hold every model, so every m has one). */
   readonly assignments: readonly AssignmentReport[];
   readonly front: readonly string[];
   readonly recommended: string;
@@ -129,7 +129,6 @@ export interface WorkloadAdvice {
 export const SHARING_FACTS = 'co-compiled models share a TPU\'s parameter cache in the order compiled (each caches what the ones before it left, the rest streams); time-shared models reload their parameters on every switch; a TPU runs one invoke at a time; every runner shares the host\'s cores, interpreter lock and any shared link (Coral documentation, ../shared/docs/domain.md section 8)';
 
 const MiB = 1024 * 1024;
-const r2 = (x: number): number => Math.round(x * 100) / 100;
 const rateText = (x: number): string => x.toFixed(x >= 100 ? 0 : 1);
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
 
@@ -283,13 +282,12 @@ export function adviseWorkloadOn(req: WorkloadRequest, advice: readonly Advice[]
   const onK = best[K - 1]!;
   let rec: Assignment;
   if (w.mode === 'rates') rec = distinct.find((a) => a.lambda >= 1) ?? onK;
-  else rec = distinct.filter((a) => a.lambda >= onK.lambda * (1 - tolerance)).sort((x, y) => x.tpus - y.tpus || compareAssignments(x, y))[0]!;
+  else rec = distinct.filter((a) => a.lambda * (1 + tolerance) >= onK.lambda).sort((x, y) => x.tpus - y.tpus || compareAssignments(x, y))[0]!;
   const recReport = at(rec);
   const met = w.mode === 'rates' && rec.lambda >= 1;
   const shortfall = w.mode === 'rates' && !met
     ? recReport.models.map((m) => ({ model: m.name, target: m.rate!, achieved: m.achieved, missing: m.rate! - m.achieved }))
     : undefined;
-  const names = w.models.map((m) => m.name);
   const report: WorkloadReport = {
     tool: 'tpuseg advise --workload',
     models: w.models.map((m) => ({ name: m.name, model: m.model, ...(m.rate !== undefined ? { rate: m.rate } : { weight: m.weight! }) })),
@@ -305,7 +303,7 @@ export function adviseWorkloadOn(req: WorkloadRequest, advice: readonly Advice[]
     recommended: recReport.id,
     met,
     ...(shortfall ? { shortfall } : {}),
-    reasoning: reasoningOf(w, rec, recReport, distinct, reports, onK, K, names, tolerance),
+    reasoning: reasoningOf(w, rec, recReport, distinct, reports, onK, K, tolerance),
     search: { ...found.stats, exact: true },
     sharing: SHARING_FACTS,
     madeFor: advice.map((a) => madeFor(a.graph)),
@@ -314,7 +312,7 @@ export function adviseWorkloadOn(req: WorkloadRequest, advice: readonly Advice[]
 }
 
 function reasoningOf(w: Workload, rec: Assignment, r: AssignmentReport, all: readonly Assignment[], reports: readonly AssignmentReport[], onK: Assignment, K: number,
-  names: readonly string[], tolerance: number): string {
+  tolerance: number): string {
   const how = r.units.map((u) => u.text).join('; ');
   const band = r.ratioLow !== undefined ? ` (80% band ${r.ratioLow.toFixed(2)}-${r.ratioHigh!.toFixed(2)})` : '';
   if (w.mode === 'rates') {
@@ -339,4 +337,3 @@ function reasoningOf(w: Workload, rec: Assignment, r: AssignmentReport, all: rea
 /** The assignment of a report by id (the plan an export reads). */
 export const assignmentById = (r: WorkloadReport, id: string): AssignmentReport | undefined => r.assignments.find((a) => a.id === id);
 
-export { assignmentOf };
