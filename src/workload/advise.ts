@@ -9,7 +9,7 @@ import { loadModelToPlan } from '../model/load';
 import { madeFor, type MadeFor } from '../plan/made-for';
 import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { DEFAULT_KNEE } from '../advise/advise';
-import { assignmentOf, compareAssignments, searchWorkload, type Assignment, type Option, type SearchStats, type WorkloadModelData } from './search';
+import { compareAssignments, searchWorkload, type Assignment, type Option, type SearchStats, type WorkloadModelData } from './search';
 import { HOST_RESOURCES, hostFacts, sharedLatencyMs, tpuLoadMs, type HostFacts, type SharedUnit } from './share';
 import { MAX_WORKLOAD_MODELS, type Workload } from './spec';
 
@@ -32,7 +32,16 @@ export interface WorkloadRequest {
   readonly runner?: RunnerName;
   readonly batch?: number;
   readonly tolerance?: number;
+  /**
+   * `tpus`: meet every target on the fewest TPUs (rates only; their default). `ratio`: the largest
+   * lowest achieved / target (or / weight) ratio on K, on the fewest TPUs within the tolerance of it
+   * (the default with weights).
+   */
+  readonly objective?: WorkloadObjective;
 }
+
+export type WorkloadObjective = 'tpus' | 'ratio';
+export const WORKLOAD_OBJECTIVES: readonly WorkloadObjective[] = ['tpus', 'ratio'];
 
 export interface ModelFigure {
   readonly name: string;
@@ -100,13 +109,14 @@ export interface WorkloadReport {
   readonly tool: 'tpuseg advise --workload';
   readonly models: readonly { readonly name: string; readonly model: string; readonly rate?: number; readonly weight?: number }[];
   readonly mode: 'rates' | 'weights';
-  readonly objective: string;
+  readonly objective: WorkloadObjective;
+  readonly objectiveText: string;
   readonly tpus: number;
   readonly profile: string;
   readonly runner: RunnerName;
   readonly batch: number;
   readonly tolerance: number;
-  /** The best assignment on up to m TPUs, m = 1..K (absent m: the models need more TPUs than m... never: a TPU can hold them all). */
+  /** The best assignments on up to m TPUs, m = 1..K, each once, by TPUs used (one TPU can hold every model, so every m has one). */
   readonly assignments: readonly AssignmentReport[];
   readonly front: readonly string[];
   readonly recommended: string;
@@ -129,7 +139,6 @@ export interface WorkloadAdvice {
 export const SHARING_FACTS = 'co-compiled models share a TPU\'s parameter cache in the order compiled (each caches what the ones before it left, the rest streams); time-shared models reload their parameters on every switch; a TPU runs one invoke at a time; every runner shares the host\'s cores, interpreter lock and any shared link (Coral documentation, ../shared/docs/domain.md section 8)';
 
 const MiB = 1024 * 1024;
-const r2 = (x: number): number => Math.round(x * 100) / 100;
 const rateText = (x: number): string => x.toFixed(x >= 100 ? 0 : 1);
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
 
@@ -241,6 +250,7 @@ export function prepare(req: WorkloadRequest): E.Either<TpusegError, { advice: A
   const K = req.tpus;
   if (!Number.isInteger(K) || K < 1 || K > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${K}`));
   if (req.workload.models.length > MAX_WORKLOAD_MODELS) return E.left(usage(`advise: at most ${MAX_WORKLOAD_MODELS} models in a workload, got ${req.workload.models.length}`));
+  if (req.objective === 'tpus' && req.workload.mode === 'weights') return E.left(usage('advise: --objective tpus needs a target rate for every model (weights have no targets to meet)'));
   const advice: Advice[] = [];
   for (const m of req.workload.models) {
     const graph = loadModelToPlan(m.model);
@@ -281,20 +291,21 @@ export function adviseWorkloadOn(req: WorkloadRequest, advice: readonly Advice[]
   const reports = distinct.map((a) => assignmentReport(a, w, advice, rates, host, front.has(a)));
   const at = (a: Assignment): AssignmentReport => reports[distinct.indexOf(a)]!;
   const onK = best[K - 1]!;
+  const objective = req.objective ?? (w.mode === 'rates' ? 'tpus' : 'ratio');
   let rec: Assignment;
-  if (w.mode === 'rates') rec = distinct.find((a) => a.lambda >= 1) ?? onK;
-  else rec = distinct.filter((a) => a.lambda >= onK.lambda * (1 - tolerance)).sort((x, y) => x.tpus - y.tpus || compareAssignments(x, y))[0]!;
+  if (objective === 'tpus') rec = distinct.find((a) => a.lambda >= 1) ?? onK;
+  else rec = distinct.filter((a) => a.lambda * (1 + tolerance) >= onK.lambda).sort((x, y) => x.tpus - y.tpus || compareAssignments(x, y))[0]!;
   const recReport = at(rec);
   const met = w.mode === 'rates' && rec.lambda >= 1;
   const shortfall = w.mode === 'rates' && !met
     ? recReport.models.map((m) => ({ model: m.name, target: m.rate!, achieved: m.achieved, missing: m.rate! - m.achieved }))
     : undefined;
-  const names = w.models.map((m) => m.name);
   const report: WorkloadReport = {
     tool: 'tpuseg advise --workload',
     models: w.models.map((m) => ({ name: m.name, model: m.model, ...(m.rate !== undefined ? { rate: m.rate } : { weight: m.weight! }) })),
     mode: w.mode,
-    objective: w.mode === 'rates' ? 'meet every target rate on the fewest TPUs' : 'maximize the lowest achieved / weight ratio',
+    objective,
+    objectiveText: objective === 'tpus' ? 'meet every target rate on the fewest TPUs' : `maximize the lowest achieved / ${w.mode === 'rates' ? 'target' : 'weight'} ratio`,
     tpus: K,
     profile: advice[0]!.host.name,
     runner: host.runner,
@@ -305,7 +316,7 @@ export function adviseWorkloadOn(req: WorkloadRequest, advice: readonly Advice[]
     recommended: recReport.id,
     met,
     ...(shortfall ? { shortfall } : {}),
-    reasoning: reasoningOf(w, rec, recReport, distinct, reports, onK, K, names, tolerance),
+    reasoning: reasoningOf(w, objective, rec, recReport, distinct, reports, onK, K, tolerance),
     search: { ...found.stats, exact: true },
     sharing: SHARING_FACTS,
     madeFor: advice.map((a) => madeFor(a.graph)),
@@ -313,11 +324,11 @@ export function adviseWorkloadOn(req: WorkloadRequest, advice: readonly Advice[]
   return { report, advice, best, host };
 }
 
-function reasoningOf(w: Workload, rec: Assignment, r: AssignmentReport, all: readonly Assignment[], reports: readonly AssignmentReport[], onK: Assignment, K: number,
-  names: readonly string[], tolerance: number): string {
+function reasoningOf(w: Workload, objective: WorkloadObjective, rec: Assignment, r: AssignmentReport, all: readonly Assignment[], reports: readonly AssignmentReport[], onK: Assignment, K: number,
+  tolerance: number): string {
   const how = r.units.map((u) => u.text).join('; ');
   const band = r.ratioLow !== undefined ? ` (80% band ${r.ratioLow.toFixed(2)}-${r.ratioHigh!.toFixed(2)})` : '';
-  if (w.mode === 'rates') {
+  if (objective === 'tpus') {
     if (rec.lambda >= 1) {
       const fewer = all.filter((a) => a.tpus < rec.tpus);
       const below = fewer.length > 0 ? fewer[fewer.length - 1]! : undefined;
@@ -332,11 +343,12 @@ function reasoningOf(w: Workload, rec: Assignment, r: AssignmentReport, all: rea
       + `${rateText(worst.short)} short), set by ${r.limitedBy}: ${how}`;
   }
   const best = onK.lambda;
-  const within = rec === onK ? '' : `, within ${pct(tolerance)} of the best on ${K} TPUs (${best.toFixed(2)} x weight)`;
-  return `every model gets ${rec.lambda.toFixed(2)} x its weight in inputs/s${band} on ${rec.tpus} of ${K} TPUs${within}: ${how}; ${r.limitedBy} sets it`;
+  const unit = w.mode === 'rates' ? 'target' : 'weight';
+  const within = rec === onK ? '' : `, within ${pct(tolerance)} of the best on ${K} TPUs (${best.toFixed(2)} x ${unit})`;
+  const met = w.mode === 'rates' ? (rec.lambda >= 1 ? '; every target met' : `; the targets are not all met (${pct(rec.lambda)} of each)`) : '';
+  return `every model ${w.mode === 'rates' ? 'is served' : 'gets'} ${rec.lambda.toFixed(2)} x its ${unit}${w.mode === 'rates' ? '' : ' in inputs/s'}${band} on ${rec.tpus} of ${K} TPUs${within}${met}: ${how}; ${r.limitedBy} sets it`;
 }
 
 /** The assignment of a report by id (the plan an export reads). */
 export const assignmentById = (r: WorkloadReport, id: string): AssignmentReport | undefined => r.assignments.find((a) => a.id === id);
 
-export { assignmentOf };

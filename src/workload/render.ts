@@ -36,7 +36,7 @@ export function renderWorkload(r: WorkloadReport): string[] {
   ] : []));
   return [
     `workload on up to ${r.tpus} TPUs, profile ${r.profile}, runner ${r.runner}: ${targets}`,
-    `objective: ${r.objective}`,
+    `objective: ${r.objectiveText}`,
     `the best assignment on up to m TPUs (lowest ${ratioName} over the models, 80% band):`,
     ...alignedLines(['TPUs', 'ratio', ...(r.mode === 'rates' ? ['meets'] : []), 'set by', 'assignment'], frontRows, new Set(r.mode === 'rates' ? [2, 3, 4] : [2, 3])),
     `recommended (*): ${assignmentText(rec)}`,

@@ -154,6 +154,23 @@ describe('the workload search', () => {
     expect(r.reasoning).toMatch(/^the targets cannot be met on 4 TPUs: the best assignment serves \d+% of every target/);
   });
 
+  it('should, with --objective ratio, give the best lowest ratio on K on the fewest TPUs within the tolerance', () => {
+    const w = rates([['zoo:mobilenet_v2', 300], ['zoo:resnet50_v1', 30]]);
+    const r = right(adviseWorkload({ workload: w, tpus: 4, objective: 'ratio' })).report;
+    const onK = r.assignments[r.assignments.length - 1]!;
+    const rec = r.assignments.find((a) => a.id === r.recommended)!;
+    expect(rec.ratio * 1.02).toBeGreaterThanOrEqual(onK.ratio);
+    for (const a of r.assignments) if (a.ratio * 1.02 >= onK.ratio) expect(rec.tpus).toBeLessThanOrEqual(a.tpus);
+    expect(r.objective).toBe('ratio');
+    expect(r.met).toBe(rec.ratio >= 1);
+    // The default with rates: the fewest TPUs that meet the targets, here fewer than the ratio's.
+    const t = right(adviseWorkload({ workload: w, tpus: 4 })).report;
+    const trec = t.assignments.find((a) => a.id === t.recommended)!;
+    expect(trec.ratio).toBeGreaterThanOrEqual(1);
+    expect(trec.tpus).toBeLessThan(rec.tpus);
+    expect(E.isLeft(adviseWorkload({ workload: weights([['zoo:mobilenet_v2', 1]]), tpus: 2, objective: 'tpus' }))).toBe(true);
+  });
+
   it('should share a TPU when the models are small and the rates low', () => {
     const r = right(adviseWorkload({ workload: rates([['zoo:mobilenet_v2', 30], ['zoo:mobilenet_v1', 30]]), tpus: 4 })).report;
     const rec = r.assignments.find((a) => a.id === r.recommended)!;

@@ -10,6 +10,7 @@ import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../ad
 import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
 import type { RunnerName } from '../../../cost-models/names';
 import type { Workload } from '../../workload/spec';
+import type { WorkloadObjective } from '../../workload/advise';
 import type { Command, Io } from '../command';
 import { writeJsonFile } from '../json-file';
 import { alignedLines, toJson } from '../text';
@@ -65,15 +66,16 @@ models. Answers which TPUs run which model: each model alone in a configuration 
 sharing TPUs, co-compiled (one compiler call: the on-chip parameter cache given out in the order
 compiled, the rest streamed) or time-shared (parameters reloaded on every switch), priced with
 the interleaving of their invokes and what every runner shares on the host (cores, interpreter
-lock, a shared link). With rates: the fewest TPUs that meet every rate, or, when K cannot, the
-best lowest achieved / target ratio and each model's shortfall; with weights: the largest rate
-every model gets in proportion to its weight, on the fewest TPUs within --tolerance of the best.
+lock, a shared link). --objective tpus (the default with rates): the fewest TPUs that meet every
+rate, or, when K cannot, the best lowest achieved / target ratio and each model's shortfall;
+--objective ratio (the default with weights): the largest lowest achieved / target (or / weight)
+ratio on K, on the fewest TPUs within --tolerance of it.
 Exact under the cost model (every grouping of the models, every option of each group). Prints
 the best assignment on up to m TPUs for every m, the recommendation and its reasoning; --json
-prints { models, mode, objective, tpus, profile, runner, assignments: [{ id, tpus, ratio,
+prints { models, mode, objective, objectiveText, tpus, profile, runner, assignments: [{ id, tpus, ratio,
 ratioLow?, ratioHigh?, limitedBy, host, units, models, meetsTargets?, onFront }], front,
 recommended, met, shortfall?, reasoning, search, sharing, madeFor }; -o writes it as a plan for
-\`tpuseg export --plan plan.json --out DIR\`. --devices, --objective and --knee do not apply.
+\`tpuseg export --plan plan.json --out DIR\`. --devices and --knee do not apply.
 
 exit codes: 0 ok, 2 usage/model/profile error, 3 infeasible request`;
 
@@ -132,6 +134,7 @@ export interface WorkloadArgs {
   readonly runner?: RunnerName;
   readonly batch: number;
   readonly tolerance?: number;
+  readonly objective?: WorkloadObjective;
   readonly json: boolean;
   readonly out?: string;
 }
@@ -143,6 +146,7 @@ export function workloadRequest(argv: readonly string[], cwd: string): E.Either<
   const parsed = parse('advise', argv, {
     workload: { type: 'string' }, model: { type: 'string', multiple: true }, tpus: { type: 'string' }, profile: { type: 'string' },
     runner: { type: 'string' }, batch: { type: 'string' }, tolerance: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string', short: 'o' },
+    objective: { type: 'string' },
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
@@ -159,6 +163,8 @@ export function workloadRequest(argv: readonly string[], cwd: string): E.Either<
   if (E.isLeft(tolerance)) return tolerance;
   const runner = runnerOption('advise', v['runner']);
   if (E.isLeft(runner)) return runner;
+  const objective = v['objective'];
+  if (objective !== undefined && objective !== 'tpus' && objective !== 'ratio') return E.left(usage(`advise: with a workload, --objective expects tpus | ratio, got "${String(objective)}"`));
   /* eslint-disable @typescript-eslint/no-require-imports */
   const spec = require('../../workload/spec') as typeof import('../../workload/spec');
   const workload = models !== undefined ? spec.workloadFromArgs(models, cwd) : spec.loadWorkload(path.resolve(cwd, String(v['workload'])));
@@ -168,6 +174,7 @@ export function workloadRequest(argv: readonly string[], cwd: string): E.Either<
     ...(typeof v['profile'] === 'string' ? { profile: profileArg(v['profile'], cwd) } : {}),
     ...(runner.right ? { runner: runner.right } : {}),
     ...(tolerance.right !== undefined ? { tolerance: tolerance.right } : {}),
+    ...(objective !== undefined ? { objective: objective as WorkloadObjective } : {}),
     json: v['json'] === true,
     ...(typeof v['out'] === 'string' ? { out: path.resolve(cwd, v['out']) } : {}),
   });
