@@ -144,13 +144,29 @@ export function headline(input: ReportInput, summaries: readonly StrategySummary
     .sort((a, b) => b.geoOverCompiler! - a.geoOverCompiler!);
   if (ranked.length === 0) return `No multi-TPU cell has a compiler reference at the same N: no speedup over the compiler to report. ${setting}`;
   const top = ranked[0]!;
-  const knowsOne = (rows: readonly Row[]): boolean => rows.some((r) => input.speedups.get(r.id)?.overOne !== undefined);
+  /**
+   * Why no cell of `rows` is a best cell (every cell with a compiler reference is slower than one
+   * TPU), in words that hold for all of them: nothing when no cell has a 1-TPU reference.
+   */
+  const slowerThanOne = (rows: readonly Row[]): string | undefined => {
+    const known = rows.filter((r) => input.speedups.get(r.id)?.overOne !== undefined);
+    if (known.length === 0) return undefined;
+    if (known.some((r) => input.speedups.get(r.id)!.overOne! >= 1)) return 'every cell with a compiler reference is slower than one TPU';
+    return known.length === rows.length ? 'no cell is faster than one TPU' : 'no cell with a 1-TPU reference is faster than one TPU';
+  };
   const bestOf = (label: string): Best | undefined => bestOverCompiler(input, multi.filter((r) => r.label === label));
-  const mean = (s: StrategySummary): string => `geometric mean ${times(s.geoOverCompiler)} over the compiler's split across ${s.cells} cell${s.cells === 1 ? '' : 's'}`;
+  const compared = (label: string): number => multi.filter((r) => r.label === label && input.speedups.get(r.id)?.overCompiler !== undefined).length;
+  const mean = (s: StrategySummary): string => {
+    const n = compared(s.label);
+    return `geometric mean ${times(s.geoOverCompiler)} over the compiler's split across ${n} cell${n === 1 ? '' : 's'}${n < s.cells ? ` (of ${s.cells}; the others have no compiler cell at their N)` : ''}`;
+  };
   const strategyText = (s: StrategySummary): string => {
     const b = bestOf(s.label);
-    if (b === undefined) return mean(s) + (knowsOne(multi.filter((r) => r.label === s.label)) ? ', and no cell faster than one TPU' : '');
-    if (s.cells === 1) return `${withBand(input, b)} over the compiler's split on its one cell (${where(b)})`;
+    if (b === undefined) {
+      const why = slowerThanOne(multi.filter((r) => r.label === s.label));
+      return mean(s) + (why === undefined ? '' : `, and ${why}`);
+    }
+    if (compared(s.label) === 1) return `${withBand(input, b)} over the compiler's split on its one cell (${where(b)})`;
     return `${mean(s)}, ${b.value > 1 + EVEN ? 'up to' : 'at best'} ${withBand(input, b)} (${where(b)})`;
   };
   /** The leading strategy named for what it is: best when it beats the compiler's split, else even with it or slower. */
@@ -162,7 +178,8 @@ export function headline(input: ReportInput, summaries: readonly StrategySummary
       : `No strategy is faster than the compiler's split on the geometric mean; the closest, ${s.label}, ${verdict}: ${strategyText(s)}.`;
   };
   const overall = bestOverCompiler(input, multi);
-  const largest = overall === undefined ? (knowsOne(multi) ? 'No multi-TPU cell is faster than one TPU. ' : '')
+  const none = slowerThanOne(multi);
+  const largest = overall === undefined ? (none === undefined ? '' : `${none === 'no cell is faster than one TPU' ? 'No multi-TPU cell is faster than one TPU' : none[0]!.toUpperCase() + none.slice(1)}. `)
     : overall.value > 1 + EVEN ? `Largest speedup over the compiler's split: ${withBand(input, overall)}, by ${overall.row.label} on ${where(overall)} (${ms(overall.row.msPerInput)} ms per input). `
       : multi.some((r) => (input.speedups.get(r.id)?.overCompiler ?? 0) > 1 + EVEN) ? 'Every cell faster than the compiler\'s split is slower than one TPU. '
         : ranked.length > 1 || top.cells > 1 ? 'No multi-TPU cell is faster than the compiler\'s split at its N. ' : '';

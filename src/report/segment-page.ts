@@ -34,7 +34,7 @@ export function tieNote(r: SegmentReport): string {
     ...(slower.length > 0 ? [`${verb(slower, 'streams the same and takes', 'stream the same and take')} longer for one input (${slower.map((x) => ms(x.latencyMs)).join(', ')} ms against ${ms(best.latencyMs)})`] : []),
     ...(even.length > 0 ? [`${names(even)} ${even.every((x) => x.cuts.join() === best.cuts.join()) ? 'found the same plan' : 'score the same on all three'} and ${even.length > 1 ? 'are' : 'is'} listed after it`] : []),
   ];
-  return `, tied on the objective (${ms(value)} ms, ${r.objective}) with ${names(tied)}. Ties go to fewer off-chip bytes, then lower latency, then the strategy listed first: ${clauses.join('; ')}`;
+  return `, tied on the ${r.objective} objective (${ms(value)} ms${r.objective === 'latency' ? ' for one input' : ' per input'}) with ${names(tied)}. Ties go to fewer off-chip bytes, then lower latency, then the strategy listed first: ${clauses.join('; ')}`;
 }
 
 /**

@@ -35,6 +35,16 @@ describe('report/multi-tpu', () => {
       expect(_.bestOverCompiler(slow)).toBeUndefined();
       expect(_.multiTpuSection(slow).headline).toContain('No multi-TPU cell is faster than one TPU.');
     });
+
+    it('should speak of one TPU only for the cells that have a 1-TPU reference', () => {
+      // zoo:c as above; zoo:d has neither a 1-TPU cell nor a compiler cell, so its dp cell is compared with nothing.
+      const mixed = input([cellRecord('zoo:c', 1, 'compiler', [10]), cellRecord('zoo:c', 2, 'compiler', [40, 40]), cellRecord('zoo:c', 2, 'dp', [20, 20]),
+        cellRecord('zoo:d', 2, 'dp', [1, 1])]);
+      const h = _.multiTpuSection(mixed).headline!;
+      expect(h).toContain('and no cell with a 1-TPU reference is faster than one TPU');
+      expect(h).toMatch(/^Best strategy, dp: geometric mean 2\.00x over the compiler's split across 1 cell \(of 2; the others have no compiler cell at their N\), and no cell with a 1-TPU reference/);
+      expect(h).not.toContain('No multi-TPU cell is faster than one TPU');
+    });
   });
 
   describe('headline', () => {

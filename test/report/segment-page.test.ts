@@ -25,7 +25,7 @@ describe('report/segment-page tieNote', () => {
 
   it('should say that a tie on the objective was broken on off-chip bytes, then latency, then the order listed', () => {
     const r = report([result('dp', [4, 3], 1, [1]), result('greedy', [4, 4], 1, [2]), result('balanced', [4, 2], 3, [3]), result('annealing', [4, 3], 1, [1])], 'dp');
-    expect(tieNote(r)).toBe(', tied on the objective (4.000 ms, throughput) with greedy, balanced, annealing. Ties go to fewer off-chip bytes, then lower latency, ' +
+    expect(tieNote(r)).toBe(', tied on the throughput objective (4.000 ms per input) with greedy, balanced, annealing. Ties go to fewer off-chip bytes, then lower latency, ' +
       'then the strategy listed first: balanced streams more from the host (3.00 MiB against 1.00); greedy streams the same and takes longer for one input ' +
       '(8.000 ms against 7.000); annealing found the same plan and is listed after it');
   });
