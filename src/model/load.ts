@@ -40,12 +40,33 @@ export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
     if (got < 8 || head.toString('latin1', 4, 8) !== 'TFL3') {
       return E.left(modelUnreadable(file, `not a TFLite file (no TFL3 identifier; ${stat.size} bytes)`));
     }
-    return E.right(new Uint8Array(fs.readFileSync(fd)));
+    return E.right(readShared(fd, stat.size));
   } catch (e) {
     return E.left(modelUnreadable(file, fileErrorReason(e)));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The rest of an open file, read into shared memory: a worker thread given these bytes (they
+ * travel to it without a copy) parses them instead of reading the file again, and the graph's
+ * constant tensors are views into them, so a model is in memory once however many threads use it.
+ */
+function readShared(fd: number, size: number): Uint8Array {
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  let done = 0;
+  for (let n = -1; done < size && n !== 0; done += n) n = fs.readSync(fd, bytes, done, size - done, done);
+  return done === size ? bytes : bytes.slice(0, done);
+}
+
+/** The bytes of the file a graph was read from (its constant data views them), when they are in shared memory. */
+export function sharedModelBytes(graph: LayerGraph): Uint8Array | undefined {
+  for (const t of graph.tensors) {
+    const buffer = t.data?.buffer;
+    if (buffer instanceof SharedArrayBuffer) return new Uint8Array(buffer);
+  }
+  return undefined;
 }
 
 /**
