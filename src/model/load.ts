@@ -11,12 +11,12 @@ import { fileErrorReason } from '../file-errors';
  * Each reader is required on first use: a zoo or synthetic model never loads the TFLite reader and
  * its generated schema (hundreds of modules, most of a command's or a worker thread's start-up).
  */
-export function loadModel(spec: string): E.Either<TpusegError, LayerGraph> {
+export function loadModel(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
   // Readers are required on first use: a zoo or synthetic model never loads the TFLite reader.
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
   if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
-  const bytes = readModelFile(spec);
+  const bytes = fileBytes !== undefined ? E.right(fileBytes) : readModelFile(spec);
   return E.isLeft(bytes) ? bytes : (require('../tflite/reader') as typeof import('../tflite/reader')).readTflite(bytes.right, spec);
 }
 
@@ -74,8 +74,8 @@ export function sharedModelBytes(graph: LayerGraph): Uint8Array | undefined {
  * edgetpu-custom-op, so no number about it would mean anything; the error names the source model
  * (`X_edgetpu.tflite` is compiled from `X.tflite`).
  */
-export function loadModelToPlan(spec: string): E.Either<TpusegError, LayerGraph> {
-  const graph = loadModel(spec);
+export function loadModelToPlan(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
+  const graph = loadModel(spec, fileBytes);
   if (E.isLeft(graph) || !graph.right.compiledForEdgeTpu) return graph;
   const base = path.basename(spec);
   const source = /_edgetpu\.tflite$/i.test(base) ? base.replace(/_edgetpu(\.tflite)$/i, '$1') : 'the .tflite it was compiled from';

@@ -49,8 +49,7 @@ function costFor(task: WorkerTask): E.Either<TpusegError, CostModel> {
   let cached = models.get(key);
   if (!cached) {
     loads++;
-    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-    const graph = task.modelBytes ? (require('../tflite/reader') as typeof import('../tflite/reader')).readTflite(task.modelBytes, model) : loadModel(model);
+    const graph = loadModel(model, task.modelBytes);
     const priced = E.isLeft(graph) ? graph : requestCost(task, graph.right);
     cached = E.isLeft(priced) ? priced : E.right(priced.right.cost);
     models.set(key, cached);
