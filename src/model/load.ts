@@ -11,12 +11,12 @@ import { fileErrorReason } from '../file-errors';
  * Each reader is required on first use: a zoo or synthetic model never loads the TFLite reader and
  * its generated schema (hundreds of modules, most of a command's or a worker thread's start-up).
  */
-export function loadModel(spec: string): E.Either<TpusegError, LayerGraph> {
+export function loadModel(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
   // Readers are required on first use: a zoo or synthetic model never loads the TFLite reader.
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
   if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
-  const bytes = readModelFile(spec);
+  const bytes = fileBytes !== undefined ? E.right(fileBytes) : readModelFile(spec);
   return E.isLeft(bytes) ? bytes : (require('../tflite/reader') as typeof import('../tflite/reader')).readTflite(bytes.right, spec);
 }
 
@@ -40,7 +40,7 @@ export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
     if (got < 8 || head.toString('latin1', 4, 8) !== 'TFL3') {
       return E.left(modelUnreadable(file, `not a TFLite file (no TFL3 identifier; ${stat.size} bytes)`));
     }
-    return E.right(new Uint8Array(fs.readFileSync(fd)));
+    return E.right(readShared(fd, stat.size));
   } catch (e) {
     return E.left(modelUnreadable(file, fileErrorReason(e)));
   } finally {
@@ -49,12 +49,33 @@ export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
 }
 
 /**
+ * The rest of an open file, read into shared memory: a worker thread given these bytes (they
+ * travel to it without a copy) parses them instead of reading the file again, and the graph's
+ * constant tensors are views into them, so a model is in memory once however many threads use it.
+ */
+function readShared(fd: number, size: number): Uint8Array {
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  let done = 0;
+  for (let n = -1; done < size && n !== 0; done += n) n = fs.readSync(fd, bytes, done, size - done, done);
+  return done === size ? bytes : bytes.slice(0, done);
+}
+
+/** The bytes of the file a graph was read from (its constant data views them), when they are in shared memory. */
+export function sharedModelBytes(graph: LayerGraph): Uint8Array | undefined {
+  for (const t of graph.tensors) {
+    const buffer = t.data?.buffer;
+    if (buffer instanceof SharedArrayBuffer) return new Uint8Array(buffer);
+  }
+  return undefined;
+}
+
+/**
  * A model to price or cut: a file already compiled for the Edge TPU hides its ops in an
  * edgetpu-custom-op, so no number about it would mean anything; the error names the source model
  * (`X_edgetpu.tflite` is compiled from `X.tflite`).
  */
-export function loadModelToPlan(spec: string): E.Either<TpusegError, LayerGraph> {
-  const graph = loadModel(spec);
+export function loadModelToPlan(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
+  const graph = loadModel(spec, fileBytes);
   if (E.isLeft(graph) || !graph.right.compiledForEdgeTpu) return graph;
   const base = path.basename(spec);
   const source = /_edgetpu\.tflite$/i.test(base) ? base.replace(/_edgetpu(\.tflite)$/i, '$1') : 'the .tflite it was compiled from';
