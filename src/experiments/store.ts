@@ -1,8 +1,12 @@
+import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellParams } from './cell';
 import type { PlanResult } from '../plan/result';
-import { atPath } from '../file-errors';
+import { fileError, TpusegFailure } from '../errors';
+import { parseJson } from '../json-text';
+import { MAX_RESULTS_BYTES } from '../limits';
+import { readRegularText } from '../read-file';
 import { makeDir, openAppendSafe, writeFileSafe } from '../safe-write';
 
 /**
@@ -77,13 +81,9 @@ export function parseStore(text: string): StoreContents {
   if (complete !== '') {
     complete.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
-      try {
-        const u: unknown = JSON.parse(line);
-        if (isRecord(u)) records.push(u);
-        else badLines.push(i + 1);
-      } catch {
-        badLines.push(i + 1);
-      }
+      const u = parseJson(line);
+      if (E.isRight(u) && isRecord(u.right)) records.push(u.right);
+      else badLines.push(i + 1);
     });
   }
   return { records, badLines, goodLength: Buffer.byteLength(complete) + (lastNewline < 0 ? 0 : 1), torn };
@@ -91,11 +91,9 @@ export function parseStore(text: string): StoreContents {
 
 export function readStore(file: string): StoreContents {
   if (!fs.existsSync(file)) return { records: [], badLines: [], goodLength: 0, torn: false };
-  try {
-    return parseStore(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw atPath(e, file);
-  }
+  const text = readRegularText(file, MAX_RESULTS_BYTES, 'a results file');
+  if (E.isLeft(text)) throw new TpusegFailure(fileError(file, text.left));
+  return parseStore(text.right);
 }
 
 /** Cuts a torn last line off the file; returns whether it did. */

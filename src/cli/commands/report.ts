@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
 import { usage } from '../../errors';
+import { parseJson } from '../../json-text';
+import { MAX_TEXT_BYTES } from '../../limits';
+import { readRegularText } from '../../read-file';
 import { parse } from '../args';
 import type { Command } from '../command';
 import { toJson } from '../text';
@@ -35,11 +38,10 @@ export const reportCommand: Command = {
     const configFile = path.join(path.dirname(resultsFile), CONFIG_FILE);
     let saved: SavedConfig | undefined;
     if (fs.existsSync(configFile)) {
-      try {
-        saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as SavedConfig;
-      } catch (e) {
-        return E.left(usage(`report: ${configFile}: not valid JSON (${(e as Error).message})`));
-      }
+      const text = readRegularText(configFile, MAX_TEXT_BYTES, 'a saved config');
+      const json = E.isLeft(text) ? text : parseJson(text.right);
+      if (E.isLeft(json)) return E.left(usage(`report: ${configFile}: ${json.left}`));
+      saved = json.right as SavedConfig;
     }
     const out = args.right.values['out'];
     const outDir = typeof out === 'string' ? path.resolve(io.cwd, out) : path.dirname(resultsFile);
