@@ -63,11 +63,24 @@ const isResult = (u: unknown): boolean => {
     Array.isArray(r['segments']) && r['segments'].every((s) => typeof s === 'object' && s !== null && finite((s as Record<string, unknown>)['ms']));
 };
 
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/** The cell parameters the runner and the report read: a line from elsewhere must not reach them. */
+const isParams = (u: unknown): boolean => {
+  if (!isObject(u)) return false;
+  const count = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) > 0;
+  return typeof u['model'] === 'string' && count(u['tpus']) && typeof u['strategy'] === 'string' && typeof u['label'] === 'string' &&
+    typeof u['profile'] === 'string' && typeof u['objective'] === 'string' && count(u['batch']) && finite(u['seed']) &&
+    isObject(u['options']) && isObject(u['budget']) && (u['runner'] === undefined || typeof u['runner'] === 'string');
+};
+
 const isRecord = (u: unknown): u is CellRecord => {
-  if (typeof u !== 'object' || u === null) return false;
-  const r = u as Record<string, unknown>;
+  if (!isObject(u)) return false;
+  const r = u;
   return typeof r['cell'] === 'string' && typeof r['tool'] === 'string' && typeof r['config'] === 'string' &&
-    typeof r['profileHash'] === 'string' && typeof r['params'] === 'object' && r['params'] !== null &&
+    typeof r['profileHash'] === 'string' && isParams(r['params']) &&
+    (r['modelOps'] === undefined || finite(r['modelOps'])) && (r['modelParamBytes'] === undefined || finite(r['modelParamBytes'])) &&
+    (r['modelInput'] === undefined || (Array.isArray(r['modelInput']) && r['modelInput'].every(finite))) &&
     (r['result'] === undefined ? typeof r['error'] === 'string' : isResult(r['result']));
 };
 

@@ -86,6 +86,12 @@ describe('input bounds', () => {
     expect((await run('validate', 'export', '--repeats', '1000000000')).err).toEqual(['tpuseg: usage error: validate: --repeats is at most 1,000, got 1000000000']);
   });
 
+  it('should bound an experiment config\'s batch', async () => {
+    fs.writeFileSync(path.join(dir, 'big-batch-config.json'), JSON.stringify({ name: 'c', models: ['zoo:resnet50_v1'], tpus: 2, strategies: ['dp'], batch: 1e9 }));
+    const r = await run('run', 'big-batch-config.json', '--out', 'o', '--workers', '0');
+    expect([r.code, r.err]).toEqual([2, [`tpuseg: ${path.join(dir, 'big-batch-config.json')}: invalid configuration: batch: at most 100,000, got 1,000,000,000`]]);
+  });
+
   it('should refuse, when reading an advice, a board position beyond its board', async () => {
     const advice = await run('advise', 'zoo:resnet50_v1', '--tpus', '4', '--json');
     expect(advice.code).toBe(0);

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
+import { readStore } from '../../experiments/store';
 import { usage } from '../../errors';
 import { parseJson } from '../../json-text';
 import { MAX_TEXT_BYTES } from '../../limits';
@@ -35,6 +36,10 @@ export const reportCommand: Command = {
     if (!fs.existsSync(abs)) return E.left(usage(`report: ${target}: no such file or directory`));
     const resultsFile = fs.statSync(abs).isDirectory() ? path.join(abs, RESULTS_FILE) : abs;
     if (!fs.existsSync(resultsFile)) return E.left(usage(`report: ${path.relative(io.cwd, resultsFile)}: no results file (run tpuseg run first)`));
+    const store = readStore(resultsFile);
+    if (store.records.length === 0 && store.badLines.length > 0) {
+      return E.left(usage(`report: ${path.relative(io.cwd, resultsFile) || resultsFile}: not a results file of tpuseg run (none of its ${store.badLines.length} line(s) is a cell record)`));
+    }
     const configFile = path.join(path.dirname(resultsFile), CONFIG_FILE);
     let saved: SavedConfig | undefined;
     if (fs.existsSync(configFile)) {
