@@ -59,6 +59,21 @@ describe('input checks', () => {
     expect(fs.existsSync(path.join(dir, 'foreign-report'))).toBe(false);
   });
 
+  it.each([
+    ['null', null, 'expected an object'],
+    ['another JSON object', { hello: 1 }, 'file: expected a string'],
+    ['a config of the wrong shape', { file: 'c.json', hash: 'h', config: { name: 'x', description: '', objective: 'batch', batch: 15, seeds: [0], budget: {}, outputs: 5 } }, 'config.outputs: expected an object'],
+    ['unknown tables', { file: 'c.json', hash: 'h', config: { name: 'x', description: '', objective: 'batch', batch: 15, seeds: [0], budget: {}, outputs: { tables: ['x'], figures: [] } } },
+      'config.outputs.tables: expected a list of single-tpu, multi-tpu, synthetic, cells'],
+  ])('should refuse to report with a config.json that is %s beside the results: one line, exit 2', async (_what, config, problem) => {
+    fs.mkdirSync(path.join(dir, 'saved'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cfg.json'), JSON.stringify({ name: 'c', models: ['zoo:resnet50_v1'], tpus: 2, strategies: ['compiler'] }));
+    expect((await run('run', 'cfg.json', '--out', 'saved', '--workers', '0')).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'saved', 'config.json'), JSON.stringify(config));
+    const r = await run('report', 'saved', '-o', 'saved-report');
+    expect([r.code, r.err]).toEqual([2, [`tpuseg: usage error: report: saved/config.json: not the config.json tpuseg run writes (${problem})`]]);
+  });
+
   it('should reject a profile whose calibration bands are not bands, naming each path', async () => {
     const p = JSON.parse(fs.readFileSync(path.join(ROOT, 'cost-models/profiles/edgetpu-usb3.json'), 'utf8'));
     Object.assign(p.calibration.bands, {

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
+import { CONFIG_FILE, RESULTS_FILE, reportFrom, savedConfigProblem, withResultsDir, type SavedConfig } from '../../experiments/run-config';
 import { readStore } from '../../experiments/store';
 import { usage } from '../../errors';
 import { parseJson } from '../../json-text';
@@ -46,6 +46,8 @@ export const reportCommand: Command = {
       const text = readRegularText(configFile, MAX_TEXT_BYTES, 'a saved config');
       const json = E.isLeft(text) ? text : parseJson(text.right);
       if (E.isLeft(json)) return E.left(usage(`report: ${configFile}: ${json.left}`));
+      const problem = savedConfigProblem(json.right);
+      if (problem !== undefined) return E.left(usage(`report: ${path.relative(io.cwd, configFile) || configFile}: not the config.json tpuseg run writes (${problem})`));
       saved = json.right as SavedConfig;
     }
     const out = args.right.values['out'];
