@@ -4,7 +4,7 @@ import { bandFor, familyOf, regimeKey, type Band, type Regime } from '../../cost
 import type { CostProfile, RunnerName } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
 import type { ObjectiveKind } from '../../strategies/types';
-import { usage, type TpusegError } from '../errors';
+import { infeasible, usage, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
@@ -180,6 +180,8 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
   opts: { objective: ObjectiveKind; batch: number; tolerance: number; knee: number }): E.Either<TpusegError, Advice> {
   const K = board.tpus;
   if (!Number.isInteger(K) || K < 1 || K > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${K}`));
+  // As segment says it (src/search/problem.ts): no configuration exists to choose from.
+  if (graph.ops.length === 0) return E.left(infeasible(`${graph.name} has 0 ops: it cannot be cut into non-empty segments on any number of TPUs`));
   const found = searchLayouts({ cost: board.cost, tpus: K, objective: opts.objective, batch: opts.batch });
   if (E.isLeft(found)) return found;
   const evs = found.right.candidates;

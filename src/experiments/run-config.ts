@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../experiments/load';
-import type { ResolvedConfig } from '../../experiments/schema';
+import { FIGURES, TABLES, type ResolvedConfig } from '../../experiments/schema';
 import type { Io } from '../cli/command';
 import type { TpusegError } from '../errors';
 import { writeReport, type ReportOutput } from '../report/generate';
@@ -53,6 +53,32 @@ export interface SavedConfig {
   readonly published?: string;
   readonly measurements?: string;
   readonly mapping?: string;
+}
+
+/**
+ * Why `u` (a results directory's config.json as read) is not a SavedConfig, in a few words, or
+ * undefined: the fields the report reads are checked, so a file from elsewhere is a user error.
+ */
+export function savedConfigProblem(u: unknown): string | undefined {
+  const obj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const str = (x: unknown): boolean => typeof x === 'string';
+  const num = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  const listOf = (x: unknown, allowed: readonly string[]): boolean => Array.isArray(x) && x.every((v) => allowed.includes(v as string));
+  if (!obj(u)) return 'expected an object';
+  for (const k of ['file', 'hash'] as const) if (!str(u[k])) return `${k}: expected a string`;
+  for (const k of ['published', 'measurements', 'mapping'] as const) if (u[k] !== undefined && !str(u[k])) return `${k}: expected a path`;
+  const c = u['config'];
+  if (!obj(c)) return 'config: expected the config the run used';
+  for (const k of ['name', 'description', 'objective'] as const) if (!str(c[k])) return `config.${k}: expected a string`;
+  if (!num(c['batch'])) return 'config.batch: expected a number';
+  if (!Array.isArray(c['seeds']) || !c['seeds'].every(num)) return 'config.seeds: expected a list of numbers';
+  if (!obj(c['budget']) || (c['budget']['timeMs'] !== undefined && !num(c['budget']['timeMs']))) return 'config.budget: expected {timeMs?}';
+  const o = c['outputs'];
+  if (!obj(o)) return 'config.outputs: expected an object';
+  if (!listOf(o['tables'], TABLES)) return `config.outputs.tables: expected a list of ${TABLES.join(', ')}`;
+  if (!listOf(o['figures'], FIGURES)) return `config.outputs.figures: expected a list of ${FIGURES.join(', ')}`;
+  if (o['stagesAt'] !== undefined && !num(o['stagesAt'])) return 'config.outputs.stagesAt: expected a number';
+  return undefined;
 }
 
 export interface RunRequest {

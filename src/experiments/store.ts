@@ -1,8 +1,13 @@
+import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellParams } from './cell';
 import type { PlanResult } from '../plan/result';
+import { fileError, TpusegFailure } from '../errors';
 import { atPath } from '../file-errors';
+import { parseJson } from '../json-text';
+import { MAX_RESULTS_BYTES } from '../limits';
+import { readRegularText } from '../read-file';
 import { makeDir, openAppendSafe, writeFileSafe } from '../safe-write';
 
 /**
@@ -59,11 +64,24 @@ const isResult = (u: unknown): boolean => {
     Array.isArray(r['segments']) && r['segments'].every((s) => typeof s === 'object' && s !== null && finite((s as Record<string, unknown>)['ms']));
 };
 
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/** The cell parameters the runner and the report read: a line from elsewhere must not reach them. */
+const isParams = (u: unknown): boolean => {
+  if (!isObject(u)) return false;
+  const count = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) > 0;
+  return typeof u['model'] === 'string' && count(u['tpus']) && typeof u['strategy'] === 'string' && typeof u['label'] === 'string' &&
+    typeof u['profile'] === 'string' && typeof u['objective'] === 'string' && count(u['batch']) && finite(u['seed']) &&
+    isObject(u['options']) && isObject(u['budget']) && (u['runner'] === undefined || typeof u['runner'] === 'string');
+};
+
 const isRecord = (u: unknown): u is CellRecord => {
-  if (typeof u !== 'object' || u === null) return false;
-  const r = u as Record<string, unknown>;
+  if (!isObject(u)) return false;
+  const r = u;
   return typeof r['cell'] === 'string' && typeof r['tool'] === 'string' && typeof r['config'] === 'string' &&
-    typeof r['profileHash'] === 'string' && typeof r['params'] === 'object' && r['params'] !== null &&
+    typeof r['profileHash'] === 'string' && isParams(r['params']) &&
+    (r['modelOps'] === undefined || finite(r['modelOps'])) && (r['modelParamBytes'] === undefined || finite(r['modelParamBytes'])) &&
+    (r['modelInput'] === undefined || (Array.isArray(r['modelInput']) && r['modelInput'].every(finite))) &&
     (r['result'] === undefined ? typeof r['error'] === 'string' : isResult(r['result']));
 };
 
@@ -77,13 +95,9 @@ export function parseStore(text: string): StoreContents {
   if (complete !== '') {
     complete.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
-      try {
-        const u: unknown = JSON.parse(line);
-        if (isRecord(u)) records.push(u);
-        else badLines.push(i + 1);
-      } catch {
-        badLines.push(i + 1);
-      }
+      const u = parseJson(line);
+      if (E.isRight(u) && isRecord(u.right)) records.push(u.right);
+      else badLines.push(i + 1);
     });
   }
   return { records, badLines, goodLength: Buffer.byteLength(complete) + (lastNewline < 0 ? 0 : 1), torn };
@@ -91,11 +105,9 @@ export function parseStore(text: string): StoreContents {
 
 export function readStore(file: string): StoreContents {
   if (!fs.existsSync(file)) return { records: [], badLines: [], goodLength: 0, torn: false };
-  try {
-    return parseStore(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw atPath(e, file);
-  }
+  const text = readRegularText(file, MAX_RESULTS_BYTES, 'a results file');
+  if (E.isLeft(text)) throw new TpusegFailure(fileError(file, text.left));
+  return parseStore(text.right);
 }
 
 /** Cuts a torn last line off the file; returns whether it did. */

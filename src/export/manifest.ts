@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { parseJson } from '../json-text';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 
@@ -63,13 +64,9 @@ export type ManifestSegment = t.TypeOf<typeof SegmentSpec>;
 export const MANIFEST = 'plan.json';
 
 export function parseManifest(text: string, file: string): E.Either<TpusegError, Manifest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
-  }
-  const r = ManifestCodec.decode(json);
+  const json = parseJson(text);
+  if (E.isLeft(json)) return E.left(configInvalid(file, [json.left]));
+  const r = ManifestCodec.decode(json.right);
   if (E.isRight(r)) {
     if (r.right.segments.length !== r.right.tpus) {
       return E.left(configInvalid(file, [`segments: ${r.right.segments.length} listed for ${r.right.tpus} TPUs`]));

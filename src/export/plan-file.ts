@@ -1,9 +1,11 @@
 import * as E from 'fp-ts/Either';
+import { parseJson } from '../json-text';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { checkCuts } from './extract';
 import { madeForMismatch } from '../plan/made-for';
+import { count, MAX_ADVISE_TPUS, MAX_BATCH } from '../limits';
 
 /**
  * Reading the plan to export: the whole `tpuseg segment --json` report (its `best` is used: a
@@ -64,7 +66,8 @@ function decodeResult(u: unknown, file: string, where: string): E.Either<TpusegE
   if (r.right.error !== undefined) {
     return E.left(configInvalid(file, [`${where}the chosen result is a failed search (error: ${JSON.stringify(r.right.error)}); pick another result`]));
   }
-  return E.right(r.right);
+  const batch = badBatch(r.right.batch);
+  return batch !== undefined ? E.left(configInvalid(file, [`${where}${batch}`])) : E.right(r.right);
 }
 
 function pickBest(results: readonly unknown[], best: unknown, file: string): E.Either<TpusegError, { u: unknown; where: string }> {
@@ -86,8 +89,12 @@ function pickBest(results: readonly unknown[], best: unknown, file: string): E.E
 
 const AdviceCodec = t.intersection([
   t.type({ tool: t.literal('tpuseg advise'), configurations: t.array(t.unknown), recommended: t.string }),
-  t.partial({ model: t.string, profile: t.string, devices: t.array(t.string), batch: t.number, madeFor: t.unknown }),
+  t.partial({ model: t.string, tpus: t.number, profile: t.string, devices: t.array(t.string), batch: t.number, madeFor: t.unknown }),
 ]);
+
+/** Why `batch` (a plan's or an advice's) cannot be exported, or undefined. */
+const badBatch = (batch: number | undefined): string | undefined =>
+  batch === undefined || (Number.isInteger(batch) && batch >= 1 && batch <= MAX_BATCH) ? undefined : `batch: expected an integer from 1 to ${count(MAX_BATCH)}, got ${batch}`;
 const ConfigurationCodec = t.intersection([
   t.type({ id: t.string, kind: t.string, cuts: t.array(t.number), assignment: t.array(t.array(t.number)) }),
   t.partial({ msPerInput: t.number, steadyMs: t.number, latencyMs: t.number }),
@@ -112,6 +119,14 @@ function adviceChoice(json: unknown, file: string, configuration: string | undef
   if (used.some((x) => !Number.isInteger(x) || x < 0) || new Set(used).size !== used.length || assignment.some((x) => x.length === 0)) {
     return E.left(configInvalid(file, [`configurations.${k}.assignment: every segment needs TPUs of its own (board positions from 0, each once), got ${JSON.stringify(assignment)}`]));
   }
+  // The board: the advice's devices, else its TPUs, never more than advise weighs.
+  const board = Math.min(a.right.devices?.length ?? a.right.tpus ?? MAX_ADVISE_TPUS, MAX_ADVISE_TPUS);
+  const outside = used.find((x) => x >= board);
+  if (outside !== undefined) {
+    return E.left(configInvalid(file, [`configurations.${k}.assignment: board position ${outside} is not on the advice's board of ${board} TPUs (positions 0 to ${board - 1})`]));
+  }
+  const batch = badBatch(a.right.batch);
+  if (batch !== undefined) return E.left(configInvalid(file, [batch]));
   return E.right({
     cuts,
     layout: { id, tpus: assignment, ...(a.right.devices ? { devices: a.right.devices } : {}) },
@@ -125,12 +140,9 @@ function adviceChoice(json: unknown, file: string, configuration: string | undef
 
 /** Parses a plan file's text; `configuration` names the configuration of an advice to take (default its recommendation). */
 export function parsePlanFile(text: string, file: string, configuration?: string): E.Either<TpusegError, PlanChoice> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
-  }
+  const parsed = parseJson(text);
+  if (E.isLeft(parsed)) return E.left(configInvalid(file, [parsed.left]));
+  const json = parsed.right;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return E.left(configInvalid(file, ['expected a JSON object: a `tpuseg segment --json` report or one of its results']));
   }

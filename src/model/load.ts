@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { LayerGraph } from '../graph/types';
 import { modelUnreadable, usage, type TpusegError } from '../errors';
 import { count, MAX_TFLITE_BYTES } from '../limits';
-import { fileErrorReason } from '../file-errors';
+import { kindOf, withOpenFile } from '../read-file';
 
 /**
  * Everywhere a model is accepted: a `.tflite` path, `zoo:NAME[@SIZE]` or `synth:FAMILY?k=v&...`.
@@ -21,31 +21,47 @@ export function loadModel(spec: string, fileBytes?: Uint8Array): E.Either<Tpuseg
 }
 
 /**
- * A .tflite file's bytes. Its size and its identifier are checked first, so a huge file that is
- * no model (a video, a disk image) is refused without being read whole.
+ * A .tflite file's bytes. It must be a regular file, and its size, identifier and root table are
+ * checked first (a few bytes read at their offsets), so a huge file that is no model (a video, a
+ * disk image, a header followed by zeros) is refused without being read whole.
  */
 export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    return E.left(modelUnreadable(file, fileErrorReason(e)));
+  const bytes = withOpenFile(file, (fd) => {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return E.left(kindOf(st));
+    if (st.size > MAX_TFLITE_BYTES) return E.left(`${count(st.size)} bytes: a .tflite file holds at most ${count(MAX_TFLITE_BYTES)} bytes (2 GiB)`);
+    const bad = tfliteHeadProblem(fd, st.size);
+    return bad !== undefined ? E.left(bad) : E.right(readShared(fd, st.size));
+  });
+  return E.isLeft(bytes) ? E.left(modelUnreadable(file, bytes.left)) : E.right(bytes.right);
+}
+
+/**
+ * Why the file behind `fd` cannot be a FlatBuffer TFLite model, from its first bytes: the `TFL3`
+ * identifier, a root table inside the file and that table's vtable (even size of at least 4,
+ * inside the file); undefined when they hold.
+ */
+export function tfliteHeadProblem(fd: number, size: number): string | undefined {
+  const at = (pos: number, n: number): Buffer | undefined => {
+    if (pos < 0 || pos + n > size) return undefined;
+    const b = Buffer.alloc(n);
+    return fs.readSync(fd, b, 0, n, pos) === n ? b : undefined;
+  };
+  const head = at(0, 8);
+  if (head === undefined || head.toString('latin1', 4, 8) !== 'TFL3') return `not a TFLite file (no TFL3 identifier; ${size} bytes)`;
+  const corrupt = (what: string): string => `corrupt TFLite file: ${what} (${count(size)} bytes)`;
+  const root = head.readUInt32LE(0);
+  const rootAt = at(root, 4);
+  if (root < 8 || rootAt === undefined) return corrupt(`its root table offset ${count(root)} is outside the file`);
+  const vtable = root - rootAt.readInt32LE(0);
+  const vt = at(vtable, 4);
+  if (vt === undefined) return corrupt(`its root table's vtable at ${count(vtable)} is outside the file`);
+  const vtSize = vt.readUInt16LE(0);
+  const objSize = vt.readUInt16LE(2);
+  if (vtSize < 4 || vtSize % 2 !== 0 || vtable + vtSize > size || objSize < 4 || root + objSize > size) {
+    return corrupt(`its root table's vtable (${vtSize} bytes, table of ${objSize} bytes) does not fit the file`);
   }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) return E.left(modelUnreadable(file, 'is a directory'));
-    if (stat.size > MAX_TFLITE_BYTES) return E.left(modelUnreadable(file, `${count(stat.size)} bytes: a .tflite file holds at most ${count(MAX_TFLITE_BYTES)} bytes (2 GiB)`));
-    const head = Buffer.alloc(8);
-    const got = fs.readSync(fd, head, 0, 8, 0);
-    if (got < 8 || head.toString('latin1', 4, 8) !== 'TFL3') {
-      return E.left(modelUnreadable(file, `not a TFLite file (no TFL3 identifier; ${stat.size} bytes)`));
-    }
-    return E.right(readShared(fd, stat.size));
-  } catch (e) {
-    return E.left(modelUnreadable(file, fileErrorReason(e)));
-  } finally {
-    fs.closeSync(fd);
-  }
+  return undefined;
 }
 
 /**

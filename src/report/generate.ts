@@ -20,6 +20,8 @@ import type { ReportInput, Section } from './section';
 import { singleTpuSection } from './single-tpu';
 import { syntheticSection } from './synthetic';
 import { reportWriter } from './writer';
+import { MAX_TEXT_BYTES } from '../limits';
+import { readRegularText } from '../read-file';
 
 /**
  * Writes a report directory from finished cells: one Markdown page + CSV per table, SVG
@@ -79,14 +81,20 @@ function readInputs(opts: ReportOptions): Pick<ReportInput, 'published' | 'measu
   }
   let published: ReportInput['published'];
   if (opts.published !== undefined) {
-    if (fs.existsSync(opts.published)) published = { file: opts.published, text: fs.readFileSync(opts.published, 'utf8') };
-    else missing.push(opts.published);
+    const text = fs.existsSync(opts.published) ? readRegularText(opts.published, MAX_TEXT_BYTES, 'a measurements file') : undefined;
+    if (text === undefined) missing.push(opts.published);
+    else if (E.isLeft(text)) problems.push(`${opts.published}: ${text.left}`);
+    else published = { file: opts.published, text: text.right };
   }
   let measurements: ReportInput['measurements'];
   if (opts.measurements !== undefined) {
     if (fs.existsSync(opts.measurements) && fs.statSync(opts.measurements).isDirectory()) {
-      const files = new Map(fs.readdirSync(opts.measurements).filter((f) => f.endsWith('.csv')).sort()
-        .map((f) => [f, fs.readFileSync(path.join(opts.measurements!, f), 'utf8')] as const));
+      const files = new Map(fs.readdirSync(opts.measurements).filter((f) => f.endsWith('.csv')).sort().flatMap((f) => {
+        const file = path.join(opts.measurements!, f);
+        const text = readRegularText(file, MAX_TEXT_BYTES, 'a measurements file');
+        if (E.isLeft(text)) problems.push(`${file}: ${text.left}`);
+        return E.isRight(text) ? [[f, text.right] as const] : [];
+      }));
       measurements = { dir: opts.measurements, files };
     } else missing.push(opts.measurements);
   }

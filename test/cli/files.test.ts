@@ -63,7 +63,7 @@ describe('cli: writing into prepared output folders', () => {
   it.each([
     ['--out naming a file', (dir: string) => fs.writeFileSync(path.join(dir, 'o'), ''), 'o', 'o: cannot write: is not a folder, or a part of its path is a file'],
     ['--out under a file', (dir: string) => fs.writeFileSync(path.join(dir, 'o'), ''), 'o/sub', 'o/sub: cannot write: is not a folder, or a part of its path is a file'],
-    ['results.jsonl a folder', (dir: string) => fs.mkdirSync(path.join(dir, 'o', 'results.jsonl'), { recursive: true }), 'o', 'o/results.jsonl: cannot write: is a directory'],
+    ['results.jsonl a folder', (dir: string) => fs.mkdirSync(path.join(dir, 'o', 'results.jsonl'), { recursive: true }), 'o', 'o/results.jsonl: is a directory'],
   ])('run with %s should fail with one line, exit 2', async (_what, prepare, out, message) => {
     const { dir } = setup();
     prepare(dir);

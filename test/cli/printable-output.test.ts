@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
+import { alignedLines } from '../../src/cli/text';
 import { captureIo } from '../helpers/io';
 
 // A model file whose name carries terminal escape sequences (set the window title, clear the
@@ -39,6 +40,13 @@ describe('printable output', () => {
     const lines = [...r.out, ...r.err];
     expect(lines.filter((l) => RAW.test(l))).toEqual([]);
     expect(lines.join('\n')).toContain('x\\x1b]0;pwned\\x07\\x1b[2J');
+  });
+
+  it('should keep table columns aligned when a cell shows escapes', () => {
+    const lines = alignedLines(['name', 'ms'], [[NAME, '1.0'], ['plain', '22.5']], new Set([0]));
+    expect(lines.every((l) => !RAW.test(l))).toBe(true);
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[1]).toMatch(/^x\\x1b\]0;pwned\\x07.* {2}1\.0$/);
   });
 
   it('should keep newlines and tabs of multi-line output', async () => {

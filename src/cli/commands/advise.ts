@@ -4,7 +4,7 @@ import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { bandRests } from '../../../cost-models/bands';
 import type { ObjectiveKind } from '../../../strategies/types';
 import { usage, type TpusegError } from '../../errors';
-import { count, MAX_ADVISE_TPUS } from '../../limits';
+import { count, MAX_ADVISE_TPUS, MAX_BATCH } from '../../limits';
 import { LAYOUT_DP_LIMIT, type LayoutProof } from '../../advise/search';
 import type { AdvisedConfiguration, AdviseReport, AdviseRequest } from '../../advise/advise';
 import { devicesArg, nonNegativeNumber, objectiveOption, parse, positiveInt, profileArg, runnerOption } from '../args';
@@ -96,7 +96,7 @@ export function adviseRequest(argv: readonly string[], cwd: string): E.Either<Tp
   if (positionals.length !== 1) return E.left(usage(`advise: expected one model, got ${positionals.length} (see tpuseg advise --help)`));
   if (v['tpus'] === undefined && v['devices'] === undefined) return E.left(usage('advise: --tpus K is required (see tpuseg advise --help)'));
   const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('advise', 'tpus', v['tpus']);
-  const batch = positiveInt('advise', 'batch', v['batch'], 15);
+  const batch = positiveInt('advise', 'batch', v['batch'], 15, MAX_BATCH);
   // Absent, the advise engine's defaults apply (src/advise/advise.ts, not loaded for --help).
   const tolerance = v['tolerance'] === undefined ? E.right(undefined) : nonNegativeNumber('advise', 'tolerance', v['tolerance']);
   const knee = v['knee'] === undefined ? E.right(undefined) : nonNegativeNumber('advise', 'knee', v['knee']);

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { MAX_BATCH } from '../../limits';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
@@ -8,7 +9,7 @@ import { buildExport, writeExport, type ExportBundle } from '../../export/export
 import { checkPlanFits, parsePlanFile, type PlanChoice } from '../../export/plan-file';
 import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
-import { loadModelToPlan } from '../../model/load';
+import { loadModelToPlan, readModelFile } from '../../model/load';
 import { devicesArg, parse, positiveInt } from '../args';
 import type { Command, Io } from '../command';
 import { readTextFile } from '../../plan/plan-file';
@@ -112,7 +113,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const plan = typeof v.plan === 'string' ? planFromFile(v.plan, graph.right, io.cwd, typeof v.configuration === 'string' ? v.configuration : undefined) : undefined;
   if (plan && E.isLeft(plan)) return plan;
   const chosen = plan ? plan.right : undefined;
-  const batch = positiveInt('export', 'batch', v.batch, chosen?.result.batch ?? 15);
+  const batch = positiveInt('export', 'batch', v.batch, chosen?.result.batch ?? 15, MAX_BATCH);
   if (E.isLeft(batch)) return batch;
   const profileName = typeof v.profile === 'string' ? v.profile : chosen?.profile ?? DEFAULT_PROFILE;
   const profileSpec = PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName;
@@ -141,7 +142,9 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   }
   const priced = layout ? requestCost({ profile: profileSpec, ...(devices !== undefined ? { devices: devicesArg(devices, io.cwd) } : {}) }, graph.right) : undefined;
   if (priced && E.isLeft(priced)) return priced;
-  const fileBytes = /^(zoo|synth):/.test(spec) ? undefined : new Uint8Array(fs.readFileSync(spec));
+  const read = /^(zoo|synth):/.test(spec) ? undefined : readModelFile(spec);
+  if (read && E.isLeft(read)) return read;
+  const fileBytes = read?.right;
   const bundle = buildExport({
     graph: graph.right, spec, ...(fileBytes ? { fileBytes } : {}), cuts, strategy, profile: profile.right, batch: batch.right, seed,
     ...(layout ? { layout: { id: layout.id, tpus: layout.tpus, ...(devices !== undefined ? { devices: devices.split(',').map((d) => d.trim()) } : {}) } } : {}),

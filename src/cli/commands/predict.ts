@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { MAX_BATCH } from '../../limits';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
 import { DEFAULT_RUNNER } from '../../../cost-models/names';
@@ -147,7 +148,7 @@ export const predictCommand: Command = {
     if (positionals.length !== 1) return E.left(usage(`predict: expected one model, got ${positionals.length} (see tpuseg predict --help)`));
     const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('predict', 'tpus', v['tpus']);
     if (E.isLeft(tpus)) return tpus;
-    const batch = positiveInt('predict', 'batch', v['batch'], 15);
+    const batch = positiveInt('predict', 'batch', v['batch'], 15, MAX_BATCH);
     if (E.isLeft(batch)) return batch;
     const objective = objectiveOption('predict', v['objective'], OBJECTIVES);
     if (E.isLeft(objective)) return objective;

@@ -1,9 +1,12 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
+import { CONFIG_FILE, RESULTS_FILE, reportFrom, savedConfigProblem, withResultsDir, type SavedConfig } from '../../experiments/run-config';
 import { readStore } from '../../experiments/store';
 import { usage } from '../../errors';
+import { parseJson } from '../../json-text';
+import { MAX_TEXT_BYTES } from '../../limits';
+import { readRegularText } from '../../read-file';
 import { parse } from '../args';
 import type { Command } from '../command';
 import { toJson } from '../text';
@@ -46,11 +49,12 @@ export const reportCommand: Command = {
     const configFile = path.join(path.dirname(resultsFile), CONFIG_FILE);
     let saved: SavedConfig | undefined;
     if (fs.existsSync(configFile)) {
-      try {
-        saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as SavedConfig;
-      } catch (e) {
-        return E.left(usage(`report: ${configFile}: not valid JSON (${(e as Error).message})`));
-      }
+      const text = readRegularText(configFile, MAX_TEXT_BYTES, 'a saved config');
+      const json = E.isLeft(text) ? text : parseJson(text.right);
+      if (E.isLeft(json)) return E.left(usage(`report: ${configFile}: ${json.left}`));
+      const problem = savedConfigProblem(json.right);
+      if (problem !== undefined) return E.left(usage(`report: ${path.relative(io.cwd, configFile) || configFile}: not the config.json tpuseg run writes (${problem})`));
+      saved = json.right as SavedConfig;
     }
     const out = args.right.values['out'];
     const outDir = typeof out === 'string' ? path.resolve(io.cwd, out) : path.dirname(resultsFile);

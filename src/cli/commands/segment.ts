@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { MAX_BATCH } from '../../limits';
 import { bandRests, speedupText, type Speedup } from '../../../cost-models/bands';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
@@ -104,7 +105,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   if (v['tolerance'] !== undefined && v['at-most'] !== true) return E.left(usage('segment: --tolerance goes with --at-most'));
   const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('segment', 'tpus', v['tpus']);
   const tolerance = nonNegativeNumber('segment', 'tolerance', v['tolerance'], DEFAULT_TOLERANCE);
-  const batch = positiveInt('segment', 'batch', v['batch'], 15);
+  const batch = positiveInt('segment', 'batch', v['batch'], 15, MAX_BATCH);
   const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
