@@ -37,7 +37,7 @@ interface Options {
  * thousand ops needs, while on tens of thousands of ops a random start would take thousands of
  * sweeps of O(n) prices, longer than dp takes for the optimum.
  */
-const POLISH_PRICES = 1_000_000;
+const POLISH_PRICES = 500_000;
 
 export const strategy: Strategy<Options> = {
   name: 'annealing',
