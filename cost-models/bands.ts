@@ -58,6 +58,55 @@ const isBand = (u: unknown): u is Band => {
     && Number.isInteger(b.rows) && typeof b.from === 'string';
 };
 
+/** measured / predicted: a band outside this range is no calibration of this model (real ones lie within 0.7 to 1.5). */
+export const BAND_RANGE = { lo: 0.01, hi: 100 } as const;
+const REGIME_KEY = /^(single|pipeline)\/(conv|fc)\/(on-chip|streaming)$/;
+
+const showValue = (u: unknown): string => (u === undefined ? 'nothing (missing)' : typeof u === 'string' ? JSON.stringify(u.length > 40 ? `${u.slice(0, 37)}...` : u) : typeof u === 'object' && u !== null ? (Array.isArray(u) ? 'an array' : 'an object') : String(u));
+
+/** What is wrong with one band-like object at `at` (a time band counts `rows`, a speedup band `pairs` against a split). */
+function bandProblems(u: unknown, at: string, count: 'rows' | 'pairs'): string[] {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return [`${at}: expected a band {lo, hi, ${count}, from}, got ${showValue(u)}`];
+  const b = u as Record<string, unknown>;
+  const out: string[] = [];
+  const ratio = (k: 'lo' | 'hi'): number | undefined => {
+    const v = b[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= BAND_RANGE.lo && v <= BAND_RANGE.hi) return v;
+    out.push(`${at}.${k}: expected a ratio measured / predicted from ${BAND_RANGE.lo} to ${BAND_RANGE.hi}, got ${showValue(v)}`);
+    return undefined;
+  };
+  const lo = ratio('lo');
+  const hi = ratio('hi');
+  if (lo !== undefined && hi !== undefined && lo > hi) out.push(`${at}: lo ${lo} is above hi ${hi}`);
+  const n = b[count];
+  if (!(typeof n === 'number' && Number.isSafeInteger(n) && n >= 1)) out.push(`${at}.${count}: expected a count of at least 1, got ${showValue(n)}`);
+  if (typeof b['from'] !== 'string') out.push(`${at}.from: expected the name of the profile whose rows it comes from, got ${showValue(b['from'])}`);
+  if (count === 'pairs' && typeof b['against'] !== 'string') out.push(`${at}.against: expected the split it compares with the compiler's, got ${showValue(b['against'])}`);
+  return out;
+}
+
+/**
+ * The problems of a profile's `calibration.bands` and `calibration.ratioBand`, each with its path:
+ * a band that is not one (a string, null, lo above hi, 1e308, rows -1) is refused with the profile
+ * rather than dropped or printed.
+ */
+export function calibrationProblems(calibration: Readonly<Record<string, unknown>> | undefined): string[] {
+  if (calibration === undefined) return [];
+  const out: string[] = [];
+  const bands = calibration['bands'];
+  if (bands !== undefined) {
+    if (typeof bands !== 'object' || bands === null || Array.isArray(bands)) out.push(`calibration.bands: expected bands by regime, got ${showValue(bands)}`);
+    else {
+      for (const [k, b] of Object.entries(bands)) {
+        if (!REGIME_KEY.test(k)) out.push(`calibration.bands.${k}: unknown regime (regimes: single or pipeline / conv or fc / on-chip or streaming)`);
+        else out.push(...bandProblems(b, `calibration.bands.${k}`, 'rows'));
+      }
+    }
+  }
+  if (calibration['ratioBand'] !== undefined) out.push(...bandProblems(calibration['ratioBand'], 'calibration.ratioBand', 'pairs'));
+  return out;
+}
+
 /** The profile's bands by regime key, as `tpuseg calibrate` recorded them. */
 export function profileBands(profile: CostProfile): Readonly<Record<string, Band>> {
   const raw = profile.calibration?.['bands'];
@@ -112,4 +161,18 @@ export function speedupOf(ratio: number, band: RatioBand | undefined): Speedup {
 export function speedupText(s: Pick<Speedup, 'ratio' | 'low' | 'high'>, digits = 2, label = '80% band '): string {
   return s.low === undefined || s.high === undefined ? `${s.ratio.toFixed(digits)}x`
     : `${s.ratio.toFixed(digits)}x (${label}${s.low.toFixed(digits)}-${s.high.toFixed(digits)})`;
+}
+
+/** A band resting on fewer calibration rows (or pairs) than this is thin: its percentiles say little. */
+export const THIN_BAND_ROWS = 10;
+
+/**
+ * What a band rests on, in words, saying when it is borrowed from another profile's rows and when
+ * it is thin: "56 calibration rows of edgetpu-ucm-bench, borrowed: edgetpu-usb3 has none in this
+ * regime", "4 calibration rows of edgetpu-usb3, thin: fewer than 10".
+ */
+export function bandRests(count: number, unit: string, from: string, profile: string): string {
+  const notes = [...(from !== profile ? [`borrowed: ${profile} has none${unit.includes('pair') ? ' of its own' : ' in this regime'}`] : []),
+    ...(count < THIN_BAND_ROWS ? [`thin: fewer than ${THIN_BAND_ROWS}`] : [])];
+  return `${count} ${unit} of ${from}${notes.length > 0 ? `, ${notes.join('; ')}` : ''}`;
 }

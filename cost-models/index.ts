@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/Either';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayerGraph } from '../src/graph/types';
 import { configInvalid, type TpusegError } from '../src/errors';
 import type { CostModel } from './types';
 import { decodeProfile, type CostProfile } from './profile';
 import { edgeTpuModel, type ModelOptions } from './edgetpu';
-import { fileErrorReason } from '../src/file-errors';
+import { parseJson } from '../src/json-text';
+import { MAX_TEXT_BYTES } from '../src/limits';
+import { readRegularText } from '../src/read-file';
 import { PROFILE_NAMES } from './names';
 
 export type { CostModel, SegmentCost } from './types';
@@ -21,25 +22,16 @@ export const builtinProfilePath = (name: string): string => path.join(__dirname,
 
 /** Parses and validates profile JSON text; `file` names it in errors. */
 export function parseProfile(text: string, file: string): E.Either<TpusegError, CostProfile> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return E.left(configInvalid(file, [`not valid JSON: ${(e as Error).message}`]));
-  }
-  return decodeProfile(json, file);
+  const json = parseJson(text);
+  return E.isLeft(json) ? E.left(configInvalid(file, [json.left])) : decodeProfile(json.right, file);
 }
 
 /** A built-in profile by name, or a profile file by path. */
 export function loadProfile(nameOrPath: string): E.Either<TpusegError, CostProfile> {
   const file = PROFILE_NAMES.includes(nameOrPath) ? builtinProfilePath(nameOrPath) : nameOrPath;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return E.left(configInvalid(nameOrPath, [`${fileErrorReason(e)} (built-in profiles: ${PROFILE_NAMES.join(', ')})`]));
-  }
-  return parseProfile(text, nameOrPath);
+  const text = readRegularText(file, MAX_TEXT_BYTES, 'a profile');
+  if (E.isLeft(text)) return E.left(configInvalid(nameOrPath, [`${text.left} (built-in profiles: ${PROFILE_NAMES.join(', ')})`]));
+  return parseProfile(text.right, nameOrPath);
 }
 
 /** The cost model of `graph` under `profile` (and the runner asked for, else the profile's): per-op tables are built here, once. */

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../src/errors';
 import { RUNNER_NAMES, type RunnerName } from './names';
+import { calibrationProblems } from './bands';
 
 /**
  * Edge TPU cost profiles: JSON files in which every constant carries its value and its source.
@@ -183,6 +184,7 @@ export function decodeProfile(u: unknown, file: string): E.Either<TpusegError, C
     }
   }
   if (E.isLeft(decoded)) return E.left(configInvalid(file, [...problems(decoded.left), ...extra]));
+  extra.push(...calibrationProblems(decoded.right.calibration));
   if (extra.length > 0) return E.left(configInvalid(file, extra));
   return E.right(decoded.right as CostProfile);
 }

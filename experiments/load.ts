@@ -8,6 +8,7 @@ import { reportPaths } from './codecs';
 import * as t from 'io-ts';
 import { ExperimentConfig, ModelEntry, OptionalFields, StrategyEntry, withDefaults, type ResolvedConfig } from './schema';
 import { readTextFile } from '../src/plan/plan-file';
+import { parseJson } from '../src/json-text';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -62,11 +63,7 @@ function decodablePart(raw: unknown): ExperimentConfig {
 export function loadConfig(file: string, catalog: Catalog): E.Either<TpusegError, LoadedConfig> {
   const text = readTextFile(file);
   if (E.isLeft(text)) return text;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.right);
-  } catch (e) {
-    return E.left(configInvalid(file, [`(top level): not valid JSON: ${(e as Error).message}`]));
-  }
-  return decodeConfig(raw, file, catalog, path.dirname(path.resolve(file)));
+  const raw = parseJson(text.right);
+  if (E.isLeft(raw)) return E.left(configInvalid(file, [`(top level): ${raw.left}`]));
+  return decodeConfig(raw.right, file, catalog, path.dirname(path.resolve(file)));
 }

@@ -31,3 +31,16 @@ export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
 /** `1,234,567` */
 export const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Nesting of a JSON input (a plan, config or profile nests a few levels): deeper would overflow the stack of whatever walks it. */
+export const MAX_JSON_DEPTH = 100;
+
+/** A results store (results.jsonl): thousands of cells in a few MiB. */
+export const MAX_RESULTS_BYTES = 1024 * 1024 * 1024;
+
+/** Inputs in one batch (`--batch`): the pipeline simulation keeps a time per input and stage. */
+export const MAX_BATCH = 100_000;
+
+/** `validate --samples` (seeded input sets) and `--repeats` (timed runs per model). */
+export const MAX_SAMPLES = 10_000;
+export const MAX_REPEATS = 1000;

@@ -4,7 +4,7 @@ import { bandFor, familyOf, regimeKey, type Band, type Regime } from '../../cost
 import type { CostProfile, RunnerName } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
 import type { ObjectiveKind } from '../../strategies/types';
-import { usage, type TpusegError } from '../errors';
+import { infeasible, usage, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
@@ -15,7 +15,7 @@ import { requestCost } from '../search/request-cost';
 import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { choose, type Knee } from './choose';
 import { reasoning, streamingStopsAt } from './reasoning';
-import { searchLayouts, type OrderSearch } from './search';
+import { searchLayouts, type LayoutProof, type OrderSearch } from './search';
 
 /**
  * `tpuseg advise`: what to run on up to K Edge TPUs. Searches the configurations (search.ts),
@@ -104,6 +104,8 @@ export interface AdviseReport {
   readonly reasoning: string;
   /** How the order of a board's TPUs was searched, when they differ. */
   readonly orders?: OrderSearch;
+  /** On a board whose TPUs differ: the best found on up to m TPUs against the least slowest stage any layout can have. */
+  readonly layouts?: LayoutProof;
   readonly madeFor: MadeFor;
 }
 
@@ -178,6 +180,8 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
   opts: { objective: ObjectiveKind; batch: number; tolerance: number; knee: number }): E.Either<TpusegError, Advice> {
   const K = board.tpus;
   if (!Number.isInteger(K) || K < 1 || K > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${K}`));
+  // As segment says it (src/search/problem.ts): no configuration exists to choose from.
+  if (graph.ops.length === 0) return E.left(infeasible(`${graph.name} has 0 ops: it cannot be cut into non-empty segments on any number of TPUs`));
   const found = searchLayouts({ cost: board.cost, tpus: K, objective: opts.objective, batch: opts.batch });
   if (E.isLeft(found)) return found;
   const evs = found.right.candidates;
@@ -215,6 +219,7 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
     recommended: ids[c.recommended]!,
     reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance, oneTpu: one, streamingStopsAt: stops, band: ratioBandOf(board.host) }),
     ...(found.right.orders ? { orders: found.right.orders } : {}),
+    ...(found.right.layouts ? { layouts: found.right.layouts } : {}),
     madeFor: madeFor(graph),
   };
   return E.right({ report, graph, cost: board.cost, evaluations: evs, host: board.host, ...(board.devices ? { devices: board.devices } : {}) });

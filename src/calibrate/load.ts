@@ -7,7 +7,8 @@ import { measurementCases, publishedCases, type CalibrationCase, type Skipped } 
 import { parseCsv } from './csv';
 import { MeasurementEntryCodec, type Mapping, type MeasurementEntry } from './mapping';
 import { isSelfDescribing, rowCases } from './rows';
-import { fileErrorReason } from '../file-errors';
+import { MAX_TEXT_BYTES } from '../limits';
+import { readRegularText } from '../read-file';
 
 /** Reading measurement files from disk: the edge around the pure case builders. */
 
@@ -25,12 +26,9 @@ export function loadCases(files: readonly string[], mapping: Mapping, overrides:
   const cases: CalibrationCase[] = [];
   const skipped: Skipped[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      return E.left(configInvalid(file, [fileErrorReason(e)]));
-    }
+    const read = readRegularText(file, MAX_TEXT_BYTES, 'a measurements file');
+    if (E.isLeft(read)) return E.left(configInvalid(file, [read.left]));
+    const text = read.right;
     const base = path.basename(file);
     const published = mapping.published[base];
     const mapped = published !== undefined || mapping.measurements[base] !== undefined;

@@ -3,6 +3,9 @@ import * as t from 'io-ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configInvalid, type TpusegError } from '../errors';
+import { parseJson } from '../json-text';
+import { MAX_TEXT_BYTES } from '../limits';
+import { readRegularText } from '../read-file';
 import { RunnerCodec } from '../../cost-models/profile';
 
 /**
@@ -72,12 +75,7 @@ export function decodeMapping(u: unknown, file: string): E.Either<TpusegError, M
 }
 
 export function loadMapping(file = DEFAULT_MAPPING): E.Either<TpusegError, Mapping> {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return E.left(configInvalid(file, [code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(e as Error).message}`]));
-  }
-  return decodeMapping(json, file);
+  const text = readRegularText(file, MAX_TEXT_BYTES, 'a mapping');
+  const json = E.isLeft(text) ? text : parseJson(text.right);
+  return E.isLeft(json) ? E.left(configInvalid(file, [json.left])) : decodeMapping(json.right, file);
 }

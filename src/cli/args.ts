@@ -5,7 +5,7 @@ import { usage, type TpusegError } from '../errors';
 import { PROFILE_NAMES, RUNNER_NAMES, type RunnerName } from '../../cost-models/names';
 import type { ObjectiveKind } from '../../strategies/types';
 import { didYouMean } from './suggest';
-import { MAX_WORKERS } from '../limits';
+import { count, MAX_WORKERS } from '../limits';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
 
@@ -129,13 +129,12 @@ export function parse(command: string, argv: readonly string[], options: OptionS
 }
 
 /** A positive integer flag value, or a Usage error naming the flag and the value. */
-export function positiveInt(command: string, flag: string, raw: unknown, fallback?: number): E.Either<TpusegError, number> {
+export function positiveInt(command: string, flag: string, raw: unknown, fallback?: number, max?: number): E.Either<TpusegError, number> {
   if (raw === undefined && fallback !== undefined) return E.right(fallback);
   const s = String(raw);
   const v = Number(s);
-  return /^\d+$/.test(s) && Number.isSafeInteger(v) && v > 0
-    ? E.right(v)
-    : E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
+  if (!(/^\d+$/.test(s) && Number.isSafeInteger(v) && v > 0)) return E.left(usage(`${command}: --${flag} expects a positive integer, got "${s}"`));
+  return max !== undefined && v > max ? E.left(usage(`${command}: --${flag} is at most ${count(max)}, got ${s}`)) : E.right(v);
 }
 
 /** `--workers W`: an integer from 0 (this thread) to MAX_WORKERS; absent, undefined: chosen from the work (src/search/workers.ts). */

@@ -3,7 +3,7 @@ import { exitCode, formatError, isTpusegError, TpusegFailure, usage, type Tpuseg
 import { isFileSystemError, readFailed } from '../file-errors';
 import type { Command, Io } from './command';
 import { commands } from './commands';
-import { printableLine } from './text';
+import { printable, printableLine } from './text';
 import { didYouMean } from './suggest';
 
 function topHelp(): string {
@@ -22,8 +22,13 @@ function topHelp(): string {
   ].join('\n');
 }
 
-/** Runs one CLI invocation; returns the exit code. Expected failures print one line; defects rethrow. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Runs one CLI invocation; returns the exit code. Expected failures print one line; defects rethrow.
+ * Every line a command prints goes through `printable`: a model, file or profile name cannot send
+ * the terminal an escape sequence.
+ */
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  const io: Io = { ...rawIo, out: (line) => rawIo.out(printable(line)), err: (line) => rawIo.err(printable(line)) };
   const [name, ...rest] = argv;
   // A missing command is a usage error: the usage goes to stderr (exit 2); asked for, to stdout (exit 0).
   if (name === undefined) {

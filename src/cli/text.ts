@@ -26,7 +26,9 @@ export const toJson = (v: unknown): string =>
  * A plain-text table: each column as wide as its widest cell, `left` columns padded on the right,
  * the others on the left, cells joined by two spaces, no trailing blanks; the header line first.
  */
-export function alignedLines(header: readonly string[], rows: readonly (readonly string[])[], left: ReadonlySet<number>): string[] {
+export function alignedLines(header: readonly string[], rawRows: readonly (readonly string[])[], left: ReadonlySet<number>): string[] {
+  // Cells as they will be printed (escapes are wider than the characters they stand for).
+  const rows = rawRows.map((r) => r.map(printableLine));
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: readonly string[]): string => r.map((v, c) => (left.has(c) ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];

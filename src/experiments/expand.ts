@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { ModelEntry, Range, ResolvedConfig, SweepValues, TpuSet } from '../../experiments/schema';
 import type { Catalog } from './catalog';
 import { makeCell, type Cell } from './cell';
-import { count } from '../limits';
+import { count, MAX_BATCH } from '../limits';
 
 /**
  * A config expanded into cells: models (with `zoo:*` and parameter sweeps unrolled) x profiles x
@@ -85,6 +85,8 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     if (why !== undefined) problems.push(`profile${config.profiles.length > 1 ? `[${i}]` : ''}: ${why}`);
   });
 
+  if (config.batch > MAX_BATCH) problems.push(`batch: at most ${count(MAX_BATCH)}, got ${count(config.batch)}`);
+
   const labels = new Map<string, number>();
   config.strategies.forEach((s, i) => {
     for (const [sub, why] of catalog.checkStrategy(s.name, s.options)) problems.push(`strategies[${i}]${sub === '' ? '' : `.${sub}`}: ${why}`);
@@ -140,7 +142,10 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     }
   });
 
-  const total = models.reduce((n, m) => n + m.tpus.length, 0) * config.profiles.length * config.seeds.length * config.strategies.length;
+  // A config that did not decode whole is expanded for its problems with holes where its bad
+  // entries were (experiments/load.ts): forEach skips them, and so must the cells.
+  const strategies = config.strategies.filter(() => true);
+  const total = models.reduce((n, m) => n + m.tpus.length, 0) * config.profiles.length * config.seeds.length * strategies.length;
   if (total > MAX_CELLS) problems.push(`(top level): the config expands into ${count(total)} cells (models x TPU counts x profiles x seeds x strategies); at most ${MAX_CELLS}`);
   if (problems.length > 0) return E.left([...new Set(problems)]);
 
@@ -150,7 +155,7 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     for (const profile of config.profiles) {
       for (const tpus of m.tpus) {
         for (const seed of config.seeds) {
-          for (const s of config.strategies) {
+          for (const s of strategies) {
             const cell = makeCell({
               model: m.spec, tpus, strategy: s.name, options: s.options, label: s.label, profile,
               ...(m.runner ? { runner: m.runner } : {}), ...(m.freshRunner ? { freshRunner: true } : {}),

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../experiments/load';
-import type { ResolvedConfig } from '../../experiments/schema';
+import { FIGURES, TABLES, type ResolvedConfig } from '../../experiments/schema';
 import type { Io } from '../cli/command';
 import type { TpusegError } from '../errors';
 import { writeReport, type ReportOutput } from '../report/generate';
@@ -14,7 +14,7 @@ import { groupCells, runCells, type RunSummary } from './runner';
 import { experimentWorkers } from '../search/workers';
 import { readStore } from './store';
 import { acquireLock } from './lock';
-import { makeDir, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
+import { makeDirBelow, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
 
 /** The edge that ties a config file to the pool, the results store and the report. */
 
@@ -55,12 +55,40 @@ export interface SavedConfig {
   readonly mapping?: string;
 }
 
+/**
+ * Why `u` (a results directory's config.json as read) is not a SavedConfig, in a few words, or
+ * undefined: the fields the report reads are checked, so a file from elsewhere is a user error.
+ */
+export function savedConfigProblem(u: unknown): string | undefined {
+  const obj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const str = (x: unknown): boolean => typeof x === 'string';
+  const num = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  const listOf = (x: unknown, allowed: readonly string[]): boolean => Array.isArray(x) && x.every((v) => allowed.includes(v as string));
+  if (!obj(u)) return 'expected an object';
+  for (const k of ['file', 'hash'] as const) if (!str(u[k])) return `${k}: expected a string`;
+  for (const k of ['published', 'measurements', 'mapping'] as const) if (u[k] !== undefined && !str(u[k])) return `${k}: expected a path`;
+  const c = u['config'];
+  if (!obj(c)) return 'config: expected the config the run used';
+  for (const k of ['name', 'description', 'objective'] as const) if (!str(c[k])) return `config.${k}: expected a string`;
+  if (!num(c['batch'])) return 'config.batch: expected a number';
+  if (!Array.isArray(c['seeds']) || !c['seeds'].every(num)) return 'config.seeds: expected a list of numbers';
+  if (!obj(c['budget']) || (c['budget']['timeMs'] !== undefined && !num(c['budget']['timeMs']))) return 'config.budget: expected {timeMs?}';
+  const o = c['outputs'];
+  if (!obj(o)) return 'config.outputs: expected an object';
+  if (!listOf(o['tables'], TABLES)) return `config.outputs.tables: expected a list of ${TABLES.join(', ')}`;
+  if (!listOf(o['figures'], FIGURES)) return `config.outputs.figures: expected a list of ${FIGURES.join(', ')}`;
+  if (o['stagesAt'] !== undefined && !num(o['stagesAt'])) return 'config.outputs.stagesAt: expected a number';
+  return undefined;
+}
+
 export interface RunRequest {
   readonly configFile: string;
   readonly outDir?: string;
   /** Worker threads (0 = this thread); default: src/search/workers.ts chooses from the cells. */
   readonly workers?: number;
   readonly force: boolean;
+  /** The output folder `outDir` lies in (default: itself): no folder between them may be a link. */
+  readonly root?: string;
 }
 
 export interface RunOutcome {
@@ -104,14 +132,21 @@ export async function reportFrom(resultsFile: string, outDir: string, saved: Sav
   });
 }
 
-/** Runs `f` holding the lock of `outDir` (created if needed); file-system errors become one-line errors. */
-export async function withResultsDir<A>(outDir: string, log: (line: string) => void, f: () => Promise<E.Either<TpusegError, A>>): Promise<E.Either<TpusegError, A>> {
-  const made = tryWrite(() => makeDir(outDir));
+/**
+ * Runs `f` holding the lock of `outDir` (created if needed, with its figures/ folder, which must
+ * not be a link; so must not the folders between `root` and `outDir`); file-system errors become
+ * one-line errors.
+ */
+export async function withResultsDir<A>(outDir: string, log: (line: string) => void, f: () => Promise<E.Either<TpusegError, A>>, root = outDir): Promise<E.Either<TpusegError, A>> {
+  const made = tryWrite(() => makeDirBelow(root, path.relative(root, outDir)));
   if (E.isLeft(made)) return made;
   const lock = acquireLock(outDir, log);
   if (E.isLeft(lock)) return lock;
   try {
-    return await tryWriteAsync(f);
+    return await tryWriteAsync(() => {
+      makeDirBelow(outDir, 'figures');
+      return f();
+    });
   } finally {
     lock.right.release();
   }
@@ -121,7 +156,7 @@ export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<Tpuse
   const loaded = loadConfig(req.configFile, liveCatalog(io.cwd));
   if (E.isLeft(loaded)) return loaded;
   const outDir = req.outDir ?? path.join(io.cwd, 'results', loaded.right.config.name);
-  return withResultsDir(outDir, io.err, () => runLoaded(loaded.right, outDir, req, io));
+  return withResultsDir(outDir, io.err, () => runLoaded(loaded.right, outDir, req, io), req.root);
 }
 
 async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, io: Io): Promise<E.Either<TpusegError, RunOutcome>> {

@@ -1,8 +1,13 @@
+import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellParams } from './cell';
 import type { PlanResult } from '../plan/result';
+import { fileError, TpusegFailure } from '../errors';
 import { atPath } from '../file-errors';
+import { parseJson } from '../json-text';
+import { MAX_RESULTS_BYTES } from '../limits';
+import { readRegularText } from '../read-file';
 import { makeDir, openAppendSafe, writeFileSafe } from '../safe-write';
 
 /**
@@ -59,11 +64,24 @@ const isResult = (u: unknown): boolean => {
     Array.isArray(r['segments']) && r['segments'].every((s) => typeof s === 'object' && s !== null && finite((s as Record<string, unknown>)['ms']));
 };
 
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/** The cell parameters the runner and the report read: a line from elsewhere must not reach them. */
+const isParams = (u: unknown): boolean => {
+  if (!isObject(u)) return false;
+  const count = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) > 0;
+  return typeof u['model'] === 'string' && count(u['tpus']) && typeof u['strategy'] === 'string' && typeof u['label'] === 'string' &&
+    typeof u['profile'] === 'string' && typeof u['objective'] === 'string' && count(u['batch']) && finite(u['seed']) &&
+    isObject(u['options']) && isObject(u['budget']) && (u['runner'] === undefined || typeof u['runner'] === 'string');
+};
+
 const isRecord = (u: unknown): u is CellRecord => {
-  if (typeof u !== 'object' || u === null) return false;
-  const r = u as Record<string, unknown>;
+  if (!isObject(u)) return false;
+  const r = u;
   return typeof r['cell'] === 'string' && typeof r['tool'] === 'string' && typeof r['config'] === 'string' &&
-    typeof r['profileHash'] === 'string' && typeof r['params'] === 'object' && r['params'] !== null &&
+    typeof r['profileHash'] === 'string' && isParams(r['params']) &&
+    (r['modelOps'] === undefined || finite(r['modelOps'])) && (r['modelParamBytes'] === undefined || finite(r['modelParamBytes'])) &&
+    (r['modelInput'] === undefined || (Array.isArray(r['modelInput']) && r['modelInput'].every(finite))) &&
     (r['result'] === undefined ? typeof r['error'] === 'string' : isResult(r['result']));
 };
 
@@ -77,13 +95,9 @@ export function parseStore(text: string): StoreContents {
   if (complete !== '') {
     complete.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
-      try {
-        const u: unknown = JSON.parse(line);
-        if (isRecord(u)) records.push(u);
-        else badLines.push(i + 1);
-      } catch {
-        badLines.push(i + 1);
-      }
+      const u = parseJson(line);
+      if (E.isRight(u) && isRecord(u.right)) records.push(u.right);
+      else badLines.push(i + 1);
     });
   }
   return { records, badLines, goodLength: Buffer.byteLength(complete) + (lastNewline < 0 ? 0 : 1), torn };
@@ -91,11 +105,9 @@ export function parseStore(text: string): StoreContents {
 
 export function readStore(file: string): StoreContents {
   if (!fs.existsSync(file)) return { records: [], badLines: [], goodLength: 0, torn: false };
-  try {
-    return parseStore(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw atPath(e, file);
-  }
+  const text = readRegularText(file, MAX_RESULTS_BYTES, 'a results file');
+  if (E.isLeft(text)) throw new TpusegFailure(fileError(file, text.left));
+  return parseStore(text.right);
 }
 
 /** Cuts a torn last line off the file; returns whether it did. */
@@ -122,7 +134,11 @@ export interface Appender {
   close(): void;
 }
 
-/** Opens the store for appending. */
+/**
+ * Opens the store for appending. A failed append (a full disk) cuts the file back to where the
+ * append began, so the store keeps whole lines only, and throws the error naming the store;
+ * the appender is then closed.
+ */
 export function openAppender(file: string): Appender {
   makeDir(path.dirname(file));
   const fd = openAppendSafe(file);
@@ -138,24 +154,45 @@ export function openAppender(file: string): Appender {
       else if (dirty) sync();
     });
   };
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    try {
+      fs.fsyncSync(fd);
+    } catch (e) {
+      throw atPath(e, file);
+    } finally {
+      // A background fsync still holds the descriptor: it closes it when it returns.
+      if (!syncing) fs.closeSync(fd);
+    }
+  };
   return {
     append(records) {
-      for (const record of records) {
-        const line = Buffer.from(JSON.stringify(record) + '\n');
-        let written = fs.writeSync(fd, line);
-        // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
-        while (written < line.length) written += fs.writeSync(fd, line, written);
+      if (!open) throw Object.assign(new Error(`${file}: the store was closed after a failed write`), { code: 'EBADF', syscall: 'write', path: file });
+      const size = fs.fstatSync(fd).size;
+      try {
+        for (const record of records) {
+          const line = Buffer.from(JSON.stringify(record) + '\n');
+          let written = fs.writeSync(fd, line);
+          // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
+          while (written < line.length) written += fs.writeSync(fd, line, written);
+        }
+      } catch (e) {
+        try {
+          fs.ftruncateSync(fd, size);
+        } finally {
+          try {
+            close();
+          } catch {
+            // The write's error is the one to report.
+          }
+        }
+        throw atPath(Object.assign(e as object, { syscall: (e as NodeJS.ErrnoException).syscall ?? 'write' }), file);
       }
       dirty = true;
       if (!syncing) sync();
     },
-    close() {
-      if (!open) return;
-      open = false;
-      fs.fsyncSync(fd);
-      // A background fsync still holds the descriptor: it closes it when it returns.
-      if (!syncing) fs.closeSync(fd);
-    },
+    close,
   };
 }
 

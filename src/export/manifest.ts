@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { parseJson } from '../json-text';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 
@@ -69,13 +70,9 @@ export type ManifestSegment = t.TypeOf<typeof SegmentSpec>;
 export const MANIFEST = 'plan.json';
 
 export function parseManifest(text: string, file: string): E.Either<TpusegError, Manifest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
-  }
-  const r = ManifestCodec.decode(json);
+  const json = parseJson(text);
+  if (E.isLeft(json)) return E.left(configInvalid(file, [json.left]));
+  const r = ManifestCodec.decode(json.right);
   if (E.isRight(r)) {
     const stages = r.right.stages ?? r.right.tpus;
     if (r.right.segments.length !== stages) {

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { parseJson } from '../json-text';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
@@ -6,6 +7,7 @@ import { checkCuts } from './extract';
 import { madeForMismatch } from '../plan/made-for';
 import { readTextFile } from '../plan/plan-file';
 import { ManifestCodec } from './manifest';
+import { count, MAX_ADVISE_TPUS, MAX_BATCH } from '../limits';
 
 /**
  * Reading a plan file, wherever one is taken (`export --plan`, `predict --plan`): every plan file
@@ -72,7 +74,8 @@ function decodeResult(u: unknown, file: string, where: string): E.Either<TpusegE
   if (r.right.error !== undefined) {
     return E.left(configInvalid(file, [`${where}the chosen result is a failed search (error: ${JSON.stringify(r.right.error)}); pick another result`]));
   }
-  return E.right(r.right);
+  const batch = badBatch(r.right.batch);
+  return batch !== undefined ? E.left(configInvalid(file, [`${where}${batch}`])) : E.right(r.right);
 }
 
 function pickBest(results: readonly unknown[], best: unknown, file: string): E.Either<TpusegError, { u: unknown; where: string }> {
@@ -94,8 +97,12 @@ function pickBest(results: readonly unknown[], best: unknown, file: string): E.E
 
 const AdviceCodec = t.intersection([
   t.type({ tool: t.literal('tpuseg advise'), configurations: t.array(t.unknown), recommended: t.string }),
-  t.partial({ model: t.string, profile: t.string, devices: t.array(t.string), batch: t.number, madeFor: t.unknown }),
+  t.partial({ model: t.string, tpus: t.number, profile: t.string, devices: t.array(t.string), batch: t.number, madeFor: t.unknown }),
 ]);
+
+/** Why `batch` (a plan's or an advice's) cannot be exported, or undefined. */
+const badBatch = (batch: number | undefined): string | undefined =>
+  batch === undefined || (Number.isInteger(batch) && batch >= 1 && batch <= MAX_BATCH) ? undefined : `batch: expected an integer from 1 to ${count(MAX_BATCH)}, got ${batch}`;
 const ConfigurationCodec = t.intersection([
   t.type({ id: t.string, kind: t.string, cuts: t.array(t.number), assignment: t.array(t.array(t.number)) }),
   t.partial({ msPerInput: t.number, steadyMs: t.number, latencyMs: t.number }),
@@ -125,6 +132,15 @@ function adviceChoice(json: unknown, file: string, configuration: string | undef
   const { cuts, assignment } = c.right;
   const fault = assignmentFault(cuts, assignment, `configurations.${k}`);
   if (fault !== undefined) return E.left(configInvalid(file, [fault]));
+  const used = assignment.flat();
+  // The board: the advice's devices, else its TPUs, never more than advise weighs.
+  const board = Math.min(a.right.devices?.length ?? a.right.tpus ?? MAX_ADVISE_TPUS, MAX_ADVISE_TPUS);
+  const outside = used.find((x) => x >= board);
+  if (outside !== undefined) {
+    return E.left(configInvalid(file, [`configurations.${k}.assignment: board position ${outside} is not on the advice's board of ${board} TPUs (positions 0 to ${board - 1})`]));
+  }
+  const batch = badBatch(a.right.batch);
+  if (batch !== undefined) return E.left(configInvalid(file, [batch]));
   return E.right({
     cuts,
     layout: { id, tpus: assignment, ...(a.right.devices ? { devices: a.right.devices } : {}) },
@@ -174,18 +190,18 @@ function countsToCuts(json: Record<string, unknown>, file: string, nOps: number)
  * its recommendation); `nOps`, the model's op count, lets `counts` be read.
  */
 export function parsePlanFile(text: string, file: string, configuration?: string, nOps?: number): E.Either<TpusegError, PlanChoice> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return E.left(configInvalid(file, [`not JSON: ${(e as Error).message}`]));
-  }
+  const parsed = parseJson(text);
+  if (E.isLeft(parsed)) return E.left(configInvalid(file, [parsed.left]));
+  const json = parsed.right;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return E.left(configInvalid(file, ['expected a JSON object: a plan file (tpuseg segment, predict or advise -o, an export\'s plan.json, or { "cuts": [...] })']));
   }
   const tool = (json as { tool?: unknown }).tool;
   if (tool === 'tpuseg advise') return adviceChoice(json, file, configuration);
   if (tool === 'tpuseg export') return manifestChoice(json, file, configuration);
+  if (tool === 'tpuseg advise --workload') {
+    return E.left(configInvalid(file, ['a workload plan (several models): export it whole with `tpuseg export --plan FILE --out DIR`, without a model; each model\'s plan.json in that export is a plan for it']));
+  }
   if (configuration !== undefined) return E.left(configInvalid(file, ['--configuration picks a configuration of a `tpuseg advise` report; this file is a plan']));
   if ('cuts' in json && 'counts' in json) return E.left(configInvalid(file, ['(root): give either "cuts" or "counts", not both']));
   let plan = json as Record<string, unknown>;
@@ -222,18 +238,20 @@ export function parsePlanFile(text: string, file: string, configuration?: string
 
 /**
  * Reads the plan file `file` for `graph`: parsed, checked against the model, and, when `tpus` is
- * given, against it (the segments of a plan, the TPUs of an advised configuration).
+ * given, against it (the segments of a plan, the TPUs of an advised configuration). What is wrong
+ * inside it is said of `name` (the file as the user gave it; default `file`).
  */
-export function readPlan(file: string, graph: LayerGraph, opts: { readonly configuration?: string; readonly tpus?: number } = {}): E.Either<TpusegError, PlanChoice> {
+export function readPlan(file: string, graph: LayerGraph, opts: { readonly configuration?: string; readonly tpus?: number; readonly name?: string } = {}): E.Either<TpusegError, PlanChoice> {
   const text = readTextFile(file);
   if (E.isLeft(text)) return text;
-  const plan = parsePlanFile(text.right, file, opts.configuration, graph.ops.length);
+  const name = opts.name ?? file;
+  const plan = parsePlanFile(text.right, name, opts.configuration, graph.ops.length);
   if (E.isLeft(plan)) return plan;
-  const fits = checkPlanFits(plan.right, graph, file);
+  const fits = checkPlanFits(plan.right, graph, name);
   if (E.isLeft(fits) || opts.tpus === undefined) return fits;
   const p = fits.right;
   const used = p.layout ? p.layout.tpus.flat().length : p.cuts.length + 1;
-  return used === opts.tpus ? fits : E.left(configInvalid(file, [p.layout
+  return used === opts.tpus ? fits : E.left(configInvalid(name, [p.layout
     ? `configuration ${p.layout.id} runs ${p.cuts.length + 1} segments on ${used} TPUs but --tpus is ${opts.tpus}`
     : `the plan has ${p.cuts.length + 1} segments but --tpus is ${opts.tpus}`]));
 }

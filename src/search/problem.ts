@@ -81,10 +81,44 @@ function explain(p: Problem): string {
   if (limit !== undefined && open < p.tpus - 1) {
     return `${name}: only ${open} cut positions carry at most ${limit} crossing bytes, ${p.tpus} segments need ${p.tpus - 1}`;
   }
+  const pinned = pinProblem(p.constraints.pins, p.n, p.tpus);
+  if (pinned !== undefined) return `${name}: ${pinned}`;
   for (let j = 0; j < p.tpus - 1; j++) {
     if (p.cutLo[j]! > p.cutHi[j]!) return `${name}: the pins force cut ${j} after op ${p.cutLo[j]! - 1} and at or before op ${p.cutHi[j]}: pinned ops are out of order`;
   }
   return `${name}: no cut into ${p.tpus} non-empty segments satisfies the pins${limit !== undefined ? ` and the crossing limit of ${limit} bytes` : ''}`;
+}
+
+/**
+ * What makes pins unsatisfiable, said of the pins themselves: a pin whose segment cannot be
+ * reached with non-empty segments on either side of its op, two pins in the wrong order, or two
+ * pins with too few ops between them for the segments between; undefined when none of these.
+ */
+export function pinProblem(pins: Constraints['pins'], n: number, tpus: number): string | undefined {
+  const plural = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+  for (const { op, segment } of pins) {
+    if (op < segment) {
+      const before = segment === 1 ? 'segment 0 before it needs at least 1 op' : `segments 0..${segment - 1} before it need at least ${segment} ops`;
+      return `pin ${op}:${segment}: op ${op} cannot run in segment ${segment}: ${before}, and ${plural(op, 'op')} come before op ${op}`;
+    }
+    const after = tpus - 1 - segment;
+    if (n - 1 - op < after) {
+      const needs = after === 1 ? `segment ${segment + 1} after it needs at least 1 op` : `segments ${segment + 1}..${tpus - 1} after it need at least ${after} ops`;
+      return `pin ${op}:${segment}: op ${op} cannot run in segment ${segment}: ${needs}, and ${plural(n - 1 - op, 'op')} come after op ${op}`;
+    }
+  }
+  const sorted = [...pins].sort((a, b) => a.op - b.op || a.segment - b.segment);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    if (a.op === b.op && a.segment !== b.segment) return `pins ${a.op}:${a.segment} and ${b.op}:${b.segment} put op ${a.op} in two segments`;
+    if (b.segment < a.segment) return `pins ${a.op}:${a.segment} and ${b.op}:${b.segment} are out of order: op ${b.op} comes after op ${a.op}, so its segment cannot come before segment ${a.segment}`;
+    const between = b.segment - a.segment - 1;
+    if (between > 0 && b.op - a.op - 1 < between) {
+      return `pins ${a.op}:${a.segment} and ${b.op}:${b.segment} leave ${plural(b.op - a.op - 1, 'op')} between them for ${plural(between, 'segment')} (${a.segment + 1}..${b.segment - 1}) that must not be empty`;
+    }
+  }
+  return undefined;
 }
 
 /** Checks a plan against the contract and the constraints; the message names the first fault. */

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { exportFailed, usage, type TpusegError } from '../errors';
 import { sha256 } from '../export/export';
 import { MANIFEST, parseManifest, type Manifest } from '../export/manifest';
-import { loadModel } from '../model/load';
+import { MAX_TEXT_BYTES } from '../limits';
+import { loadModel, readModelFile } from '../model/load';
+import { readRegularText } from '../read-file';
 import { readTflite } from '../tflite/reader';
 import { tryWriteTflite } from '../tflite/writer';
 import type { Unit } from './litert';
@@ -18,20 +20,15 @@ export interface ExportDir {
 
 export function loadExportDir(dir: string): E.Either<TpusegError, ExportDir> {
   const file = path.join(dir, MANIFEST);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      const stat = fs.statSync(dir, { throwIfNoEntry: false });
-      if (!stat) return E.left(usage(`${dir}: no such folder; pass a folder written by \`tpuseg export\``));
-      if (!stat.isDirectory()) return E.left(usage(`${dir}: not a folder; pass a folder written by \`tpuseg export\``));
-      return E.left(usage(`${dir}: no ${MANIFEST} here; pass a folder written by \`tpuseg export\``));
-    }
-    return E.left(usage(`${file}: ${(e as Error).message}`));
+  if (!fs.existsSync(file)) {
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (!stat) return E.left(usage(`${dir}: no such folder; pass a folder written by \`tpuseg export\``));
+    if (!stat.isDirectory()) return E.left(usage(`${dir}: not a folder; pass a folder written by \`tpuseg export\``));
+    return E.left(usage(`${dir}: no ${MANIFEST} here; pass a folder written by \`tpuseg export\``));
   }
-  return E.map((manifest: Manifest) => ({ dir, manifest }))(parseManifest(text, file));
+  const text = readRegularText(file, MAX_TEXT_BYTES, 'a plan.json');
+  if (E.isLeft(text)) return E.left(usage(`${file}: ${text.left}`));
+  return E.map((manifest: Manifest) => ({ dir, manifest }))(parseManifest(text.right, file));
 }
 
 /**
@@ -42,8 +39,9 @@ export function loadExportDir(dir: string): E.Either<TpusegError, ExportDir> {
 export function loadWholeModel(x: ExportDir): E.Either<TpusegError, Unit> {
   const m = x.manifest.model;
   const kept = m.file !== undefined ? path.join(x.dir, m.file) : undefined;
-  if (kept !== undefined && fs.existsSync(kept)) {
-    const bytes = new Uint8Array(fs.readFileSync(kept));
+  const keptBytes = kept !== undefined && fs.existsSync(kept) ? readModelFile(kept) : undefined;
+  if (kept !== undefined && keptBytes !== undefined && E.isRight(keptBytes)) {
+    const bytes = keptBytes.right;
     if (sha256(bytes) === m.sha256) {
       const g = readTflite(bytes, kept);
       return E.map((graph: Unit['graph']) => ({ label: `${m.name} (whole model)`, bytes, graph }))(g);
@@ -54,7 +52,9 @@ export function loadWholeModel(x: ExportDir): E.Either<TpusegError, Unit> {
   let bytes: Uint8Array;
   let graph = g.right;
   if (m.writerSeed === undefined) {
-    bytes = new Uint8Array(fs.readFileSync(m.spec));
+    const read = readModelFile(m.spec);
+    if (E.isLeft(read)) return read;
+    bytes = read.right;
   } else {
     const w = tryWriteTflite(g.right, { seed: m.writerSeed });
     if (E.isLeft(w)) return w;
@@ -74,12 +74,9 @@ export function loadSegments(x: ExportDir): E.Either<TpusegError, (Unit & { firs
   const out: (Unit & { first: number; changed: boolean })[] = [];
   for (const s of x.manifest.segments) {
     const file = path.join(x.dir, s.file);
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(fs.readFileSync(file));
-    } catch (e) {
-      return E.left(usage(`${file}: cannot read segment ${s.index}: ${(e as Error).message}`));
-    }
+    const read = readModelFile(file);
+    if (E.isLeft(read)) return E.left(usage(`${file}: cannot read segment ${s.index}: ${read.left._tag === 'ModelUnreadable' ? read.left.message : 'unreadable'}`));
+    const bytes = read.right;
     const g = readTflite(bytes, file);
     if (E.isLeft(g)) return g;
     out.push({ label: s.file, bytes, graph: g.right, first: s.firstOp, changed: sha256(bytes) !== s.sha256 });

@@ -35,7 +35,7 @@ describe('export/plan-file', () => {
       expect(problems(parsePlanFile(report({ cuts: ['x'] }), 'p.json'))).toEqual(['best.cuts.0: expected number, got "x"']);
     });
     it('should refuse text that is not JSON, a report without best, an unknown best and a failed result', () => {
-      expect(problems(parsePlanFile('{oops', 'p.json'))[0]).toMatch(/^not JSON/);
+      expect(problems(parsePlanFile('{oops', 'p.json'))[0]).toMatch(/^not valid JSON/);
       expect(problems(parsePlanFile('[1]', 'p.json'))[0]).toMatch(/expected a JSON object/);
       expect(problems(parsePlanFile(report(null), 'p.json'))[0]).toMatch(/names no best result/);
       expect(problems(parsePlanFile(report('balanced'), 'p.json'))[0]).toBe('best: no result of strategy "balanced" in results');

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { MAX_BATCH } from '../../limits';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, loadProfile } from '../../../cost-models';
@@ -8,7 +9,7 @@ import { buildExport, writeExport, type ExportBundle } from '../../export/export
 import { readPlan, type PlanChoice } from '../../export/plan-file';
 import type { LayerGraph } from '../../graph/types';
 import { searchPlan } from '../../export/search-plan';
-import { loadModelToPlan } from '../../model/load';
+import { loadModelToPlan, readModelFile } from '../../model/load';
 import { devicesArg, parse, positiveInt, coralHelp, type CoralFlag } from '../args';
 import type { Command, Io } from '../command';
 import { outDir } from '../out-path';
@@ -18,6 +19,7 @@ const CORAL: readonly CoralFlag[] = ['num_segments', 'out_dir', 'output_dir', 'm
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
        tpuseg export <model> --plan <advice.json> [--configuration ID] --out DIR [options]
        tpuseg export <model> --strategy S --tpus N --out DIR [options]
+       tpuseg export --plan <workload-plan.json> [--configuration ID] --out DIR [options]
 
 Turns a plan into the files a multi-TPU board runs. <model> is a .tflite file, zoo:NAME[@SIZE]
 or synth:FAMILY?k=v&... Writes into DIR:
@@ -39,10 +41,21 @@ run_pipeline.py that starts it: replicas as one pycoral runner each, inputs deal
 turn; a hybrid's segment copies as runners of their own with a thread per cut handing tensors
 on; segment copies on devices ':i' for board position i (--devices to name them).
 
+A workload plan (\`tpuseg advise --workload ... -o plan.json\`) exports its recommended
+assignment, or the one --configuration names: each model's export in DIR/<name>/ (a model alone
+in its configuration on its unit's TPUs; a model sharing TPUs whole, a copy on each), and
+  workload.json     the assignment: units, models, board positions, predictions
+  compile.sh        each model's compile.sh; the models of a co-compiled unit in one compiler
+                    call, in the plan's order, into DIR/unit_<i>_co-compiled/
+  run_pipeline.py   the whole workload at once: every model's runner in a thread, on its unit's
+                    devices (TPUs shared through one delegate); --inputs NAME=DIR per model, else
+                    random inputs; prints per-model throughput and latency percentiles as JSON
+
 options:
   --plan FILE       a plan file: what \`segment\`, \`predict\` or \`advise\` wrote with -o (or printed
                     with --json; segment's best result is used), an export's plan.json, or
-                    { "cuts": [...] } / { "counts": [...] }
+                    { "cuts": [...] } / { "counts": [...] }; a workload plan (advise --workload
+                    -o) is exported without <model>
   --configuration ID  with an advice: the configuration to export (default: the recommended one)
   --devices LIST    with an advice for a board whose TPUs differ: one profile per TPU position for
                     the predictions (default: the advice's)
@@ -97,6 +110,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   }, CORAL);
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
+  if (positionals.length === 0 && typeof v.plan === 'string') return runWorkload(v, io);
   if (positionals.length !== 1) return E.left(usage(`export: expected one model, got ${positionals.length} (see tpuseg export --help)`));
   if (typeof v.out !== 'string') return E.left(usage('export: --out DIR is required'));
   const dir = outDir('export', '--out', v.out, io.cwd);
@@ -114,7 +128,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const plan = typeof v.plan === 'string' ? planFromFile(v.plan, graph.right, io.cwd, typeof v.configuration === 'string' ? v.configuration : undefined) : undefined;
   if (plan && E.isLeft(plan)) return plan;
   const chosen = plan ? plan.right : undefined;
-  const batch = positiveInt('export', 'batch', v.batch, chosen?.result.batch ?? 15);
+  const batch = positiveInt('export', 'batch', v.batch, chosen?.result.batch ?? 15, MAX_BATCH);
   if (E.isLeft(batch)) return batch;
   const profileName = typeof v.profile === 'string' ? v.profile : chosen?.profile ?? DEFAULT_PROFILE;
   const profileSpec = PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName;
@@ -143,14 +157,16 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   }
   const priced = layout ? requestCost({ profile: profileSpec, ...(devices !== undefined ? { devices: devicesArg(devices, io.cwd) } : {}) }, graph.right) : undefined;
   if (priced && E.isLeft(priced)) return priced;
-  const fileBytes = /^(zoo|synth):/.test(spec) ? undefined : new Uint8Array(fs.readFileSync(spec));
+  const read = /^(zoo|synth):/.test(spec) ? undefined : readModelFile(spec);
+  if (read && E.isLeft(read)) return read;
+  const fileBytes = read?.right;
   const bundle = buildExport({
     graph: graph.right, spec, ...(fileBytes ? { fileBytes } : {}), cuts, strategy, profile: profile.right, batch: batch.right, seed,
     ...(layout ? { layout: { id: layout.id, tpus: layout.tpus, ...(devices !== undefined ? { devices: devices.split(',').map((d) => d.trim()) } : {}) } } : {}),
     ...(priced && E.isRight(priced) ? { cost: priced.right.cost } : {}),
   });
   if (E.isLeft(bundle)) return bundle;
-  const written = writeExport(dir.right, bundle.right);
+  const written = writeExport(dir.right, bundle.right, io.err);
   if (E.isLeft(written)) return written;
   for (const w of bundle.right.manifest.warnings) io.err(`tpuseg export: warning: ${w}`);
   if (v.json) io.out(JSON.stringify(bundle.right.manifest, null, 2));
@@ -158,10 +174,47 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   return E.right(undefined);
 }
 
+/** `export --plan <workload plan> --out DIR`: every model's export and the workload's scripts. */
+async function runWorkload(v: Record<string, unknown>, io: Io): Promise<E.Either<TpusegError, void>> {
+  if (typeof v['out'] !== 'string') return E.left(usage('export: --out DIR is required'));
+  const dir = outDir('export', '--out', v['out'], io.cwd);
+  if (E.isLeft(dir)) return dir;
+  for (const flag of ['strategy', 'tpus', 'devices']) if (v[flag] !== undefined) return E.left(usage(`export: --${flag} does not go with a workload plan`));
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { readJsonFile } = require('../../plan/plan-file') as typeof import('../../plan/plan-file');
+  const { isWorkloadPlan, parseWorkloadPlan } = require('../../export/workload-plan') as typeof import('../../export/workload-plan');
+  const { buildWorkloadExport, writeWorkloadExport } = require('../../export/workload-export') as typeof import('../../export/workload-export');
+  const file = path.resolve(io.cwd, String(v['plan']));
+  const json = readJsonFile(file);
+  if (E.isLeft(json)) return json;
+  if (!isWorkloadPlan(json.right)) return E.left(usage(`export: ${v['plan']} is not a workload plan (tpuseg advise --workload -o FILE); a segment or advise plan needs its <model>`));
+  const parsed = parseWorkloadPlan(json.right, String(v['plan']), typeof v['configuration'] === 'string' ? v['configuration'] : undefined);
+  if (E.isLeft(parsed)) return parsed;
+  const { plan, assignment } = parsed.right;
+  const batch = positiveInt('export', 'batch', v['batch'], plan.batch ?? 15);
+  if (E.isLeft(batch)) return batch;
+  const profileName = typeof v['profile'] === 'string' ? v['profile'] : plan.profile ?? DEFAULT_PROFILE;
+  const profile = loadProfile(PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName);
+  if (E.isLeft(profile)) return profile;
+  const bundle = buildWorkloadExport({ plan, assignment, profile: profile.right, batch: batch.right, seed: typeof v['seed'] === 'string' ? v['seed'] : '0' });
+  if (E.isLeft(bundle)) return bundle;
+  const written = writeWorkloadExport(dir.right, bundle.right.files);
+  if (E.isLeft(written)) return written;
+  const m = bundle.right.manifest.workload;
+  if (v['json']) io.out(JSON.stringify(bundle.right.manifest, null, 2));
+  else {
+    io.out(`workload ${m.assignment} on ${m.tpus} TPU(s) -> ${String(v['out'])}`);
+    for (const [i, u] of m.units.entries()) io.out(`  unit ${i + 1}: ${u.models.join(' + ')} ${u.kind} on TPU${u.positions.length > 1 ? 's' : ''} ${u.positions.join(',')}`);
+    for (const x of m.models) io.out(`  ${x.dir}/  ${x.segments} segment(s)${x.predictedPerS !== undefined ? `, predicted ${x.predictedPerS.toFixed(1)} inputs/s` : ''}${x.rate !== undefined ? ` (target ${x.rate})` : ''}`);
+    io.out('  workload.json  compile.sh  run_pipeline.py');
+  }
+  return E.right(undefined);
+}
+
 const PROFILE_IS_PATH = (p: string): boolean => p.endsWith('.json') || p.includes('/');
 
 function planFromFile(name: string, graph: LayerGraph, cwd: string, configuration?: string): E.Either<TpusegError, PlanChoice> {
-  return readPlan(path.resolve(cwd, name), graph, configuration !== undefined ? { configuration } : {});
+  return readPlan(path.resolve(cwd, name), graph, { name, ...(configuration !== undefined ? { configuration } : {}) });
 }
 
 export const exportCommand: Command = {

@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/Either';
+import { MAX_BATCH } from '../../limits';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
 import { DEFAULT_RUNNER } from '../../../cost-models/names';
+import { bandRests } from '../../../cost-models/bands';
 import type { CostModel } from '../../../cost-models/types';
 import { strategyNames } from '../../../strategies';
 import type { ObjectiveKind } from '../../../strategies/types';
@@ -141,7 +143,7 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
       ? `batch of ${ev.batch}, simulated:      not for ${c.kind} (the simulation runs one copy per stage)`
       : `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input (stage times only)`,
     u.band
-      ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${u.band.rows} calibration rows of ${u.band.from}`
+      ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${bandRests(u.band.rows, 'calibration rows', u.band.from, profile.name)}`
       : devices && uncertaintyOf(profile, graph, ev).band
         ? `band: none (the board's profiles give different bands in regime ${u.regime})`
         : `band: none (profile ${profile.name} has no calibration rows in regime ${u.regime})`,
@@ -166,7 +168,7 @@ export const predictCommand: Command = {
     if (positionals.length !== 1) return E.left(usage(`predict: expected one model, got ${positionals.length} (see tpuseg predict --help)`));
     const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('predict', 'tpus', v['tpus']);
     if (E.isLeft(tpus)) return tpus;
-    const batch = positiveInt('predict', 'batch', v['batch'], 15);
+    const batch = positiveInt('predict', 'batch', v['batch'], 15, MAX_BATCH);
     if (E.isLeft(batch)) return batch;
     const objective = objectiveOption('predict', v['objective'], OBJECTIVES);
     if (E.isLeft(objective)) return objective;
@@ -181,7 +183,7 @@ export const predictCommand: Command = {
     const graph = loadModelToPlan(isSpec(spec) ? spec : path.resolve(io.cwd, spec));
     if (E.isLeft(graph)) return graph;
     const filed = planName === undefined ? undefined
-      : readPlan(path.resolve(io.cwd, planName), graph.right, { ...(typeof v['configuration'] === 'string' ? { configuration: v['configuration'] } : {}), ...(tpus.right !== undefined ? { tpus: tpus.right } : {}) });
+      : readPlan(path.resolve(io.cwd, planName), graph.right, { name: planName, ...(typeof v['configuration'] === 'string' ? { configuration: v['configuration'] } : {}), ...(tpus.right !== undefined ? { tpus: tpus.right } : {}) });
     if (filed && E.isLeft(filed)) return filed;
     const fromFile = filed?.right;
     // An advised configuration is priced on the board it was advised for, unless --devices names another.

@@ -1,8 +1,12 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, RESULTS_FILE, reportFrom, withResultsDir, type SavedConfig } from '../../experiments/run-config';
+import { CONFIG_FILE, RESULTS_FILE, reportFrom, savedConfigProblem, withResultsDir, type SavedConfig } from '../../experiments/run-config';
+import { readStore } from '../../experiments/store';
 import { usage } from '../../errors';
+import { parseJson } from '../../json-text';
+import { MAX_TEXT_BYTES } from '../../limits';
+import { readRegularText } from '../../read-file';
 import { parse } from '../args';
 import { optionalOutDir } from '../out-path';
 import type { Command } from '../command';
@@ -22,6 +26,14 @@ options:
   --json         print one JSON object: { index, files, headlines, skipped }
   -h, --help`;
 
+/** Why a file is no results file to report on (nothing is written then), or undefined when it is one. */
+function resultsProblem(file: string): string | undefined {
+  const { records, badLines } = readStore(file);
+  if (records.length > 0) return undefined;
+  if (badLines.length > 0) return `not a results file (line ${badLines[0]} is not a cell record; tpuseg run writes ${RESULTS_FILE})`;
+  return 'no finished cell in it: nothing to report (run tpuseg run first)';
+}
+
 export const reportCommand: Command = {
   name: 'report',
   help: HELP,
@@ -36,14 +48,17 @@ export const reportCommand: Command = {
     if (!fs.existsSync(abs)) return E.left(usage(`report: ${target}: no such file or directory`));
     const resultsFile = fs.statSync(abs).isDirectory() ? path.join(abs, RESULTS_FILE) : abs;
     if (!fs.existsSync(resultsFile)) return E.left(usage(`report: ${path.relative(io.cwd, resultsFile)}: no results file (run tpuseg run first)`));
+    const notResults = resultsProblem(resultsFile);
+    if (notResults !== undefined) return E.left(usage(`report: ${resultsFile === abs ? target : path.relative(io.cwd, resultsFile)}: ${notResults}`));
     const configFile = path.join(path.dirname(resultsFile), CONFIG_FILE);
     let saved: SavedConfig | undefined;
     if (fs.existsSync(configFile)) {
-      try {
-        saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as SavedConfig;
-      } catch (e) {
-        return E.left(usage(`report: ${configFile}: not valid JSON (${(e as Error).message})`));
-      }
+      const text = readRegularText(configFile, MAX_TEXT_BYTES, 'a saved config');
+      const json = E.isLeft(text) ? text : parseJson(text.right);
+      if (E.isLeft(json)) return E.left(usage(`report: ${configFile}: ${json.left}`));
+      const problem = savedConfigProblem(json.right);
+      if (problem !== undefined) return E.left(usage(`report: ${path.relative(io.cwd, configFile) || configFile}: not the config.json tpuseg run writes (${problem})`));
+      saved = json.right as SavedConfig;
     }
     const outDir = out.right ?? path.dirname(resultsFile);
     const made = await withResultsDir(outDir, io.err, async () => E.right(await reportFrom(resultsFile, outDir, saved)));

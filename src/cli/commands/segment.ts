@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/Either';
-import { speedupText, type Speedup } from '../../../cost-models/bands';
+import { MAX_BATCH } from '../../limits';
+import { bandRests, speedupText, type Speedup } from '../../../cost-models/bands';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
-import { usage, type TpusegError } from '../../errors';
+import { usage, workerFailed, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
@@ -41,7 +42,8 @@ options:
   --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
   --workers W                worker threads (default: ${DEFAULT_WORKERS_TEXT}; 0 runs in this thread)
   --seed S                   run seed (default 0)
-  --time-budget T            seconds per task (default 60); a task running past 2T+1 s fails
+  --time-budget T            seconds per task (default 60): a search stops there with its best plan (dp
+                             marks it not proven optimal); a task running past 2T+1 s fails
   --profile P                cost profile: ${PROFILE_NAMES.join(' | ')} | a JSON file (default ${DEFAULT_PROFILE})
   --runner R                 pycoral (pycoral's C++ runner, as run_pipeline.py) | python-threads (default: the profile's)
   --objective O              throughput (slowest stage, default) | batch (sum + (B-1) max) | latency (sum)
@@ -109,7 +111,7 @@ export function segmentRequest(argv: readonly string[], cwd: string): E.Either<T
   if (v['tolerance'] !== undefined && v['at-most'] !== true) return E.left(usage('segment: --tolerance goes with --at-most'));
   const tpus = v['tpus'] === undefined ? E.right(undefined) : positiveInt('segment', 'tpus', v['tpus']);
   const tolerance = nonNegativeNumber('segment', 'tolerance', v['tolerance'], DEFAULT_TOLERANCE);
-  const batch = positiveInt('segment', 'batch', v['batch'], 15);
+  const batch = positiveInt('segment', 'batch', v['batch'], 15, MAX_BATCH);
   const workers = workersOption('segment', v['workers']);
   const budget = nonNegativeNumber('segment', 'time-budget', v['time-budget'], 60);
   const crossing = v['max-crossing-bytes'] === undefined ? E.right(undefined) : nonNegativeNumber('segment', 'max-crossing-bytes', v['max-crossing-bytes']);
@@ -160,6 +162,14 @@ function writeSegmentPage(file: string, report: SegmentReport, request: SegmentR
   return tryWrite(() => writeFileSafe(file, segmentPage(report, graph.right, request.batch ?? 15)));
 }
 
+/** Every requested strategy failed: one line with each one's reason. */
+function noPlan(r: SegmentReport): TpusegError {
+  const failed = r.results.filter((x): x is Extract<typeof x, { error: string }> => 'error' in x);
+  const reason = (x: (typeof failed)[number]): string => x.error.replace(/^strategy \S+ \(task \d+\) failed: /, '');
+  const reasons = failed.length === 1 ? reason(failed[0]!) : failed.map((x) => `${x.strategy}: ${reason(x)}`).join('; ');
+  return workerFailed(failed.map((x) => x.strategy).join(','), 0, `${reasons}; no requested strategy returned a plan`);
+}
+
 export function renderSegmentReport(r: SegmentReport): string[] {
   const first = r.results.find((x) => !('error' in x));
   const batch = first && !('error' in first) ? first.batch : 15;
@@ -174,8 +184,10 @@ export function renderSegmentReport(r: SegmentReport): string[] {
     `${r.model} on ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
     ...(r.atMost ? [atMostLine(r)] : []),
     ...alignedLines(header, rows, new Set([0, 7, 8])),
+    ...r.results.filter((x) => !('error' in x) && x.stats['unproven'] === 1)
+      .map((x) => `${x.strategy}: stopped at its time budget; its plan is the best it found, not proven optimal`),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
-    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective)] : []),
+    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective, r.profile)] : []),
   ];
 }
 
@@ -194,10 +206,10 @@ function atMostLine(r: SegmentReport): string {
 }
 
 /** The winner against the compiler's split, on the objective searched, with the speedup band. */
-function overCompilerLine(s: Speedup, objective: string): string {
+function overCompilerLine(s: Speedup, objective: string, profile: string): string {
   const b = s.band;
   return `over the compiler's split: ${speedupText(s, 3)} on the ${objective} objective`
-    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${b.pairs} pairs of ${b.from})` : '; no speedup band in this profile');
+    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${bandRests(b.pairs, 'pairs', b.from, profile)})` : '; no speedup band in this profile');
 }
 
 /** The winner's figure on the objective searched, with the band of its regime when the profile has one. */
@@ -209,7 +221,7 @@ function bestBand(r: SegmentReport): string {
     : [best.bottleneckMs, best.bottleneckMsLow, best.bottleneckMsHigh, 'ms per input in steady state'];
   const u = best.uncertainty;
   const band = lo === undefined || hi === undefined || !u?.band ? ''
-    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${u.band.rows} calibration rows of ${u.band.from})`;
+    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${bandRests(u.band.rows, 'calibration rows', u.band.from, r.profile)})`;
   const limited = r.objective === 'throughput' && best.limitedBy && best.limitedBy !== 'slowest stage' ? `, set by the ${best.limitedBy}` : '';
   return `, ${ms.toFixed(3)} ${what}${band}${limited}`;
 }
@@ -236,11 +248,11 @@ export const segmentCommand: Command = {
     }
     if (req.right.json) io.out(toJson(report.right));
     else for (const l of renderSegmentReport(report.right)) io.out(l);
-    if (html.right !== undefined) {
+    if (html.right !== undefined && report.right.best !== null) {
       const written = writeSegmentPage(html.right, report.right, req.right.request);
       if (E.isLeft(written)) return written;
       if (!req.right.json) io.out(`plan view: ${path.relative(io.cwd, html.right) || html.right}`);
     }
-    return E.right(undefined);
+    return report.right.best === null ? E.left(noPlan(report.right)) : E.right(undefined);
   },
 };

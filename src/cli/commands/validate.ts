@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { MAX_BATCH, MAX_REPEATS, MAX_SAMPLES } from '../../limits';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadProfile } from '../../../cost-models';
@@ -76,10 +77,10 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   const backend = (v.backend as string | undefined) ?? 'litert';
   if (!['litert', 'edgetpu', 'sim'].includes(backend)) return E.left(usage(`validate: --backend must be litert, edgetpu or sim, got "${backend}"`));
   const seed = typeof v.seed === 'string' ? v.seed : '0';
-  const samples = positiveInt('validate', 'samples', v.samples, 1);
-  const repeats = positiveInt('validate', 'repeats', v.repeats, 3);
+  const samples = positiveInt('validate', 'samples', v.samples, 1, MAX_SAMPLES);
+  const repeats = positiveInt('validate', 'repeats', v.repeats, 3, MAX_REPEATS);
   const jitter = nonNegativeNumber('validate', 'jitter', v.jitter, 0);
-  const batch = v.batch === undefined ? E.right(undefined) : positiveInt('validate', 'batch', v.batch);
+  const batch = v.batch === undefined ? E.right(undefined) : positiveInt('validate', 'batch', v.batch, undefined, MAX_BATCH);
   for (const x of [samples, repeats, jitter, batch]) if (E.isLeft(x)) return x;
   const opt = <A>(x: E.Either<TpusegError, A>): A => (x as E.Right<A>).right;
   const out = optionalOutDir('validate', '--out', v.out, io.cwd);
