@@ -181,8 +181,8 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
     }))));
 
   // No pool and no size given: threads only when the work pays for them (workers.ts).
-  const modelBytes = problem.right.graph.tensors.reduce((sum, t) => sum + (t.data?.length ?? 0), 0);
-  const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n, undefined, modelBytes) : 0;
+  const weightBytes = problem.right.graph.tensors.reduce((sum, t) => sum + (t.data?.length ?? 0), 0);
+  const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n, undefined, weightBytes) : 0;
   const pool = auto > 0 ? createSearchPool(auto) : undefined;
   try {
     const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs);
