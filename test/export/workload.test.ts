@@ -4,12 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { captureIo } from '../helpers/io';
+import { needsTitle } from '../helpers/shared';
 
 // A workload plan exported, compiled with the stand-in compiler (co-compiled models in one call)
 // and run by its run_pipeline.py with real Python against the stand-in pycoral
 // (fixtures/standins/python): every model's runner at once, on its unit's devices.
 const STANDINS = path.resolve(__dirname, '../../fixtures/standins');
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const NUMPY = needsTitle(hasNumpy, 'python3 with numpy (e.g. apt-get install python3-numpy)');
 const env = { ...process.env, PYTHONPATH: path.join(STANDINS, 'python'), PYTHONDONTWRITEBYTECODE: '1', FAKE_INVOKE_MS: '1' };
 
 interface Plan { recommended: string; assignments: { id: string; units: { kind: string; models: string[]; positions: number[]; configuration?: { assignment: number[][] } }[] }[] }
@@ -40,7 +42,7 @@ const run = (out: string, args: string[] = []) =>
 const recommended = (p: Plan) => p.assignments.find((a) => a.id === p.recommended)!;
 
 describe('export of a workload plan', () => {
-  (hasNumpy ? it : it.skip)('models alone: each in its configuration on its unit\'s TPUs, all at once', async () => {
+  (hasNumpy ? it : it.skip)(`models alone: each in its configuration on its unit's TPUs, all at once${NUMPY}`, async () => {
     const plan = await advised('alone.json', ['zoo:mobilenet_v2=300', 'zoo:resnet50_v1=60'], 4);
     const rec = recommended(plan);
     expect(rec.units.every((u) => u.kind === 'alone')).toBe(true);
@@ -63,7 +65,7 @@ describe('export of a workload plan', () => {
     expect(result.models.flatMap((m) => m.devices).sort()).toEqual([':0', ':1', ':2', ':3']);
   });
 
-  (hasNumpy ? it : it.skip)('co-compiled models: one compiler call in the plan\'s order, run on the same TPUs', async () => {
+  (hasNumpy ? it : it.skip)(`co-compiled models: one compiler call in the plan's order, run on the same TPUs${NUMPY}`, async () => {
     const plan = await advised('co.json', ['zoo:mobilenet_v2=30', 'zoo:mobilenet_v1=30'], 2);
     const rec = recommended(plan);
     expect(rec.units).toHaveLength(1);
@@ -86,7 +88,7 @@ describe('export of a workload plan', () => {
     }
   });
 
-  (hasNumpy ? it : it.skip)('time-shared models: each compiled on its own, fed its own inputs', async () => {
+  (hasNumpy ? it : it.skip)(`time-shared models: each compiled on its own, fed its own inputs${NUMPY}`, async () => {
     const plan = await advised('ts.json', ['zoo:mobilenet_v2=30', 'zoo:mobilenet_v1=30'], 2);
     const rec = recommended(plan);
     rec.units[0]!.kind = 'time-shared';

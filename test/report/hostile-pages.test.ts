@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { rebase, renderHtml } from '../../src/report/html';
+import { needsTitle } from '../helpers/shared';
 
 // Every page tpuseg writes (segment --html, run's and report's index.html, the advise report, the
 // reproduce index built from rebased blocks), made with Markdown links to javascript: in a model's
@@ -23,7 +24,7 @@ const PROFILE = '[q](javascript:alert%285%29).json';
 const HOSTILE = '[x](javascript:alert%286%29) [y](JaVaScRiPt:alert(7)) [z](%20javascript:alert(8)) [w](vbscript:x) [v](data:text/html,<script>alert(9)</script>) ' +
   '[u](//example.org/) <script>alert(10)</script> <img src=x onerror=alert(11)> [ok](https://example.org/) [top](#top) [rel](a/b.md)';
 
-(haveBrowser || process.env['CI'] !== undefined ? describe : describe.skip)('report pages with hostile names', () => {
+(haveBrowser || process.env['CI'] !== undefined ? describe : describe.skip)(`report pages with hostile names${needsTitle(haveBrowser || process.env['CI'] !== undefined, `Chromium at ${CHROMIUM}`)}`, () => {
   let dir: string;
   let context: BrowserContext;
   let page: Page;
