@@ -11,3 +11,15 @@ describe('describeShared', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('skipped-reporter', () => {
+  it('should list the skipped tests by full title, so each says what it needs', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { skippedTitles } = require('./skipped-reporter.js') as { skippedTitles: (r: unknown) => string[] };
+    const file = (tests: { status: string; fullName: string }[]): { testResults: typeof tests } => ({ testResults: tests });
+    expect(skippedTitles({ testResults: [
+      file([{ status: 'passed', fullName: 'a runs' }, { status: 'pending', fullName: 'b (needs ../shared) is skipped' }]),
+      file([{ status: 'todo', fullName: 'c later' }, { status: 'failed', fullName: 'd fails' }]),
+    ] })).toEqual(['b (needs ../shared) is skipped', 'c later']);
+  });
+});
