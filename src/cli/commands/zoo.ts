@@ -22,7 +22,8 @@ columns:
   ops          operators in the graph
 
 options:
-  --json          print one JSON object { models: [{ name, inputSize, kerasParams, paramBytes, macs, ops, description }] }
+  --json          print one JSON object { models: [{ name, inputSize, kerasParams, paramBytes, macs,
+                  ops, description }] }
   -o, --out FILE  also write what --json prints to FILE (replaced; its folder must exist)
   -h, --help`;
 
