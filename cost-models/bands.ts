@@ -162,3 +162,17 @@ export function speedupText(s: Pick<Speedup, 'ratio' | 'low' | 'high'>, digits =
   return s.low === undefined || s.high === undefined ? `${s.ratio.toFixed(digits)}x`
     : `${s.ratio.toFixed(digits)}x (${label}${s.low.toFixed(digits)}-${s.high.toFixed(digits)})`;
 }
+
+/** A band resting on fewer calibration rows (or pairs) than this is thin: its percentiles say little. */
+export const THIN_BAND_ROWS = 10;
+
+/**
+ * What a band rests on, in words, saying when it is borrowed from another profile's rows and when
+ * it is thin: "56 calibration rows of edgetpu-ucm-bench, borrowed: edgetpu-usb3 has none in this
+ * regime", "4 calibration rows of edgetpu-usb3, thin: fewer than 10".
+ */
+export function bandRests(count: number, unit: string, from: string, profile: string): string {
+  const notes = [...(from !== profile ? [`borrowed: ${profile} has none${unit.includes('pair') ? ' of its own' : ' in this regime'}`] : []),
+    ...(count < THIN_BAND_ROWS ? [`thin: fewer than ${THIN_BAND_ROWS}`] : [])];
+  return `${count} ${unit} of ${from}${notes.length > 0 ? `, ${notes.join('; ')}` : ''}`;
+}

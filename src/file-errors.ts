@@ -33,7 +33,11 @@ export function fileErrorReason(e: unknown): string {
 export const readFailed = (file: string, e: unknown): TpusegError => fileError(file, fileErrorReason(e));
 
 /** The user error for a file or folder that could not be written. */
-export const writeFailed = (file: string, e: unknown): TpusegError => fileError(file, `cannot write: ${fileErrorReason(e)}`);
+export const writeFailed = (file: string, e: unknown): TpusegError => {
+  const name = Buffer.byteLength(file.slice(file.lastIndexOf('/') + 1));
+  const more = (e as NodeJS.ErrnoException)?.code === 'ENAMETOOLONG' && name > 255 ? ` (${name} bytes; file systems allow 255)` : '';
+  return fileError(file, `cannot write: ${fileErrorReason(e)}${more}`);
+};
 
 /** The file-system error with `path` set to the file the caller meant (some calls, e.g. read on a descriptor, name none). */
 export function atPath(e: unknown, file: string): unknown {

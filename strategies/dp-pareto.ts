@@ -1,6 +1,6 @@
 import { SHARED, SHARED_COUNT } from '../cost-models/types';
 import { sharedBoundMs } from '../src/pipeline/evaluate';
-import { capBand, forStates, inBand, type Band } from '../src/search/band';
+import { capBand, forStates, inBand as inBandOf, type Band } from '../src/search/band';
 import { primaryOf, compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer, StageRowPricer } from '../src/search/rows';
 import type { Budget, Problem } from './types';
@@ -35,6 +35,9 @@ interface Label {
   readonly a: number;
   readonly from: number;
 }
+
+// Module-level alias: an imported binding is a property read through a getter in the hot loops.
+const inBand = inBandOf;
 
 const dominates = (y: Label, x: Label): boolean =>
   y.m <= x.m && y.s <= x.s && y.o <= x.o && y.f <= x.f && y.g <= x.g && y.l <= x.l && y.c <= x.c;
@@ -89,28 +92,39 @@ function completions(p: Problem, band: Band, price: RowPricer, budget: Budget): 
  */
 export function batchOptimum(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[],
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number; band: number } | undefined {
+  const found = batchBand(p, price, bound, budget, incumbent);
+  if (!found) return undefined;
+  const front = paretoPlans(p, found.band, price, budget, incumbent, found.rest, stagePrice);
+  return front && { ...front, band: found.band.states };
+}
+
+/** The band holding every plan that scores at most the incumbent under `batch`, and the completions over the wider band of U / B. */
+export function batchBand(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[]):
+  { band: Band; rest: Completions } | undefined {
   const U = scorePlan(p, incumbent).primary;
   const B = p.objective.batch;
   // primary >= sum + (B-1) x max >= B x max: every plan scoring <= U has max <= U / B.
   const wide = capBand(p, price, loosen(U / B), bound, budget);
   if (!wide) return undefined;
-  const done = completions(p, wide, price, budget);
-  if (!done) return undefined;
-  const cap = B > 1 ? loosen((U - done.total) / (B - 1)) : Infinity;
+  const rest = completions(p, wide, price, budget);
+  if (!rest) return undefined;
+  const cap = B > 1 ? loosen((U - rest.total) / (B - 1)) : Infinity;
   const band = cap < wide.cap ? capBand(p, price, cap, bound, budget) : wide;
-  if (!band) return undefined;
-  const front = paretoPlans(p, band, price, budget, incumbent, done, stagePrice);
-  return front && { ...front, band: band.states };
+  return band && { band, rest };
 }
 
 /** The exact throughput optimum when shared resources can bind: every plan scoring <= U has all its stages <= U. */
 export function sharedOptimum(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[],
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number; band: number } | undefined {
-  const band = capBand(p, price, loosen(scorePlan(p, incumbent).primary), bound, budget);
+  const band = sharedBand(p, price, bound, budget, incumbent);
   if (!band) return undefined;
   const front = paretoPlans(p, band, price, budget, incumbent, undefined, stagePrice);
   return front && { ...front, band: band.states };
 }
+
+/** The band holding every plan whose steady state is at most the incumbent's. */
+export const sharedBand = (p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[]): Band | undefined =>
+  capBand(p, price, loosen(scorePlan(p, incumbent).primary), bound, budget);
 
 export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Budget, incumbent: readonly number[], rest?: Completions,
   stagePrice?: StageRowPricer): { cuts: number[]; labels: number } | undefined {

@@ -1,14 +1,14 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { workerFailed } from '../src/errors';
 import { capBand, forStates, fullBand, inBand, type Band } from '../src/search/band';
 import { bottleneckPlan } from '../src/search/bisect';
 import { segmentBound } from '../src/search/bound';
 import { compareScores, scorePlan, segmentsOf } from '../src/search/objective';
 import { evenPlan } from '../src/search/problem';
-import { rowPricer, stageRowPricer, type RowPricer, type StageRowPricer } from '../src/search/rows';
+import { memoRowPricer, rowPricer, stageRowPricer, type RowPricer, type StageRowPricer } from '../src/search/rows';
 import { optionsCodec } from './options';
-import { batchOptimum, paretoPlans, sharedOptimum } from './dp-pareto';
+import { batchBand, paretoPlans, sharedBand } from './dp-pareto';
+import { batchByCaps, divisorOf, liveResources, pricePairs, sharedByCaps } from './dp-cap';
 import type { Budget, Problem, Strategy } from './types';
 
 /**
@@ -18,11 +18,20 @@ import type { Budget, Problem, Strategy } from './types';
  * algorithms for 1D partitioning", JPDC 2004, section 3), extended with the objectives'
  * tie-breaks and the problem's constraints, and confined to the band of an incumbent.
  *
- * Complexity: O(n log(1/tol)) prices for the incumbent; at most O(n^2) pairs priced for the band
- * (rows: one end, many starts; with a lower bound of the cost that grows with the range, only the
- * pairs between states the bound cannot rule out) and O(k / 32) bit operations per pair; then
- * O(k w^2) for the dynamic program over a band w positions wide per segment (w = n at worst, a few
- * dozen on the bench chains). Memory O(k n + pairs / 32). `batch` keeps Pareto fronts over a band.
+ * Complexity, per path (n ops, k segments, P pairs priced in a band: O(n^2) at worst, about n
+ * times the segment length the band's cap allows on the bench chains):
+ * - throughput, nothing shared binding: O(n log(1/tol)) prices for the incumbent; the band's P
+ *   pairs priced once (rows: one end, many starts; with a lower bound of the cost that grows with
+ *   the range, only the pairs between states the bound cannot rule out) and O(k / 32) bit
+ *   operations per pair; then O(k w^2) for the dynamic programs over a band w positions wide per
+ *   segment (w = n at worst, a few dozen on the bench chains). Memory O(k n + P / 32).
+ * - latency: the same dynamic program over every allowed state: O(k n^2) prices and steps.
+ * - batch, and throughput with one shared resource that can bind (dp-cap.ts): the band of the
+ *   incumbent priced once (P prices, each row kept and reused), one O(P) pass deciding which
+ *   shared resources can bind, then O(k w^2) per cap step visited (a handful: 4-5 on the bench
+ *   chains at N = 64). Memory O(P + k n).
+ * - otherwise (stage prices that depend on position, or several shared resources that can bind):
+ *   Pareto fronts over the band (dp-pareto.ts), O(k w^2 F^2) for fronts of F labels.
  *
  * Why it is exact. Let F[j][b] be the least possible slowest stage over the ways to cut ops
  * [0, b) into j+1 non-empty segments whose cuts satisfy the constraints (cut j' at an allowed
@@ -43,9 +52,11 @@ import type { Budget, Problem, Strategy } from './types';
  * cost <= B* is exact.
  * latency: the objective (sum, then off-chip bytes) is additive: the lexicographic DP over every
  * allowed state is exact.
- * batch: sum + (B-1) max is not decomposable, but it is monotone in (max, sum, off-chip) and a
- * segment extends these monotonically, so a label dominated in all three can never finish
- * better: keeping the Pareto front of (max, sum, off) per state is exact (dp-pareto.ts). With
+ * batch: sum + (B-1) max is not decomposable; for a cap T on the slowest stage, the least sum
+ * over the plans within T is (dp-cap.ts says why searching the caps is exact). Where that does not
+ * apply, it is monotone in (max, sum, off-chip) and a segment extends these monotonically, so a
+ * label dominated in all three can never finish better: keeping the Pareto front of (max, sum,
+ * off) per state is exact (dp-pareto.ts). With
  * non-negative stage times sum >= max, so a plan scoring at most the incumbent's U has
  * B * max <= U: the band of U / B holds every such plan, and once the least latency L over that
  * band is known, so does the band of (U - L) / (B - 1). The incumbent is the best of the equal
@@ -76,8 +87,6 @@ export function cutsFrom(parent: Int32Array, n: number, k: number): number[] {
   }
   return cuts;
 }
-
-const expiredError = (budget: Budget) => workerFailed('dp', 0, `exceeded its time budget of ${budget.timeMs} ms`);
 
 /** bound(a, b) <= ms(a, b), shrunk by a relative 1e-9 so that rounding never prunes a tight segment. */
 export type Bound = ((a: number, b: number) => number) | undefined;
@@ -174,11 +183,24 @@ export const strategy: Strategy<Options> = {
     const price = rowPricer(p.cost, k);
     const stagePrice = p.cost.stageDependent ? stageRowPricer(p.cost) : undefined;
     const bound = o.prune ? shrunk(segmentBound(p.cost)) : undefined;
+    // The best plan known so far: what an expired budget returns, marked unproven.
+    const even = evenPlan(p);
+    let known: readonly number[] = even;
+    const keep = (cuts: readonly number[]): void => {
+      if (compareScores(scorePlan(p, cuts), scorePlan(p, known)) < 0) known = cuts;
+    };
+    let stats: Record<string, number> = {};
+    const unproven = (): E.Either<never, { cuts: number[]; stats: Record<string, number> }> => E.right({ cuts: [...known], stats: { ...stats, unproven: 1 } });
+    const found = (x: { cuts: readonly number[]; unproven?: boolean }, more: Record<string, number>) => {
+      stats = { ...stats, ...more };
+      if (!x.unproven) return E.right({ cuts: [...x.cuts], stats });
+      keep(x.cuts);
+      return unproven();
+    };
     if (objective.kind === 'latency') {
       const L = lexicographic(p, fullBand(p), price, budget, Infinity, false, stagePrice);
-      return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : E.left(expiredError(budget));
+      return L ? E.right({ cuts: cutsFrom(L.parent, n, k) }) : unproven();
     }
-    const even = evenPlan(p);
     // The min-max plan is the throughput optimum unless resources every stage shares set its
     // steady state above its slowest stage; then the Pareto fronts over the shared demands decide.
     const sharedBinds = (cuts: readonly number[]): boolean => scorePlan(p, cuts).bottleneckMs > maxStageMs(p, cuts);
@@ -187,35 +209,60 @@ export const strategy: Strategy<Options> = {
       const band = fullBand(p);
       if (objective.kind === 'batch') {
         const front = paretoPlans(p, band, price, budget, even, undefined, stagePrice);
-        return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+        return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : unproven();
       }
       const F = minMax(p, band, price, budget, stagePrice);
       const G = F && lexicographic(p, band, price, budget, F.value[(k - 1) * (n + 1) + n]!, true, stagePrice);
-      if (!G) return E.left(expiredError(budget));
+      if (!G) return unproven();
       const cuts = cutsFrom(G.parent, n, k);
       if (!sharedBinds(cuts)) return E.right({ cuts });
+      keep(cuts);
       const front = paretoPlans(p, band, price, budget, cuts, undefined, stagePrice);
-      return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : E.left(expiredError(budget));
+      return front ? E.right({ cuts: front.cuts, stats: { labels: front.labels } }) : unproven();
     }
     // The incumbent (bisection on the bottleneck from equal op counts) caps every segment of an optimal plan.
     const plan = bottleneckPlan(p, even, budget, bound);
+    keep(plan);
     const band = capBand(p, price, maxStageMs(p, plan), bound, budget);
     const F = band && minMax(p, band, price, budget, stagePrice);
-    if (!band || !F) return E.left(expiredError(budget));
+    if (!band || !F) return unproven();
     const bStar = F.value[(k - 1) * (n + 1) + n]!;
-    const stats = { band: band.states, pruned: bound ? 1 : 0 };
+    stats = { band: band.states, pruned: bound ? 1 : 0 };
     // Throughput: fewest off-chip bytes, then lowest latency among the optimal plans.
     // Batch: the lowest latency among them is the incumbent of the Pareto search.
     const G = lexicographic(p, band, price, budget, bStar, objective.kind === 'throughput', stagePrice);
-    if (!G) return E.left(expiredError(budget));
+    if (!G) return unproven();
     const best = cutsFrom(G.parent, n, k);
+    keep(best);
+    const memo = memoRowPricer(price, n);
     if (objective.kind === 'throughput') {
       if (!sharedBinds(best)) return E.right({ cuts: best, stats });
-      const front = sharedOptimum(p, price, bound, budget, best, stagePrice);
-      return front ? E.right({ cuts: front.cuts, stats: { band: front.band, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+      const wide = sharedBand(p, memo, bound, budget, best);
+      const live = wide && !stagePrice ? liveResources(p, wide, bStar, budget) : undefined;
+      if (!wide || (!stagePrice && !live)) return unproven();
+      stats.band = wide.states;
+      if (live && live.length === 1) {
+        const pairs = pricePairs(p, wide, memo, budget, { kind: 'shared', resource: live[0]! });
+        if (!pairs) return unproven();
+        const r = sharedByCaps(p, pairs, divisorOf(p, live[0]!), budget, known);
+        return found(r, { steps: r.steps, labels: r.labels });
+      }
+      const front = paretoPlans(p, wide, memo, budget, known, undefined, stagePrice);
+      return front ? found(front, { labels: front.labels }) : unproven();
     }
-    const incumbent = [even, plan, best].reduce((x, y) => (compareScores(scorePlan(p, y), scorePlan(p, x)) < 0 ? y : x));
-    const front = batchOptimum(p, price, bound, budget, incumbent, stagePrice);
-    return front ? E.right({ cuts: front.cuts, stats: { band: front.band, pruned: stats.pruned, labels: front.labels } }) : E.left(expiredError(budget));
+    const narrow = batchBand(p, memo, bound, budget, known);
+    const shared = p.cost.hasShared === true && p.cost.sharedMs !== undefined;
+    const live = narrow && !stagePrice ? (shared ? liveResources(p, narrow.band, bStar, budget) : []) : undefined;
+    if (!narrow || (!stagePrice && !live)) return unproven();
+    stats.band = narrow.band.states;
+    if (live && live.length === 0) {
+      const withFirst = p.cost.pipeline?.freshRunner === true && p.cost.firstMs !== undefined;
+      const pairs = pricePairs(p, narrow.band, memo, budget, withFirst ? { kind: 'first' } : { kind: 'none' });
+      if (!pairs) return unproven();
+      const r = batchByCaps(p, pairs, bStar, budget, known);
+      return found(r, { steps: r.steps });
+    }
+    const front = paretoPlans(p, narrow.band, memo, budget, known, narrow.rest, stagePrice);
+    return front ? found(front, { labels: front.labels }) : unproven();
   },
 };

@@ -18,7 +18,7 @@ import type { Strategy } from './types';
 export type { Strategy } from './types';
 
 const BUILTIN: readonly Strategy[] = [compiler, profiling, balanced, dp, greedy, annealing];
-const NOT_STRATEGIES = new Set(['index', 'types', 'options', 'dp-pareto']);
+const NOT_STRATEGIES = new Set(['index', 'types', 'options', 'dp-pareto', 'dp-cap']);
 
 /** A module's strategy export, if it has a well-formed one. */
 export function strategyOf(mod: unknown): Strategy | undefined {

@@ -15,7 +15,7 @@ import { requestCost } from '../search/request-cost';
 import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { choose, type Knee } from './choose';
 import { reasoning, streamingStopsAt } from './reasoning';
-import { searchLayouts, type OrderSearch } from './search';
+import { searchLayouts, type LayoutProof, type OrderSearch } from './search';
 
 /**
  * `tpuseg advise`: what to run on up to K Edge TPUs. Searches the configurations (search.ts),
@@ -104,6 +104,8 @@ export interface AdviseReport {
   readonly reasoning: string;
   /** How the order of a board's TPUs was searched, when they differ. */
   readonly orders?: OrderSearch;
+  /** On a board whose TPUs differ: the best found on up to m TPUs against the least slowest stage any layout can have. */
+  readonly layouts?: LayoutProof;
   readonly madeFor: MadeFor;
 }
 
@@ -217,6 +219,7 @@ export function adviseOn(graph: LayerGraph, spec: string, board: { cost: CostMod
     recommended: ids[c.recommended]!,
     reasoning: reasoning({ candidates: evs, recommended: rec, tpus: K, objective: opts.objective, tolerance: opts.tolerance, oneTpu: one, streamingStopsAt: stops, band: ratioBandOf(board.host) }),
     ...(found.right.orders ? { orders: found.right.orders } : {}),
+    ...(found.right.layouts ? { layouts: found.right.layouts } : {}),
     madeFor: madeFor(graph),
   };
   return E.right({ report, graph, cost: board.cost, evaluations: evs, host: board.host, ...(board.devices ? { devices: board.devices } : {}) });

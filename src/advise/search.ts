@@ -8,6 +8,7 @@ import { makeProblem } from '../search/problem';
 import { solveInProcess } from '../search/task';
 import { assignedModel, positionKinds } from './assigned';
 import { bestHybrids } from './hybrid-dp';
+import { bestLayouts, kindsOf, layoutDpWork } from './layout-dp';
 
 /**
  * The configurations `tpuseg advise` weighs on a board of K TPUs (src/pipeline/layout.ts):
@@ -27,6 +28,10 @@ import { bestHybrids } from './hybrid-dp';
  * TPUs in a pipeline matters: every distinct order of a pipeline's TPUs is tried when there are at
  * most ORDER_LIMIT of them, else the board's own order, fastest first and slowest first, then
  * swaps of two TPUs while one improves, up to ORDER_LIMIT orders; dp is exact for each order.
+ * Beside them, an exact search over cuts, TPUs per stage and their order (layout-dp.ts) gives,
+ * for every number of TPUs m, the layout with the least slowest stage and the best pipeline:
+ * where the best configuration found runs at that bound it is proven optimal (`LayoutProof`);
+ * where a shared resource binds instead, the output says how far from the bound it is.
  */
 
 export interface AdviseSearch {
@@ -44,10 +49,25 @@ export interface OrderSearch {
   readonly exhaustive: boolean;
 }
 
+/** On a board whose TPUs differ: how far the layouts found are from the best any layout can do. */
+export interface LayoutProof {
+  /** False when the layout DP was too large to run (its transitions are above LAYOUT_DP_LIMIT). */
+  readonly ran: boolean;
+  readonly work: number;
+  /** Per m = index + 1: the least slowest stage of any layout on up to m TPUs, a lower bound on its steady state. */
+  readonly boundMs: readonly number[];
+  /** Per m: the best steady state found on up to m TPUs over that bound (1: proven optimal). */
+  readonly gap: readonly number[];
+}
+
 export interface SearchResult {
   readonly candidates: readonly LayoutEvaluation[];
   readonly orders?: OrderSearch;
+  readonly layouts?: LayoutProof;
 }
+
+/** Transitions of the exact layout DP (layout-dp.ts) past which it is not run (about 2 s). */
+export const LAYOUT_DP_LIMIT = 4e8;
 
 export const ORDER_LIMIT = 24;
 
@@ -99,7 +119,39 @@ export function searchLayouts(s: AdviseSearch): E.Either<TpusegError, SearchResu
   const depth = Math.min(K, n);
   const r = alike ? alikeBoard(s, depth, withCuts, keep) : unlikeBoard(s, depth, kinds, recut, withCuts, keep);
   if (E.isLeft(r)) return r;
-  return E.right({ candidates: [...kept.values()], ...(r.right ? { orders: r.right } : {}) });
+  if (alike) return E.right({ candidates: [...kept.values()] });
+  const proof = exactLayouts(cost, kinds.slice(0, K), withCuts, keep, () => [...kept.values()]);
+  if (E.isLeft(proof)) return proof;
+  return E.right({ candidates: [...kept.values()], ...(r.right ? { orders: r.right } : {}), layouts: proof.right });
+}
+
+/**
+ * The exact layouts of a board whose TPUs differ (layout-dp.ts), one per number of TPUs, priced
+ * with everything the stages share; and, per m, how far the best configuration found is from the
+ * least slowest stage any layout on m TPUs can have.
+ */
+function exactLayouts(cost: CostModel, kinds: readonly string[], withCuts: WithCuts, keep: Keep, all: () => LayoutEvaluation[]): E.Either<TpusegError, LayoutProof> {
+  const board = kindsOf(kinds);
+  const n = cost.graph.ops.length;
+  const work = layoutDpWork(board.tpus.map((t) => t.length), n);
+  const K = kinds.length;
+  const bestFound = (): number[] => {
+    const evs = all();
+    return Array.from({ length: K }, (_, i) => Math.min(...evs.filter((e) => e.tpuCount <= i + 1).map((e) => e.bottleneckMs)));
+  };
+  if (work > LAYOUT_DP_LIMIT) return E.right({ ran: false, work, boundMs: [], gap: [] });
+  const bound = bestLayouts(cost, board).byTpus.slice(0, K);
+  // The best pipelines too: where a hybrid's handoffs make the interpreter lock bind, the best
+  // layout on m TPUs is often a pipeline.
+  const pipelines = bestLayouts(cost, board, true).byTpus.slice(0, K);
+  for (const b of [...bound, ...pipelines]) {
+    if (!Number.isFinite(b.slowestMs)) continue;
+    const ev = withCuts(b.layout.cuts, b.layout.tpus);
+    if (E.isLeft(ev)) return ev;
+    keep(ev.right);
+  }
+  const found = bestFound();
+  return E.right({ ran: true, work, boundMs: bound.map((b) => b.slowestMs), gap: found.map((f, i) => f / bound[i]!.slowestMs) });
 }
 
 type WithCuts = (cuts: readonly number[], tpus: readonly (readonly number[])[]) => E.Either<TpusegError, LayoutEvaluation>;

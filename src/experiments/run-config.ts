@@ -14,7 +14,7 @@ import { groupCells, runCells, type RunSummary } from './runner';
 import { experimentWorkers } from '../search/workers';
 import { readStore } from './store';
 import { acquireLock } from './lock';
-import { makeDir, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
+import { makeDirBelow, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
 
 /** The edge that ties a config file to the pool, the results store and the report. */
 
@@ -87,6 +87,8 @@ export interface RunRequest {
   /** Worker threads (0 = this thread); default: src/search/workers.ts chooses from the cells. */
   readonly workers?: number;
   readonly force: boolean;
+  /** The output folder `outDir` lies in (default: itself): no folder between them may be a link. */
+  readonly root?: string;
 }
 
 export interface RunOutcome {
@@ -130,14 +132,21 @@ export async function reportFrom(resultsFile: string, outDir: string, saved: Sav
   });
 }
 
-/** Runs `f` holding the lock of `outDir` (created if needed); file-system errors become one-line errors. */
-export async function withResultsDir<A>(outDir: string, log: (line: string) => void, f: () => Promise<E.Either<TpusegError, A>>): Promise<E.Either<TpusegError, A>> {
-  const made = tryWrite(() => makeDir(outDir));
+/**
+ * Runs `f` holding the lock of `outDir` (created if needed, with its figures/ folder, which must
+ * not be a link; so must not the folders between `root` and `outDir`); file-system errors become
+ * one-line errors.
+ */
+export async function withResultsDir<A>(outDir: string, log: (line: string) => void, f: () => Promise<E.Either<TpusegError, A>>, root = outDir): Promise<E.Either<TpusegError, A>> {
+  const made = tryWrite(() => makeDirBelow(root, path.relative(root, outDir)));
   if (E.isLeft(made)) return made;
   const lock = acquireLock(outDir, log);
   if (E.isLeft(lock)) return lock;
   try {
-    return await tryWriteAsync(f);
+    return await tryWriteAsync(() => {
+      makeDirBelow(outDir, 'figures');
+      return f();
+    });
   } finally {
     lock.right.release();
   }
@@ -147,7 +156,7 @@ export async function runConfig(req: RunRequest, io: Io): Promise<E.Either<Tpuse
   const loaded = loadConfig(req.configFile, liveCatalog(io.cwd));
   if (E.isLeft(loaded)) return loaded;
   const outDir = req.outDir ?? path.join(io.cwd, 'results', loaded.right.config.name);
-  return withResultsDir(outDir, io.err, () => runLoaded(loaded.right, outDir, req, io));
+  return withResultsDir(outDir, io.err, () => runLoaded(loaded.right, outDir, req, io), req.root);
 }
 
 async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, io: Io): Promise<E.Either<TpusegError, RunOutcome>> {

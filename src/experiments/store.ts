@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CellParams } from './cell';
 import type { PlanResult } from '../plan/result';
 import { fileError, TpusegFailure } from '../errors';
+import { atPath } from '../file-errors';
 import { parseJson } from '../json-text';
 import { MAX_RESULTS_BYTES } from '../limits';
 import { readRegularText } from '../read-file';
@@ -133,7 +134,11 @@ export interface Appender {
   close(): void;
 }
 
-/** Opens the store for appending. */
+/**
+ * Opens the store for appending. A failed append (a full disk) cuts the file back to where the
+ * append began, so the store keeps whole lines only, and throws the error naming the store;
+ * the appender is then closed.
+ */
 export function openAppender(file: string): Appender {
   makeDir(path.dirname(file));
   const fd = openAppendSafe(file);
@@ -149,24 +154,45 @@ export function openAppender(file: string): Appender {
       else if (dirty) sync();
     });
   };
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    try {
+      fs.fsyncSync(fd);
+    } catch (e) {
+      throw atPath(e, file);
+    } finally {
+      // A background fsync still holds the descriptor: it closes it when it returns.
+      if (!syncing) fs.closeSync(fd);
+    }
+  };
   return {
     append(records) {
-      for (const record of records) {
-        const line = Buffer.from(JSON.stringify(record) + '\n');
-        let written = fs.writeSync(fd, line);
-        // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
-        while (written < line.length) written += fs.writeSync(fd, line, written);
+      if (!open) throw Object.assign(new Error(`${file}: the store was closed after a failed write`), { code: 'EBADF', syscall: 'write', path: file });
+      const size = fs.fstatSync(fd).size;
+      try {
+        for (const record of records) {
+          const line = Buffer.from(JSON.stringify(record) + '\n');
+          let written = fs.writeSync(fd, line);
+          // A short write to a regular file is rare (disk full); finish the line rather than leave it torn.
+          while (written < line.length) written += fs.writeSync(fd, line, written);
+        }
+      } catch (e) {
+        try {
+          fs.ftruncateSync(fd, size);
+        } finally {
+          try {
+            close();
+          } catch {
+            // The write's error is the one to report.
+          }
+        }
+        throw atPath(Object.assign(e as object, { syscall: (e as NodeJS.ErrnoException).syscall ?? 'write' }), file);
       }
       dirty = true;
       if (!syncing) sync();
     },
-    close() {
-      if (!open) return;
-      open = false;
-      fs.fsyncSync(fd);
-      // A background fsync still holds the descriptor: it closes it when it returns.
-      if (!syncing) fs.closeSync(fd);
-    },
+    close,
   };
 }
 

@@ -10,6 +10,7 @@ import { evaluateLayout } from '../pipeline/layout';
 import { planResult, uncertaintyOf } from '../plan/result';
 import { readTflite } from '../tflite/reader';
 import { tryWriteTflite } from '../tflite/writer';
+import { acquireLock } from '../experiments/lock';
 import { makeDir, tryWrite, writeFileSafe } from '../safe-write';
 import { compiledName, compilerLogName, compileScript } from './compile-script';
 import { extractSegments, segmentStem } from './extract';
@@ -142,14 +143,19 @@ export function buildExport(req: ExportRequest): E.Either<TpusegError, ExportBun
   return E.right({ manifest, files });
 }
 
-/** Writes the bundle into `dir` (created if needed); returns the paths written. */
-export function writeExport(dir: string, bundle: ExportBundle): E.Either<TpusegError, string[]> {
-  return tryWrite(() => {
-    makeDir(dir);
-    return bundle.files.map((f) => {
+/** Writes the bundle into `dir` (created if needed, held for the time of the writes); returns the paths written. */
+export function writeExport(dir: string, bundle: ExportBundle, log?: (line: string) => void): E.Either<TpusegError, string[]> {
+  const made = tryWrite(() => makeDir(dir));
+  if (E.isLeft(made)) return made;
+  const lock = acquireLock(dir, log);
+  if (E.isLeft(lock)) return lock;
+  try {
+    return tryWrite(() => bundle.files.map((f) => {
       const p = path.join(dir, f.name);
       writeFileSafe(p, f.content, f.executable ? { mode: 0o755 } : {});
       return p;
-    });
-  });
+    }));
+  } finally {
+    lock.right.release();
+  }
 }

@@ -123,7 +123,7 @@ def positions():
     return max(t for copies in LAYOUT for t in copies) + 1
 
 
-def parse_args():
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=SEGMENTS, help="compiled segments in pipeline order")
     p.add_argument("--devices", nargs="+", help="one Edge TPU per board position of LAYOUT, e.g. :0 :1 or pci:0 usb:0 (default: ':i')")
@@ -137,7 +137,7 @@ def parse_args():
     p.add_argument("--warmup", type=int, default=1, help="warm-up inferences before timing")
     p.add_argument("--repeats", type=int, default=10, help="timed single invokes per segment copy")
     p.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
-    a = p.parse_args()
+    a = p.parse_args(argv)
     if a.inputs is not None and a.batch is not None:
         fail(2, "--batch and --inputs: with --inputs the batch is the input files")
     if a.inputs is None and a.outputs is not None:
@@ -313,8 +313,9 @@ def make_runner(PipelinedModelRunner, interpreters):
     return PipelinedModelRunner(interpreters)
 
 
-def main():
-    args = parse_args()
+def main(argv=None, emit=True):
+    """Runs the model; with emit=False returns the result instead of printing it (a workload's runner calls it per model)."""
+    args = parse_args(argv)
     np, PipelinedModelRunner, list_edge_tpus, Interpreter, load_delegate = load_runtime()
     used = sum(len(copies) for copies in LAYOUT)
     found = list_edge_tpus()
@@ -443,7 +444,7 @@ def main():
         print(f"run_pipeline.py: {args.batch} inputs, {throughput:.1f} inputs/s, latency ms p50 {latency['p50']:.2f} p90 {latency['p90']:.2f} "
               f"p99 {latency['p99']:.2f} max {latency['max']:.2f}{where}", file=sys.stderr)
 
-    print(json.dumps({
+    result = {
         "runner": "run_pipeline.py",
         "model": MODEL,
         "batch": args.batch,
@@ -457,7 +458,10 @@ def main():
         "throughputPerS": throughput,
         "inputs": args.inputs,
         "outputs": args.outputs,
-    }))
+    }
+    if emit:
+        print(json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":

@@ -77,18 +77,32 @@ export function adviseHeadline(t: AdviseTable, band: RatioBand | undefined = ban
 }
 
 export function throughputSpec(t: AdviseTable): VlSpec | undefined {
-  const values = t.rows.flatMap((r) => ([r.pipeline, r.replicas, r.hybrid, r.advised] as const).flatMap((p, i) => (p === undefined ? [] : [{
-    model: modelName(r.model), board: r.tpus, series: SERIES[i], configuration: p.id, used: p.tpus, throughput: p.throughput,
-  }])));
+  const values = t.rows.flatMap((r) => {
+    const shapes = [r.pipeline, r.replicas, r.hybrid] as const;
+    // The shape the advice is, when it is one of the three best: the advised line runs on top of that one's.
+    const equals = shapes.flatMap((p, i) => (p !== undefined && p.id === r.advised.id ? [SERIES[i]!] : [])).join(', ');
+    return [...shapes, r.advised].flatMap((p, i) => (p === undefined ? [] : [{
+      model: modelName(r.model), board: r.tpus, series: SERIES[i], configuration: p.id, used: p.tpus, throughput: p.throughput,
+      equals: i === 3 ? (equals === '' ? 'none of the three' : equals) : '',
+    }]));
+  });
   if (values.length === 0) return undefined;
   const models = [...new Set(values.map((v) => v.model))];
   const domain = [...SERIES];
+  const x = { field: 'board', type: 'quantitative', title: 'TPUs on the board', axis: { tickMinStep: 1 } };
+  const y = { field: 'throughput', type: 'quantitative', title: 'inputs/s' };
+  const color = { field: 'series', type: 'nominal', title: 'configuration', scale: { domain, range: COLORS } };
+  const tooltip = [
+    { field: 'model' }, { field: 'board', title: 'TPUs on the board' }, { field: 'series', title: 'shape' }, { field: 'configuration' },
+    { field: 'used', title: 'TPUs used' }, { field: 'throughput', type: 'quantitative', title: 'inputs/s', format: '.1f' },
+  ];
   return {
     $schema: SCHEMA,
     title: {
       text: 'Predicted throughput on a board of 1..K TPUs, by configuration',
       subtitle: [`profile ${t.profile}; each panel its own y scale; click a series in the legend to isolate it`,
-        'best pipeline / replication / hybrid: the fastest of that shape on up to that many TPUs; advised: what tpuseg advise recommends'],
+        'best pipeline / replication / hybrid: the fastest of that shape on up to that many TPUs',
+        'advised: what tpuseg advise recommends, drawn as a wide pale band under the line it equals (hover a point: "advised equals")'],
     },
     data: { values },
     facet: { field: 'model', type: 'nominal', sort: models, title: null },
@@ -97,20 +111,31 @@ export function throughputSpec(t: AdviseTable): VlSpec | undefined {
     spec: {
       width: 190,
       height: 150,
-      params: [pick('series')],
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'board', type: 'quantitative', title: 'TPUs on the board', axis: { tickMinStep: 1 } },
-        y: { field: 'throughput', type: 'quantitative', title: 'inputs/s' },
-        color: { field: 'series', type: 'nominal', title: 'configuration', scale: { domain, range: COLORS } },
-        strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: DASHES } },
-        shape: { field: 'series', type: 'nominal', scale: { domain, range: SHAPES } },
-        opacity: faded('series'),
-        tooltip: [
-          { field: 'model' }, { field: 'board', title: 'TPUs on the board' }, { field: 'series', title: 'shape' }, { field: 'configuration' },
-          { field: 'used', title: 'TPUs used' }, { field: 'throughput', type: 'quantitative', title: 'inputs/s', format: '.1f' },
-        ],
-      },
+      layer: [
+        {
+          transform: [{ filter: "datum.series === 'advised'" }],
+          params: [pick('series')],
+          mark: { type: 'line', strokeWidth: 7, strokeOpacity: 0.35, strokeCap: 'round', point: { filled: false, size: 110, strokeWidth: 1.5 } },
+          encoding: {
+            x, y, color,
+            strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: DASHES } },
+            shape: { field: 'series', type: 'nominal', scale: { domain, range: SHAPES } },
+            opacity: faded('series'),
+            tooltip: [...tooltip, { field: 'equals', title: 'advised equals' }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.series !== 'advised'" }],
+          mark: { type: 'line', point: true },
+          encoding: {
+            x, y, color,
+            strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: DASHES } },
+            shape: { field: 'series', type: 'nominal', scale: { domain, range: SHAPES } },
+            opacity: faded('series'),
+            tooltip,
+          },
+        },
+      ],
     },
     config: { ...FONT.config, legend: { orient: 'top' } },
   };
@@ -148,7 +173,7 @@ export async function writeAdviseReport(t: AdviseTable, outDir: string, provenan
     { kind: 'heading', level: 2, text: title, id: 'advise-table' },
     ...NOTES(t).map((n): HtmlBlock => ({ kind: 'text', text: n })),
     ...(spec ? [{ kind: 'figure' as const, id: 'fig-advise-throughput', spec }] : []),
-    { kind: 'table', table: tab, id: 'advise-rows' },
+    { kind: 'table', table: tab, id: 'advise-rows', collapse: false },
     { kind: 'text', text: 'Markdown: [advise.md](advise.md); every number: [advise.csv](advise.csv)' },
   ];
   out.page(title, body);

@@ -1,3 +1,4 @@
+import { bandsBlock } from './bands';
 import { distinct, modelName } from './data';
 import { fixed, mib, ms } from './format';
 import { cellsCsv, headline, overCompilerText, SPEEDUP_BAND_NOTE } from './multi-tpu';
@@ -12,6 +13,7 @@ export function cellsSection(input: ReportInput): Section {
   const failed = input.rows.filter((r) => r.error !== undefined).length;
   const summaries = strategySummaries(input.rows, input.speedups);
   const profiles = distinct(summaries.map((s) => s.profile));
+  const bands = bandsBlock(input);
   return {
     name: 'cells',
     title: 'Every cell of the experiment',
@@ -19,7 +21,8 @@ export function cellsSection(input: ReportInput): Section {
       + '80% band: the time per input scaled by the 10th and 90th percentiles of measured / predicted on the profile\'s calibration rows of the prediction\'s regime (cost-models/bands.ts). '
       + SPEEDUP_BAND_NOTE],
     ...(summaries.length > 0 ? { headline: headline({ ...input, paper: false }, summaries) } : {}),
-    blocks: [...profiles.map((p) => ({ caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) })), {
+    blocks: [...profiles.map((p) => ({ caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) })),
+      ...(bands !== undefined ? [bands] : []), {
       table: {
         columns: ['model', 'N', 'strategy', 'profile', 'ms per input', '80% band', 'bottleneck ms', 'latency ms', 'x 1 TPU', 'x compiler', 'stage ms', 'off-chip MiB', 'error'],
         rows: input.rows.map((r) => {

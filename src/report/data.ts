@@ -1,4 +1,4 @@
-import type { RatioBand } from '../../cost-models/bands';
+import type { Band, RatioBand } from '../../cost-models/bands';
 import type { CellRecord } from '../experiments/store';
 import type { SegmentResult } from '../plan/result';
 import { DEFAULT_RUNNER } from '../../cost-models/names';
@@ -21,6 +21,8 @@ export interface Row {
   readonly msPerInputLow?: number;
   readonly msPerInputHigh?: number;
   readonly regime?: string;
+  /** The band's source: its calibration rows and whose they are. */
+  readonly band?: Band;
   readonly bottleneckMs?: number;
   readonly latencyMs?: number;
   /** One-time costs inside the batch (first invokes on a fresh runner). */
@@ -66,7 +68,7 @@ export function rowOf(r: CellRecord): Row {
     ...(ok ? {
       msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs, firstMs: res.firstMs ?? 0,
       ...(res.msPerInputLow !== undefined && res.msPerInputHigh !== undefined ? { msPerInputLow: res.msPerInputLow, msPerInputHigh: res.msPerInputHigh } : {}),
-      ...(res.uncertainty ? { regime: res.uncertainty.regime } : {}),
+      ...(res.uncertainty ? { regime: res.uncertainty.regime, ...(res.uncertainty.band ? { band: res.uncertainty.band } : {}) } : {}),
       onChipBytes: sum(res.segments.map((s) => s.onChipBytes)), offChipBytes: sum(res.segments.map((s) => s.offChipBytes)),
     } : {}),
     stageMs: ok ? res.segments.map((s) => s.ms) : [],

@@ -1,4 +1,5 @@
 import { distinct, modelName, type Row, type Speedup } from './data';
+import { placeLabels, type Box } from './labels';
 import type { ScatterPoint } from './section';
 
 /**
@@ -154,10 +155,18 @@ export function speedupSpec(rows: readonly Row[], speedups: ReadonlyMap<string, 
 /** Points labelled on the figure per series: the worst predicted (every point names its model and N in its tooltip). */
 export const LABELLED_PER_SERIES = 2;
 
+/** Twelve colours told apart on screen and in print, each series also with a shape of its own (the synthetic table has 12 files). */
+export const SERIES_COLORS = ['#4c78a8', '#f58518', '#e45756', '#54a24b', '#b279a2', '#9d755d', '#eeca3b', '#72b7b2', '#222222', '#ff9da6', '#7b4173', '#bab0ac'];
+export const SERIES_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right'];
+
+const SCATTER_SIZE = 460;
+const LABEL_FONT = 9;
+
 /**
  * Predicted vs measured ms on log axes with the y = x line. Every point carries its label (model
  * and N) in its tooltip; the worst-predicted points of each series also show it on the figure,
- * since labels on hundreds of points would hide them.
+ * placed here (src/report/labels.ts) so that no label overprints another label, a point where it
+ * can be helped, or the legend; labels that find no room are counted in the subtitle.
  */
 export function scatterSpec(points: readonly ScatterPoint[], title: string): VlSpec | undefined {
   const usable = points.filter((p) => p.measuredMs > 0 && p.predictedMs > 0);
@@ -166,20 +175,40 @@ export function scatterSpec(points: readonly ScatterPoint[], title: string): VlS
   const hi = Math.max(...usable.flatMap((p) => [p.measuredMs, p.predictedMs])) * 1.3;
   const axis = (field: string, t: string): Record<string, unknown> => ({ field, type: 'quantitative', title: t, scale: { type: 'log', domain: [lo, hi], nice: false } });
   const error = (p: ScatterPoint): number => (p.predictedMs - p.measuredMs) / p.measuredMs;
-  const shown = new Set(distinct(usable.map((p) => p.series)).flatMap((s) =>
-    usable.filter((p) => p.series === s).sort((a, b) => Math.abs(error(b)) - Math.abs(error(a))).slice(0, LABELLED_PER_SERIES)));
-  const values = usable.map((p) => ({ series: p.series, label: p.label, measured: p.measuredMs, predicted: p.predictedMs, error: error(p), labelled: shown.has(p) }));
+  const series = distinct(usable.map((p) => p.series));
+  // The worst of every series first, then the second worst of every series, and so on.
+  const wanted = series.flatMap((s) => usable.filter((p) => p.series === s).sort((a, b) => Math.abs(error(b)) - Math.abs(error(a))).slice(0, LABELLED_PER_SERIES)
+    .map((p, rank) => ({ p, rank }))).sort((a, b) => a.rank - b.rank || Math.abs(error(b.p)) - Math.abs(error(a.p))).map((x) => x.p);
+  const span = Math.log(hi) - Math.log(lo);
+  const px = (ms: number): number => (SCATTER_SIZE * (Math.log(ms) - Math.log(lo))) / span;
+  const py = (ms: number): number => SCATTER_SIZE - px(ms);
+  const ms = (pixel: number): number => Math.exp(Math.log(lo) + (pixel / SCATTER_SIZE) * span);
+  const dot = (p: ScatterPoint): Box => ({ x0: px(p.measuredMs) - 4, y0: py(p.predictedMs) - 4, x1: px(p.measuredMs) + 4, y1: py(p.predictedMs) + 4 });
+  const placed = placeLabels(wanted.map((p) => ({ x: px(p.measuredMs), y: py(p.predictedMs), text: p.label })),
+    { width: SCATTER_SIZE, height: SCATTER_SIZE, fontSize: LABEL_FONT, avoid: usable.map(dot) });
+  const at = new Map(placed.map((l) => [wanted[l.index]!, l] as const));
+  const values = usable.map((p) => {
+    const l = at.get(p);
+    // The leader runs from the point to the nearest point of the label's box.
+    const near = l === undefined ? undefined : { x: Math.min(Math.max(px(p.measuredMs), l.box.x0), l.box.x1), y: Math.min(Math.max(py(p.predictedMs), l.box.y0), l.box.y1) };
+    return {
+      series: p.series, label: p.label, measured: p.measuredMs, predicted: p.predictedMs, error: error(p), labelled: l !== undefined,
+      ...(l !== undefined ? { labelX: ms(l.x), labelY: ms(SCATTER_SIZE - l.y), leader: l.leader, leaderX: ms(near!.x), leaderY: ms(SCATTER_SIZE - near!.y) } : {}),
+    };
+  });
+  const left = wanted.length - placed.length;
+  const scales = { color: { domain: series, range: series.map((_, i) => cycle(SERIES_COLORS, i)) }, shape: { domain: series, range: series.map((_, i) => cycle(SERIES_SHAPES, i)) } };
   return {
     $schema: SCHEMA,
     title: {
       text: title,
       subtitle: [
         'log axes fitted to the points; dashed: prediction = measurement (above it: predicted slower than measured)',
-        `labelled: the ${LABELLED_PER_SERIES} worst-predicted points of each series; hover any point for its model, N and error`,
+        `labelled: the ${LABELLED_PER_SERIES} worst-predicted points of each series${left > 0 ? ` where a label fits (${placed.length} of ${wanted.length})` : ''}; hover any point for its model, N and error`,
       ],
     },
-    width: 460,
-    height: 460,
+    width: SCATTER_SIZE,
+    height: SCATTER_SIZE,
     layer: [
       {
         data: { values: [{ x: lo, y: lo, line: 'prediction = measurement' }, { x: hi, y: hi, line: 'prediction = measurement' }] },
@@ -197,8 +226,8 @@ export function scatterSpec(points: readonly ScatterPoint[], title: string): VlS
             mark: { type: 'point', filled: true, size: 40 },
             encoding: {
               x: axis('measured', 'measured ms'), y: axis('predicted', 'predicted ms'),
-              color: { field: 'series', type: 'nominal', title: 'data', legend: { labelLimit: 400 } },
-              shape: { field: 'series', type: 'nominal', title: 'data' },
+              color: { field: 'series', type: 'nominal', title: 'data', legend: { labelLimit: 400 }, scale: scales.color },
+              shape: { field: 'series', type: 'nominal', title: 'data', scale: scales.shape },
               opacity: faded('series'),
               tooltip: [
                 { field: 'label', title: 'point' }, { field: 'series', title: 'data' },
@@ -209,9 +238,14 @@ export function scatterSpec(points: readonly ScatterPoint[], title: string): VlS
             },
           },
           {
+            transform: [{ filter: 'datum.labelled && datum.leader' }],
+            mark: { type: 'rule', color: '#999', strokeWidth: 0.7 },
+            encoding: { x: axis('measured', 'measured ms'), y: axis('predicted', 'predicted ms'), x2: { field: 'leaderX' }, y2: { field: 'leaderY' }, opacity: faded('series') },
+          },
+          {
             transform: [{ filter: 'datum.labelled' }],
-            mark: { type: 'text', align: 'left', dx: 5, dy: -4, fontSize: 9, color: '#333' },
-            encoding: { x: axis('measured', 'measured ms'), y: axis('predicted', 'predicted ms'), text: { field: 'label' }, opacity: faded('series') },
+            mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: LABEL_FONT, color: '#333' },
+            encoding: { x: axis('labelX', 'measured ms'), y: axis('labelY', 'predicted ms'), text: { field: 'label' }, opacity: faded('series') },
           },
         ],
       },

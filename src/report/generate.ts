@@ -150,7 +150,12 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
   strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
   const { problems, ...inputs } = readInputs(opts);
-  const input: ReportInput = { rows, speedups: speedups(rows, ratioBands()), strategyNotes, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
+  const bandOf = ratioBands();
+  const ratios = new Map(distinct(rows.map((r) => r.profile)).flatMap((p) => {
+    const b = bandOf(p);
+    return b === undefined ? [] : [[p, b] as const];
+  }));
+  const input: ReportInput = { rows, speedups: speedups(rows, bandOf), strategyNotes, ratioBands: ratios, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   const out = reportWriter(opts.outDir);
 
@@ -207,7 +212,7 @@ function planView(input: ReportInput, stagesAt: number | undefined): VlSpec | un
   const profiles = distinct(input.rows.map((r) => r.profile));
   return planViewSpec(cells, modelOps(input.rows), {
     ...(stagesAt !== undefined ? { tpus: stagesAt } : {}),
-    ...(profiles.length === 1 ? { subtitle: `profile ${profiles[0]}; choose the model and N below; hover an op or a stage for its numbers` } : {}),
+    ...(profiles.length === 1 ? { subtitle: `profile ${profiles[0]}` } : {}),
   });
 }
 
@@ -229,10 +234,16 @@ function htmlBody(opts: ReportOptions, cells: number, input: ReportInput, sectio
     const [first, ...rest] = s.blocks;
     const summaryFirst = s.summary === true && first !== undefined;
     if (summaryFirst) out.push({ kind: 'table', table: first.table, caption: first.caption!, id: `${prefix}-strategy-summary` });
-    out.push(...figuresOf(s, figureNames).map(figure));
-    // Under the first table that shows it: an id appears once in a page.
-    if (plan !== undefined && s === sections.find((x) => x.planView === true)) out.push({ kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
-    (summaryFirst ? rest : s.blocks).forEach((b, i) =>
+    // Sub-headings, so the contents bar can take a reader straight to the figures, the plan view or the tables.
+    const sub = (text: string, what: string): HtmlBlock => ({ kind: 'heading', level: 3, text, id: `${prefix}-${s.name}-${what}` });
+    const figs = figuresOf(s, figureNames);
+    if (figs.length > 0) out.push(sub('Figures', 'figures'), ...figs.map(figure));
+    // Under the first section that shows it: an id appears once in a page.
+    const planHere = plan !== undefined && s === sections.find((x) => x.planView === true);
+    if (planHere) out.push(sub('Plan view', 'plan'), { kind: 'figure', id: `fig-${prefix}-plan-view`, spec: plan });
+    const tables = summaryFirst ? rest : s.blocks;
+    if (tables.length > 0 && (figs.length > 0 || planHere || summaryFirst)) out.push(sub('Tables', 'tables'));
+    tables.forEach((b, i) =>
       out.push({ kind: 'table', table: b.table, ...(b.caption !== undefined ? { caption: b.caption } : {}), id: `${prefix}-${s.name}-${i}` }));
     out.push({ kind: 'text', text: `Markdown: [${s.name}.md](${s.name}.md); every number: [${s.name}.csv](${s.name}.csv)` });
   }

@@ -11,10 +11,10 @@ import type { CellValue, Table } from './format';
  */
 
 export type HtmlBlock =
-  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string; readonly id?: string }
+  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3 | 4; readonly text: string; readonly id?: string }
   | { readonly kind: 'text'; readonly text: string; readonly className?: string }
   | { readonly kind: 'list'; readonly items: readonly string[] }
-  | { readonly kind: 'table'; readonly table: Table; readonly caption?: string; readonly id?: string }
+  | { readonly kind: 'table'; readonly table: Table; readonly caption?: string; readonly id?: string; readonly collapse?: boolean }
   | { readonly kind: 'figure'; readonly id: string; readonly spec: VlSpec; readonly caption?: string };
 
 export interface HtmlPage {
@@ -82,6 +82,38 @@ function tableHtml(t: Table, caption: string | undefined, id: string | undefined
     `<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
+/** Tables longer than this many rows are drawn collapsed (a click on their summary opens them), unless a block says otherwise. */
+export const COLLAPSE_ROWS = 25;
+
+/** The plain text of inline Markdown (for the contents bar's entries). */
+const plain = (md: string): string => md.replace(/\[([^\]]+)\]\([^)\s]+\)/g, '$1').replace(/`([^`]+)`/g, '$1').replace(/\*\*([^*]+)\*\*/g, '$1');
+
+/** Every level-2 and level-3 heading with an id of its own (a slug of its text when it has none, made unique). */
+export function withHeadingIds(blocks: readonly HtmlBlock[]): HtmlBlock[] {
+  const taken = new Set(blocks.flatMap((b) => ('id' in b && b.id !== undefined ? [b.id] : [])));
+  return blocks.map((b) => {
+    if (b.kind !== 'heading' || b.level === 1 || b.level === 4 || b.id !== undefined) return b;
+    const base = `s-${plain(b.text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'section'}`;
+    let id = base;
+    for (let i = 2; taken.has(id); i++) id = `${base}-${i}`;
+    taken.add(id);
+    return { ...b, id };
+  });
+}
+
+/** The contents bar: a link to every level-2 heading, its level-3 headings under it. */
+export function contentsHtml(blocks: readonly HtmlBlock[]): string {
+  const heads = blocks.flatMap((b) => (b.kind === 'heading' && (b.level === 2 || b.level === 3) && b.id !== undefined ? [{ level: b.level, id: b.id, text: plain(b.text) }] : []));
+  if (heads.length < 2) return '';
+  // A title's part before its colon names it ("Table 4", "Multi-TPU pipelines"); the whole title is the link's tooltip.
+  const short = (t: string): string => {
+    const head = t.split(':')[0]!.trim();
+    return head.length > 48 ? `${head.slice(0, 45).replace(/[\s,;]+\S*$/, '')}...` : head;
+  };
+  const items = heads.map((h) => `<li class="toc-${h.level}"><a href="#${escapeHtml(h.id)}" title="${escapeHtml(h.text)}">${escapeHtml(short(h.text))}</a></li>`).join('');
+  return `<nav class="toc" aria-label="Contents"><strong>Contents</strong><ul>${items}</ul></nav>`;
+}
+
 function blockHtml(b: HtmlBlock): string {
   switch (b.kind) {
     case 'heading':
@@ -90,8 +122,12 @@ function blockHtml(b: HtmlBlock): string {
       return `<p${b.className !== undefined ? ` class="${escapeHtml(b.className)}"` : ''}>${inline(b.text)}</p>`;
     case 'list':
       return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
-    case 'table':
-      return `<div class="table-wrap">${tableHtml(b.table, b.caption, b.id)}</div>`;
+    case 'table': {
+      const table = `<div class="table-wrap">${tableHtml(b.table, b.caption, b.id)}</div>`;
+      if (!(b.collapse ?? b.table.rows.length > COLLAPSE_ROWS)) return table;
+      const what = b.caption !== undefined ? `${inline(b.caption)}: ` : '';
+      return `<details class="long-table"><summary>${what}${b.table.rows.length} rows (click to show)</summary>${table}</details>`;
+    }
     case 'figure':
       return `<figure><div class="vega" id="${escapeHtml(b.id)}"></div>${b.caption !== undefined ? `<figcaption>${inline(b.caption)}</figcaption>` : ''}</figure>`;
   }
@@ -137,7 +173,13 @@ export function contentSecurityPolicy(scripts: readonly string[]): string {
 }
 
 const STYLE = `
-body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1280px; padding: 1em 2em 4em; }
+body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1280px; padding: 0 2em 4em; }
+html { scroll-padding-top: 3em; }
+nav.toc { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 1px solid #ddd; padding: .4em 0; font-size: 13px; white-space: nowrap; overflow-x: auto; }
+nav.toc ul { display: inline; margin: 0; padding: 0; } nav.toc li { display: inline; margin: 0 .2em 0 .6em; }
+nav.toc li.toc-3 { font-size: 12px; margin-left: .3em; } nav.toc li.toc-3::before { content: '\\203A\\00a0'; color: #999; }
+nav.toc a { color: #2a5d8f; text-decoration: none; } nav.toc a:hover { text-decoration: underline; }
+details.long-table { margin: 1em 0; } details.long-table > summary { cursor: pointer; font-weight: bold; color: #2a5d8f; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; } h3 { font-size: 1.1em; }
 p.headline { background: #f3f7fb; border-left: 4px solid #4c78a8; padding: .6em .9em; }
 code { background: #f4f4f4; padding: 0 .2em; }
@@ -202,6 +244,7 @@ const SCRIPT = `
 `;
 
 export function renderHtml(page: HtmlPage): string {
+  const blocks = withHeadingIds(page.blocks);
   const specs = Object.fromEntries(page.blocks.flatMap((b) => (b.kind === 'figure' ? [[b.id, b.spec]] : [])));
   const scripts = [...vendorScripts(), SCRIPT];
   return [
@@ -216,7 +259,8 @@ export function renderHtml(page: HtmlPage): string {
     ...scripts.slice(0, -1).map((js) => `<script>${js}</script>`),
     '</head>',
     '<body>',
-    ...page.blocks.map(blockHtml),
+    contentsHtml(blocks),
+    ...blocks.map(blockHtml),
     `<script type="application/json" id="tpuseg-specs">${jsonSafe(specs)}</script>`,
     `<script>${SCRIPT}</script>`,
     '</body>',

@@ -1,4 +1,5 @@
 import { speedupText } from '../../cost-models/bands';
+import { bandsBlock } from './bands';
 import { distinct, modelName, settingText, type Row, type Speedup } from './data';
 import { fixed, mib, ms, type CellValue, type Table } from './format';
 import { assumptions, type ReportInput, type Section } from './section';
@@ -36,15 +37,16 @@ export interface Best {
 }
 
 /**
- * The largest speedup over the compiler's split at N >= 2 among cells at least as fast as one TPU
- * (a cell slower than one TPU is no speedup, whatever the compiler does); ties: first in cell order.
+ * The largest speedup over the compiler's split at N >= 2 among cells not known to be slower than
+ * one TPU (a cell slower than one TPU is no speedup, whatever the compiler does; a cell whose model
+ * has no 1-TPU cell is taken as it is); ties: first in cell order.
  */
 export function bestOverCompiler(input: ReportInput, rows: readonly Row[] = input.rows): Best | undefined {
   let best: Best | undefined;
   for (const r of rows) {
     const s = input.speedups.get(r.id);
     const v = s?.overCompiler;
-    if (r.tpus < 2 || v === undefined || (s?.overOne ?? 0) < 1) continue;
+    if (r.tpus < 2 || v === undefined || (s?.overOne ?? 1) < 1) continue;
     if (best === undefined || v > best.value + 1e-12) best = { row: r, value: v };
   }
   return best;
@@ -96,11 +98,13 @@ function summary(input: ReportInput, models: readonly string[], profile: string)
         return best === undefined ? '-' : `${best[0].toFixed(2)}x (${best[1].tpus}, ${best[1].label})`;
       };
       const overCompiler = bestOverCompiler(input, rows);
+      const anyOne = rows.some((r) => r.tpus >= 2 && input.speedups.get(r.id)?.overOne !== undefined);
+      const anyCompiler = rows.some((r) => r.tpus >= 2 && input.speedups.get(r.id)?.overCompiler !== undefined);
       return [
         modelName(m), fixed(one?.modelParamBytes === undefined ? undefined : mib(one.modelParamBytes), 1), ms(one?.msPerInput),
         fastest === undefined ? '-' : `${ms(fastest.msPerInput)} (${fastest.tpus}, ${fastest.label})`,
         maxBy((r) => input.speedups.get(r.id)?.overOne),
-        overCompiler === undefined ? 'none faster than 1 TPU' : `${overCompilerText(input.speedups.get(overCompiler.row.id))} (${overCompiler.row.tpus}, ${overCompiler.row.label})`,
+        overCompiler === undefined ? (anyCompiler && anyOne ? 'none faster than 1 TPU' : '-') : `${overCompilerText(input.speedups.get(overCompiler.row.id))} (${overCompiler.row.tpus}, ${overCompiler.row.label})`,
       ];
     }),
   };
@@ -122,11 +126,15 @@ const withBand = (input: ReportInput, b: Best): string => overCompilerText(input
 
 const where = (b: Best): string => `${modelName(b.row.model)}, N = ${b.row.tpus}`;
 
+/** Ratios within this of 1 are ties with the compiler's split. */
+const EVEN = 1e-9;
+
 /**
  * The headline compares like with like: our cells against our compiler split under one stated
  * setting; the paper's measured 2.60x only beside our `balanced` (its method) and the best
- * strategy, each named, and only for the paper's own table. "Best" never names a cell slower
- * than one TPU.
+ * strategy, each named, and only for the paper's own table. It says only what the cells show: a
+ * strategy slower than the compiler's split is called slower, never "best"; "best" never names a
+ * cell slower than one TPU; and without a 1-TPU cell nothing is said about one TPU.
  */
 export function headline(input: ReportInput, summaries: readonly StrategySummary[]): string {
   const multi = input.rows.filter((r) => r.tpus >= 2 && r.msPerInput !== undefined);
@@ -136,23 +144,53 @@ export function headline(input: ReportInput, summaries: readonly StrategySummary
     .sort((a, b) => b.geoOverCompiler! - a.geoOverCompiler!);
   if (ranked.length === 0) return `No multi-TPU cell has a compiler reference at the same N: no speedup over the compiler to report. ${setting}`;
   const top = ranked[0]!;
+  /**
+   * Why no cell of `rows` is a best cell (every cell with a compiler reference is slower than one
+   * TPU), in words that hold for all of them: nothing when no cell has a 1-TPU reference.
+   */
+  const slowerThanOne = (rows: readonly Row[]): string | undefined => {
+    const known = rows.filter((r) => input.speedups.get(r.id)?.overOne !== undefined);
+    if (known.length === 0) return undefined;
+    if (known.some((r) => input.speedups.get(r.id)!.overOne! >= 1)) return 'every cell with a compiler reference is slower than one TPU';
+    return known.length === rows.length ? 'no cell is faster than one TPU' : 'no cell with a 1-TPU reference is faster than one TPU';
+  };
   const bestOf = (label: string): Best | undefined => bestOverCompiler(input, multi.filter((r) => r.label === label));
+  const compared = (label: string): number => multi.filter((r) => r.label === label && input.speedups.get(r.id)?.overCompiler !== undefined).length;
+  const mean = (s: StrategySummary): string => {
+    const n = compared(s.label);
+    return `geometric mean ${times(s.geoOverCompiler)} over the compiler's split across ${n} cell${n === 1 ? '' : 's'}${n < s.cells ? ` (of ${s.cells}; the others have no compiler cell at their N)` : ''}`;
+  };
   const strategyText = (s: StrategySummary): string => {
     const b = bestOf(s.label);
-    return `geometric mean ${times(s.geoOverCompiler)} over the compiler's split across ${s.cells} cells` +
-      (b === undefined ? ', and no cell faster than one TPU' : `, up to ${withBand(input, b)} (${where(b)})`);
+    if (b === undefined) {
+      const why = slowerThanOne(multi.filter((r) => r.label === s.label));
+      return mean(s) + (why === undefined ? '' : `, and ${why}`);
+    }
+    if (compared(s.label) === 1) return `${withBand(input, b)} over the compiler's split on its one cell (${where(b)})`;
+    return `${mean(s)}, ${b.value > 1 + EVEN ? 'up to' : 'at best'} ${withBand(input, b)} (${where(b)})`;
+  };
+  /** The leading strategy named for what it is: best when it beats the compiler's split, else even with it or slower. */
+  const leader = (s: StrategySummary): string => {
+    const g = s.geoOverCompiler!;
+    if (g > 1 + EVEN) return `Best strategy, ${s.label}: ${strategyText(s)}.`;
+    const verdict = g < 1 - EVEN ? 'is slower than the compiler\'s split' : 'only matches the compiler\'s split';
+    return ranked.length === 1 ? `${s.label} ${verdict}: ${strategyText(s)}.`
+      : `No strategy is faster than the compiler's split on the geometric mean; the closest, ${s.label}, ${verdict}: ${strategyText(s)}.`;
   };
   const overall = bestOverCompiler(input, multi);
-  const largest = overall === undefined ? 'No multi-TPU cell is faster than one TPU.'
-    : `Largest speedup over the compiler's split: ${withBand(input, overall)}, by ${overall.row.label} on ${where(overall)} (${ms(overall.row.msPerInput)} ms per input).`;
+  const none = slowerThanOne(multi);
+  const largest = overall === undefined ? (none === undefined ? '' : `${none === 'no cell is faster than one TPU' ? 'No multi-TPU cell is faster than one TPU' : none[0]!.toUpperCase() + none.slice(1)}. `)
+    : overall.value > 1 + EVEN ? `Largest speedup over the compiler's split: ${withBand(input, overall)}, by ${overall.row.label} on ${where(overall)} (${ms(overall.row.msPerInput)} ms per input). `
+      : multi.some((r) => (input.speedups.get(r.id)?.overCompiler ?? 0) > 1 + EVEN) ? 'Every cell faster than the compiler\'s split is slower than one TPU. '
+        : ranked.length > 1 || top.cells > 1 ? 'No multi-TPU cell is faster than the compiler\'s split at its N. ' : '';
   if (input.paper === true) {
     const ours = summaries.find((s) => s.label === 'balanced');
     const oursText = ours === undefined ? 'Our balanced was not run.' : `Our balanced (the paper's method, predicted): ${strategyText(ours)}.`;
-    const topText = ours !== undefined && ours.label === top.label ? 'It is also the best strategy by that mean.' : `Best strategy, ${top.label}: ${strategyText(top)}.`;
+    const topText = ours !== undefined && ours.label === top.label ? (top.geoOverCompiler! > 1 + EVEN ? 'It is also the best strategy by that mean.' : leader(top)) : leader(top);
     return `${oursText} ${topText} The paper reports up to ${PAPER_SPEEDUP.toFixed(2)}x for its balanced method over the compiler's split, ` +
       `measured on a PCIe board with 8 Edge TPUs at batch 15. ${setting}`;
   }
-  return `Best strategy, ${top.label}: ${strategyText(top)}. ${largest} ${setting}`;
+  return `${leader(top)} ${largest}${setting}`;
 }
 
 function strategyLines(input: ReportInput): string[] {
@@ -168,6 +206,7 @@ export function multiTpuSection(input: ReportInput): Section {
   const summaries = strategySummaries(input.rows, input.speedups);
   const superlinear = input.rows.filter((r) => r.tpus > 1 && (input.speedups.get(r.id)?.overOne ?? 0) > r.tpus + 1e-9);
   const failed = input.rows.filter((r) => r.error !== undefined);
+  const bands = bandsBlock(input);
   return {
     name: 'multi-tpu',
     title: 'Multi-TPU pipelines: ms per input, speedup over 1 TPU and over the compiler\'s split',
@@ -180,7 +219,9 @@ export function multiTpuSection(input: ReportInput): Section {
       'at least as fast as one TPU).',
       SPEEDUP_BAND_NOTE,
       ...strategyLines(input),
-      `Superlinear cells: ${superlinear.length} of ${input.rows.filter((r) => r.tpus > 1).length} multi-TPU cells.` +
+      (input.rows.some((r) => r.tpus > 1 && input.speedups.get(r.id)?.overOne !== undefined)
+        ? `Superlinear cells: ${superlinear.length} of ${input.rows.filter((r) => r.tpus > 1).length} multi-TPU cells.`
+        : 'No 1-TPU cell ran: no speedup over one TPU is shown.') +
       (failed.length > 0 ? ` Failed cells: ${failed.length} (see the CSV's error column).` : ''),
     ],
     headline: headline(input, summaries),
@@ -188,7 +229,7 @@ export function multiTpuSection(input: ReportInput): Section {
       { caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) },
       { caption: `Summary (profile ${p})`, table: summary(input, models, p) },
       ...models.map((m) => ({ caption: `${modelName(m)} (profile ${p})`, table: modelBlock(input, m, p) })),
-    ]),
+    ]).concat(bands !== undefined ? [bands] : []),
     ...(profiles.length > 0 ? { summary: true } : {}),
     planView: true,
     csv: cellsCsv(input),

@@ -49,6 +49,7 @@ const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 export interface PlanViewOptions {
   readonly tpus?: number;
   readonly title?: string;
+  /** What the plots show (the profile, the objective); the page adds how to use it. */
   readonly subtitle?: string;
 }
 
@@ -78,7 +79,8 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
   const chosen = 'datum.model === model && datum.tpus === tpus';
   const strategyAxis = { field: 'strategy', type: 'nominal', sort: labels, title: null };
   const stage = { field: 'stage', type: 'ordinal', title: 'stage', scale: { scheme: 'tableau10' } };
-  const opAxis = { type: 'quantitative', title: 'op (execution order)', scale: { nice: false, zero: true } };
+  // Ops are whole numbers: integer ticks only, however few ops the model has.
+  const opAxis = { type: 'quantitative', title: 'op (execution order)', scale: { nice: false, zero: true }, axis: { tickMinStep: 1, format: 'd' } };
   const segmentTooltip = [
     { field: 'strategy' }, { field: 'stage' }, { field: 'start', title: 'first op' }, { field: 'ops', title: 'ops' },
     { field: 'ms', title: 'stage ms', format: '.3f' }, { field: 'paramMiB', title: 'params MiB' },
@@ -93,7 +95,9 @@ export function planViewSpec(cells: readonly PlanCell[], models: readonly ModelO
     $schema: SCHEMA,
     title: {
       text: o.title ?? 'Plan view: where each strategy cuts the model',
-      subtitle: o.subtitle ?? 'choose the model and N below; hover an op or a stage for its numbers',
+      // The select boxes sit above the figure (.vega-bindings in src/report/html.ts), and only when there is a choice.
+      subtitle: [o.subtitle, names.length > 1 || counts.length > 1 ? `choose the ${[names.length > 1 ? 'model' : '', counts.length > 1 ? 'N' : ''].filter((x) => x !== '').join(' and ')} above` : '',
+        'hover an op or a stage for its numbers'].filter((x) => x !== undefined && x !== '').join('; '),
     },
     params: [select('model', model, names, 'model '), select('tpus', tpus, counts, 'TPUs (N) ')],
     datasets: { segments, ops },

@@ -1,3 +1,4 @@
+import type { RatioBand } from '../../cost-models/bands';
 import type { Mapping } from '../calibrate/mapping';
 import type { Table } from './format';
 import { DEFAULT_RUNNER } from '../../cost-models/names';
@@ -47,6 +48,8 @@ export interface ReportInput {
   readonly strategyNotes?: ReadonlyMap<string, string>;
   /** The experiment is the paper's table 2 (experiments/multi-tpu.json): its headline sets the paper's figure beside ours. */
   readonly paper?: boolean;
+  /** Each profile's speedup band, when it has one (for what the bands rest on). */
+  readonly ratioBands?: ReadonlyMap<string, RatioBand>;
 }
 
 /** The assumptions line shared by every table: profiles, batch size, objective. */

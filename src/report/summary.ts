@@ -6,7 +6,8 @@ import type { Table } from './format';
  * how many cells each strategy won (fastest at its model, N, profile, seed and batch; ties count
  * for each tied strategy), the geometric means of its speedups over the compiler's split and over
  * one TPU, and its worst and best cells by the speedup over the compiler. The best cell is taken
- * among cells at least as fast as one TPU, so it never names a slowdown as a speedup.
+ * among cells at least as fast as one TPU, so it never names a slowdown as a speedup; where no
+ * 1-TPU cell ran, nothing is said about one TPU ('-').
  */
 
 export interface CellRef {
@@ -25,8 +26,8 @@ export interface StrategySummary {
   readonly geoOverOne?: number;
   /** Cells whose speedup over the compiler is below 1. */
   readonly belowCompiler: number;
-  /** Cells slower than one TPU. */
-  readonly belowOne: number;
+  /** Cells slower than one TPU; undefined when no cell of the strategy has a 1-TPU reference. */
+  readonly belowOne?: number;
   readonly worst?: CellRef;
   readonly best?: CellRef;
 }
@@ -56,7 +57,8 @@ export function strategySummaries(rows: readonly Row[], speedups: ReadonlyMap<st
       });
       const ref = (x: { r: Row; v: number }): CellRef => ({ model: x.r.model, tpus: x.r.tpus, value: x.v });
       const worst = overCompiler.reduce<{ r: Row; v: number } | undefined>((w, x) => (w === undefined || x.v < w.v - REL ? x : w), undefined);
-      const atLeastOne = overCompiler.filter((x) => (speedups.get(x.r.id)?.overOne ?? 0) >= 1);
+      // A cell known to be slower than one TPU is no best cell; without a 1-TPU cell nothing is known.
+      const atLeastOne = overCompiler.filter((x) => (speedups.get(x.r.id)?.overOne ?? 1) >= 1);
       const best = atLeastOne.reduce<{ r: Row; v: number } | undefined>((b, x) => (b === undefined || x.v > b.v + REL ? x : b), undefined);
       const geoC = geomean(overCompiler.map((x) => x.v));
       const geoO = geomean(overOne);
@@ -66,7 +68,7 @@ export function strategySummaries(rows: readonly Row[], speedups: ReadonlyMap<st
         ...(geoC !== undefined ? { geoOverCompiler: geoC } : {}),
         ...(geoO !== undefined ? { geoOverOne: geoO } : {}),
         belowCompiler: overCompiler.filter((x) => x.v < 1 - REL).length,
-        belowOne: overOne.filter((v) => v < 1 - REL).length,
+        ...(overOne.length > 0 ? { belowOne: overOne.filter((v) => v < 1 - REL).length } : {}),
         ...(worst !== undefined ? { worst: ref(worst) } : {}),
         ...(best !== undefined ? { best: ref(best) } : {}),
       });
@@ -85,7 +87,7 @@ export function summaryTable(summaries: readonly StrategySummary[]): Table {
   return {
     columns: [...SUMMARY_COLUMNS],
     rows: summaries.map((s) => [
-      s.label, s.cells, s.won, times(s.geoOverCompiler), times(s.geoOverOne), s.belowCompiler, s.belowOne, cellText(s.worst), cellText(s.best),
+      s.label, s.cells, s.won, times(s.geoOverCompiler), times(s.geoOverOne), s.belowCompiler, s.belowOne ?? '-', cellText(s.worst), cellText(s.best),
     ]),
   };
 }

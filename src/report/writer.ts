@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { makeDir, writeFileSafe } from '../safe-write';
+import { makeDirBelow, writeFileSafe } from '../safe-write';
 import { renderSvg, type VlSpec } from './figures';
 import { renderHtml, type HtmlBlock } from './html';
 
@@ -14,7 +14,7 @@ export interface ReportWriter {
 }
 
 export function reportWriter(outDir: string): ReportWriter {
-  makeDir(path.join(outDir, 'figures'));
+  makeDirBelow(outDir, 'figures');
   const files: string[] = [];
   const write = (rel: string, text: string): void => {
     writeFileSafe(path.join(outDir, rel), text);

@@ -115,7 +115,7 @@ export function forStates(band: Band, price: RowPricer, budget: Budget, visit: (
   const { n, first, last } = band;
   const row = new Float64Array(n + 1);
   for (let i = 1; i <= n; i++) {
-    if ((i & 63) === 0 && budget.expired()) return false;
+    if ((i & 15) === 0 && budget.expired()) return false;
     const b = backward ? n + 1 - i : i;
     const [from, to] = rowRange(band, b);
     if (from >= to) continue;

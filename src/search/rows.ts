@@ -36,3 +36,26 @@ export function rowPricer(cost: CostModel, stages = 1): RowPricer {
     }
   };
 }
+
+/**
+ * `price` with each end's widest row kept: a later request for a part of it is copied, not priced
+ * again (the same numbers: a row's prices do not depend on the range asked for). For searches that
+ * price the same band several times (bands of several caps, then their pairs).
+ */
+export function memoRowPricer(price: RowPricer, n: number): RowPricer {
+  const rows: (Float64Array | undefined)[] = new Array(n + 1);
+  const from = new Int32Array(n + 1);
+  return (b, lo, hi, out) => {
+    const row = rows[b];
+    const f = from[b]!;
+    if (row && lo >= f && hi <= f + row.length) {
+      for (let a = lo; a < hi; a++) out[a] = row[a - f]!;
+      return;
+    }
+    price(b, lo, hi, out);
+    if (!row || hi - lo > row.length) {
+      rows[b] = out.slice(lo, hi);
+      from[b] = lo;
+    }
+  };
+}

@@ -86,4 +86,54 @@ describe('cli: writing into prepared output folders', () => {
       holder.kill();
     }
   });
+
+  it('an export into a folder another process is writing should stop at once, writing nothing', async () => {
+    const { dir } = setup();
+    const holder = spawn('sleep', ['30']);
+    try {
+      fs.mkdirSync(path.join(dir, 'x'));
+      fs.writeFileSync(path.join(dir, 'x', LOCK_FILE), `${holder.pid}\n`);
+      const c = captureIo(dir);
+      expect(await main(['export', SYNTH, '--strategy', 'dp', '--tpus', '2', '--out', 'x'], c.io)).toBe(2);
+      expect(c.err.at(-1)).toBe(`tpuseg: ${path.join(dir, 'x')}: another run (pid ${holder.pid}) is writing here; wait for it, or stop it`);
+      expect(fs.readdirSync(path.join(dir, 'x'))).toEqual([LOCK_FILE]);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('an export of a model with a 228-character name should write every file, and none of the temporary ones', async () => {
+    const { dir } = setup();
+    const name = `${'m'.repeat(228 - '.tflite'.length)}.tflite`;
+    const c = captureIo(dir);
+    expect(await main(['export-model', SYNTH, '-o', name], c.io)).toBe(0);
+    expect(await main(['export', name, '--strategy', 'dp', '--tpus', '2', '--out', 'x'], c.io)).toBe(0);
+    const files = fs.readdirSync(path.join(dir, 'x'));
+    expect(files.filter((f) => f.endsWith('.tflite'))).toHaveLength(2);
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('run, report and reproduce should refuse a folder link planted below their output folder, writing nothing through it', async () => {
+    const { dir } = setup();
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, 'speedup.svg'), 'precious\n');
+    const linkMessage = (p: string): string => `tpuseg: ${path.join(dir, p)}: cannot write: is a symbolic link (tpuseg does not write through links)`;
+    plant(path.join(dir, 'r'), ['figures'], '../elsewhere');
+    const c = captureIo(dir);
+    expect(await main(['run', 'cfg.json', '--out', 'r', '--workers', '0'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toBe(linkMessage('r/figures'));
+
+    expect(await main(['run', 'cfg.json', '--out', 'ok', '--workers', '0'], c.io)).toBe(0);
+    fs.rmSync(path.join(dir, 'ok', 'figures'), { recursive: true });
+    fs.symlinkSync('../elsewhere', path.join(dir, 'ok', 'figures'));
+    expect(await main(['report', 'ok'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toBe(linkMessage('ok/figures'));
+
+    plant(path.join(dir, 'res'), ['single-tpu'], 'elsewhere');
+    expect(await main(['reproduce', 'single-tpu', '--out', 'res'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toBe(linkMessage('res/single-tpu'));
+    expect(fs.readdirSync(elsewhere)).toEqual(['speedup.svg']);
+    expect(fs.readFileSync(path.join(elsewhere, 'speedup.svg'), 'utf8')).toBe('precious\n');
+  });
 });

@@ -23,7 +23,7 @@ describe('cli/reproduce', () => {
   it('should reject an unknown table name', () => {
     const r = reproduce(['table9']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('unknown table "table9" (known: all, single-tpu, multi-tpu, synthetic, advise)');
+    expect(r.stderr).toContain('unknown table "table9" (known: all, single-tpu, multi-tpu, synthetic, advise, workload)');
   });
 
   it('should regenerate table 1 with its figure and an index whose links all resolve', () => {

@@ -150,4 +150,23 @@ describe('cli/run', () => {
     expect(partial.length).toBeLessThan(CELLS);
     expect(new Set(partial.map((l) => (JSON.parse(l) as { cell: string }).cell)).size).toBe(partial.length);
   });
+
+  it('should stop on a full disk with one line naming the store, exit 2, keeping whole lines that a resumed run completes', () => {
+    const out = path.join(dir, 'full');
+    const preload = path.join(ROOT, 'test/helpers/full-disk.js');
+    const r = spawnSync(process.execPath, ['-r', preload, BIN, 'run', 'cfg.json', '--out', out, '--workers', '0'],
+      { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FULL_DISK_AFTER: '5' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`tpuseg: ${path.join(out, 'results.jsonl')}: cannot write: no space left on the device`);
+    expect(r.stderr).not.toContain('    at ');
+    const text = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const kept = text.split('\n').filter((l) => l !== '');
+    expect(kept.length).toBeGreaterThan(0);
+    for (const l of kept) expect(() => JSON.parse(l)).not.toThrow();
+    expect(fs.readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+    const again = run(['cfg.json', '--out', out, '--workers', '0']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`${CELLS}/${CELLS} cells: ${CELLS - kept.length} computed, ${kept.length} reused`);
+  }, 120_000);
 });

@@ -49,6 +49,33 @@ describe('cli/commands/segment', () => {
       for (const s of ['compiler', 'profiling', 'balanced', 'dp', 'greedy', 'annealing']) expect(r.out).toContain(`  ${s} `);
     });
 
+    it('should exit non-zero with one line when no requested strategy returns a plan, after printing the report', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-noplan-'));
+      try {
+        const file = path.join(dir, 'failer.js');
+        fs.writeFileSync(file, `const E = require(${JSON.stringify(require.resolve('fp-ts/Either'))});
+const t = require(${JSON.stringify(require.resolve('io-ts'))});
+exports.strategy = { name: 'failer', description: 'never finds a plan', options: new t.Type('o', () => true, (u) => t.success(u ?? {}), (x) => x),
+  search: () => E.left({ _tag: 'WorkerFailed', strategy: 'failer', task: 0, message: 'gave up' }) };`);
+        const r = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '3', '--strategy', file, '--workers', '0', '--json']);
+        expect(JSON.parse(r.out).best).toBeNull();
+        expect(r.code).not.toBe(0);
+        expect(r.err).toBe('tpuseg: strategy failer (task 0) failed: gave up; no requested strategy returned a plan');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('should mark a dp plan cut short by its time budget as not proven optimal', async () => {
+      const r = await run(['segment', 'zoo:densenet201', '--tpus', '32', '--runner', 'python-threads', '--strategy', 'dp', '--workers', '0', '--time-budget', '0', '--json']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.out);
+      expect(report.best).toBe('dp');
+      expect(report.results[0].stats.unproven).toBe(1);
+      const text = await run(['segment', 'zoo:densenet201', '--tpus', '32', '--runner', 'python-threads', '--strategy', 'dp', '--workers', '0', '--time-budget', '0']);
+      expect(text.out).toContain('dp: stopped at its time budget; its plan is the best it found, not proven optimal');
+    });
+
     it('should print the JSON contract', async () => {
       const r = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '3', '--strategy', 'compiler,dp', '--workers', '0', '--json']);
       expect(r.code).toBe(0);
@@ -83,7 +110,7 @@ describe('cli/commands/segment', () => {
       const r = await run(['segment', 'zoo:mobilenet_v1', '--tpus', '2', '--strategy', 'dp,greedy', '--workers', '0']);
       expect(r.code).toBe(0);
       expect(r.out.split('\n')[0]).toBe('zoo:mobilenet_v1 on 2 TPUs, profile edgetpu-usb3, runner pycoral, objective throughput');
-      expect(r.out.split('\n').pop()).toMatch(/^best: dp, [\d.]+ ms per input in steady state \(80% band [\d.]+-[\d.]+, regime pipeline\/conv\/on-chip, from \d+ calibration rows of edgetpu-ucm-bench\)$/);
+      expect(r.out.split('\n').pop()).toMatch(/^best: dp, [\d.]+ ms per input in steady state \(80% band [\d.]+-[\d.]+, regime pipeline\/conv\/on-chip, from \d+ calibration rows of edgetpu-ucm-bench, borrowed: edgetpu-usb3 has none in this regime\)$/);
     });
 
     it('should exit 3 with one line for an infeasible request and 2 for an unknown model', async () => {

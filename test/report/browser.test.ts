@@ -3,12 +3,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { scatterSpec } from '../../src/report/figures';
+import { renderHtml } from '../../src/report/html';
+import type { ScatterPoint } from '../../src/report/section';
 
 // Opens the HTML report in headless Chromium (Debian's package, driven by playwright-core) and
 // checks what a reader sees: every figure rendered without a console error or a network request,
-// the per-strategy summary equal to what the results file says, a legend click that changes the
-// figure, sortable tables, the plan view's model choice. Screenshots go next to the report
+// a contents bar that stays in view, no text of any figure overprinting another (by the bounding
+// boxes of the SVG text elements; also on a crowded 12-series scatter), the per-strategy summary
+// equal to what the results file says, a legend click that changes the figure, sortable tables,
+// the plan view's model choice and whole-number op ticks. Screenshots go next to the report
 // (.test-output/report-browser/). CI installs the browser (.ci/run), so there it must run.
+// About 25 s on 2 cores, most of it the tpuseg runs that make the pages.
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/tpuseg.js');
 const CHROMIUM = process.env['TPUSEG_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -64,6 +70,37 @@ function expectedSummary(records: readonly Rec[]): Map<string, { cells: number; 
   return out;
 }
 
+/**
+ * Pairs of visible text elements, in any figure under `root`, whose boxes overlap by more than a
+ * pixel each way (vega hides an axis label it drops with opacity 0: those do not count).
+ */
+function overlappingTexts(root: Element): string[] {
+  const out: string[] = [];
+  for (const fig of root.matches('div.vega') ? [root] : Array.from(root.querySelectorAll('div.vega'))) {
+    const boxes = Array.from(fig.querySelectorAll('svg text')).filter((t) => {
+      let e: Element | null = t;
+      for (; e !== null && e !== fig; e = e.parentElement) if (Number(e.getAttribute('opacity') ?? '1') === 0 || getComputedStyle(e).display === 'none') return false;
+      return (t.textContent ?? '').trim() !== '';
+    }).map((t) => ({ text: t.textContent!.trim(), r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0 && b.r.height > 0);
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+      const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (x > 1 && y > 1) out.push(`${fig.id}: "${a.text}" / "${b.text}"`);
+    }));
+  }
+  return out;
+}
+
+/** 12 series of points crowded about the diagonal: the table-3 scatter at its worst (same seed, same page). */
+function crowdedScatter(): ScatterPoint[] {
+  let s = 7;
+  const next = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+  return Array.from({ length: 12 }, (_x, f) => Array.from({ length: 40 }, (_y, i) => {
+    const m = 2 * Math.exp(next() * 2.5);
+    return { series: `${f < 6 ? 'conv' : 'fc'}-${f}-${1 + (f % 4)}tpu.csv`, label: `${f < 6 ? 'conv filters' : 'fc neurons'}=${100 + 10 * i}, N=${1 + (f % 4)}`, measuredMs: m, predictedMs: m * (0.75 + next() * 0.5) };
+  })).flat();
+}
+
 const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: OUT, encoding: 'utf8', timeout: 300_000 });
 
 (haveBrowser ? describe : process.env['CI'] !== undefined ? describe : describe.skip)('report in a browser', () => {
@@ -85,6 +122,14 @@ const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     if (seg.status !== 0) throw new Error(`tpuseg segment failed (${seg.status}): ${seg.stderr}`);
     const adv = tpuseg(['reproduce', 'advise', '--out', 'advise-check']);
     if (adv.status !== 0) throw new Error(`tpuseg reproduce advise failed (${adv.status}): ${adv.stderr}`);
+    const small = tpuseg(['segment', 'synth:conv?filters=64&layers=5', '--tpus', '2', '--strategy', 'compiler,dp', '--workers', '0', '--html', 'small.html']);
+    if (small.status !== 0) throw new Error(`tpuseg segment failed (${small.status}): ${small.stderr}`);
+    // The control: two labels drawn on one spot, which the overlap check must catch.
+    const control = { data: { values: [{ x: 1, t: 'one label' }, { x: 1.02, t: 'another label' }] }, mark: 'text', encoding: { x: { field: 'x', type: 'quantitative' }, text: { field: 't' } } };
+    fs.writeFileSync(path.join(OUT, 'scatter.html'), renderHtml({ title: 'crowded scatter', blocks: [
+      { kind: 'figure', id: 'fig-scatter', spec: scatterSpec(crowdedScatter(), 'Predicted vs measured ms: 12 series')! },
+      { kind: 'figure', id: 'fig-control', spec: control },
+    ] }));
 
     const { chromium } = await import('playwright-core');
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-chromium-'));
@@ -119,6 +164,25 @@ const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     await page.screenshot({ path: path.join(reportDir, 'screenshot.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
+  });
+
+  it('should keep a contents bar of the page\'s sections in view, its links landing on their sections', async () => {
+    const links = await page.$$eval('nav.toc a', (as) => as.map((a) => [a.getAttribute('href'), document.getElementById((a.getAttribute('href') ?? '').slice(1))?.tagName ?? null]));
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    for (const [href, tag] of links) expect([href, tag]).toEqual([href, expect.stringMatching(/^H[23]$/)]);
+    const last = links[links.length - 1]![0]!;
+    await page.click(`nav.toc a[href="${last}"]`);
+    await page.waitForTimeout(100);
+    const [navTop, headTop, scrolled] = await page.evaluate((id) => [document.querySelector('nav.toc')!.getBoundingClientRect().top,
+      document.getElementById(id)!.getBoundingClientRect().top, window.scrollY], last.slice(1));
+    expect(scrolled).toBeGreaterThan(0);
+    expect(navTop).toBe(0);
+    expect(headTop).toBeGreaterThanOrEqual(await page.$eval('nav.toc', (n) => n.getBoundingClientRect().height));
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
+  it('should draw no text of any figure over another', async () => {
+    expect(await page.$eval('body', overlappingTexts)).toEqual([]);
   });
 
   it('should show the per-strategy summary the results file gives', async () => {
@@ -179,8 +243,35 @@ const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     expect(state).toEqual(['yes', true]);
     expect(await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent))).toEqual(['compiler', 'profiling', 'balanced']);
     await page.screenshot({ path: path.join(OUT, 'screenshot-segment.png'), fullPage: true });
+    expect(await page.$eval('body', overlappingTexts)).toEqual([]);
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
+  });
+
+  it('should draw whole-number op ticks in the plan view of a 6-op model, with no text over another', async () => {
+    await open(path.join(OUT, 'small.html'));
+    const ticks = await page.$$eval('#plan-view svg [aria-label^="X-axis titled \'op"] .role-axis-label text', (ts) => ts.filter((t) => t.getAttribute('opacity') !== '0').map((t) => t.textContent ?? ''));
+    expect(ticks.length).toBeGreaterThan(2);
+    expect(ticks.filter((t) => !/^\d+$/.test(t))).toEqual([]);
+    expect(await page.$eval('body', overlappingTexts)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('should place the labels of a crowded 12-series scatter clear of each other and of the legend', async () => {
+    await open(path.join(OUT, 'scatter.html'));
+    await page.locator('#fig-scatter').screenshot({ path: path.join(OUT, 'screenshot-scatter.png') });
+    expect(await page.$eval('#fig-scatter', overlappingTexts)).toEqual([]);
+    expect(await page.$eval('#fig-control', overlappingTexts)).toEqual(['fig-control: "one label" / "another label"']);
+    const [labels, legend] = await page.$eval('#fig-scatter svg', (svg) => [
+      Array.from(svg.querySelectorAll('.role-mark text')).map((t) => t.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]),
+      Array.from(svg.querySelectorAll('.role-legend')).map((l) => l.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]),
+    ]);
+    expect(labels.length).toBeGreaterThan(12);
+    expect(legend.length).toBeGreaterThan(0);
+    for (const [l, t, r, b] of labels) for (const [L, T, R, B] of legend) expect(l! < R! && L! < r! && t! < B! && T! < b!).toBe(false);
+    const colours = await page.$$eval('#fig-scatter svg .role-legend-symbol path', (ps) => new Set(ps.map((p) => `${p.getAttribute('fill')} ${p.getAttribute('d')}`)).size);
+    expect(colours).toBeGreaterThanOrEqual(12);
+    expect(problems).toEqual([]);
   });
 
   it('should render the advise table\'s figure in the reproduce page, and isolate a shape on a legend click', async () => {
@@ -193,6 +284,7 @@ const tpuseg = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     await page.waitForTimeout(300);
     expect((await figure.screenshot()).equals(before)).toBe(false);
     expect(await page.$$eval('#advise-rows tbody tr', (trs) => trs.length)).toBe(80);
+    expect(await page.$eval('body', overlappingTexts)).toEqual([]);
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
   });

@@ -54,6 +54,31 @@ describe('report/html', () => {
       expect((html.match(/<script>/g) ?? []).length).toBe(4);
     });
 
+    it('should open with a contents bar when the page has sections, each heading with an id', () => {
+      const page = _.renderHtml({
+        title: 'T',
+        blocks: [
+          { kind: 'heading', level: 1, text: 'T' },
+          { kind: 'heading', level: 2, text: 'Table **one**', id: 'one' },
+          { kind: 'heading', level: 3, text: 'Figures' },
+          { kind: 'heading', level: 2, text: 'Figures' },
+        ],
+      });
+      expect(page).toContain('<nav class="toc" aria-label="Contents"><strong>Contents</strong><ul><li class="toc-2"><a href="#one" title="Table one">Table one</a></li>' +
+        '<li class="toc-3"><a href="#s-figures" title="Figures">Figures</a></li><li class="toc-2"><a href="#s-figures-2" title="Figures">Figures</a></li></ul></nav>');
+      expect(page).toContain('<h3 id="s-figures">Figures</h3>');
+      expect(page).toContain('<h2 id="s-figures-2">Figures</h2>');
+      expect(html).not.toContain('<nav');
+    });
+
+    it('should collapse a table longer than COLLAPSE_ROWS rows unless told not to', () => {
+      const rows = Array.from({ length: _.COLLAPSE_ROWS + 1 }, (_x, i) => [i]);
+      const long = _.renderHtml({ title: 'T', blocks: [{ kind: 'table', caption: 'c', table: { columns: ['i'], rows } }] });
+      expect(long).toContain(`<details class="long-table"><summary>c: ${rows.length} rows (click to show)</summary><div class="table-wrap"><table`);
+      expect(_.renderHtml({ title: 'T', blocks: [{ kind: 'table', table: { columns: ['i'], rows }, collapse: false }] })).not.toContain('<details');
+      expect(_.renderHtml({ title: 'T', blocks: [{ kind: 'table', table: { columns: ['i'], rows: rows.slice(1) } }] })).not.toContain('<details');
+    });
+
     it('should allow by hash exactly the scripts it writes, and no eval', () => {
       const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!.replace(/&#39;|&quot;/g, "'");
       const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);

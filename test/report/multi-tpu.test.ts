@@ -35,6 +35,16 @@ describe('report/multi-tpu', () => {
       expect(_.bestOverCompiler(slow)).toBeUndefined();
       expect(_.multiTpuSection(slow).headline).toContain('No multi-TPU cell is faster than one TPU.');
     });
+
+    it('should speak of one TPU only for the cells that have a 1-TPU reference', () => {
+      // zoo:c as above; zoo:d has neither a 1-TPU cell nor a compiler cell, so its dp cell is compared with nothing.
+      const mixed = input([cellRecord('zoo:c', 1, 'compiler', [10]), cellRecord('zoo:c', 2, 'compiler', [40, 40]), cellRecord('zoo:c', 2, 'dp', [20, 20]),
+        cellRecord('zoo:d', 2, 'dp', [1, 1])]);
+      const h = _.multiTpuSection(mixed).headline!;
+      expect(h).toContain('and no cell with a 1-TPU reference is faster than one TPU');
+      expect(h).toMatch(/^Best strategy, dp: geometric mean 2\.00x over the compiler's split across 1 cell \(of 2; the others have no compiler cell at their N\), and no cell with a 1-TPU reference/);
+      expect(h).not.toContain('No multi-TPU cell is faster than one TPU');
+    });
   });
 
   describe('headline', () => {
@@ -54,6 +64,43 @@ describe('report/multi-tpu', () => {
       expect(h).toBe("Best strategy, dp: geometric mean 1.65x over the compiler's split across 2 cells, up to 1.91x (a, N = 2). " +
         "Largest speedup over the compiler's split: 1.91x, by dp on a, N = 2 (10.67 ms per input). " +
         'Predicted under profile `p`, batch of 15, searchers minimizing the slowest stage, runner Python threads, one per TPU.');
+    });
+  });
+
+  describe('headline on cells where the usual claims are false', () => {
+    // The issue's config: one model at N = 4 only (no 1-TPU cell), the compiler's split and an equal-layers split about 2x slower.
+    const noOne = input([cellRecord('zoo:r', 4, 'compiler', [4, 4, 4, 4]), cellRecord('zoo:r', 4, 'layers', [10, 1, 1, 1])]);
+
+    it('should call a strategy slower than the compiler\'s split slower, never best', () => {
+      const h = _.multiTpuSection(noOne).headline!;
+      expect(h).not.toContain('Best strategy');
+      expect(h).toMatch(/^layers is slower than the compiler's split: 0\.47x over the compiler's split on its one cell \(r, N = 4\)\. /);
+    });
+
+    it('should say nothing about one TPU when no 1-TPU cell ran', () => {
+      const s = _.multiTpuSection(noOne);
+      expect(s.headline).not.toMatch(/one TPU|1 TPU/);
+      expect(s.notes.join(' ')).toContain('No 1-TPU cell ran: no speedup over one TPU is shown.');
+      const summary = s.blocks[0]!.table;
+      expect(summary.rows.map((r) => [r[0], r[summary.columns.indexOf('slower than 1 TPU')], r[summary.columns.indexOf('geo-mean x 1 TPU')]]))
+        .toEqual([['compiler', '-', '-'], ['layers', '-', '-']]);
+      const perModel = s.blocks[1]!.table;
+      expect(perModel.rows[0]![perModel.columns.indexOf('max speedup over compiler (N, strategy)')]).toBe('1.00x (4, compiler)');
+    });
+
+    it('should name the best strategy, with its best cell, when the model has no 1-TPU cell but the strategy is faster', () => {
+      const h = _.multiTpuSection(input([cellRecord('zoo:r', 4, 'compiler', [4, 4, 4, 4]), cellRecord('zoo:r', 4, 'dp', [2, 2, 2, 2]),
+        cellRecord('zoo:r', 2, 'compiler', [6, 6]), cellRecord('zoo:r', 2, 'dp', [6, 6])])).headline!;
+      expect(h).toMatch(/^Best strategy, dp: geometric mean 1\.41x over the compiler's split across 2 cells, up to 2\.00x \(r, N = 4\)\. Largest speedup over the compiler's split: 2\.00x, by dp on r, N = 4/);
+      expect(h).not.toMatch(/one TPU|1 TPU/);
+    });
+
+    it('should say that no strategy beats the compiler\'s split when the closest of several is slower', () => {
+      const h = _.multiTpuSection(input([cellRecord('zoo:r', 1, 'compiler', [10]), cellRecord('zoo:r', 2, 'compiler', [4, 4]),
+        cellRecord('zoo:r', 2, 'layers', [8, 1]), cellRecord('zoo:r', 2, 'greedy', [5, 3])])).headline!;
+      expect(h).toMatch(/^No strategy is faster than the compiler's split on the geometric mean; the closest, greedy, is slower than the compiler's split: 0\.82x/);
+      expect(h).toContain('No multi-TPU cell is faster than the compiler\'s split at its N.');
+      expect(h).not.toContain('Best strategy');
     });
   });
 

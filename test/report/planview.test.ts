@@ -40,6 +40,18 @@ describe('report/planview', () => {
     expect(_.planViewSpec([], [ops])).toBeUndefined();
   });
 
+  it('should point at the select boxes above it only when there is a choice', () => {
+    const subtitle = (x: Record<string, unknown>): unknown => (x['title'] as { subtitle: unknown }).subtitle;
+    expect(subtitle(spec)).toBe('choose the model and N above; hover an op or a stage for its numbers');
+    expect(subtitle(_.planViewSpec([cells[2]!], [ops], { subtitle: 'profile p' })!)).toBe('profile p; hover an op or a stage for its numbers');
+  });
+
+  it('should ask for whole-number op ticks (the browser test reads them off a 6-op model)', () => {
+    const axes = JSON.stringify(spec).match(/"title":"op \(execution order\)"[^}]*\},"axis":\{[^}]*\}/g) ?? [];
+    expect(axes.length).toBeGreaterThan(0);
+    for (const a of axes) expect(a).toContain('"axis":{"tickMinStep":1,"format":"d"}');
+  });
+
   it('should name each op of a real graph by its output tensor', () => {
     const g = zooModel('zoo:mobilenet_v1');
     if (E.isLeft(g)) throw new Error('zoo model failed to build');

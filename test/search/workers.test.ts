@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { experimentWorkers, POOL_MIN_MS, searchWorkers, taskMs } from '../../src/search/workers';
 import { workerExecArgv } from '../../src/search/pool';
 
@@ -25,18 +27,29 @@ describe('search/workers', () => {
 });
 
 describe('search/pool workerExecArgv', () => {
-  it('should give .ts workers the TypeScript hook instead of the parent\'s tsx flags, and keep other flags', () => {
+  it('should give .ts workers the TypeScript hook instead of the parent\'s tsx flags, keep other flags, and drop those a worker refuses', () => {
     const saved = process.execArgv;
     try {
-      Object.defineProperty(process, 'execArgv', { value: ['--require', '/x/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///x/node_modules/tsx/dist/loader.mjs', '--max-old-space-size=4096'], configurable: true });
+      Object.defineProperty(process, 'execArgv', {
+        value: ['--require', '/x/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///x/node_modules/tsx/dist/loader.mjs', '--max-old-space-size=4096', '--enable-source-maps', '--stack-size', '900', '--conditions', 'dev'],
+        configurable: true,
+      });
       const args = workerExecArgv('/repo/src/search/worker.ts');
-      expect(args.slice(0, 1)).toEqual(['--max-old-space-size=4096']);
-      expect(args[1]).toBe('--require');
-      expect(args[2]).toMatch(/bin[/\\]register-ts\.js$/);
-      expect(args).toHaveLength(3);
-      expect(workerExecArgv('/repo/dist/search/worker.js')).toEqual(process.execArgv);
+      expect(args.slice(0, 3)).toEqual(['--enable-source-maps', '--conditions', 'dev']);
+      expect(args[3]).toBe('--require');
+      expect(args[4]).toMatch(/bin[/\\]register-ts\.js$/);
+      expect(args).toHaveLength(5);
+      expect(workerExecArgv('/repo/dist/search/worker.js')).toEqual(['--require', '/x/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///x/node_modules/tsx/dist/loader.mjs', '--enable-source-maps', '--conditions', 'dev']);
     } finally {
       Object.defineProperty(process, 'execArgv', { value: saved, configurable: true });
     }
+  });
+
+  it('should run the worker pool of a CLI started with V8 and per-process Node options', () => {
+    const root = path.resolve(__dirname, '../..');
+    const r = spawnSync(process.execPath, ['--max-old-space-size=2000', '--stack-size=900', path.join(root, 'bin/tpuseg.js'), 'segment', 'zoo:mobilenet_v1', '--tpus', '2', '--strategy', 'compiler,dp', '--workers', '2', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toContain('ERR_WORKER_INVALID_EXEC_ARGV');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { results: unknown[] }).results).toHaveLength(2);
   });
 });

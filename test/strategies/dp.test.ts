@@ -40,6 +40,28 @@ const brute = (p: Problem): number[] => {
 
 describe('strategies/dp', () => {
   describe('search', () => {
+    it('should return its best plan so far, marked unproven, when the budget expires at any point', () => {
+      const r = rng('dp-budget');
+      const cost = boundedCost(randomGraph(40, r, 0.3), 'budget');
+      for (const kind of ['throughput', 'batch', 'latency'] as const) {
+        const p = problem(cost, 6, kind);
+        const full = dp.search(p, { prune: true }, rng(0), unlimited, { index: 0, count: 1 });
+        if (E.isLeft(full)) throw new Error('dp failed');
+        expect(full.right.stats?.['unproven']).toBeUndefined();
+        for (const after of [0, 1, 3, 10, 30]) {
+          let calls = 0;
+          const budget = { timeMs: after, expired: () => ++calls > after };
+          const cut = dp.search(p, { prune: true }, rng(0), budget, { index: 0, count: 1 });
+          if (E.isLeft(cut)) throw new Error('dp failed');
+          expect(E.isRight(checkPlan(p, cut.right.cuts))).toBe(true);
+          if (cut.right.stats?.['unproven'] === 1) expect(compareScores(scorePlan(p, cut.right.cuts), scorePlan(p, full.right.cuts))).toBeGreaterThanOrEqual(0);
+          else expect(ranked(p, cut.right.cuts)).toEqual(ranked(p, full.right.cuts));
+        }
+        const none = dp.search(p, { prune: true }, rng(0), { timeMs: 0, expired: () => true }, { index: 0, count: 1 });
+        expect(E.isRight(none) && none.right.stats?.['unproven']).toBe(1);
+      }
+    });
+
     it('should split equal weights evenly (hand-checked)', () => {
       const g = randomGraph(6, rng(1));
       expect(solve(problem(additiveCost(g, [1, 1, 1, 1, 1, 1]), 3))).toEqual([2, 4]);
@@ -301,7 +323,7 @@ describe('strategies/dp with positions and shared resources', () => {
    * cost), with per-segment shared demands (lock, link, host CPU) and first invokes: every term the
    * Edge TPU model can give, drawn at random.
    */
-  function richCost(n: number, seed: number, opts: { positions?: boolean; shared?: boolean; fresh?: boolean; cores?: number }): CostModel {
+  function richCost(n: number, seed: number, opts: { positions?: boolean; shared?: boolean; fresh?: boolean; cores?: number; lockOnly?: boolean }): CostModel {
     const r = rng(`rich-${seed}`);
     const base = tableCost(randomGraph(n, r), `rich-table-${seed}`);
     const factors = Array.from({ length: 8 }, () => 0.5 + r.next() * 2.5);
@@ -312,7 +334,7 @@ describe('strategies/dp with positions and shared resources', () => {
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b <= n; b++) {
         part[a * W + b] = r.int(0, 5);
-        for (let s = 0; s < 3; s++) dem[(a * W + b) * 3 + s] = r.next() < 0.5 ? r.int(0, 6) : 0;
+        for (let s = 0; s < 3; s++) dem[(a * W + b) * 3 + s] = (s === 0 || !opts.lockOnly) && r.next() < 0.5 ? r.int(0, 6) : 0;
         first[a * W + b] = r.int(0, 40);
       }
     }
@@ -340,6 +362,40 @@ describe('strategies/dp with positions and shared resources', () => {
     ['first invokes on a fresh runner', { fresh: true }],
     ['everything', { positions: true, shared: true, fresh: true }],
   ];
+
+  it('should match brute force when one shared resource binds, by caps on the slowest stage', () => {
+    // Only the interpreter lock has demands: dp's caps path runs (stats.steps) for throughput when it binds.
+    let viaCaps = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const n = 6 + (seed % 5);
+      const cost = richCost(n, 100 + seed, { shared: true, lockOnly: true, positions: false });
+      for (const kind of ['throughput', 'batch'] as const) {
+        for (const k of [2, 3, 4]) {
+          const p = problem(cost, k, kind);
+          const r = dp.search(p, { prune: true }, rng(0), unlimited, { index: 0, count: 1 });
+          if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+          if (r.right.stats?.steps !== undefined) viaCaps++;
+          expect([seed, kind, k, ranked(p, r.right.cuts)]).toEqual([seed, kind, k, ranked(p, brute(p))]);
+        }
+      }
+    }
+    expect(viaCaps).toBeGreaterThan(20);
+  });
+
+  it('should take the caps path for batch on costs that share nothing, and match brute force', () => {
+    let viaCaps = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const cost = richCost(6 + (seed % 4), 200 + seed, { fresh: seed % 2 === 0 });
+      for (const k of [2, 3, 4]) {
+        const p = problem(cost, k, 'batch');
+        const r = dp.search(p, { prune: true }, rng(0), unlimited, { index: 0, count: 1 });
+        if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+        if (r.right.stats?.steps !== undefined) viaCaps++;
+        expect([seed, k, ranked(p, r.right.cuts)]).toEqual([seed, k, ranked(p, brute(p))]);
+      }
+    }
+    expect(viaCaps).toBe(90);
+  });
 
   it.each(cases)('should match brute force with %s, every objective, pruned or not', (_what, opts) => {
     for (let seed = 0; seed < 6; seed++) {

@@ -17,6 +17,7 @@ import { readTextFile } from '../../plan/plan-file';
 const HELP = `usage: tpuseg export <model> --plan <plan.json> --out DIR [options]
        tpuseg export <model> --plan <advice.json> [--configuration ID] --out DIR [options]
        tpuseg export <model> --strategy S --tpus N --out DIR [options]
+       tpuseg export --plan <workload-plan.json> [--configuration ID] --out DIR [options]
 
 Turns a plan into the files a multi-TPU board runs. <model> is a .tflite file, zoo:NAME[@SIZE]
 or synth:FAMILY?k=v&... Writes into DIR:
@@ -37,6 +38,16 @@ An advice (\`tpuseg advise ... -o advice.json\`) exports its recommended configu
 run_pipeline.py that starts it: replicas as one pycoral runner each, inputs dealt to them in
 turn; a hybrid's segment copies as runners of their own with a thread per cut handing tensors
 on; segment copies on devices ':i' for board position i (--devices to name them).
+
+A workload plan (\`tpuseg advise --workload ... -o plan.json\`) exports its recommended
+assignment, or the one --configuration names: each model's export in DIR/<name>/ (a model alone
+in its configuration on its unit's TPUs; a model sharing TPUs whole, a copy on each), and
+  workload.json     the assignment: units, models, board positions, predictions
+  compile.sh        each model's compile.sh; the models of a co-compiled unit in one compiler
+                    call, in the plan's order, into DIR/unit_<i>_co-compiled/
+  run_pipeline.py   the whole workload at once: every model's runner in a thread, on its unit's
+                    devices (TPUs shared through one delegate); --inputs NAME=DIR per model, else
+                    random inputs; prints per-model throughput and latency percentiles as JSON
 
 options:
   --plan FILE       what \`tpuseg segment --json\` printed (its best result is used), one
@@ -86,6 +97,7 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   });
   if (E.isLeft(parsed)) return parsed;
   const { values: v, positionals } = parsed.right;
+  if (positionals.length === 0 && typeof v.plan === 'string') return runWorkload(v, io);
   if (positionals.length !== 1) return E.left(usage(`export: expected one model, got ${positionals.length} (see tpuseg export --help)`));
   if (typeof v.out !== 'string') return E.left(usage('export: --out DIR is required'));
   if ((v.plan === undefined) === (v.strategy === undefined)) return E.left(usage('export: give either --plan FILE or --strategy S --tpus N'));
@@ -140,11 +152,47 @@ async function run(argv: readonly string[], io: Io): Promise<E.Either<TpusegErro
   });
   if (E.isLeft(bundle)) return bundle;
   const dir = path.resolve(io.cwd, v.out);
-  const written = writeExport(dir, bundle.right);
+  const written = writeExport(dir, bundle.right, io.err);
   if (E.isLeft(written)) return written;
   for (const w of bundle.right.manifest.warnings) io.err(`tpuseg export: warning: ${w}`);
   if (v.json) io.out(JSON.stringify(bundle.right.manifest, null, 2));
   else for (const line of summary(bundle.right, v.out)) io.out(line);
+  return E.right(undefined);
+}
+
+/** `export --plan <workload plan> --out DIR`: every model's export and the workload's scripts. */
+async function runWorkload(v: Record<string, unknown>, io: Io): Promise<E.Either<TpusegError, void>> {
+  if (typeof v['out'] !== 'string') return E.left(usage('export: --out DIR is required'));
+  for (const flag of ['strategy', 'tpus', 'devices']) if (v[flag] !== undefined) return E.left(usage(`export: --${flag} does not go with a workload plan`));
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { readJsonFile } = require('../../plan/plan-file') as typeof import('../../plan/plan-file');
+  const { isWorkloadPlan, parseWorkloadPlan } = require('../../export/workload-plan') as typeof import('../../export/workload-plan');
+  const { buildWorkloadExport, writeWorkloadExport } = require('../../export/workload-export') as typeof import('../../export/workload-export');
+  const file = path.resolve(io.cwd, String(v['plan']));
+  const json = readJsonFile(file);
+  if (E.isLeft(json)) return json;
+  if (!isWorkloadPlan(json.right)) return E.left(usage(`export: ${v['plan']} is not a workload plan (tpuseg advise --workload -o FILE); a segment or advise plan needs its <model>`));
+  const parsed = parseWorkloadPlan(json.right, String(v['plan']), typeof v['configuration'] === 'string' ? v['configuration'] : undefined);
+  if (E.isLeft(parsed)) return parsed;
+  const { plan, assignment } = parsed.right;
+  const batch = positiveInt('export', 'batch', v['batch'], plan.batch ?? 15);
+  if (E.isLeft(batch)) return batch;
+  const profileName = typeof v['profile'] === 'string' ? v['profile'] : plan.profile ?? DEFAULT_PROFILE;
+  const profile = loadProfile(PROFILE_IS_PATH(profileName) ? path.resolve(io.cwd, profileName) : profileName);
+  if (E.isLeft(profile)) return profile;
+  const bundle = buildWorkloadExport({ plan, assignment, profile: profile.right, batch: batch.right, seed: typeof v['seed'] === 'string' ? v['seed'] : '0' });
+  if (E.isLeft(bundle)) return bundle;
+  const dir = path.resolve(io.cwd, String(v['out']));
+  const written = writeWorkloadExport(dir, bundle.right.files);
+  if (E.isLeft(written)) return written;
+  const m = bundle.right.manifest.workload;
+  if (v['json']) io.out(JSON.stringify(bundle.right.manifest, null, 2));
+  else {
+    io.out(`workload ${m.assignment} on ${m.tpus} TPU(s) -> ${String(v['out'])}`);
+    for (const [i, u] of m.units.entries()) io.out(`  unit ${i + 1}: ${u.models.join(' + ')} ${u.kind} on TPU${u.positions.length > 1 ? 's' : ''} ${u.positions.join(',')}`);
+    for (const x of m.models) io.out(`  ${x.dir}/  ${x.segments} segment(s)${x.predictedPerS !== undefined ? `, predicted ${x.predictedPerS.toFixed(1)} inputs/s` : ''}${x.rate !== undefined ? ` (target ${x.rate})` : ''}`);
+    io.out('  workload.json  compile.sh  run_pipeline.py');
+  }
   return E.right(undefined);
 }
 

@@ -3,6 +3,7 @@ import { MAX_BATCH } from '../../limits';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type CostProfile, type RunnerName } from '../../../cost-models';
 import { DEFAULT_RUNNER } from '../../../cost-models/names';
+import { bandRests } from '../../../cost-models/bands';
 import type { CostModel } from '../../../cost-models/types';
 import { strategyNames } from '../../../strategies';
 import type { ObjectiveKind } from '../../../strategies/types';
@@ -123,7 +124,7 @@ export function renderPrediction(graph: LayerGraph, profile: CostProfile, name: 
     `batch of ${ev.batch}, closed form:    ${withBand(ev.msPerInput, u)}/input${ev.firstMs > 0 ? ` (incl. ${ev.firstMs.toFixed(1)} ms of first invokes)` : ''}`,
     `batch of ${ev.batch}, simulated:      ${sim.msPerInput.toFixed(3)} ms/input (stage times only)`,
     u.band
-      ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${u.band.rows} calibration rows of ${u.band.from}`
+      ? `band: ${u.regime}, measured / predicted ${u.band.lo}-${u.band.hi} on 8 in 10 of ${bandRests(u.band.rows, 'calibration rows', u.band.from, profile.name)}`
       : devices && uncertaintyOf(profile, graph, ev).band
         ? `band: none (the board's profiles give different bands in regime ${u.regime})`
         : `band: none (profile ${profile.name} has no calibration rows in regime ${u.regime})`,

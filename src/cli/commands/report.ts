@@ -24,6 +24,14 @@ options:
   --json         print one JSON object: { index, files, headlines, skipped }
   -h, --help`;
 
+/** Why a file is no results file to report on (nothing is written then), or undefined when it is one. */
+function resultsProblem(file: string): string | undefined {
+  const { records, badLines } = readStore(file);
+  if (records.length > 0) return undefined;
+  if (badLines.length > 0) return `not a results file (line ${badLines[0]} is not a cell record; tpuseg run writes ${RESULTS_FILE})`;
+  return 'no finished cell in it: nothing to report (run tpuseg run first)';
+}
+
 export const reportCommand: Command = {
   name: 'report',
   help: HELP,
@@ -36,10 +44,8 @@ export const reportCommand: Command = {
     if (!fs.existsSync(abs)) return E.left(usage(`report: ${target}: no such file or directory`));
     const resultsFile = fs.statSync(abs).isDirectory() ? path.join(abs, RESULTS_FILE) : abs;
     if (!fs.existsSync(resultsFile)) return E.left(usage(`report: ${path.relative(io.cwd, resultsFile)}: no results file (run tpuseg run first)`));
-    const store = readStore(resultsFile);
-    if (store.records.length === 0 && store.badLines.length > 0) {
-      return E.left(usage(`report: ${path.relative(io.cwd, resultsFile) || resultsFile}: not a results file of tpuseg run (none of its ${store.badLines.length} line(s) is a cell record)`));
-    }
+    const notResults = resultsProblem(resultsFile);
+    if (notResults !== undefined) return E.left(usage(`report: ${resultsFile === abs ? target : path.relative(io.cwd, resultsFile)}: ${notResults}`));
     const configFile = path.join(path.dirname(resultsFile), CONFIG_FILE);
     let saved: SavedConfig | undefined;
     if (fs.existsSync(configFile)) {

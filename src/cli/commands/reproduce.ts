@@ -13,13 +13,15 @@ import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
 
 /**
  * The paper's tables, in the order they are run and listed: each experiments/<name>.json, then the
- * advise table (experiments/advise/table.json: advise's configurations for the paper's models).
+ * advise table (experiments/advise/table.json: advise's configurations for the paper's models) and
+ * the workload table (experiments/workload/table.json: several models on one board).
  */
 export const TABLES: readonly { name: string; title: string }[] = [
   { name: 'single-tpu', title: 'Table 1: every zoo model on one Edge TPU (USB 3 and PCIe profiles) against published measurements' },
   { name: 'multi-tpu', title: "Table 2: the paper's main table: classic CNNs on 1..8 TPUs, six strategies" },
   { name: 'synthetic', title: "Table 3: the predecessor's synthetic conv and fc models, measured vs predicted" },
   { name: 'advise', title: "Table 4: what to run on 1..8 TPUs: pipelines, replicas or both, for table 2's models (tpuseg advise)" },
+  { name: 'workload', title: "Table 5: several of table 2's models on one board of 4 or 8 TPUs at target rates (tpuseg advise --workload)" },
 ];
 
 /** What one table left behind, whichever way it was made. */
@@ -69,7 +71,7 @@ function indexHtml(done: readonly Done[], outDir: string): string {
       continue;
     }
     blocks.push({ kind: 'text', text: `${d.count} ${d.unit}; this table alone: [${dir}/index.html](${dir}/index.html)` });
-    blocks.push(...rebase(d.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level } : b)), dir));
+    blocks.push(...rebase(d.report.body.map((b): HtmlBlock => (b.kind === 'heading' ? { ...b, level: b.level === 2 ? 3 : b.level === 3 ? 4 : b.level } : b)), dir));
   }
   return renderHtml({ title: "tpuseg: the paper's tables, reproduced", blocks });
 }
@@ -115,12 +117,16 @@ export const reproduceCommand: Command = {
       if (stopped) break;
       let d: Done;
       if (t.name === 'advise') {
-        const r = await runAdvise(path.join(EXPERIMENTS_DIR, 'advise', 'table.json'), path.join(outDir, t.name), io, () => stopped);
+        const r = await runAdvise(path.join(EXPERIMENTS_DIR, 'advise', 'table.json'), outDir, t.name, io, () => stopped);
+        if (E.isLeft(r)) return r;
+        d = { ...t, ...r.right };
+      } else if (t.name === 'workload') {
+        const r = await runWorkloadTable(path.join(EXPERIMENTS_DIR, 'workload', 'table.json'), path.join(outDir, t.name), io, () => stopped);
         if (E.isLeft(r)) return r;
         d = { ...t, ...r.right };
       } else {
         const r = await runConfig({
-          configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name),
+          configFile: path.join(EXPERIMENTS_DIR, `${t.name}.json`), outDir: path.join(outDir, t.name), root: outDir,
           ...(workers.right !== undefined ? { workers: workers.right } : {}), force: args.right.values['force'] === true,
         }, io);
         if (E.isLeft(r)) return r;
@@ -151,7 +157,8 @@ export const reproduceCommand: Command = {
  * The advise table (src/advise/table.ts) into `outDir`: computed afresh each time (about a second
  * per model), under the results directory's lock as the experiments are.
  */
-async function runAdvise(configFile: string, outDir: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
+async function runAdvise(configFile: string, root: string, name: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
+  const outDir = path.join(root, name);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { adviseTable, loadAdviseTable } = require('../../advise/table') as typeof import('../../advise/table');
   const { writeAdviseReport } = require('../../report/advise') as typeof import('../../report/advise');
@@ -170,6 +177,32 @@ async function runAdvise(configFile: string, outDir: string, io: Io, stopped: ()
     return E.right({
       ...base, report,
       lines: [`${c.name}: ${base.count} rows (${c.models.length} models, 1..${c.tpus} TPUs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `  report:  ${rel(report.index)}; in a browser: ${rel(report.html)}`, ...report.headlines.map((h) => `  ${h}`)],
+      json: { name: c.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
+    });
+  }, root);
+}
+
+/** The workload table (src/workload/table.ts) into `outDir`: computed afresh each time (a few seconds). */
+async function runWorkloadTable(configFile: string, outDir: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { workloadTable, loadWorkloadTable } = require('../../workload/table') as typeof import('../../workload/table');
+  const { writeWorkloadReport } = require('../../report/workload') as typeof import('../../report/workload');
+  const config = loadWorkloadTable(configFile);
+  if (E.isLeft(config)) return config;
+  const c = config.right;
+  return withResultsDir(outDir, io.err, async (): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> => {
+    io.err(`${c.name}: ${c.workloads.length} workloads on ${c.tpus.join(' and ')} TPUs`);
+    const t0 = performance.now();
+    const table = workloadTable(c, stopped);
+    if (E.isLeft(table)) return table;
+    const base = { outDir, count: table.right.rows.length, unit: 'rows' };
+    const rel = (p: string): string => path.relative(io.cwd, p) || '.';
+    if (stopped()) return E.right({ ...base, lines: [`${c.name}: interrupted; run the same command again to finish.`], json: { name: c.name, rows: base.count, interrupted: true } });
+    const report = writeWorkloadReport(table.right, outDir, [`tpuseg ${TOOL_VERSION}`, `Config: \`${configFile}\``, `Profile: ${table.right.profile}`]);
+    return E.right({
+      ...base, report,
+      lines: [`${c.name}: ${base.count} rows (${c.workloads.length} workloads on ${c.tpus.join(' and ')} TPUs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
         `  report:  ${rel(report.index)}; in a browser: ${rel(report.html)}`, ...report.headlines.map((h) => `  ${h}`)],
       json: { name: c.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
     });

@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either';
 import { MAX_BATCH } from '../../limits';
-import { speedupText, type Speedup } from '../../../cost-models/bands';
+import { bandRests, speedupText, type Speedup } from '../../../cost-models/bands';
 import * as path from 'node:path';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
-import { usage, type TpusegError } from '../../errors';
+import { usage, workerFailed, type TpusegError } from '../../errors';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
@@ -159,6 +159,14 @@ function writeSegmentPage(file: string, report: SegmentReport, request: SegmentR
   });
 }
 
+/** Every requested strategy failed: one line with each one's reason. */
+function noPlan(r: SegmentReport): TpusegError {
+  const failed = r.results.filter((x): x is Extract<typeof x, { error: string }> => 'error' in x);
+  const reason = (x: (typeof failed)[number]): string => x.error.replace(/^strategy \S+ \(task \d+\) failed: /, '');
+  const reasons = failed.length === 1 ? reason(failed[0]!) : failed.map((x) => `${x.strategy}: ${reason(x)}`).join('; ');
+  return workerFailed(failed.map((x) => x.strategy).join(','), 0, `${reasons}; no requested strategy returned a plan`);
+}
+
 export function renderSegmentReport(r: SegmentReport): string[] {
   const first = r.results.find((x) => !('error' in x));
   const batch = first && !('error' in first) ? first.batch : 15;
@@ -173,8 +181,10 @@ export function renderSegmentReport(r: SegmentReport): string[] {
     `${r.model} on ${r.tpus} TPUs, ${board}, runner ${r.runner}, objective ${r.objective}`,
     ...(r.atMost ? [atMostLine(r)] : []),
     ...alignedLines(header, rows, new Set([0, 7, 8])),
+    ...r.results.filter((x) => !('error' in x) && x.stats['unproven'] === 1)
+      .map((x) => `${x.strategy}: stopped at its time budget; its plan is the best it found, not proven optimal`),
     r.best === null ? 'best: none (every strategy failed)' : `best: ${r.best}${bestBand(r)}`,
-    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective)] : []),
+    ...(r.overCompiler ? [overCompilerLine(r.overCompiler, r.objective, r.profile)] : []),
   ];
 }
 
@@ -193,10 +203,10 @@ function atMostLine(r: SegmentReport): string {
 }
 
 /** The winner against the compiler's split, on the objective searched, with the speedup band. */
-function overCompilerLine(s: Speedup, objective: string): string {
+function overCompilerLine(s: Speedup, objective: string, profile: string): string {
   const b = s.band;
   return `over the compiler's split: ${speedupText(s, 3)} on the ${objective} objective`
-    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${b.pairs} pairs of ${b.from})` : '; no speedup band in this profile');
+    + (b ? `; the band is that of measured speedups of ${b.against} over compiler splits (${bandRests(b.pairs, 'pairs', b.from, profile)})` : '; no speedup band in this profile');
 }
 
 /** The winner's figure on the objective searched, with the band of its regime when the profile has one. */
@@ -208,7 +218,7 @@ function bestBand(r: SegmentReport): string {
     : [best.bottleneckMs, best.bottleneckMsLow, best.bottleneckMsHigh, 'ms per input in steady state'];
   const u = best.uncertainty;
   const band = lo === undefined || hi === undefined || !u?.band ? ''
-    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${u.band.rows} calibration rows of ${u.band.from})`;
+    : ` (80% band ${lo.toFixed(3)}-${hi.toFixed(3)}, regime ${u.regime}, from ${bandRests(u.band.rows, 'calibration rows', u.band.from, r.profile)})`;
   const limited = r.objective === 'throughput' && best.limitedBy && best.limitedBy !== 'slowest stage' ? `, set by the ${best.limitedBy}` : '';
   return `, ${ms.toFixed(3)} ${what}${band}${limited}`;
 }
@@ -233,11 +243,11 @@ export const segmentCommand: Command = {
     if (req.right.json) io.out(toJson(report.right));
     else for (const l of renderSegmentReport(report.right)) io.out(l);
     const html = req.right.html;
-    if (html !== undefined) {
+    if (html !== undefined && report.right.best !== null) {
       const written = writeSegmentPage(html, report.right, req.right.request);
       if (E.isLeft(written)) return written;
       if (!req.right.json) io.out(`plan view: ${path.relative(io.cwd, html) || html}`);
     }
-    return E.right(undefined);
+    return report.right.best === null ? E.left(noPlan(report.right)) : E.right(undefined);
   },
 };
