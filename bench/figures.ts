@@ -8,10 +8,10 @@ import * as os from 'node:os';
 export interface Figure {
   readonly what: string;
   readonly value: number;
-  readonly unit: 'ms' | 's' | 'x';
+  readonly unit: 'ms' | 's' | 'x' | 'MB';
   /** The target as an upper bound (`value <= max`) or a lower bound (`value >= min`). */
   readonly target: { readonly max: number } | { readonly min: number };
-  readonly reference?: { readonly what: string; readonly value: number; readonly unit: 'ms' | 's' | 'x' };
+  readonly reference?: { readonly what: string; readonly value: number; readonly unit: 'ms' | 's' | 'x' | 'MB' };
   /** How it was measured: runs, load. */
   readonly note: string;
 }
@@ -31,7 +31,8 @@ export const toTarget = (f: Figure): number => f.value / ('max' in f.target ? f.
 /** Value over the reference measured alongside, when there is one in the same unit. */
 export const toReference = (f: Figure): number | undefined => (f.reference && f.reference.unit === f.unit ? f.value / f.reference.value : undefined);
 
-export const formatValue = (x: number, unit: Figure['unit']): string => (unit === 'x' ? `${x.toFixed(2)}x` : unit === 's' ? `${x.toFixed(3)} s` : `${x.toFixed(2)} ms`);
+export const formatValue = (x: number, unit: Figure['unit']): string =>
+  (unit === 'x' ? `${x.toFixed(2)}x` : unit === 's' ? `${x.toFixed(3)} s` : unit === 'MB' ? `${x.toFixed(0)} MB` : `${x.toFixed(2)} ms`);
 export const formatTarget = (f: Figure): string => ('max' in f.target ? `<= ${formatValue(f.target.max, f.unit)}` : `>= ${formatValue(f.target.min, f.unit)}`);
 export const formatReference = (f: Figure): string => (f.reference ? `${f.reference.what} ${formatValue(f.reference.value, f.reference.unit)}` : '');
 

@@ -179,3 +179,61 @@ export function adviseFigures(runs: number): Figure[] {
       reference: { what: '`segment --strategy dp`, one search', value: median(one!) / 1000, unit: 's' }, note },
   ];
 }
+
+/** `tsx bench/dp-process.ts ...` in a process of its own: the search's ms and the process's peak memory. */
+function searchProcess(args: readonly string[]): { ms: number; maxRssMB: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'dp-process.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`dp-process ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  return JSON.parse(r.stdout.toString()) as { ms: number; maxRssMB: number };
+}
+
+/** dp on the bench chain of `ops` ops cut into `k`, in this thread, for each objective and runner given: median ms per case, interleaved. */
+function dpCases(profile: CostProfile, ops: number, k: number, cases: readonly { kind: 'throughput' | 'batch'; runner?: 'python-threads' }[], runs: number): number[] {
+  const thunks = cases.map(({ kind, runner }) => {
+    const cost = costModel(benchGraph('chain', ops), profile, runner ? { runner } : {});
+    const p = makeProblem(cost, k, { kind, batch: 15 }, { pins: [] });
+    if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+    return () => {
+      const out = solveInProcess(p.right, dp, undefined, 'bench');
+      if (E.isLeft(out.result)) throw new Error(JSON.stringify(out.result.left));
+    };
+  });
+  return interleaved(thunks, runs, DP_WARM_UP).map(median);
+}
+
+/**
+ * Issue 22: dp off the throughput path (the batch objective; the python-threads runner, whose
+ * interpreter lock binds on densenet201 at N = 32), dp at N = 64, a search stopping at its budget,
+ * and the heuristics on a 30,000-op chain.
+ */
+export function offPathFigures(profile: CostProfile, runs: number): Figure[] {
+  const l0 = loadAverage(1);
+  const [through, batch, python] = dpCases(profile, 1000, 8, [{ kind: 'throughput' }, { kind: 'batch' }, { kind: 'throughput', runner: 'python-threads' }], runs);
+  const note = `median of ${runs} runs each, interleaved after ${DP_WARM_UP} warm-up rounds; load ${l0}-${loadAverage(1)}`;
+  const reference = { what: 'dp, throughput', value: through!, unit: 'ms' as const };
+  const big = [searchProcess(['3000', '64', 'batch']), searchProcess(['3000', '64', 'batch']), searchProcess(['3000', '64', 'batch'])];
+  const bigNote = `a process of its own each, median of 3 (the search cold, as a command runs it); load ${loadAverage(1)}`;
+  const dense = ['segment', 'zoo:densenet201', '--tpus', '32', '--runner', 'python-threads', '--strategy', 'dp', '--workers', '0'];
+  const [denseMs] = interleaved([() => processMs(dense)], 3, 1);
+  // The same chain cut short: dp given 0.2 s stops with its best plan within a second of it.
+  const cost = costModel(benchGraph('chain', 3000), profile);
+  const p = makeProblem(cost, 64, { kind: 'batch', batch: 15 }, { pins: [] });
+  if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+  const t0 = performance.now();
+  const cut = solveInProcess(p.right, dp, undefined, 'bench', 200);
+  const cutMs = performance.now() - t0;
+  if (E.isLeft(cut.result)) throw new Error(JSON.stringify(cut.result.left));
+  const heuristics = ['balanced', 'greedy', 'annealing'].map((name) => ({ name, ...searchProcess(['30000', '64', 'throughput', name]) }));
+  const dp30 = searchProcess(['30000', '64', 'throughput', 'dp']);
+  return [
+    { what: 'dp, batch objective, 1,000-op chain, N = 8, over dp on the throughput path', value: batch! / through!, unit: 'x', target: { max: 3 }, reference, note: `batch ${batch!.toFixed(2)} ms; ${note}` },
+    { what: 'dp, python-threads runner, 1,000-op chain, N = 8, over dp on the throughput path', value: python! / through!, unit: 'x', target: { max: 3 }, reference, note: `python-threads ${python!.toFixed(2)} ms; ${note}` },
+    { what: 'dp, batch objective, 3,000-op chain, N = 64', value: median(big.map((x) => x.ms)), unit: 'ms', target: { max: 2000 }, note: bigNote },
+    { what: 'the same, peak memory of the process', value: median(big.map((x) => x.maxRssMB)), unit: 'MB', target: { max: 500 }, note: bigNote },
+    { what: '`tpuseg segment zoo:densenet201 --tpus 32 --runner python-threads --strategy dp --workers 0` (the lock binds), whole process', value: median(denseMs!) / 1000, unit: 's', target: { max: 2 }, note: `median of 3 processes; load ${loadAverage(1)}` },
+    { what: 'dp, batch objective, 3,000-op chain, N = 64, with a budget of 0.2 s: time to its (unproven) plan', value: cutMs / 1000, unit: 's', target: { max: 1.2 },
+      note: `stats ${JSON.stringify(cut.result.right.stats)}; load ${loadAverage(1)}` },
+    ...heuristics.map((h) => ({ what: `${h.name}, 30,000-op chain, N = 64`, value: h.ms / 1000, unit: 's' as const, target: { max: 2 }, reference: { what: 'dp', value: dp30.ms / 1000, unit: 's' as const },
+      note: `a process of its own; peak ${h.maxRssMB.toFixed(0)} MB; load ${loadAverage(1)}` })),
+  ];
+}

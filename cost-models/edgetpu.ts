@@ -34,11 +34,17 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  *   with the layers inside a stage. Per-position factors (`positions` in a profile, `--devices`) state
  *   TPUs that differ; no released file times one stage on two TPUs loaded alike, so the fitted
  *   profiles have none.
- * - caching (domain.md, compiler logs): all-or-nothing per layer in execution order; the segment
- *   caches the longest prefix of its TPU layers whose compiled bytes fit the capacity, and every
- *   later layer streams. A single layer larger than `maxLayerMiB` always streams and does not stop
- *   later layers from being cached (measured: fc 6912 x 1042 streams while the next four layers
- *   are cached). The constants of elementwise arithmetic (a batch norm no conv absorbs) always
+ * - caching (domain.md, compiler logs): per layer in execution order; the segment caches the
+ *   longest prefix of its TPU layers whose compiled bytes fit the capacity, and every later layer
+ *   streams, except that the first layer past the prefix is cached in part, up to the capacity, when
+ *   it is a conv whose compiled weights outweigh its activations (input + output): split by output
+ *   channels, such a layer runs in two passes over its input, which costs less than streaming the
+ *   weights (our reading). Rests on compiler-memory/keras-segments.csv: every ResNet segment that runs
+ *   past the capacity caches its compiled bytes up to 7.54-7.67 MiB, splitting a conv on 7x7 or 14x14
+ *   maps; the synthetic conv sweeps, whose 64x64 maps outweigh every layer's weights, and the fc
+ *   sweeps cache whole layers only (conv-1tpu.csv, fc-L4-1tpu.csv, fc-L5-1tpu.csv). A single layer larger than `maxLayerMiB` always streams and
+ *   does not stop later layers from being cached (measured: fc 6912 x 1042 streams while the next
+ *   four layers are cached). The constants of elementwise arithmetic (a batch norm no conv absorbs) always
  *   stream and take no cache (compiler-memory/keras-segments.csv: DenseNet-201, cost-models/ops.ts).
  *   Capacity shrinks with the activation bytes the segment receives from the host
  *   (our inference from the 2-TPU conv runs, whose second segment caches less than the same
@@ -65,7 +71,11 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  * up, domain.md: 0.47, 0.72, 0.98 ms on 2, 3, 4 TPUs); the host link when the profile says the
  * TPUs share one (`linkSharedMBps`: one USB host controller or PCIe uplink carries every
  * stage's transfers and streamed parameters; host-runtime.md s4 finds no coupling inside
- * libedgetpu, so 0 means a link per TPU); host CPU time (host ops and the runner's work, spread
+ * libedgetpu, so 0 means a link per TPU; on the bench no shared rate binds: the 4-TPU conv splits of
+ * small F move 0.9-5 MiB per input over the host at up to 590 MB/s together, and two TPUs streaming at
+ * once, conv-2tpu-profiling-batch100-large.csv at F >= 642, take the time of the 3- and 4-TPU compiler
+ * splits with the same slowest stage and one TPU streaming, 142.6 against 143.0 and 142.8 ms at F = 642,
+ * while these move 15.3, 16.5 and 21.5 MiB per input); host CPU time (host ops and the runner's work, spread
  * over `hostCores`; edgetpu#155: "2 cores cpu ... 8 tpus maybe a bit much").
  *
  * Configurations that run some stages on several TPUs (src/pipeline/layout.ts): a replica of the
@@ -81,8 +91,9 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  * streams and activation buffers grow with each layer's activations).
  *
  * Every per-op term is precomputed once into prefix sums per placement class, so `segmentMs`
- * costs two O(log w) range I/O queries (src/graph/cuts.ts) and, only when the capacity depends on
- * the input bytes, one binary search over the cache prefix: O(log n).
+ * costs two O(log w) range I/O queries (src/graph/cuts.ts), only when the capacity depends on
+ * the input bytes one binary search over the cache prefix, and O(1) for the layer cached in part:
+ * O(log n).
  */
 
 const MiB = 1024 * 1024;
@@ -172,6 +183,8 @@ class EdgeTpuModel implements CostModel {
   private readonly python: boolean;
   /** stageActFactor - 1: the extra activation time of a pipeline stage over a whole-model run. */
   private readonly stageExtra: number;
+  /** Per op: a conv's activation bytes (in + out), which its compiled weights must outweigh for it to be cached in part; Infinity for any other op (never split). */
+  private readonly splitAct: Float64Array;
 
   constructor(readonly graph: LayerGraph, private readonly p: ProfileValues, readonly profile: string, runner: RunnerName, freshRunner: boolean,
     private readonly scratch?: Scratch) {
@@ -184,6 +197,7 @@ class EdgeTpuModel implements CostModel {
     const n = (this.n = f.n);
     this.tables = new Array<ClassTables | undefined>(f.classes);
     const cb = (this.cb = f.compiled({ padOut: p.weightPadChannels, padIn: p.inputPadChannels, channelOverhead: p.channelOverheadBytes }));
+    this.splitAct = f.splitAct;
     const tpuMs = (this.tpuMs = scratch?.perOp[0] ?? new F64(n));
     const hostMs = (this.hostMs = scratch?.perOp[1] ?? new F64(n));
     const extra = (this.extra = scratch?.perOp[2] ?? new F64(n));
@@ -268,13 +282,28 @@ class EdgeTpuModel implements CostModel {
     }
   }
 
+  /** Parameter bytes a segment fed `inBytes` from the host can cache. */
+  private capacityFor(inBytes: number): number {
+    return max(0, this.p.capacityMiB * MiB - this.p.capacityPerInputMiB * inBytes);
+  }
+
+  /**
+   * Bytes of op k, the first layer past the cached prefix [a, k) of [a, b), cached in part: the room the
+   * prefix leaves, when op k is a conv whose compiled weights outweigh its activations (0 otherwise, and when k = b).
+   */
+  private partialAt(c: ClassTables, a: number, b: number, k: number, inBytes: number): number {
+    if (!(k < b && this.splitAct[k]! <= this.cb[k]!)) return 0;
+    const o = CACHE_BYTES * (this.n + 1);
+    return this.capacityFor(inBytes) - (c.t[o + k]! - c.t[o + a]!);
+  }
+
   /** End of the cached prefix: largest k in [a, b] whose layers [a, k) fit the capacity left by `inBytes`. */
   private cachedUpTo(c: ClassTables, a: number, b: number, inBytes: number): number {
     const full = min(c.reach[a]!, b);
     const penalty = this.p.capacityPerInputMiB * inBytes;
     if (penalty === 0) return full;
     const o = CACHE_BYTES * (this.n + 1);
-    const bound = c.t[o + a]! + max(0, this.p.capacityMiB * MiB - penalty);
+    const bound = c.t[o + a]! + this.capacityFor(inBytes);
     let lo = a;
     let hi = full;
     while (lo < hi) {
@@ -295,10 +324,17 @@ class EdgeTpuModel implements CostModel {
     return onTpu ? max(0, this.f.index.rangeOutputBytes(a, b) + c.place.outAdj[b]! - c.place.outAdj[a]!) : 0;
   }
 
-  /** Parameter bytes [a, b) streams with its cached prefix ending at k. */
-  private offChipAt(c: ClassTables, a: number, b: number, k: number): number {
+  /** Parameter bytes [a, b) streams with its cached prefix ending at k and `part` bytes of op k cached. */
+  private offChipAt(c: ClassTables, a: number, b: number, k: number, part: number): number {
     const w = this.n + 1;
-    return (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]!) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
+    return (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]! - part) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
+  }
+
+  /** Streaming ms of [a, b) with its cached prefix ending at k and `part` bytes of op k cached. */
+  private streamAt(t: Float64Array, a: number, b: number, k: number, part: number): number {
+    const w = this.n + 1;
+    return (t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]! - (part > 0 ? this.extra[k]! * (part / this.cb[k]!) : 0))
+      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!);
   }
 
   /** Time on the shared host link of a segment's TPU transfers and streamed parameters. */
@@ -306,11 +342,11 @@ class EdgeTpuModel implements CostModel {
     return (inB + outB + off) / (this.p.linkSharedMBps * 1e3);
   }
 
-  /** First-invoke cost of [a, b) with its cached prefix ending at k (the segment maps). */
-  private firstAt(c: ClassTables, a: number, b: number, k: number): number {
+  /** First-invoke cost of [a, b) with its cached prefix ending at k and `part` bytes of op k cached (the segment maps). */
+  private firstAt(c: ClassTables, a: number, b: number, k: number, part: number): number {
     const w = this.n + 1;
     const p = this.p;
-    return p.firstInvokeMs + ((c.t[CACHE_BYTES * w + k]! - c.t[CACHE_BYTES * w + a]!) / MiB) * p.firstMsPerMiB
+    return p.firstInvokeMs + ((c.t[CACHE_BYTES * w + k]! - c.t[CACHE_BYTES * w + a]! + part) / MiB) * p.firstMsPerMiB
       + (c.t[ACT * w + b]! - c.t[ACT * w + a]!) * p.firstMsPerActMiB;
   }
 
@@ -372,7 +408,7 @@ class EdgeTpuModel implements CostModel {
     const k = this.cachedUpTo(c, a, b, inB);
     return (onTpu ? p.fixedMs : 0)
       + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * this.factor(stage)
-      + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
+      + this.streamAt(t, a, b, k, this.partialAt(c, a, b, k, inB))
       + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
       + this.runnerMs(a, b)
       + (t[CPU * w + b]! - t[CPU * w + a]!);
@@ -397,6 +433,9 @@ class EdgeTpuModel implements CostModel {
     const inRate = p.inMBps * 1e3;
     const outRate = p.outMBps * 1e3;
     const perInput = p.capacityPerInputMiB;
+    const splitAct = this.splitAct;
+    const extra = this.extra;
+    const cb = this.cb;
     const cacheBytes = CACHE_BYTES * w;
     let k0 = f.classOf[hi - 1 < lo ? lo : hi - 1]!;
     let c = this.tablesOf(k0);
@@ -417,11 +456,12 @@ class EdgeTpuModel implements CostModel {
         inB = max(0, rangeIn + place.inAdj[b]! - place.inAdj[a]!);
         outB = max(0, rangeOut + place.outAdj[b]! - place.outAdj[a]!);
       }
-      // cachedUpTo, inlined.
+      // cachedUpTo and partialAt, inlined.
       let k = min(c.reach[a]!, b);
       const penalty = perInput * inB;
+      const capacity = max(0, p.capacityMiB * MiB - penalty);
       if (penalty !== 0) {
-        const bound = t[cacheBytes + a]! + max(0, p.capacityMiB * MiB - penalty);
+        const bound = t[cacheBytes + a]! + capacity;
         let top = k;
         k = a;
         while (k < top) {
@@ -430,11 +470,12 @@ class EdgeTpuModel implements CostModel {
           else top = mid - 1;
         }
       }
+      const part = k < b && splitAct[k]! <= cb[k]! ? capacity - (t[cacheBytes + k]! - t[cacheBytes + a]!) : 0;
       // runnerMs, inlined.
       const runner = a === 0 && b === n ? 0 : !this.python ? p.hopMs : p.gilMs + ((rangeIn + rangeOut) / MiB) * p.gilMsPerMiB;
       out[a] = (onTpu ? p.fixedMs : 0)
         + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * factor
-        + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
+        + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]! - (part > 0 ? extra[k]! * (part / cb[k]!) : 0)) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
         + inB / inRate + outB / outRate
         + runner
         + (t[CPU * w + b]! - t[CPU * w + a]!);
@@ -463,9 +504,10 @@ class EdgeTpuModel implements CostModel {
     const w = this.n + 1;
     if (this.f.classes === 1) {
       const k = min(c.reach[a]!, b);
+      // Op k cached in part at full capacity: input bytes only shrink the room, or move the prefix's end back.
       return (c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0 ? this.p.fixedMs : 0)
         + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * min(1, this.minFactor) * min(1, this.p.stageActFactor)
-        + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]!) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
+        + this.streamAt(t, a, b, k, this.partialAt(c, a, b, k, 0))
         + (t[CPU * w + b]! - t[CPU * w + a]!);
     }
     const excess = max(0, t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + a]! - this.p.capacityMiB * MiB);
@@ -479,7 +521,9 @@ class EdgeTpuModel implements CostModel {
     this.check(a, b);
     const c = this.tablesOf(this.f.classOf[a]!);
     const onTpu = c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0;
-    return this.offChipAt(c, a, b, this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, onTpu)));
+    const inB = this.tpuIn(c, a, b, onTpu);
+    const k = this.cachedUpTo(c, a, b, inB);
+    return this.offChipAt(c, a, b, k, this.partialAt(c, a, b, k, inB));
   }
 
   sharedMs(a: number, b: number, out: SharedDemands): void {
@@ -494,7 +538,8 @@ class EdgeTpuModel implements CostModel {
     if (p.linkSharedMBps > 0 && c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0) {
       const inB = this.tpuIn(c, a, b, true);
       const outB = this.tpuOut(c, a, b, true);
-      out[SHARED.link] = this.linkMsOf(inB, outB, this.offChipAt(c, a, b, this.cachedUpTo(c, a, b, inB)));
+      const k = this.cachedUpTo(c, a, b, inB);
+      out[SHARED.link] = this.linkMsOf(inB, outB, this.offChipAt(c, a, b, k, this.partialAt(c, a, b, k, inB)));
     }
   }
 
@@ -502,7 +547,9 @@ class EdgeTpuModel implements CostModel {
     this.check(a, b);
     const c = this.tablesOf(this.f.classOf[a]!);
     if (c.place.tpuOps[b]! - c.place.tpuOps[a]! === 0) return 0;
-    return this.firstAt(c, a, b, this.cachedUpTo(c, a, b, this.tpuIn(c, a, b, true)));
+    const inB = this.tpuIn(c, a, b, true);
+    const k = this.cachedUpTo(c, a, b, inB);
+    return this.firstAt(c, a, b, k, this.partialAt(c, a, b, k, inB));
   }
 
   segment(a: number, b: number, stage = 0): SegmentCost {
@@ -516,14 +563,15 @@ class EdgeTpuModel implements CostModel {
     const inB = this.tpuIn(c, a, b, onTpu);
     const outB = this.tpuOut(c, a, b, onTpu);
     const k = this.cachedUpTo(c, a, b, inB);
+    const part = this.partialAt(c, a, b, k, inB);
     const cpuOps: number[] = [];
     for (let i = a; i < b; i++) if (!c.place.onTpu[i]) cpuOps.push(i);
-    const onChipBytes = sum(CACHE_BYTES, a, k);
-    const offChipBytes = this.offChipAt(c, a, b, k);
+    const onChipBytes = sum(CACHE_BYTES, a, k) + part;
+    const offChipBytes = this.offChipAt(c, a, b, k, part);
     const runner = this.runnerMs(a, b);
     const parts = {
       computeMs: (sum(COMPUTE, a, b) + this.stageActMs(c.t, a, b)) * this.factor(stage),
-      streamMs: sum(CACHE_EXTRA, k, b) + sum(BIG_EXTRA, a, b),
+      streamMs: this.streamAt(c.t, a, b, k, part),
       inMs: inB / (p.inMBps * 1e3),
       outMs: outB / (p.outMBps * 1e3),
       fixedMs: onTpu ? p.fixedMs : 0,
@@ -553,7 +601,7 @@ class EdgeTpuModel implements CostModel {
       gilMs: this.python ? runner : 0,
       linkMs: p.linkSharedMBps > 0 && onTpu ? this.linkMsOf(inB, outB, offChipBytes) : 0,
       hostCpuMs: parts.cpuMs + runner,
-      firstMs: onTpu ? this.firstAt(c, a, b, k) : 0,
+      firstMs: onTpu ? this.firstAt(c, a, b, k, part) : 0,
       // Same terms in the same order as segmentMs, so the two agree to the last bit.
       ms: parts.fixedMs + parts.computeMs + parts.streamMs + parts.inMs + parts.outMs + parts.hopMs + parts.cpuMs,
     };

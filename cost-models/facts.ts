@@ -40,6 +40,8 @@ export interface GraphFacts {
   compiled(layout: Layout): Float64Array;
   /** 1 where the compiler streams the op's parameters on every invoke, cached or not (cost-models/ops.ts streamsAlways). */
   readonly streamed: Uint8Array;
+  /** Per op: its activation bytes (in + out) when the compiler may cache part of its weights (convs whose weights outweigh them), else Infinity. */
+  readonly splitAct: Float64Array;
 }
 
 const MiB = 1024 * 1024;
@@ -118,6 +120,7 @@ export function graphFacts(graph: LayerGraph): GraphFacts {
       return c;
     },
     streamed: Uint8Array.from(graph.ops, (op) => (streamsAlways(op) ? 1 : 0)),
+    splitAct: Float64Array.from(graph.ops, (op, i) => (kinds[i] === 'conv' || kinds[i] === 'depthwise' ? op.actInBytes + op.actOutBytes : Infinity)),
     compiled(layout) {
       const key = `${layout.padOut}/${layout.padIn}/${layout.channelOverhead}`;
       let bytes = layouts.get(key);

@@ -72,7 +72,7 @@ export const SHARED_COUNT = 3;
  * A cost model bound to one graph, one profile and one way of running the pipeline. Pure and
  * synchronous: per-op tables are precomputed once when it is created, and every call prices the
  * half-open op range [a, b) as a whole (Edge TPU segment cost is not a sum of per-op costs:
- * caching is all-or-nothing, and what maps to the TPU depends on where the segment starts).
+ * caching goes layer by layer up to a capacity, and what maps to the TPU depends on where the segment starts).
  */
 export interface CostModel {
   readonly id: string;

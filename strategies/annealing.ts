@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { refine } from '../src/search/descent';
+import { counted } from '../src/search/task';
 import { primaryOf, segmentsOf } from '../src/search/objective';
 import { cutRange, evenPlan, projectPlan } from '../src/search/problem';
 import { intUpTo, NonNegative, optionsCodec, Restarts } from './options';
-import type { Strategy } from './types';
+import type { Budget, Strategy } from './types';
 
 /**
  * annealing: simulated annealing over boundary moves, with independent restarts.
@@ -16,8 +17,9 @@ import type { Strategy } from './types';
  * the time anywhere between its neighbours), accept by the Metropolis rule at temperature
  * T = T0 * (T1 / T0)^(i / iterations), both relative to the start's objective; (3) keep the best
  * plan seen, then polish it by coordinate descent (greedy's refinement).
- * Complexity: O(iterations * k) plus the polish. Optimality: none; it stops early, with the best
- * plan so far, when the budget runs out.
+ * Complexity: O(iterations * k) plus the polish, at most `polishPrices` segment prices per
+ * restart (checked between sweeps). Optimality: none; it stops early, with the best plan so far,
+ * when the budget runs out.
  */
 
 interface Options {
@@ -26,15 +28,24 @@ interface Options {
   t0: number;
   t1: number;
   polish: boolean;
+  /** Segment prices the polish may spend per restart (a count, so the plans do not depend on timing). */
+  polishPrices: number;
 }
+
+/**
+ * The polish of one restart stops after this many segment prices: far more than a model of a few
+ * thousand ops needs, while on tens of thousands of ops a random start would take thousands of
+ * sweeps of O(n) prices, longer than dp takes for the optimum.
+ */
+const POLISH_PRICES = 500_000;
 
 export const strategy: Strategy<Options> = {
   name: 'annealing',
   description: 'simulated annealing over boundary moves with seeded restarts, polished by greedy refinement',
   options: optionsCodec(
     'annealing',
-    { iterations: intUpTo(1e9), restarts: Restarts, t0: NonNegative, t1: NonNegative, polish: t.boolean },
-    { iterations: 3000, restarts: 4, t0: 0.05, t1: 0.0005, polish: true },
+    { iterations: intUpTo(1e9), restarts: Restarts, t0: NonNegative, t1: NonNegative, polish: t.boolean, polishPrices: intUpTo(Number.MAX_SAFE_INTEGER) },
+    { iterations: 3000, restarts: 4, t0: 0.05, t1: 0.0005, polish: true, polishPrices: POLISH_PRICES },
   ),
   tasks: (o) => o.restarts,
   search(p, o, rng, budget, task) {
@@ -98,7 +109,14 @@ export const strategy: Strategy<Options> = {
     }
 
     // 3. Polish the best plan.
-    const polished = o.polish ? refine(p, best, budget) : { cuts: best, sweeps: 0 };
-    return E.right({ cuts: polished.cuts, stats: { iterations: it, accepted, sweeps: polished.sweeps } });
+    let polished = { cuts: best, sweeps: 0 };
+    let spent = 0;
+    if (o.polish) {
+      const meter = counted(p.cost);
+      const work: Budget = { timeMs: budget.timeMs, expired: () => budget.expired() || meter.count() > o.polishPrices };
+      polished = refine({ ...p, cost: meter.cost }, best, work);
+      spent = meter.count();
+    }
+    return E.right({ cuts: polished.cuts, stats: { iterations: it, accepted, sweeps: polished.sweeps, polishPrices: spent } });
   },
 };

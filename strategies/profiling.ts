@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { compilerCuts } from '../src/plan/fixed-splits';
 import { segmentsOf } from '../src/search/objective';
+import { segmentBound } from '../src/search/bound';
 import { feasibleChains, projectPlan } from '../src/search/problem';
 import { NonNegative, optionsCodec, PositiveInt } from './options';
 import type { Problem, Strategy } from './types';
@@ -21,12 +22,15 @@ import type { Problem, Strategy } from './types';
  *   3. The answer is the partition of the last feasible target; when no probe was feasible, the
  *      compiler's partition, which meets the initial upper bound by construction.
  * Latency is cached by (first op, op count); every cache miss is one compile + measure probe
- * on hardware, reported as `probes`.
+ * on hardware, reported as `probes`. Backing off, we skip at once the lengths whose monotone lower
+ * bound of the cost (src/search/bound.ts) already exceeds the target: they fail the check, so the
+ * plans are libcoral's, but `probes` counts only the segments priced (libcoral measures those too).
  *
  * Our choices where libcoral has no counterpart: when no prefix meets the target, the segment
  * takes the shortest allowed length; cut positions the constraints forbid are skipped while
  * backing off (libcoral has no constraints).
- * Complexity: O(log((upper - lower) / threshold) * n / step) probes. Optimality: none.
+ * Complexity: O(log((upper - lower) / threshold) * n / step) probes at worst; with a bound, about
+ * the lengths between the bound's limit and the target's per segment. Optimality: none.
  */
 
 export interface ProfilingOptions {
@@ -38,7 +42,7 @@ export interface ProfilingOptions {
 export const profilingProps = { searchStep: PositiveInt, diffThresholdMs: NonNegative as t.Type<number, number, unknown> };
 export const profilingDefaults: ProfilingOptions = { searchStep: 1, diffThresholdMs: 1 };
 
-function partition(p: Problem, target: number, step: number, latency: (a: number, count: number) => number): { cuts: number[]; feasible: boolean } {
+function partition(p: Problem, target: number, step: number, latency: (a: number, count: number) => number, bound?: (a: number, b: number) => number): { cuts: number[]; feasible: boolean } {
   const { n, tpus: k } = p;
   const chains = feasibleChains(p)!;
   const cuts: number[] = [];
@@ -48,7 +52,20 @@ function partition(p: Problem, target: number, step: number, latency: (a: number
     const hi = chains.right[i]!;
     const allowed = (end: number): boolean => end >= lo && end <= hi && p.canCut[end] === 1;
     let chosen = -1;
-    for (let count = hi - start; count > 0; count -= step) {
+    let from = hi - start;
+    if (bound && from > 0) {
+      // Counts whose lower bound exceeds the target fail the check: back off past them at once
+      // (the bound grows with the count), staying on the same steps from the top.
+      let fit = 0;
+      let top = from;
+      while (fit < top) {
+        const mid = (fit + top + 1) >>> 1;
+        if (bound(start, start + mid) <= target) fit = mid;
+        else top = mid - 1;
+      }
+      from -= Math.ceil((from - fit) / step) * step;
+    }
+    for (let count = from; count > 0; count -= step) {
       if (allowed(start + count) && latency(start, count) <= target) {
         chosen = start + count;
         break;
@@ -79,6 +96,9 @@ export const strategy: Strategy<ProfilingOptions> = {
       return v;
     };
 
+    const raw = segmentBound(p.cost);
+    const bound = raw && ((a: number, b: number) => raw(a, b) * (1 - 1e-9) - 1e-12);
+
     // 1. Bounds from the compiler's partition (projected onto the constraints, if any).
     const split = compilerCuts(p.graph, k);
     if (E.isLeft(split)) return split;
@@ -92,7 +112,7 @@ export const strategy: Strategy<ProfilingOptions> = {
     let bisections = 0;
     while (upper - lower > o.diffThresholdMs && !budget.expired()) {
       const target = (lower + upper) / 2;
-      const probe = partition(p, target, o.searchStep, latency);
+      const probe = partition(p, target, o.searchStep, latency, bound);
       bisections++;
       if (probe.feasible && probe.cuts.length === k - 1) {
         upper = target;

@@ -9,6 +9,7 @@ import { main } from '../src/cli/main';
 import { loadModel } from '../src/model/load';
 import { zooModel } from '../src/zoo';
 import { synthModel } from '../src/zoo/synth';
+import { tryWriteTflite } from '../src/tflite/writer';
 import { captureIo } from './helpers/io';
 
 // Every input that could exhaust memory or overflow a format is bounded, and the error says the bound.
@@ -26,6 +27,17 @@ describe('resource bounds', () => {
     const c = captureIo(tmp());
     expect(await main(['export-model', 'zoo:vgg16@2048', '-o', 'big.tflite'], c.io)).toBe(2);
     expect(c.err).toEqual([expect.stringMatching(/^tpuseg: usage error: vgg16_2048: its constants take [\d,]+ bytes; a \.tflite file holds at most 2,147,483,647 bytes \(2 GiB\)$/)]);
+  });
+
+  it('should refuse, with one line, a model whose tables take its file past 2 GiB, before the FlatBuffer grows', () => {
+    // FlatBuffers cannot double a buffer past 1 GiB: the writer sizes the whole file up front instead.
+    const small = synthModel('synth:fc?neurons=8&layers=2');
+    if (E.isLeft(small)) throw new Error('synth model failed');
+    const g = small.right;
+    const name = 'x'.repeat(32 * 1024);
+    const tensors = Array.from({ length: 70_000 }, (_, i) => ({ ...g.tensors[0]!, index: i, name, isConstant: false, consumers: [], data: undefined }));
+    const written = tryWriteTflite({ ...g, tensors, ops: [], inputs: [0], outputs: [1] });
+    expect(message(written)).toMatch(/^usage error: synth_fc_n8_l2: as a \.tflite file it takes about [\d,]+ bytes \(constants and tables\); a \.tflite file holds at most 2,147,483,647 bytes \(2 GiB\)$/);
   });
 
   it('should check a model file\'s size and identifier before reading it whole', () => {

@@ -28,6 +28,8 @@ export interface GroupRequest {
   /** Directory strategy module paths are relative to. */
   readonly cwd: string;
   readonly cells: readonly CellParams[];
+  /** The model file's bytes in shared memory, when the caller has read them: parsed instead of reading the file again. */
+  readonly modelBytes?: Uint8Array;
 }
 
 const graphs = new Map<string, E.Either<string, LayerGraph>>();
@@ -53,15 +55,16 @@ export const resolveSpec = (spec: string, baseDir: string): string => (/^(zoo|sy
  * synthetic models then never loads the TFLite reader and its generated schema (~0.3 s of CPU
  * per thread, paid again by every worker).
  */
-function load(spec: string): E.Either<TpusegError, LayerGraph> {
+function load(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
   /* eslint-disable @typescript-eslint/no-require-imports */
+  if (fileBytes !== undefined) return (require('../model/load') as typeof import('../model/load')).loadModelToPlan(spec, fileBytes);
   if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
   if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
   return (require('../calibrate/models') as typeof import('../calibrate/models')).calibrationModel(spec);
 }
 
 /** The model of a (resolved) spec, built once per thread and kept for the next groups. */
-export const graphOf = (spec: string): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(load(spec)));
+export const graphOf = (spec: string, fileBytes?: Uint8Array): E.Either<string, LayerGraph> => remember(graphs, spec, () => E.mapLeft(formatError)(load(spec, fileBytes)));
 
 export function modelFacts(g: LayerGraph): Pick<CellOutcome, 'modelOps' | 'modelParamBytes' | 'modelInput'> {
   const input = g.tensors[g.inputs[0] ?? -1];
@@ -76,7 +79,7 @@ export function runGroupInProcess(req: GroupRequest): CellOutcome[] {
   const first = req.cells[0];
   if (first === undefined) return [];
   const spec = resolveSpec(first.model, req.baseDir);
-  const graph = graphOf(spec);
+  const graph = graphOf(spec, req.modelBytes);
   if (E.isLeft(graph)) return req.cells.map(() => ({ error: graph.left }));
   const facts = modelFacts(graph.right);
   const priced = remember(costs, `${spec}\u0000${first.profile}\u0000${first.runner ?? ''}\u0000${first.freshRunner === true}`, () =>

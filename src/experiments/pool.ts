@@ -4,7 +4,9 @@ import { isBuiltinStrategy } from '../../strategies';
 import { FIXED_SPLITS } from './catalog-live';
 import type { Cell, CellParams } from './cell';
 import { watched, workerExecArgv } from '../search/pool';
-import { DEFAULT_BUDGET_MS, runGroupInProcess } from './execute';
+import * as E from 'fp-ts/Either';
+import { readModelFile } from '../model/load';
+import { DEFAULT_BUDGET_MS, resolveSpec, runGroupInProcess } from './execute';
 import type { CellOutcome, Executor } from './runner';
 
 /**
@@ -58,13 +60,27 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
   let pool: Piscina | undefined;
   const stop = new AbortController();
   void interrupted?.then(() => stop.abort());
+  // A model file is read here once, into shared memory, and its bytes go with every task, so the
+  // threads parse them instead of each reading (and holding) the file.
+  const files = new Map<string, Uint8Array | undefined>();
+  const bytesOf = (model: string): Uint8Array | undefined => {
+    const spec = resolveSpec(model, baseDir);
+    if (/^(zoo|synth|calib):/.test(spec)) return undefined;
+    if (!files.has(spec)) {
+      const read = readModelFile(spec);
+      files.set(spec, E.isRight(read) ? read.right : undefined);
+    }
+    return files.get(spec);
+  };
   // One task: the cells of one group (built-in strategies, which keep their budgets) run together on one
   // thread, so the model and its cost model are built once per group, not once per thread it lands on;
   // each plug-in cell is a task of its own, so a plug-in that hangs or exits fails its own cell only.
   const runTask = async (cells: readonly Cell[]): Promise<CellOutcome[]> => {
     const threads = (pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 }));
     const limitMs = cells.reduce((s, cell) => s + 2 * (cell.budget.timeMs ?? DEFAULT_BUDGET_MS), 0) + 1000;
-    const out = await watched(stop.signal, limitMs, (started, signal) => threads.run({ baseDir, cwd, cells: cells.map(paramsOf), started }, { signal }) as Promise<CellOutcome[]>);
+    const modelBytes = cells[0] !== undefined ? bytesOf(cells[0].model) : undefined;
+    const out = await watched(stop.signal, limitMs, (started, signal) =>
+      threads.run({ baseDir, cwd, cells: cells.map(paramsOf), started, ...(modelBytes ? { modelBytes } : {}) }, { signal }) as Promise<CellOutcome[]>);
     if ('done' in out) return cells.map((_, i) => out.done[i] ?? { error: 'the worker returned no outcome' });
     const failed: CellOutcome = out.failed === 'interrupted' ? { error: 'interrupted before it finished', interrupted: true }
       : { error: out.failed === 'overrun' ? `stopped after ${(limitMs / 1000).toFixed(0)} s (time budget exceeded)` : `worker crashed: ${out.message}` };

@@ -4,19 +4,19 @@ import * as path from 'node:path';
 import type { LayerGraph } from '../graph/types';
 import { modelUnreadable, usage, type TpusegError } from '../errors';
 import { count, MAX_TFLITE_BYTES } from '../limits';
-import { kindOf, readOpen, withOpenFile } from '../read-file';
+import { kindOf, withOpenFile } from '../read-file';
 
 /**
  * Everywhere a model is accepted: a `.tflite` path, `zoo:NAME[@SIZE]` or `synth:FAMILY?k=v&...`.
  * Each reader is required on first use: a zoo or synthetic model never loads the TFLite reader and
  * its generated schema (hundreds of modules, most of a command's or a worker thread's start-up).
  */
-export function loadModel(spec: string): E.Either<TpusegError, LayerGraph> {
+export function loadModel(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
   // Readers are required on first use: a zoo or synthetic model never loads the TFLite reader.
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (spec.startsWith('zoo:')) return (require('../zoo') as typeof import('../zoo')).zooModel(spec);
   if (spec.startsWith('synth:')) return (require('../zoo/synth') as typeof import('../zoo/synth')).synthModel(spec);
-  const bytes = readModelFile(spec);
+  const bytes = fileBytes !== undefined ? E.right(fileBytes) : readModelFile(spec);
   return E.isLeft(bytes) ? bytes : (require('../tflite/reader') as typeof import('../tflite/reader')).readTflite(bytes.right, spec);
 }
 
@@ -31,10 +31,9 @@ export function readModelFile(file: string): E.Either<TpusegError, Uint8Array> {
     if (!st.isFile()) return E.left(kindOf(st));
     if (st.size > MAX_TFLITE_BYTES) return E.left(`${count(st.size)} bytes: a .tflite file holds at most ${count(MAX_TFLITE_BYTES)} bytes (2 GiB)`);
     const bad = tfliteHeadProblem(fd, st.size);
-    return bad !== undefined ? E.left(bad) : readOpen(fd, MAX_TFLITE_BYTES, 'a .tflite file');
+    return bad !== undefined ? E.left(bad) : E.right(readShared(fd, st.size));
   });
-  // A view of the buffer read, not a copy of it.
-  return E.isLeft(bytes) ? E.left(modelUnreadable(file, bytes.left)) : E.right(new Uint8Array(bytes.right.buffer, bytes.right.byteOffset, bytes.right.byteLength));
+  return E.isLeft(bytes) ? E.left(modelUnreadable(file, bytes.left)) : E.right(bytes.right);
 }
 
 /**
@@ -66,12 +65,33 @@ export function tfliteHeadProblem(fd: number, size: number): string | undefined 
 }
 
 /**
+ * The rest of an open file, read into shared memory: a worker thread given these bytes (they
+ * travel to it without a copy) parses them instead of reading the file again, and the graph's
+ * constant tensors are views into them, so a model is in memory once however many threads use it.
+ */
+function readShared(fd: number, size: number): Uint8Array {
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  let done = 0;
+  for (let n = -1; done < size && n !== 0; done += n) n = fs.readSync(fd, bytes, done, size - done, done);
+  return done === size ? bytes : bytes.slice(0, done);
+}
+
+/** The bytes of the file a graph was read from (its constant data views them), when they are in shared memory. */
+export function sharedModelBytes(graph: LayerGraph): Uint8Array | undefined {
+  for (const t of graph.tensors) {
+    const buffer = t.data?.buffer;
+    if (buffer instanceof SharedArrayBuffer) return new Uint8Array(buffer);
+  }
+  return undefined;
+}
+
+/**
  * A model to price or cut: a file already compiled for the Edge TPU hides its ops in an
  * edgetpu-custom-op, so no number about it would mean anything; the error names the source model
  * (`X_edgetpu.tflite` is compiled from `X.tflite`).
  */
-export function loadModelToPlan(spec: string): E.Either<TpusegError, LayerGraph> {
-  const graph = loadModel(spec);
+export function loadModelToPlan(spec: string, fileBytes?: Uint8Array): E.Either<TpusegError, LayerGraph> {
+  const graph = loadModel(spec, fileBytes);
   if (E.isLeft(graph) || !graph.right.compiledForEdgeTpu) return graph;
   const base = path.basename(spec);
   const source = /_edgetpu\.tflite$/i.test(base) ? base.replace(/_edgetpu(\.tflite)$/i, '$1') : 'the .tflite it was compiled from';

@@ -110,7 +110,7 @@ export function singleTpuSection(input: ReportInput): Section {
     notes: [
       assumptions(rows) + onChipNote,
       'Parameter MiB: bytes of the int8 weights and int32 biases in the graph. On-chip: bytes the cost model caches in the TPU\'s ' +
-      'parameter memory (all-or-nothing per layer, in execution order); off-chip: bytes streamed from the host on every inference.',
+      'parameter memory (layer by layer in execution order, the first conv that does not fit cached in part when its weights outweigh its activations); off-chip: bytes streamed from the host on every inference.',
       ...(published.length > 0 ? [`Measured: ${input.published!.file} (Coral's published benchmark table; USB 3 accelerator on a desktop, ` +
         `Dev Board over PCIe); a model is matched ${entry !== undefined ? 'through the calibration mapping' : 'by name'} and input size. Error = (predicted - measured) / measured.`] : []),
     ],

@@ -1,4 +1,5 @@
 import type { Budget, Problem } from '../../strategies/types';
+import { segmentBound } from './bound';
 import { compareLeximax, primaryOf, segmentsOf } from './objective';
 import { cutRange } from './problem';
 import { push, relieve } from './ripple';
@@ -32,6 +33,9 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
   };
   const latency = (ms: readonly number[]): number => ms.reduce((s, v) => s + v, 0);
   const off = (a: number, c: number, b: number, j: number): number => p.cost.segment(a, c, j).offChipBytes + p.cost.segment(c, b, j + 1).offChipBytes;
+  // The primary is at least every stage, so a position where either new segment's lower bound
+  // exceeds the best primary so far is never taken: the scan skips them (same plans, fewer prices).
+  const bound = safeBound(p);
 
   let sweeps = 0;
   let moves = 0;
@@ -47,12 +51,24 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
       let bestPrimary = primary(bestMs);
       let bestOff = -1;
       const cand = stage.slice();
-      for (let c = lo; c <= hi; c++) {
+      let from = lo;
+      if (bound) {
+        // bound(c, b) does not increase with c: the first c within the best primary, by bisection.
+        let top = hi + 1;
+        while (from < top) {
+          const mid = (from + top) >>> 1;
+          if (bound(mid, b) > bestPrimary) from = mid + 1;
+          else top = mid;
+        }
+      }
+      for (let c = from; c <= hi; c++) {
+        if (bound && bound(a, c) > bestPrimary) break;
         if (c === best || !p.canCut[c]) continue;
         cand[j] = p.cost.segmentMs(a, c, j);
         cand[j + 1] = p.cost.segmentMs(c, b, j + 1);
         const pr = primary(cand);
-        let d = pr - bestPrimary || compareLeximax(cand, bestMs);
+        // cand and bestMs differ in stages j and j + 1 only: their leximax order is that of the two pairs.
+        let d = pr - bestPrimary || leximaxPair(cand[j]!, cand[j + 1]!, bestMs[j]!, bestMs[j + 1]!);
         if (d === 0) {
           if (bestOff < 0) bestOff = off(a, best, b, j);
           d = off(a, c, b, j) - bestOff || latency(cand) - latency(bestMs);
@@ -83,6 +99,7 @@ export function coordinateDescent(p: Problem, start: readonly number[], budget: 
  */
 export function refine(p: Problem, start: readonly number[], budget: Budget): DescentResult & { ripples: number } {
   let r = coordinateDescent(p, start, budget);
+  const bound = safeBound(p);
   let sweeps = r.sweeps;
   let moves = r.moves;
   let ripples = 0;
@@ -114,7 +131,20 @@ export function refine(p: Problem, start: readonly number[], budget: Budget): De
     }
     for (let j = 0; j < p.tpus - 1 && !next; j++) {
       let best = ms;
-      for (let c = 1; c < p.n; c++) {
+      // Moving cut j right grows segment j from its fixed start, moving it left grows segment
+      // j + 1 up to its fixed end: past the positions where the bound of that segment exceeds the
+      // current primary, no push can be taken (the primary is at least every stage).
+      let cLo = 1;
+      let cHi = p.n - 1;
+      if (bound) {
+        const at = r.cuts[j]!;
+        const a = j === 0 ? 0 : r.cuts[j - 1]!;
+        const b = j === p.tpus - 2 ? p.n : r.cuts[j + 1]!;
+        const limit = primary(ms);
+        for (cHi = at; cHi + 1 < p.n && bound(a, cHi + 1) <= limit; cHi++);
+        for (cLo = at; cLo - 1 > 0 && bound(cLo - 1, b) <= limit; cLo--);
+      }
+      for (let c = cLo; c <= cHi; c++) {
         if (c === r.cuts[j]) continue;
         const plan = push(p, r.cuts, j, c);
         if (!plan) continue;
@@ -132,4 +162,21 @@ export function refine(p: Problem, start: readonly number[], budget: Budget): De
     moves += r.moves;
   }
   return { cuts: r.cuts, sweeps, moves, ripples };
+}
+
+/**
+ * The leximax order of two plans whose stage times differ only in one pair: (x1, x2) against
+ * (y1, y2), the rest common. The largest time in one plan and not the other decides, so the
+ * common stages cancel: compare the pairs' larger times, then their smaller ones.
+ */
+function leximaxPair(x1: number, x2: number, y1: number, y2: number): number {
+  const xh = x1 > x2 ? x1 : x2;
+  const yh = y1 > y2 ? y1 : y2;
+  return xh - yh || (x1 > x2 ? x2 : x1) - (y1 > y2 ? y2 : y1);
+}
+
+/** The cost model's monotone lower bound, shrunk so that rounding never rules out a segment at the limit. */
+function safeBound(p: Problem): ((a: number, b: number) => number) | undefined {
+  const raw = segmentBound(p.cost);
+  return raw && ((a, b) => raw(a, b) * (1 - 1e-9) - 1e-12);
 }

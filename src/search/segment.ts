@@ -6,7 +6,7 @@ import { DEFAULT_TOLERANCE } from './tolerance';
 import { isBuiltin, loadStrategy, strategyNames } from '../../strategies';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
 import { formatError, usage, workerFailed, type TpusegError } from '../errors';
-import { loadModelToPlan } from '../model/load';
+import { loadModelToPlan, sharedModelBytes } from '../model/load';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
 import { ratioBandOf, speedupOf, type Speedup } from '../../cost-models/bands';
@@ -167,6 +167,7 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
 
   const seed = req.seed ?? 0;
   const budgetMs = req.timeBudgetMs ?? 60_000;
+  const modelBytes = sharedModelBytes(graph.right);
   const tasks: { n: number; r: Resolved; task: WorkerTask }[] = counts.flatMap((n) => resolved.right.flatMap((r) =>
     Array.from({ length: r.count }, (_, index) => ({
       n,
@@ -175,11 +176,13 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
         model: req.model, ...(req.profile !== undefined || req.devices === undefined ? { profile: req.profile ?? DEFAULT_PROFILE } : {}),
         ...(req.devices !== undefined ? { devices: req.devices } : {}), ...(req.runner ? { runner: req.runner } : {}),
         tpus: n, objective, constraints, strategy: r.ref, options: r.options, seed, index, count: r.count, timeBudgetMs: budgetMs,
+        ...(modelBytes ? { modelBytes } : {}),
       },
     }))));
 
   // No pool and no size given: threads only when the work pays for them (workers.ts).
-  const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n) : 0;
+  const weightBytes = problem.right.graph.tensors.reduce((sum, t) => sum + (t.data?.length ?? 0), 0);
+  const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n, undefined, weightBytes) : 0;
   const pool = auto > 0 ? createSearchPool(auto) : undefined;
   try {
     const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs);

@@ -31,6 +31,8 @@ export interface WorkerTask {
   readonly index: number;
   readonly count: number;
   readonly timeBudgetMs: number;
+  /** The model file's bytes in shared memory (a file model read by the caller): parsed here instead of reading the file again. */
+  readonly modelBytes?: Uint8Array;
   /** Set to 1 by the worker when the task starts (a shared buffer), so overruns are timed from the start, not the queue. */
   readonly started?: Int32Array;
 }
@@ -47,7 +49,7 @@ function costFor(task: WorkerTask): E.Either<TpusegError, CostModel> {
   let cached = models.get(key);
   if (!cached) {
     loads++;
-    const graph = loadModel(model);
+    const graph = loadModel(model, task.modelBytes);
     const priced = E.isLeft(graph) ? graph : requestCost(task, graph.right);
     cached = E.isLeft(priced) ? priced : E.right(priced.right.cost);
     models.set(key, cached);

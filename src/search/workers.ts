@@ -16,16 +16,29 @@ import { MAX_WORKERS } from '../limits';
  */
 export const DEFAULT_WORKERS_TEXT = `chosen from the work: this thread for one small search, one per CPU (at most ${MAX_WORKERS}) for many tasks`;
 
-/** Rough in-thread cost of one search task on a model of `ops` ops, ms (measured: `--strategy all` on ResNet-152, 210 ops, 9 tasks, ~0.4 s). */
-export const taskMs = (ops: number): number => 20 + 0.1 * ops;
+/**
+ * Rough in-thread cost of one search task on a model of `ops` ops, ms (measured: `--strategy all`
+ * at N = 8, 9 tasks: ResNet-152, 213 ops, ~0.3 s; the 5,000-op bench chain, 0.85 s).
+ */
+export const taskMs = (ops: number): number => 20 + 0.02 * ops;
 
 /** Below this much estimated work, threads cost more than they save. */
 export const POOL_MIN_MS = 3000;
 
-/** Threads for one segmentation request of `tasks` tasks on a model of `ops` ops: 0 (this thread) unless the work is large; at most MAX_WORKERS. */
-export function searchWorkers(tasks: number, ops: number, cpus = os.availableParallelism()): number {
+/** What a process running one search holds besides the model's own bytes (code, heap, tables), bytes. */
+export const PROCESS_BYTES = 150e6;
+
+/**
+ * Threads for one segmentation request of `tasks` tasks on a model of `ops` ops holding
+ * `modelBytes` bytes (a model file's weights): 0 (this thread) unless the work is large; at most
+ * MAX_WORKERS. Every worker loads its own copy of the model, so no more workers than keep the
+ * process within 1.5 times the memory of a search in this thread; 0 when that is fewer than two.
+ */
+export function searchWorkers(tasks: number, ops: number, cpus = os.availableParallelism(), modelBytes = 0): number {
   if (cpus < 2 || tasks < 2 || tasks * taskMs(ops) < POOL_MIN_MS) return 0;
-  return Math.min(cpus, tasks, MAX_WORKERS);
+  const byMemory = modelBytes > 0 ? Math.floor((0.5 * (PROCESS_BYTES + modelBytes)) / modelBytes) : Infinity;
+  const w = Math.min(cpus, tasks, MAX_WORKERS, byMemory);
+  return w < 2 ? 0 : w;
 }
 
 /** Threads for an experiment of `groups` groups of cells (each group one model and N): the pool as soon as there are two; at most MAX_WORKERS. */

@@ -34,7 +34,14 @@ export function writeTflite(graph: LayerGraph, opts: WriteOptions = {}): Uint8Ar
   }
   const constants = constantBytes(graph, seed);
   const dataBytes = constants.reduce((s, c) => s + (c ? c.length + 32 : 0), 0);
-  const b = new flatbuffers.Builder(dataBytes + 256 * (graph.tensors.length + graph.ops.length) + 4096);
+  // Sized for the whole file up front: FlatBuffers doubles its buffer when it runs out, and cannot
+  // double one past 1 GiB, so an estimate short of per-channel quantization or long names failed
+  // files between 1 and 2 GiB with its raw "cannot grow buffer beyond 2 gigabytes".
+  const size = dataBytes + tableBytes(graph) + 4096;
+  if (size > MAX_TFLITE_BYTES) {
+    throw new TpusegFailure(usage(`${graph.name}: as a .tflite file it takes about ${count(size)} bytes (constants and tables); a .tflite file holds at most ${count(MAX_TFLITE_BYTES)} bytes (2 GiB)`));
+  }
+  const b = new flatbuffers.Builder(Math.ceil(size / 16) * 16);
 
   // Buffer data first (the bulk of the file, at its end), then the small tables before it.
   const buffers: flatbuffers.Offset[] = [emptyBuffer(b)];
@@ -108,6 +115,22 @@ function constantBytes(graph: LayerGraph, seed: string | number): (Uint8Array | 
     if (E.isLeft(made)) throw new TpusegFailure(made.left);
     return made.right;
   });
+}
+
+/** An upper bound of the bytes the tables take (tensors, quantization, operators, names), alignment included. */
+function tableBytes(graph: LayerGraph): number {
+  const vec = (n: number, width: number): number => 8 + n * width + 8;
+  const str = (x: string): number => vec(Buffer.byteLength(x, 'utf8') + 1, 1);
+  let total = 0;
+  for (const t of graph.tensors) {
+    total += 96 + vec(t.shape.length, 4) + str(t.name) + (t.shapeSignature ? vec(t.shapeSignature.length, 4) : 0);
+    const q = t.quantization;
+    if (q) total += 64 + vec(q.min?.length ?? 0, 4) + vec(q.max?.length ?? 0, 4) + vec(q.scale.length, 4) + vec(q.zeroPoint.length, 8);
+  }
+  for (const op of graph.ops) {
+    total += 96 + vec(op.inputs.length, 4) + vec(op.outputs.length, 4) + 256 + vec(op.customOptions?.length ?? 0, 1) + vec(op.intermediates?.length ?? 0, 4) + str(op.customCode ?? op.type);
+  }
+  return total + str(graph.description ?? `tpuseg: ${graph.name}`) + 16 * graph.tensors.length;
 }
 
 function emptyBuffer(b: flatbuffers.Builder): flatbuffers.Offset {

@@ -61,7 +61,9 @@ describe('run with misbehaving plug-ins', () => {
     r.result.segments[0]!.ms = null;
     fs.writeFileSync(path.join(out, 'results.jsonl'), `${JSON.stringify(r)}\n`);
     const rep = captureIo(dir);
-    expect(await main(['report', out], rep.io)).toBe(0);
+    // Its one record unreadable, the store has no cell to report: one line, exit 2.
+    expect(await main(['report', out], rep.io)).toBe(2);
+    expect(rep.err).toEqual([expect.stringMatching(/results.jsonl: not a results file \(line 1 is not a cell record/)]);
     const again = captureIo(dir);
     expect(await main(['run', file, '--out', out, '--workers', '0'], again.io)).toBe(0);
     expect(again.err).toContain(`${path.join(out, 'results.jsonl')}: ignored 1 unreadable line(s): 1`);

@@ -89,10 +89,32 @@ describe('cost-models/edgetpu', () => {
       // one 1x1 conv 1024 -> 1024 on 1x1: 1 MiB weights, 2 KiB of activations, 1 MiB MACs.
       const g = chain([{ kind: 'conv', filters: 1024, k: 1 }], { input: [1, 1, 1024] });
       const compute = (2 * 1024 * 1024) / 1e9;
-      const over = { capacityMiB: 0.5, streamActAmpPerMiB: 512, streamHideFrac: 1 };
+      // No room: none of it is cached.
+      const over = { capacityMiB: 0, streamActAmpPerMiB: 512, streamHideFrac: 1 };
       const s = edgeTpuModel(g, profile(over)).segment(0, 1);
       expect(s.offChipBytes).toBe(MiB);
       expect(s.streamMs).toBeCloseTo(1 * (1 + 512 * (2048 / MiB)) - compute, 12);
+    });
+
+    it('should cache part of the first conv that does not fit, up to the capacity, when its weights outweigh its activations', () => {
+      // 1x1 convs on 1x1 maps: 0.25 MiB and 1 MiB of weights, a few KiB of activations.
+      const g = chain([{ kind: 'conv', filters: 512, k: 1 }, { kind: 'conv', filters: 2048, k: 1 }], { input: [1, 1, 512] });
+      const s = edgeTpuModel(g, profile()).segment(0, 2);
+      expect(s.onChipBytes).toBe(MiB);
+      expect(s.offChipBytes).toBe(0.25 * MiB);
+      // Streaming is priced per byte of the part that streams.
+      expect(s.streamMs).toBeCloseTo(0.25, 12);
+      expect(edgeTpuModel(g, profile({ firstInvokeMs: 0, firstMsPerMiB: 1, firstMsPerActMiB: 0 })).firstMs!(0, 2)).toBeCloseTo(1, 12);
+    });
+
+    it('should cache whole layers only when the activations of a conv outweigh its weights, and never split a fully-connected layer', () => {
+      // 3x3 convs 64 -> 64 on 64x64 maps: 36 KiB of weights each, 512 KiB of activations.
+      const conv = chain([{ kind: 'conv', filters: 64 }, { kind: 'conv', filters: 64 }, { kind: 'conv', filters: 64 }], { input: [64, 64, 64] });
+      const c = edgeTpuModel(conv, profile({ capacityMiB: 0.1 })).segment(0, 3);
+      expect(c.onChipBytes).toBe(2 * 36 * 1024);
+      expect(c.offChipBytes).toBe(36 * 1024);
+      // fc3 in 1 MiB: 0.75 MiB of whole layers cached, the third layer (0.5 MiB) streamed whole although 0.25 MiB is left.
+      expect(edgeTpuModel(fc3, profile()).segment(0, 3).offChipBytes).toBe(0.5 * MiB);
     });
 
     it('should pad fully-connected weights to whole groups of units', () => {
@@ -124,7 +146,8 @@ describe('cost-models/edgetpu', () => {
       // A penalty too small to change any capacity takes the binary-search path.
       const slow = edgeTpuModel(g, profile({ capacityMiB: 0.2, capacityPerInputMiB: 1e-12 }));
       for (let a = 0; a < g.ops.length; a++) {
-        for (let b = a + 1; b <= g.ops.length; b++) expect(fast.segment(a, b).onChipBytes).toBe(slow.segment(a, b).onChipBytes);
+        // The same prefix; a part-cached conv's share differs by the penalty's rounding at most.
+        for (let b = a + 1; b <= g.ops.length; b++) expect(fast.segment(a, b).onChipBytes).toBeCloseTo(slow.segment(a, b).onChipBytes, 3);
       }
     });
   });
@@ -146,6 +169,27 @@ describe('cost-models/edgetpu', () => {
         }
         // The whole model cannot cache 0.5 + 0.75 + 0.75 + 0.5 MiB in 0.9: the bound sees streaming.
         expect(lb(0, n)).toBeGreaterThan(m.segment(0, n).computeMs + m.segment(0, n).cpuMs);
+      }
+    });
+
+    it('should stay at or below segmentMs and never decrease as a range grows when convs are cached in part', () => {
+      const g = chain([{ kind: 'conv', filters: 512, k: 1 }, { kind: 'conv', filters: 768, k: 1 }, { kind: 'relu' }, { kind: 'conv', filters: 1024, k: 1 },
+        { kind: 'conv', filters: 512, k: 1 }, { kind: 'conv', filters: 64 }], { input: [2, 2, 1024] });
+      for (const over of [{}, { capacityPerInputMiB: 100 }, { capacityPerInputMiB: 100, streamActAmpPerMiB: 30, streamHideFrac: 0.5 }]) {
+        const m = edgeTpuModel(g, profile({ capacityMiB: 0.9, ...over }));
+        const lb = (m as typeof m & { lowerBoundMs(a: number, b: number): number }).lowerBoundMs.bind(m);
+        const n = g.ops.length;
+        let parts = 0;
+        for (let a = 0; a < n; a++) {
+          for (let b = a + 1; b <= n; b++) {
+            const s = m.segment(a, b);
+            if (s.onChipBytes % (64 * 1024) !== 0) parts++;
+            expect(lb(a, b)).toBeLessThanOrEqual(m.segmentMs(a, b) + 1e-12);
+            if (b < n) expect(lb(a, b + 1)).toBeGreaterThanOrEqual(lb(a, b) - 1e-12);
+            if (a > 0) expect(lb(a - 1, b)).toBeGreaterThanOrEqual(lb(a, b) - 1e-12);
+          }
+        }
+        expect(parts).toBeGreaterThan(0);
       }
     });
   });

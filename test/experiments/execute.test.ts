@@ -1,4 +1,11 @@
 import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { poolExecutor } from '../../src/experiments/pool';
+import { readModelFile } from '../../src/model/load';
+import { captureIo } from '../helpers/io';
 import * as _ from '../../src/experiments/execute';
 import type { CellParams } from '../../src/experiments/cell';
 import { costModel, loadProfile } from '../../cost-models';
@@ -42,6 +49,31 @@ describe('experiments/execute', () => {
       expect(missing!.error).toMatch(/nope\.tflite.*no such file/);
       const [bad] = _.runGroupInProcess({ baseDir: '/', cwd: process.cwd(), cells: [cell('magic')] });
       expect(bad!.error).toMatch(/unknown strategy "magic"/);
+    });
+  });
+
+  describe('a file model on a pool', () => {
+    it('should read the file once into shared memory and give its bytes to the threads, which parse them instead of the file', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-exec-'));
+      const file = path.join(dir, 'fc.tflite');
+      expect(await main(['export-model', 'synth:fc?neurons=64&layers=3', '-o', file], captureIo(dir).io)).toBe(0);
+      const here = _.runGroupInProcess({ baseDir: dir, cwd: dir, cells: [cell('dp', 2, { model: 'fc.tflite' })] });
+      expect(here[0]!.error).toBeUndefined();
+      const bytes = readModelFile(file);
+      if (E.isLeft(bytes)) throw new Error('unreadable');
+      expect(bytes.right.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const pool = poolExecutor(2, dir, dir);
+      try {
+        const group = (tpus: number) => [{ ...cell('dp', tpus, { model: 'fc.tflite' }), id: `n${tpus}` }];
+        const first = await pool.runGroup(group(2));
+        expect(first[0]!.result!.cuts).toEqual(here[0]!.result!.cuts);
+        // The file is gone: a thread that has not built the model yet parses the bytes the executor read.
+        fs.rmSync(file);
+        const later = await Promise.all([pool.runGroup(group(3)), pool.runGroup(group(4))]);
+        expect(later.map((o) => o[0]!.error)).toEqual([undefined, undefined]);
+      } finally {
+        await pool.close();
+      }
     });
   });
 });

@@ -12,6 +12,14 @@ describe('search/workers', () => {
     expect(searchWorkers(9, ops + 1, 16)).toBe(9);
   });
 
+  it('should keep the process within 1.5 times the memory of one thread: fewer workers, or none, for a model with heavy weights', () => {
+    const ops = Math.ceil((POOL_MIN_MS / 9 - taskMs(0)) / (taskMs(1) - taskMs(0))) + 1;
+    expect(searchWorkers(9, ops, 16, 10e6)).toBe(8);
+    expect(searchWorkers(9, ops, 16, 40e6)).toBe(2);
+    // A 5,000-op model file of about a gigabyte: every worker would hold its own copy.
+    expect(searchWorkers(9, ops, 16, 1e9)).toBe(0);
+  });
+
   it('should never start threads for one task or on one CPU', () => {
     expect(searchWorkers(1, 1e6, 8)).toBe(0);
     expect(searchWorkers(50, 1e6, 1)).toBe(0);

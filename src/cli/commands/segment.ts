@@ -39,7 +39,8 @@ options:
   --strategy LIST            all | name,name,... | ./my-strategy.js (default all)
   --workers W                worker threads (default: ${DEFAULT_WORKERS_TEXT}; 0 runs in this thread)
   --seed S                   run seed (default 0)
-  --time-budget T            seconds per task (default 60); a task running past 2T+1 s fails
+  --time-budget T            seconds per task (default 60): a search stops there with its best plan (dp
+                             marks it not proven optimal); a task running past 2T+1 s fails
   --profile P                cost profile: ${PROFILE_NAMES.join(' | ')} | a JSON file (default ${DEFAULT_PROFILE})
   --runner R                 pycoral (pycoral's C++ runner, as run_pipeline.py) | python-threads (default: the profile's)
   --objective O              throughput (slowest stage, default) | batch (sum + (B-1) max) | latency (sum)
