@@ -90,6 +90,8 @@ export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: s
     }
     const cuts = outcome?._tag === 'Right' ? outcome.right?.cuts : undefined;
     if (!Array.isArray(cuts)) return fail(workerFailed(s.name, index, `returned ${describe(r)}, not E.right({ cuts }) or E.left(error)`));
+    const odd = cuts.findIndex((c) => typeof c !== 'number' || !Number.isInteger(c));
+    if (odd >= 0) return fail(workerFailed(s.name, index, `returned cuts ${describe(cuts)}: cut ${odd} is ${typeof cuts[odd] === 'number' ? `${cuts[odd]}, not an integer` : `the ${typeof cuts[odd]} ${describe(cuts[odd])}, not a number`} (cuts are op positions: integers)`));
     const checked = checkPlan(problem, cuts);
     if (E.isLeft(checked)) return fail(workerFailed(s.name, index, `returned an invalid plan: ${(checked.left as { message: string }).message}`));
     const unpriced = nonFiniteStage(problem, cuts);

@@ -26,6 +26,8 @@ describe('plug-in strategies', () => {
       ['a Left that is not a tpuseg error', () => E.left('just a string'), 'strategy p (task 0) failed: returned an error tpuseg does not know: "just a string"'],
       ['no Either at all', () => undefined, 'strategy p (task 0) failed: returned undefined, not E.right({ cuts }) or E.left(error)'],
       ['a Right without cuts', () => E.right({ plan: [3] }), 'strategy p (task 0) failed: returned {"_tag":"Right","right":{"plan":[3]}}, not E.right({ cuts }) or E.left(error)'],
+      ['string cuts', () => E.right({ cuts: ['3'] }), 'strategy p (task 0) failed: returned cuts ["3"]: cut 0 is the string "3", not a number (cuts are op positions: integers)'],
+      ['fractional cuts', () => E.right({ cuts: [2.5] }), 'strategy p (task 0) failed: returned cuts [2.5]: cut 0 is 2.5, not an integer (cuts are op positions: integers)'],
       ['a thrown non-Error', () => { throw { code: 7 }; }, 'strategy p (task 0) failed: threw: {"code":7}'],
     ])('should turn %s into a failure of that strategy', (_what, search, message) => {
       const o = runTask(problemWith((a, b) => b - a), plugin(search as Strategy['search']), {}, 0, 0, 1, 1000);
