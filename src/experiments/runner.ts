@@ -18,6 +18,9 @@ export interface CellOutcome {
   readonly modelInput?: readonly number[];
   /** Stopped by Ctrl-C before it finished: not recorded, so the next run computes it. */
   readonly interrupted?: boolean;
+  /** A plug-in's own name and description (its cell names it by path). */
+  readonly strategyName?: string;
+  readonly strategyDescription?: string;
 }
 
 export interface Executor {
@@ -107,6 +110,8 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
           ...(o.modelInput !== undefined ? { modelInput: o.modelInput } : {}),
           ...(o.result !== undefined ? { result: o.result } : {}),
           ...(o.error !== undefined ? { error: o.error } : {}),
+          ...(o.strategyName !== undefined ? { strategyName: o.strategyName } : {}),
+          ...(o.strategyDescription !== undefined ? { strategyDescription: o.strategyDescription } : {}),
         };
       });
       appender.append(records);

@@ -43,6 +43,9 @@ export interface CellRecord {
   readonly result?: ResultObject;
   /** Set when the cell failed (infeasible, strategy error); a failed cell is finished too. */
   readonly error?: string;
+  /** A plug-in's own name and one-line description (its params name it by path). */
+  readonly strategyName?: string;
+  readonly strategyDescription?: string;
 }
 
 export interface StoreContents {
