@@ -76,7 +76,11 @@ export interface PluginFault {
 export const isPluginFault = (e: TpusegError | PluginFault): e is PluginFault => e._tag === 'PluginFault';
 
 /** A stand-in for a plug-in: options decode and task counts are answered by the plug-in's thread. */
+const STAND_INS = new WeakMap<PluginHost, Strategy>();
+
 function standIn(host: PluginHost, limitMs: number): Strategy {
+  const known = STAND_INS.get(host);
+  if (known && known.name === host.name && known.description === host.description) return known;
   const name = host.name;
   const options = new t.Type<unknown, unknown, unknown>(
     `${name}Options`,
@@ -101,6 +105,7 @@ function standIn(host: PluginHost, limitMs: number): Strategy {
     search: () => E.left(usage(`plug-in ${name} searches in its own thread (pluginOf)`)),
   };
   HOSTS.set(s, host);
+  STAND_INS.set(host, s);
   return s;
 }
 
@@ -110,24 +115,49 @@ function standIn(host: PluginHost, limitMs: number): Strategy {
  * usage error; a plug-in that fails to load, or takes a reserved name, is a PluginFault.
  */
 export function loadStrategy(nameOrPath: string, cwd: string = process.cwd(), limitMs: number = PLUGIN_LOAD_MS): E.Either<TpusegError | PluginFault, Strategy> {
+  const found = locate(nameOrPath, cwd);
+  if (found._tag !== 'Plugin') return found._tag === 'Builtin' ? E.right(found.strategy) : E.left(found.error);
+  const limit = Math.min(limitMs, PLUGIN_LOAD_MS);
+  return admit(found.host, nameOrPath, found.host.load(limit), limit);
+}
+
+/**
+ * `loadStrategy` waiting for a plug-in's thread with the event loop, so `signal` (Ctrl-C) stops a
+ * plug-in that spins while it loads; Left undefined when it was stopped so.
+ */
+export async function loadStrategyEvented(nameOrPath: string, cwd: string, limitMs: number, signal?: AbortSignal): Promise<E.Either<TpusegError | PluginFault | undefined, Strategy>> {
+  const found = locate(nameOrPath, cwd);
+  if (found._tag !== 'Plugin') return found._tag === 'Builtin' ? E.right(found.strategy) : E.left(found.error);
+  const limit = Math.min(limitMs, PLUGIN_LOAD_MS);
+  const loaded = await found.host.loadEvented(limit, signal);
+  if (E.isLeft(loaded) && loaded.left._tag === 'Interrupted') return E.left(undefined);
+  return admit(found.host, nameOrPath, E.mapLeft((f: { _tag: 'Failed'; why: string } | { _tag: 'Interrupted' }) => (f._tag === 'Failed' ? f.why : 'interrupted'))(loaded), limit);
+}
+
+type Located = { _tag: 'Builtin'; strategy: Strategy } | { _tag: 'Plugin'; host: PluginHost } | { _tag: 'Error'; error: TpusegError };
+
+function locate(nameOrPath: string, cwd: string): Located {
   const builtin = BUILTIN.find((x) => x.name === nameOrPath);
-  if (builtin) return E.right(builtin);
+  if (builtin) return { _tag: 'Builtin', strategy: builtin };
   const file = pluginFile(nameOrPath, cwd);
-  if (file === undefined) return E.left(usage(`unknown strategy "${nameOrPath}" (known: ${strategyNames().join(', ')}; or a path to a module)`));
-  if (!fs.existsSync(file)) return E.left(usage(`strategy module ${nameOrPath}: no such file (${file})`));
-  const host = pluginHost(file, nameOrPath);
-  const fault = (message: string): E.Either<PluginFault, never> => E.left({ _tag: 'PluginFault', ref: nameOrPath, message });
-  const loaded = host.load(Math.min(limitMs, PLUGIN_LOAD_MS));
-  if (E.isLeft(loaded)) return fault(`plug-in ${nameOrPath}: ${loaded.left}`);
+  if (file === undefined) return { _tag: 'Error', error: usage(`unknown strategy "${nameOrPath}" (known: ${strategyNames().join(', ')}; or a path to a module)`) };
+  if (!fs.existsSync(file)) return { _tag: 'Error', error: usage(`strategy module ${nameOrPath}: no such file (${file})`) };
+  return { _tag: 'Plugin', host: pluginHost(file, nameOrPath) };
+}
+
+/** A loaded plug-in's stand-in, unless it failed to load or takes a reserved name. */
+function admit(host: PluginHost, ref: string, loaded: E.Either<string, { name: string }>, limitMs: number): E.Either<PluginFault, Strategy> {
+  const fault = (message: string): E.Either<PluginFault, never> => E.left({ _tag: 'PluginFault', ref, message });
+  if (E.isLeft(loaded)) return fault(`plug-in ${ref}: ${loaded.left}`);
   if (RESERVED.has(loaded.right.name)) {
     host.close();
-    return fault(`plug-in ${nameOrPath}: its name "${loaded.right.name}" is taken by tpuseg's own ${loaded.right.name === 'all' ? 'keyword' : 'strategy'}; give it another name`);
+    return fault(`plug-in ${ref}: its name "${loaded.right.name}" is taken by tpuseg's own ${loaded.right.name === 'all' ? 'keyword' : 'strategy'}; give it another name`);
   }
   if (loaded.right.name.trim() === '') {
     host.close();
-    return fault(`plug-in ${nameOrPath}: its name is empty`);
+    return fault(`plug-in ${ref}: its name is empty`);
   }
-  return E.right(standIn(host, Math.min(limitMs, PLUGIN_LOAD_MS)));
+  return E.right(standIn(host, limitMs));
 }
 
 /** `loadStrategy` for callers with no use for a PluginFault of their own: it becomes a usage error (one line naming the plug-in). */

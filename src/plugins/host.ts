@@ -62,8 +62,8 @@ export class PluginHost {
     return this.name !== '' ? this.name : this.ref;
   }
 
-  /** Starts the thread and loads the module, waiting at most `limitMs`. */
-  private start(limitMs: number): E.Either<string, Thread> {
+  /** A new thread loading the module (its replies: Ready when tpuseg's modules are in, then Loaded or Failed). */
+  private spawn(): Thread {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const execArgv = workerExecArgv(WORKER);
@@ -77,17 +77,40 @@ export class PluginHost {
     worker.unref();
     port1.unref();
     this.thread = thread;
-    const up = this.waitSync(thread, -1, STARTUP_MS, 'starting its thread');
-    if (E.isLeft(up)) return up;
-    const r = this.waitSync(thread, 0, limitMs, 'loading');
-    if (E.isLeft(r)) return r;
-    const loaded = r.right;
+    return thread;
+  }
+
+  /** The thread, once its load reply says the module exports a strategy (under the name it had, if it loaded before). */
+  private accept(thread: Thread, loaded: PluginReply): E.Either<string, Thread> {
     if (loaded._tag === 'Failed') return this.stop(loaded.why);
     if (loaded._tag !== 'Loaded') return this.stop(`answered ${loaded._tag} to loading`);
     if (this.name !== '' && loaded.name !== this.name) return this.stop(`changed its name from "${this.name}" to "${loaded.name}" between loads`);
     this.name = loaded.name;
     this.description = loaded.description;
     return E.right(thread);
+  }
+
+  /** Starts the thread and loads the module, waiting at most `limitMs` (after the thread is up) without the event loop. */
+  private start(limitMs: number): E.Either<string, Thread> {
+    const thread = this.spawn();
+    const up = this.waitSync(thread, -1, STARTUP_MS, 'starting its thread');
+    if (E.isLeft(up)) return up;
+    const r = this.waitSync(thread, 0, limitMs, 'loading');
+    return E.isLeft(r) ? r : this.accept(thread, r.right);
+  }
+
+  /** `start` waiting with the event loop, so `signal` (Ctrl-C) stops it. */
+  private async startEvented(limitMs: number, signal?: AbortSignal): Promise<E.Either<CallFailure, Thread>> {
+    const thread = this.spawn();
+    thread.worker.ref();
+    try {
+      const up = await this.waitEvented(thread, -1, STARTUP_MS, 'starting its thread', signal);
+      if (E.isLeft(up)) return up;
+      const r = await this.waitEvented(thread, 0, limitMs, 'loading', signal);
+      return E.isLeft(r) ? r : E.mapLeft(failed)(this.accept(thread, r.right));
+    } finally {
+      thread.worker.unref();
+    }
   }
 
   /** Terminates the thread (the next call starts another) and gives `why` as the failure. */
@@ -104,14 +127,65 @@ export class PluginHost {
   }
 
   /** Why the module failed to load, and the file's modification time then: it is not loaded again until the file changes. */
-  private broken: { readonly why: string; readonly mtimeMs: number } | undefined;
+  private broken: { readonly why: string; readonly mtimeMs: number; readonly limitMs: number } | undefined;
+
+  /** A load that failed before is not tried again, unless the file changed, or it ran out of time and now has more. */
+  private stillBroken(mtimeMs: number, limitMs: number): string | undefined {
+    const b = this.broken;
+    if (!b || b.mtimeMs !== mtimeMs) return undefined;
+    return /took longer than/.test(b.why) && limitMs > b.limitMs ? undefined : b.why;
+  }
+
+  private async ensureEvented(limitMs: number, signal?: AbortSignal): Promise<E.Either<CallFailure, Thread>> {
+    if (this.thread && !this.thread.ended) return E.right(this.thread);
+    const mtimeMs = fileTime(this.file);
+    const why = this.stillBroken(mtimeMs, limitMs);
+    if (why !== undefined) return E.left(failed(why));
+    const t = await this.startEvented(limitMs, signal);
+    this.broken = E.isLeft(t) && t.left._tag === 'Failed' && this.name === '' ? { why: t.left.why, mtimeMs, limitMs } : undefined;
+    return t;
+  }
+
+  /** `load`, `decode` and `tasks` waiting with the event loop, so `signal` (Ctrl-C) stops them. */
+  async loadEvented(limitMs: number, signal?: AbortSignal): Promise<E.Either<CallFailure, { name: string; description: string }>> {
+    return E.map(() => ({ name: this.name, description: this.description }))(await this.ensureEvented(limitMs, signal));
+  }
+
+  private async callEvented(body: Omit<Extract<PluginRequest, { _tag: 'Decode' }>, 'id'> | Omit<Extract<PluginRequest, { _tag: 'Tasks' }>, 'id'>, limitMs: number, what: string, signal?: AbortSignal): Promise<E.Either<CallFailure, PluginReply>> {
+    const t = await this.ensureEvented(limitMs, signal);
+    if (E.isLeft(t)) return t;
+    const id = this.nextId++;
+    this.request(t.right, { ...body, id } as PluginRequest);
+    t.right.worker.ref();
+    try {
+      return await this.waitEvented(t.right, id, limitMs, what, signal);
+    } finally {
+      t.right.worker.unref();
+    }
+  }
+
+  async decodeEvented(options: unknown, limitMs: number, signal?: AbortSignal): Promise<E.Either<{ readonly rejected: readonly string[] } | { readonly failed: string } | { readonly interrupted: true }, void>> {
+    const r = await this.callEvented({ _tag: 'Decode', options }, limitMs, 'options.decode', signal);
+    if (E.isLeft(r)) return E.left(r.left._tag === 'Interrupted' ? { interrupted: true } : { failed: r.left.why });
+    if (r.right._tag === 'Ok') return E.right(undefined);
+    if (r.right._tag === 'Rejected') return E.left({ rejected: r.right.problems });
+    return E.left({ failed: r.right._tag === 'Failed' ? r.right.why : `answered ${r.right._tag} to options.decode` });
+  }
+
+  async tasksEvented(options: unknown, limitMs: number, signal?: AbortSignal): Promise<E.Either<CallFailure, number>> {
+    const r = await this.callEvented({ _tag: 'Tasks', options }, limitMs, 'tasks()', signal);
+    if (E.isLeft(r)) return r;
+    if (r.right._tag === 'Count') return E.right(r.right.count);
+    return E.left(failed(r.right._tag === 'Failed' ? r.right.why : r.right._tag === 'Rejected' ? r.right.problems.join('; ') : `answered ${r.right._tag} to tasks()`));
+  }
 
   private ensure(limitMs: number): E.Either<string, Thread> {
     if (this.thread && !this.thread.ended) return E.right(this.thread);
     const mtimeMs = fileTime(this.file);
-    if (this.broken && this.broken.mtimeMs === mtimeMs) return E.left(this.broken.why);
+    const why = this.stillBroken(mtimeMs, limitMs);
+    if (why !== undefined) return E.left(why);
     const t = this.start(limitMs);
-    this.broken = E.isLeft(t) && this.name === '' ? { why: t.left, mtimeMs } : undefined;
+    this.broken = E.isLeft(t) && this.name === '' ? { why: t.left, mtimeMs, limitMs } : undefined;
     return t;
   }
 

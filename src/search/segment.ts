@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { DEFAULT_PROFILE, type CostProfile, type RunnerName } from '../../cost-models';
 import { requestCost } from './request-cost';
 import { DEFAULT_TOLERANCE } from './tolerance';
-import { isPluginFault, loadStrategy, pluginOf, strategyNames } from '../../strategies';
+import { isPluginFault, loadStrategyEvented, pluginOf, strategyNames } from '../../strategies';
 import type { PluginHost } from '../plugins/host';
 import type { CostRecipe } from '../plugins/protocol';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
@@ -119,17 +119,17 @@ interface Faulted {
   readonly message: string;
 }
 
-function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, { ok: Resolved[]; faulted: Faulted[] }> {
+async function resolveStrategies(req: SegmentRequest, signal: AbortSignal): Promise<E.Either<TpusegError, { ok: Resolved[]; faulted: Faulted[] }>> {
   const wanted = (req.strategies ?? ['all']).flatMap((s) => (s === 'all' ? strategyNames() : [s]));
   if (wanted.length === 0) return E.left(usage('no strategy given'));
   const limitMs = req.timeBudgetMs ?? 60_000;
   const out: Resolved[] = [];
   const faulted: Faulted[] = [];
   for (const ref of wanted) {
-    const s = loadStrategy(ref, req.cwd, limitMs);
+    const s = await loadStrategyEvented(ref, req.cwd ?? process.cwd(), limitMs, signal);
     if (E.isLeft(s)) {
-      if (!isPluginFault(s.left)) return E.left(s.left);
-      if (!faulted.some((f) => f.label === ref)) faulted.push({ label: ref, message: s.left.message });
+      if (s.left !== undefined && !isPluginFault(s.left)) return E.left(s.left);
+      if (!faulted.some((f) => f.label === ref)) faulted.push({ label: ref, message: s.left === undefined ? `plug-in ${ref}: interrupted while it loaded` : s.left.message });
       continue;
     }
     if (out.some((r) => r.strategy.name === s.right.name)) {
@@ -140,15 +140,16 @@ function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, { ok: Res
     const raw = req.options?.[s.right.name];
     const host = pluginOf(s.right);
     if (host) {
-      const decoded = host.decode(raw, limitMs);
+      const decoded = await host.decodeEvented(raw, limitMs, signal);
       if (E.isLeft(decoded) && 'rejected' in decoded.left) return E.left(configInvalid(`options of strategy ${s.right.name}`, decoded.left.rejected));
-      if (E.isLeft(decoded) && 'failed' in decoded.left) {
-        faulted.push({ label: s.right.name, message: `plug-in ${s.right.name} (${ref}): options.decode ${decoded.left.failed.replace(/^options\.decode /, '')}` });
+      if (E.isLeft(decoded)) {
+        const why = 'failed' in decoded.left ? `options.decode ${decoded.left.failed.replace(/^options\.decode /, '')}` : 'interrupted in options.decode';
+        faulted.push({ label: s.right.name, message: `plug-in ${s.right.name} (${ref}): ${why}` });
         continue;
       }
-      const tasks = host.tasks(raw, limitMs);
+      const tasks = await host.tasksEvented(raw, limitMs, signal);
       if (E.isLeft(tasks)) {
-        faulted.push({ label: s.right.name, message: `plug-in ${s.right.name} (${ref}): ${tasks.left}` });
+        faulted.push({ label: s.right.name, message: `plug-in ${s.right.name} (${ref}): ${tasks.left._tag === 'Failed' ? tasks.left.why : 'interrupted in tasks()'}` });
         continue;
       }
       const n = Number.isInteger(tasks.right) && tasks.right >= 1 ? tasks.right : 1;
@@ -192,7 +193,9 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   const constraints: Constraints = { pins: req.constraints?.pins ?? [], ...(req.constraints?.maxCrossingBytes !== undefined ? { maxCrossingBytes: req.constraints.maxCrossingBytes } : {}) };
   const problem = makeProblem(cost, N, objective, constraints);
   if (E.isLeft(problem)) return problem;
-  const resolved = resolveStrategies(req);
+  const stop = new AbortController();
+  void req.interrupted?.then(() => stop.abort());
+  const resolved = await resolveStrategies(req, stop.signal);
   if (E.isLeft(resolved)) return resolved;
   // Every number of segments up to N with --at-most (those the constraints allow), else N alone.
   const counts: number[] = [];
@@ -227,7 +230,7 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   const auto = !req.pool && req.workers === undefined ? searchWorkers(builtins, problem.right.n, undefined, weightBytes) : 0;
   const pool = auto > 0 ? createSearchPool(auto) : undefined;
   try {
-    const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs, recipe);
+    const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs, recipe, stop);
     const reports = new Map(counts.map((n) => {
       const p = problems.get(n)!;
       const combined = resolved.right.ok.map((r) => combineTasks(p, r.strategy.name, outcomes.filter((o) => o.n === n && o.name === r.strategy.name).map((o) => o.outcome)));
@@ -268,9 +271,7 @@ const interruptedOutcome = (name: string, index: number): TaskOutcome =>
 
 let recipes = 0;
 
-async function runAll(problems: ReadonlyMap<number, Problem>, tasks: readonly Job[], req: SegmentRequest, budgetMs: number, recipe: CostRecipe): Promise<Done[]> {
-  const stop = new AbortController();
-  void req.interrupted?.then(() => stop.abort());
+async function runAll(problems: ReadonlyMap<number, Problem>, tasks: readonly Job[], req: SegmentRequest, budgetMs: number, recipe: CostRecipe, stop: AbortController): Promise<Done[]> {
   // Plug-ins run in threads of their own, beside the built-ins (on the pool, or here with --workers 0).
   const costKey = `segment-${++recipes}`;
   const pluginTasks = tasks.filter((t) => t.r.host);

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as E from 'fp-ts/Either';
 import { main } from '../../src/cli/main';
+import { segmentModel } from '../../src/search/segment';
 import { closePlugins } from '../../src/plugins/host';
 import { captureIo } from '../helpers/io';
 
@@ -64,6 +66,14 @@ describe('hostile plug-ins beside dp', () => {
     }
     // Nothing a plug-in printed reached stdout (the --json output parsed above came from the command alone).
     expect(stdout.mock.calls.map((c) => String(c[0])).join('')).not.toContain('writes-stdout');
+  });
+
+  it.each(['spins-at-load.js', 'spins-in-decode.js'])('should stop %s on Ctrl-C, whatever its budget', async (f) => {
+    const interrupted = new Promise<void>((ok) => setTimeout(ok, 1500));
+    const t0 = performance.now();
+    const r = await segmentModel({ model: MODEL, tpus: 3, workers: 0, cwd: HOSTILE, strategies: ['dp', `./${f}`], timeBudgetMs: 600_000, interrupted });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(E.isRight(r) && r.right.results.map((x) => ('error' in x ? x.error : 'ok'))).toEqual(['strategy dp (task 0) failed: interrupted before it finished', expect.stringMatching(/^plug-in \S+( \(\S+\))?: interrupted (while it loaded|in options\.decode)$/)]);
   });
 
   it('should fail each hostile cell alone in run, dp\'s cells as without them', async () => {
