@@ -44,7 +44,7 @@ export const ModelObject = record(
 export const ModelEntry = byShape('a model spec or {model, sweep?, tpus?, runner?, freshRunner?}', { scalar: nonEmptyString, object: ModelObject });
 export type ModelEntry = t.TypeOf<typeof ModelEntry>;
 
-/** A strategy name (registry name or a module path), or a name with options and an optional label. */
+/** A strategy name (registry name, or a plug-in's module path relative to the config's folder), or a name with options and an optional label. */
 export const StrategyObject = record(
   'a strategy {name, options?, label?}',
   { name: nonEmptyString },

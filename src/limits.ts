@@ -29,6 +29,9 @@ export const MAX_TASKS = 1000;
 /** JSON and CSV inputs (plans, configs, measurements): far above any real one. */
 export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
+/** Nesting of arrays and objects in an `--option` value: far above any real option, far below the stack's limit. */
+export const MAX_OPTION_DEPTH = 64;
+
 /** `1,234,567` */
 export const count = (n: number): string => n.toLocaleString('en-US');
 

@@ -1,25 +1,27 @@
 /**
- * A template strategy: copy this file into strategies/ (as `my-name.ts`) to register it, or pass
- * it by path: `tpuseg segment zoo:resnet50 --tpus 4 --strategy ./my-strategy.ts`.
+ * A template strategy (a plug-in): copy this file anywhere, e.g. `~/my-strategy.ts`, change its
+ * `name`, and pass it by path:
  *
- * Contract (strategies/types.ts):
- *   - `name` is how users pick it; `description` is one line.
+ *   tpuseg segment zoo:resnet50_v1 --tpus 4 --strategy ~/my-strategy.ts
+ *
+ * or list its path under "strategies" in an experiment config (relative to the config's folder).
+ * It imports only `tpuseg/strategy`, which the plug-in loader resolves from any folder; .ts and
+ * .js both load. A plug-in runs in a worker thread of its own with a frozen copy of the problem.
+ *
+ * Contract (the types in `tpuseg/strategy`):
+ *   - `name` is how tables and figures label it (not a built-in's name); `description` is one line.
  *   - `options` decodes the user's partial options and fills the defaults (`optionsCodec`).
- *   - `search(problem, options, rng, budget, task)` returns Right({ cuts, stats? }) or a Left
- *     (e.g. `infeasible(...)` from src/errors). `cuts` are N-1 strictly increasing positions in
- *     1..n-1 that respect `problem.cutLo/cutHi/canCut` (helpers: `projectPlan`, `cutRange`,
- *     `checkPlan` in src/search/problem.ts; scoring in src/search/objective.ts).
+ *   - `search(problem, options, rng, budget, task)` returns E.right({ cuts, stats? }) or an
+ *     E.left (e.g. `infeasible(...)`). `cuts` are N-1 strictly increasing integers in 1..n-1 that
+ *     respect `problem.cutLo/cutHi/canCut` (helpers: `projectPlan`, `cutRange`, `checkPlan`;
+ *     scoring: `scorePlan`, `compareScores`).
  *   - Randomness only from `rng`; time only through `budget.expired()`; no files or pools.
- *   - Optional `tasks(options)`: how many independent runs (restarts) the pool should spread;
- *     `task.index` tells a run which one it is, and its `rng` is seeded from it.
+ *   - Optional `tasks(options)`: how many independent runs (restarts) to make; `task.index`
+ *     tells a run which one it is, and its `rng` is seeded from it.
  *
  * This example is "random restarts": each task draws `samples` random plans and keeps the best.
  */
-import * as E from 'fp-ts/Either';
-import { compareScores, scorePlan } from '../src/search/objective';
-import { projectPlan } from '../src/search/problem';
-import { intUpTo, optionsCodec, Restarts } from './options';
-import type { Strategy } from './types';
+import { compareScores, E, intUpTo, optionsCodec, projectPlan, Restarts, scorePlan, type Strategy } from 'tpuseg/strategy';
 
 interface Options {
   samples: number;

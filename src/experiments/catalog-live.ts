@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import { loadProfile } from '../../cost-models';
-import { loadStrategy } from '../../strategies';
+import { loadStrategy, loadStrategyOrFail, pluginOf } from '../../strategies';
 import { optionErrors } from '../../strategies/options';
 import { calibrationModel } from '../calibrate/models';
 import { formatError } from '../errors';
@@ -41,14 +41,18 @@ export function liveCatalog(cwd: string): Catalog {
         return `no such model file ${spec} (or give zoo:NAME / synth:FAMILY?...)`;
       }
     },
-    checkStrategy(name, options) {
+    checkStrategy(name, options, limitMs) {
       if (FIXED_SPLITS.includes(name)) {
         return Object.keys(options).length === 0 ? [] : [['options', `the fixed split "${name}" takes no options`]];
       }
-      const s = loadStrategy(name, cwd);
+      const s = loadStrategyOrFail(name, cwd, limitMs);
       if (E.isLeft(s)) return [['name', messageOf(s.left)]];
       const decoded = s.right.options.decode(options);
       return E.isLeft(decoded) ? optionErrors(name, decoded.left).map((m) => ['options', m] as const) : [];
+    },
+    strategyName(file, limitMs) {
+      const s = loadStrategy(file, cwd, limitMs);
+      return E.isRight(s) && pluginOf(s.right) ? s.right.name : undefined;
     },
     checkProfile(nameOrPath) {
       const p = loadProfile(nameOrPath);

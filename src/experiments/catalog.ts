@@ -10,8 +10,10 @@ export interface Catalog {
    * Returns the problem as one line, or undefined when the spec is fine.
    */
   checkModel(spec: string): string | undefined;
-  /** Problems with a strategy and its options: each `[path under the entry, message]`; [] when fine. */
-  checkStrategy(name: string, options: Readonly<Record<string, unknown>>): readonly (readonly [string, string])[];
+  /** Problems with a strategy and its options: each `[path under the entry, message]`; [] when fine. Module paths come resolved against the config's folder; a plug-in gets `limitMs` (the config's budget) to load and decode. */
+  checkStrategy(name: string, options: Readonly<Record<string, unknown>>, limitMs?: number): readonly (readonly [string, string])[];
+  /** A plug-in module's own name (the default label of its cells), when it has loaded; undefined for the rest. */
+  strategyName?(path: string, limitMs?: number): string | undefined;
   /** The problem with a profile name or path, or undefined when it loads. */
   checkProfile(nameOrPath: string): string | undefined;
 }

@@ -67,6 +67,9 @@ function applySweep(spec: string, combo: Record<string, number | string>): strin
   return { error: `a .tflite file has no parameters to sweep: put {${keys[0]}} in its path` };
 }
 
+/** A strategy entry that names a module file rather than a registered strategy. */
+const isModulePath = (s: string): boolean => s.includes('/') || s.includes(path.sep) || /\.(ts|js|cjs|mjs)$/.test(s);
+
 export interface Expansion {
   readonly cells: readonly Cell[];
   /** Distinct model specs in cell order. */
@@ -88,8 +91,14 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
   if (config.batch > MAX_BATCH) problems.push(`batch: at most ${count(MAX_BATCH)}, got ${count(config.batch)}`);
 
   const labels = new Map<string, number>();
-  config.strategies.forEach((s, i) => {
-    for (const [sub, why] of catalog.checkStrategy(s.name, s.options)) problems.push(`strategies[${i}]${sub === '' ? '' : `.${sub}`}: ${why}`);
+  // A module path is relative to the config's folder; a plug-in's cells are labelled by its own name unless the entry gives a label.
+  const strategies = config.strategies.map((s) => {
+    const where = isModulePath(s.name) ? path.resolve(baseDir, s.name) : s.name;
+    const own = isModulePath(s.name) && s.label === s.name ? catalog.strategyName?.(where, config.budget.timeMs) : undefined;
+    return { ...s, where, label: own ?? s.label };
+  });
+  strategies.forEach((s, i) => {
+    for (const [sub, why] of catalog.checkStrategy(s.where, s.options, config.budget.timeMs)) problems.push(`strategies[${i}]${sub === '' ? '' : `.${sub}`}: ${why}`);
     const key = `${s.label}`;
     const prior = labels.get(key);
     if (prior !== undefined) problems.push(`strategies[${i}]: label "${key}" is already used by strategies[${prior}] (give one a "label")`);
@@ -144,8 +153,8 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
 
   // A config that did not decode whole is expanded for its problems with holes where its bad
   // entries were (experiments/load.ts): forEach skips them, and so must the cells.
-  const strategies = config.strategies.filter(() => true);
-  const total = models.reduce((n, m) => n + m.tpus.length, 0) * config.profiles.length * config.seeds.length * strategies.length;
+  const listed = strategies.filter(() => true);
+  const total = models.reduce((n, m) => n + m.tpus.length, 0) * config.profiles.length * config.seeds.length * listed.length;
   if (total > MAX_CELLS) problems.push(`(top level): the config expands into ${count(total)} cells (models x TPU counts x profiles x seeds x strategies); at most ${MAX_CELLS}`);
   if (problems.length > 0) return E.left([...new Set(problems)]);
 
@@ -155,7 +164,7 @@ export function expand(config: ResolvedConfig, catalog: Catalog, baseDir: string
     for (const profile of config.profiles) {
       for (const tpus of m.tpus) {
         for (const seed of config.seeds) {
-          for (const s of strategies) {
+          for (const s of listed) {
             const cell = makeCell({
               model: m.spec, tpus, strategy: s.name, options: s.options, label: s.label, profile,
               ...(m.runner ? { runner: m.runner } : {}), ...(m.freshRunner ? { freshRunner: true } : {}),

@@ -6,7 +6,7 @@ import type { Cell, CellParams } from './cell';
 import { watched, workerExecArgv } from '../search/pool';
 import * as E from 'fp-ts/Either';
 import { readModelFile } from '../model/load';
-import { DEFAULT_BUDGET_MS, resolveSpec, runGroupInProcess } from './execute';
+import { DEFAULT_BUDGET_MS, resolveSpec, runGroupInProcess, runPluginCell } from './execute';
 import type { CellOutcome, Executor } from './runner';
 
 /**
@@ -14,17 +14,15 @@ import type { CellOutcome, Executor } from './runner';
  * or this thread (`workers` = 0). Both run the same code, so they give the same results.
  *
  * On the pool the built-in strategies' cells of one group (one model and N) are one task, so the
- * model and its cost model are built once per group, and every plug-in cell is a task of its own,
- * timed from the moment a worker picks it up: a plug-in that hangs past twice its budget (+1 s),
- * crashes its thread or calls process.exit fails its own cell, not the cells of the other
- * strategies on the same model and N.
- * In this thread, plug-in strategies (a module path, or one dropped into strategies/) still run
- * on a pool of one: only there can a plug-in that ignores its budget or Ctrl-C be stopped.
+ * model and its cost model are built once per group. A plug-in's cells (a module path, or one
+ * dropped into strategies/) never run there nor in this thread: each plug-in searches in a thread
+ * of its own (src/plugins), stopped after twice its budget (+1 s) or on Ctrl-C, and a plug-in that
+ * hangs, throws, exits or tampers with its globals fails its own cells only.
  */
 
 const paramsOf = ({ id: _id, ...p }: Cell): CellParams => p;
 
-/** Strategies that run in this thread with `--workers 0`: the built-ins and the fixed splits. */
+/** Strategies that run with the built-ins (on the pool, or in this thread with `--workers 0`): the built-ins and the fixed splits. */
 export const runsInProcess = (strategy: string): boolean => FIXED_SPLITS.includes(strategy) || isBuiltinStrategy(strategy);
 
 /**
@@ -41,14 +39,21 @@ async function bySide(cells: readonly Cell[], own: (cells: Cell[]) => readonly C
   return cells.map((_, k) => (inProcess[k] ? a[i++] : b[j++]) ?? { error: 'no outcome' });
 }
 
+/** The plug-in cells of a group, each plug-in in its own thread (cells of one plug-in one after another). */
+const pluginCells = (cells: readonly Cell[], baseDir: string, stop: AbortSignal): Promise<CellOutcome[]> =>
+  Promise.all(cells.map((c) => runPluginCell(paramsOf(c), baseDir, stop)));
+
+const stopOn = (interrupted?: Promise<void>): AbortSignal => {
+  const stop = new AbortController();
+  void interrupted?.then(() => stop.abort());
+  return stop.signal;
+};
+
 export function inProcessExecutor(baseDir: string, cwd: string, interrupted?: Promise<void>): Executor {
-  let plugins: Executor | undefined;
+  const stop = stopOn(interrupted);
   return {
-    runGroup: (cells) => bySide(cells, (own) => runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) }),
-      (other) => (plugins ??= poolExecutor(1, baseDir, cwd, interrupted)).runGroup(other)),
-    close: async () => {
-      await plugins?.close();
-    },
+    runGroup: (cells) => bySide(cells, (own) => runGroupInProcess({ baseDir, cwd, cells: own.map(paramsOf) }), (other) => pluginCells(other, baseDir, stop)),
+    close: async () => undefined,
   };
 }
 
@@ -73,8 +78,7 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
     return files.get(spec);
   };
   // One task: the cells of one group (built-in strategies, which keep their budgets) run together on one
-  // thread, so the model and its cost model are built once per group, not once per thread it lands on;
-  // each plug-in cell is a task of its own, so a plug-in that hangs or exits fails its own cell only.
+  // thread, so the model and its cost model are built once per group, not once per thread it lands on.
   const runTask = async (cells: readonly Cell[]): Promise<CellOutcome[]> => {
     const threads = (pool ??= new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv, idleTimeout: 1000 }));
     const limitMs = cells.reduce((s, cell) => s + 2 * (cell.budget.timeMs ?? DEFAULT_BUDGET_MS), 0) + 1000;
@@ -87,7 +91,7 @@ export function poolExecutor(workers: number, baseDir: string, cwd: string, inte
     return cells.map(() => failed);
   };
   return {
-    runGroup: (cells) => bySide(cells, runTask, (other) => Promise.all(other.map(async (c) => (await runTask([c]))[0]!))),
+    runGroup: (cells) => bySide(cells, runTask, (other) => pluginCells(other, baseDir, stop.signal)),
     close: async () => {
       await pool?.destroy();
     },

@@ -14,6 +14,7 @@ import { groupCells, runCells, type RunSummary } from './runner';
 import { experimentWorkers } from '../search/workers';
 import { readStore } from './store';
 import { acquireLock } from './lock';
+import { cellTools } from './code-hash';
 import { makeDirBelow, tryWrite, tryWriteAsync, writeFileSafe } from '../safe-write';
 
 /** The edge that ties a config file to the pool, the results store and the report. */
@@ -30,11 +31,14 @@ function sourceFiles(rel: string): string[] {
 }
 
 /**
- * The tool identity recorded with every result: the package version plus a hash of the sources
- * that compute results, so results of older code (same version number) are detected as stale.
+ * The tool identity the report states: the package version plus a hash of the sources that compute
+ * results. Each result records its own (code-hash.ts: the code its cell ran), so a change to one
+ * strategy, or a file added to strategies/, does not make other strategies' results stale.
  */
+const VERSION = (require('../../package.json') as { version: string }).version;
+
 export const TOOL_VERSION: string = (() => {
-  const version = (require('../../package.json') as { version: string }).version;
+  const version = VERSION;
   const hash = createHash('sha256');
   for (const f of RESULT_SOURCES.flatMap(sourceFiles)) hash.update(f).update('\0').update(fs.readFileSync(path.join(ROOT, f))).update('\0');
   return `${version}+${hash.digest('hex').slice(0, 12)}`;
@@ -169,6 +173,7 @@ async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, 
     if (!hashes.has(p)) hashes.set(p, profileHash(p));
     return hashes.get(p)!;
   };
+  const tools = await cellTools(VERSION, cells.map((c) => c.strategy), config.baseDir);
   const workers = req.workers ?? experimentWorkers(groupCells(cells).length);
   const executor = workers === 0 ? inProcessExecutor(config.baseDir, io.cwd, io.interrupted) : poolExecutor(workers, config.baseDir, io.cwd, io.interrupted);
   const tty = io.isTty && Boolean(process.stderr.isTTY);
@@ -178,7 +183,7 @@ async function runLoaded(config: LoadedConfig, outDir: string, req: RunRequest, 
     summary = await runCells(cells, executor, {
       store: path.join(outDir, RESULTS_FILE),
       force: req.force,
-      tool: TOOL_VERSION,
+      tool: (p) => tools.get(p.strategy) ?? TOOL_VERSION,
       configHash: config.hash,
       profileHash: hashOfProfile,
       concurrency: Math.max(1, workers * 2),

@@ -18,6 +18,9 @@ export interface CellOutcome {
   readonly modelInput?: readonly number[];
   /** Stopped by Ctrl-C before it finished: not recorded, so the next run computes it. */
   readonly interrupted?: boolean;
+  /** A plug-in's own name and description (its cell names it by path). */
+  readonly strategyName?: string;
+  readonly strategyDescription?: string;
 }
 
 export interface Executor {
@@ -29,7 +32,8 @@ export interface Executor {
 export interface RunOptions {
   readonly store: string;
   readonly force: boolean;
-  readonly tool: string;
+  /** The code identity a cell's record carries (per cell: its strategy's code), so results of other code are stale. */
+  readonly tool: string | ((params: CellParams) => string);
   readonly configHash: string;
   readonly profileHash: (profile: string) => string;
   /** Groups in flight at once (each group fans out over the pool). */
@@ -101,12 +105,14 @@ export async function runCells(cells: readonly Cell[], executor: Executor, opts:
       const finished = group.flatMap((cell, i) => (outcomes[i]?.interrupted ? [] : [{ cell, o: outcomes[i] ?? { error: 'the executor returned no outcome for this cell' } }]));
       const records = finished.map(({ cell, o }): CellRecord => {
         return {
-          cell: cell.id, tool: opts.tool, config: opts.configHash, profileHash: opts.profileHash(cell.profile), params: paramsOf(cell),
+          cell: cell.id, tool: typeof opts.tool === 'string' ? opts.tool : opts.tool(cell), config: opts.configHash, profileHash: opts.profileHash(cell.profile), params: paramsOf(cell),
           ...(o.modelOps !== undefined ? { modelOps: o.modelOps } : {}),
           ...(o.modelParamBytes !== undefined ? { modelParamBytes: o.modelParamBytes } : {}),
           ...(o.modelInput !== undefined ? { modelInput: o.modelInput } : {}),
           ...(o.result !== undefined ? { result: o.result } : {}),
           ...(o.error !== undefined ? { error: o.error } : {}),
+          ...(o.strategyName !== undefined ? { strategyName: o.strategyName } : {}),
+          ...(o.strategyDescription !== undefined ? { strategyDescription: o.strategyDescription } : {}),
         };
       });
       appender.append(records);

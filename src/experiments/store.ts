@@ -43,6 +43,9 @@ export interface CellRecord {
   readonly result?: ResultObject;
   /** Set when the cell failed (infeasible, strategy error); a failed cell is finished too. */
   readonly error?: string;
+  /** A plug-in's own name and one-line description (its params name it by path). */
+  readonly strategyName?: string;
+  readonly strategyDescription?: string;
 }
 
 export interface StoreContents {
@@ -213,13 +216,14 @@ export interface Freshness {
   readonly failed: number;
 }
 
-/** Which stored records can be reused for these cells (same id, tool version and profile contents, and not a failure). */
+/** Which stored records can be reused for these cells (same id, same code for the cell (`tool`), same profile contents, and not a failure). */
 export function classify(
   records: readonly CellRecord[],
   cellIds: ReadonlySet<string>,
-  tool: string,
+  tool: string | ((params: CellParams) => string),
   profileHash: (profile: string) => string,
 ): Freshness {
+  const toolOf = typeof tool === 'string' ? () => tool : tool;
   const latest = new Map<string, CellRecord>();
   for (const r of records) latest.set(r.cell, r);
   const fresh = new Map<string, CellRecord>();
@@ -229,7 +233,7 @@ export function classify(
   for (const [id, r] of latest) {
     if (!cellIds.has(id)) orphans += 1;
     else if (r.error !== undefined) failed += 1;
-    else if (r.tool !== tool) stale.push({ record: r, reason: `computed by tpuseg ${r.tool}, this is ${tool}` });
+    else if (r.tool !== toolOf(r.params)) stale.push({ record: r, reason: `computed by tpuseg ${r.tool}, this is ${toolOf(r.params)} (the code this cell runs has changed)` });
     else if (r.profileHash !== profileHash(r.params.profile)) stale.push({ record: r, reason: `profile ${r.params.profile} has changed since` });
     else fresh.set(id, r);
   }

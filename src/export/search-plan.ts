@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/Either';
 import { costModel, type CostProfile, type RunnerName } from '../../cost-models';
 import type { CostModel } from '../../cost-models/types';
-import { loadStrategy } from '../../strategies';
+import { loadStrategyOrFail, pluginOf } from '../../strategies';
 import type { ObjectiveKind } from '../../strategies/types';
 import type { TpusegError } from '../errors';
 import type { LayerGraph } from '../graph/types';
 import { makeProblem } from '../search/problem';
-import { solveInProcess } from '../search/task';
+import { solveInPluginThread, solveInProcess } from '../search/task';
 
 /**
  * `tpuseg export --strategy S --tpus N`: one strategy's plan, searched in this thread with the
@@ -30,10 +30,13 @@ export interface SearchPlanRequest {
 }
 
 export function searchPlan(r: SearchPlanRequest): E.Either<TpusegError, { cuts: readonly number[]; strategy: string }> {
-  const s = loadStrategy(r.strategy, r.cwd);
+  const s = loadStrategyOrFail(r.strategy, r.cwd);
   if (E.isLeft(s)) return s;
   const problem = makeProblem(r.cost ?? costModel(r.graph, r.profile, r.runner ? { runner: r.runner } : {}), r.tpus, { kind: r.objective ?? 'throughput', batch: r.batch }, { pins: [] });
   if (E.isLeft(problem)) return problem;
-  const outcome = solveInProcess(problem.right, s.right, {}, r.seed);
+  const host = pluginOf(s.right);
+  const outcome = host
+    ? solveInPluginThread(problem.right, host, { graph: r.graph, profile: r.profile, opts: r.runner ? { runner: r.runner } : {} }, r.seed)
+    : solveInProcess(problem.right, s.right, {}, r.seed);
   return E.map((x: { cuts: readonly number[] }) => ({ cuts: x.cuts, strategy: s.right.name }))(outcome.result);
 }

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { list, nonEmptyString, reportPaths } from '../../experiments/codecs';
 import { configInvalid, type TpusegError } from '../errors';
+import { count, MAX_ADVISE_TPUS, MAX_BATCH } from '../limits';
 
 /**
  * Reading a workload plan (`tpuseg advise --workload ... -o plan.json`) for export: its models,
@@ -47,6 +48,11 @@ export function parseWorkloadPlan(u: unknown, file: string, id?: string): E.Eith
   const a = plan.assignments[k]!;
   const names = plan.models.map((m) => m.name);
   if (new Set(names).size !== names.length) return E.left(configInvalid(file, ['models: two models have the same name']));
+  if (plan.batch !== undefined && !(Number.isInteger(plan.batch) && plan.batch >= 1 && plan.batch <= MAX_BATCH)) {
+    return E.left(configInvalid(file, [`batch: expected an integer from 1 to ${count(MAX_BATCH)}, got ${plan.batch}`]));
+  }
+  // The board: the plan's TPUs, never more than advise weighs.
+  const board = Math.min(plan.tpus ?? MAX_ADVISE_TPUS, MAX_ADVISE_TPUS);
   const seen = new Set<string>();
   const used = new Set<number>();
   for (const [i, unit] of a.units.entries()) {
@@ -57,6 +63,7 @@ export function parseWorkloadPlan(u: unknown, file: string, id?: string): E.Eith
       seen.add(m);
     }
     for (const p of unit.positions) {
+      if (p >= board) return E.left(configInvalid(file, [`${where}.positions: board position ${p} is not on the plan's board of ${board} TPUs (positions 0 to ${board - 1})`]));
       if (used.has(p)) return E.left(configInvalid(file, [`${where}.positions: TPU ${p} is given to two units`]));
       used.add(p);
     }

@@ -19,7 +19,8 @@ export function cellsSection(input: ReportInput): Section {
     title: 'Every cell of the experiment',
     notes: [assumptions(input.rows), `${input.rows.length} cells${failed > 0 ? `, ${failed} failed (see the error column)` : ''}. `
       + '80% band: the time per input scaled by the 10th and 90th percentiles of measured / predicted on the profile\'s calibration rows of the prediction\'s regime (cost-models/bands.ts). '
-      + SPEEDUP_BAND_NOTE],
+      + SPEEDUP_BAND_NOTE,
+    ...(input.pluginNotes ? [`Plug-in strategies: ${[...input.pluginNotes].map(([name, note]) => `**${name}**: ${note}`).join('; ')}.`] : [])],
     ...(summaries.length > 0 ? { headline: headline({ ...input, paper: false }, summaries) } : {}),
     blocks: [...profiles.map((p) => ({ caption: `Per-strategy summary (profile ${p})`, table: summaryTable(summaries.filter((s) => s.profile === p)) })),
       ...(bands !== undefined ? [bands] : []), {

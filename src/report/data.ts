@@ -63,7 +63,7 @@ export function rowOf(r: CellRecord): Row {
   const error = r.error ?? res?.error;
   const ok = res !== undefined && error === undefined;
   return {
-    id: r.cell, model: p.model, tpus: p.tpus, strategy: p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch, objective: p.objective,
+    id: r.cell, model: p.model, tpus: p.tpus, strategy: r.strategyName ?? p.strategy, label: p.label, profile: p.profile, seed: p.seed, batch: p.batch, objective: p.objective,
     runner: runnerOf(r),
     ...(ok ? {
       msPerInput: res.msPerInput, bottleneckMs: res.bottleneckMs, latencyMs: res.latencyMs, firstMs: res.firstMs ?? 0,

@@ -149,13 +149,17 @@ export async function writeReport(records: readonly CellRecord[], opts: ReportOp
   const rows = records.map(rowOf);
   const strategyNotes = new Map(strategies().map((s) => [s.name, s.description] as const));
   strategyNotes.set('layers', 'equal numbers of layers (ops with weights or MACs) per segment');
+  // Plug-ins: the description each one gave when its cells ran.
+  const pluginNotes = new Map<string, string>();
+  for (const r of records) if (r.strategyName !== undefined && r.strategyDescription !== undefined) pluginNotes.set(r.strategyName, r.strategyDescription);
+  for (const [name, note] of pluginNotes) strategyNotes.set(name, note);
   const { problems, ...inputs } = readInputs(opts);
   const bandOf = ratioBands();
   const ratios = new Map(distinct(rows.map((r) => r.profile)).flatMap((p) => {
     const b = bandOf(p);
     return b === undefined ? [] : [[p, b] as const];
   }));
-  const input: ReportInput = { rows, speedups: speedups(rows, bandOf), strategyNotes, ratioBands: ratios, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
+  const input: ReportInput = { rows, speedups: speedups(rows, bandOf), strategyNotes, ...(pluginNotes.size > 0 ? { pluginNotes } : {}), ratioBands: ratios, ...inputs, ...(opts.paper === true ? { paper: true } : {}) };
   const sections = opts.tables.map((t) => SECTIONS[t](input));
   const out = reportWriter(opts.outDir);
 

@@ -44,8 +44,10 @@ export interface ReportInput {
   readonly measurements?: { readonly dir: string; readonly files: ReadonlyMap<string, string> };
   /** Where `published`/`measurements` were looked for, for the "skipped" message. */
   readonly missing: readonly string[];
-  /** One-line descriptions of the strategies by name (registry names only). */
+  /** One-line descriptions of the strategies by name (the built-ins, the fixed split, and plug-ins by their names). */
   readonly strategyNotes?: ReadonlyMap<string, string>;
+  /** The plug-ins among the cells' strategies, by name, with the description each gave. */
+  readonly pluginNotes?: ReadonlyMap<string, string>;
   /** The experiment is the paper's table 2 (experiments/multi-tpu.json): its headline sets the paper's figure beside ours. */
   readonly paper?: boolean;
   /** Each profile's speedup band, when it has one (for what the bands rest on). */

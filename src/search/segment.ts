@@ -3,9 +3,12 @@ import * as path from 'node:path';
 import { DEFAULT_PROFILE, type CostProfile, type RunnerName } from '../../cost-models';
 import { requestCost } from './request-cost';
 import { DEFAULT_TOLERANCE } from './tolerance';
-import { isBuiltin, loadStrategy, strategyNames } from '../../strategies';
+import { isPluginFault, loadStrategyEvented, pluginOf, strategyNames } from '../../strategies';
+import type { PluginHost } from '../plugins/host';
+import type { CostRecipe } from '../plugins/protocol';
 import type { Constraints, ObjectiveKind, Problem, Strategy } from '../../strategies/types';
-import { formatError, usage, workerFailed, type TpusegError } from '../errors';
+import { configInvalid, formatError, usage, workerFailed, type TpusegError } from '../errors';
+import { count, MAX_TASKS } from '../limits';
 import { loadModelToPlan, sharedModelBytes } from '../model/load';
 import { evaluatePlan } from '../pipeline/evaluate';
 import { planResult, uncertaintyOf, type PlanResult } from '../plan/result';
@@ -14,7 +17,7 @@ import { madeFor, type MadeFor } from '../plan/made-for';
 import { compareScores, scorePlan } from './objective';
 import { createSearchPool, watched, type SearchPool } from './pool';
 import { makeProblem } from './problem';
-import { combineTasks, decodeOptions, runTask, taskCount, type StrategyOutcome, type TaskOutcome } from './task';
+import { checkOutcome, combineTasks, decodeOptions, runTask, taskCount, type StrategyOutcome, type TaskOutcome } from './task';
 import { searchWorkers } from './workers';
 import type { WorkerTask } from './worker';
 
@@ -103,31 +106,68 @@ export interface SegmentReport {
 
 interface Resolved {
   readonly strategy: Strategy;
-  /** What workers load: the name, or the module's absolute path. */
+  /** What workers load: a built-in's name (plug-ins run in their own threads, through `host`). */
   readonly ref: string;
   readonly options: unknown;
   readonly count: number;
+  readonly host?: PluginHost;
 }
 
-function resolveStrategies(req: SegmentRequest): E.Either<TpusegError, Resolved[]> {
+/** A plug-in that failed before it could search (did not load, took a reserved name, threw in its options): it fails alone. */
+interface Faulted {
+  readonly label: string;
+  readonly message: string;
+}
+
+async function resolveStrategies(req: SegmentRequest, signal: AbortSignal): Promise<E.Either<TpusegError, { ok: Resolved[]; faulted: Faulted[] }>> {
   const wanted = (req.strategies ?? ['all']).flatMap((s) => (s === 'all' ? strategyNames() : [s]));
   if (wanted.length === 0) return E.left(usage('no strategy given'));
+  const limitMs = req.timeBudgetMs ?? 60_000;
   const out: Resolved[] = [];
+  const faulted: Faulted[] = [];
   for (const ref of wanted) {
-    const s = loadStrategy(ref, req.cwd);
-    if (E.isLeft(s)) return s;
-    if (out.some((r) => r.strategy.name === s.right.name)) continue;
+    const s = await loadStrategyEvented(ref, req.cwd ?? process.cwd(), limitMs, signal);
+    if (E.isLeft(s)) {
+      if (s.left !== undefined && !isPluginFault(s.left)) return E.left(s.left);
+      if (!faulted.some((f) => f.label === ref)) faulted.push({ label: ref, message: s.left === undefined ? `plug-in ${ref}: interrupted while it loaded` : s.left.message });
+      continue;
+    }
+    if (out.some((r) => r.strategy.name === s.right.name)) {
+      if (out.some((r) => r.strategy === s.right)) continue;
+      faulted.push({ label: ref, message: `plug-in ${ref}: its name "${s.right.name}" is already taken by another strategy of this search` });
+      continue;
+    }
     const raw = req.options?.[s.right.name];
+    const host = pluginOf(s.right);
+    if (host) {
+      const decoded = await host.decodeEvented(raw, limitMs, signal);
+      if (E.isLeft(decoded) && 'rejected' in decoded.left) return E.left(configInvalid(`options of strategy ${s.right.name}`, decoded.left.rejected));
+      if (E.isLeft(decoded)) {
+        const why = 'failed' in decoded.left ? `options.decode ${decoded.left.failed.replace(/^options\.decode /, '')}` : 'interrupted in options.decode';
+        faulted.push({ label: s.right.name, message: `plug-in ${s.right.name} (${ref}): ${why}` });
+        continue;
+      }
+      const tasks = await host.tasksEvented(raw, limitMs, signal);
+      if (E.isLeft(tasks)) {
+        faulted.push({ label: s.right.name, message: `plug-in ${s.right.name} (${ref}): ${tasks.left._tag === 'Failed' ? tasks.left.why : 'interrupted in tasks()'}` });
+        continue;
+      }
+      const n = Number.isInteger(tasks.right) && tasks.right >= 1 ? tasks.right : 1;
+      if (n > MAX_TASKS) return E.left(usage(`strategy ${s.right.name} asks for ${count(n)} tasks (restarts); at most ${count(MAX_TASKS)}`));
+      out.push({ strategy: s.right, ref: path.resolve(req.cwd ?? process.cwd(), ref), options: raw, count: n, host });
+      continue;
+    }
     const options = decodeOptions(s.right, raw);
     if (E.isLeft(options)) return options;
-    const isPath = ref !== s.right.name;
-    const count = taskCount(s.right, options.right);
-    if (E.isLeft(count)) return count;
-    out.push({ strategy: s.right, ref: isPath ? path.resolve(req.cwd ?? process.cwd(), ref) : ref, options: raw, count: count.right });
+    const count_ = taskCount(s.right, options.right);
+    if (E.isLeft(count_)) return count_;
+    out.push({ strategy: s.right, ref, options: raw, count: count_.right });
   }
-  const run = out.map((r) => r.strategy.name);
+  const run = [...out.map((r) => r.strategy.name), ...faulted.map((f) => f.label)];
   const stray = Object.keys(req.options ?? {}).find((k) => !run.includes(k));
-  return stray === undefined ? E.right(out) : E.left(usage(`--option ${stray}.*: no strategy "${stray}" runs in this search (it runs ${run.join(', ')})`));
+  if (stray !== undefined) return E.left(usage(`--option ${stray}.*: no strategy "${stray}" runs in this search (it runs ${run.join(', ')})`));
+  if (out.length === 0 && faulted.length > 0) return E.left(usage(faulted.map((f) => f.message).join('; ')));
+  return E.right({ ok: out, faulted });
 }
 
 export async function segmentModel(req: SegmentRequest): Promise<E.Either<TpusegError, SegmentReport>> {
@@ -153,7 +193,9 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   const constraints: Constraints = { pins: req.constraints?.pins ?? [], ...(req.constraints?.maxCrossingBytes !== undefined ? { maxCrossingBytes: req.constraints.maxCrossingBytes } : {}) };
   const problem = makeProblem(cost, N, objective, constraints);
   if (E.isLeft(problem)) return problem;
-  const resolved = resolveStrategies(req);
+  const stop = new AbortController();
+  void req.interrupted?.then(() => stop.abort());
+  const resolved = await resolveStrategies(req, stop.signal);
   if (E.isLeft(resolved)) return resolved;
   // Every number of segments up to N with --at-most (those the constraints allow), else N alone.
   const counts: number[] = [];
@@ -168,7 +210,8 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
   const seed = req.seed ?? 0;
   const budgetMs = req.timeBudgetMs ?? 60_000;
   const modelBytes = sharedModelBytes(graph.right);
-  const tasks: { n: number; r: Resolved; task: WorkerTask }[] = counts.flatMap((n) => resolved.right.flatMap((r) =>
+  const recipe: CostRecipe = { graph: graph.right, profile, ...(devices ? { devices } : {}), opts: req.runner ? { runner: req.runner } : {} };
+  const tasks: { n: number; r: Resolved; task: WorkerTask }[] = counts.flatMap((n) => resolved.right.ok.flatMap((r) =>
     Array.from({ length: r.count }, (_, index) => ({
       n,
       r,
@@ -181,15 +224,19 @@ async function segmentWith(req: SegmentRequest): Promise<E.Either<TpusegError, S
     }))));
 
   // No pool and no size given: threads only when the work pays for them (workers.ts).
+  // Plug-in tasks run in threads of their own: only the built-ins' count for the pool.
+  const builtins = tasks.filter((t) => !t.r.host).length;
   const weightBytes = problem.right.graph.tensors.reduce((sum, t) => sum + (t.data?.length ?? 0), 0);
-  const auto = !req.pool && req.workers === undefined ? searchWorkers(tasks.length, problem.right.n, undefined, weightBytes) : 0;
+  const auto = !req.pool && req.workers === undefined ? searchWorkers(builtins, problem.right.n, undefined, weightBytes) : 0;
   const pool = auto > 0 ? createSearchPool(auto) : undefined;
   try {
-    const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs);
+    const outcomes = await runAll(problems, tasks, pool ? { ...req, pool } : req, budgetMs, recipe, stop);
     const reports = new Map(counts.map((n) => {
       const p = problems.get(n)!;
-      const combined = resolved.right.map((r) => combineTasks(p, r.strategy.name, outcomes.filter((o) => o.n === n && o.name === r.strategy.name).map((o) => o.outcome)));
-      return [n, report(req, n, profile, devices, p, combined)] as const;
+      const combined = resolved.right.ok.map((r) => combineTasks(p, r.strategy.name, outcomes.filter((o) => o.n === n && o.name === r.strategy.name).map((o) => o.outcome)));
+      const r = report(req, n, profile, devices, p, combined);
+      const faults: StrategyResult[] = resolved.right.faulted.map((f) => ({ strategy: f.label, error: f.message, evaluations: 0, searchMs: 0, tasks: 0 }));
+      return [n, { ...r, results: [...r.results, ...faults] }] as const;
     }));
     if (!req.atMost) return E.right(reports.get(N)!);
     return E.right(atMost(reports, problems, N, req.tolerance ?? DEFAULT_TOLERANCE));
@@ -222,29 +269,35 @@ type Done = { n: number; name: string; outcome: TaskOutcome };
 const interruptedOutcome = (name: string, index: number): TaskOutcome =>
   ({ _tag: 'Left', index, error: workerFailed(name, index, 'interrupted before it finished'), evaluations: 0, searchMs: 0 });
 
-async function runAll(problems: ReadonlyMap<number, Problem>, tasks: readonly Job[], req: SegmentRequest, budgetMs: number): Promise<Done[]> {
-  const stop = new AbortController();
-  void req.interrupted?.then(() => stop.abort());
-  if (req.pool) return onPool(req.pool, tasks, stop.signal, budgetMs);
-  // In this thread (--workers 0) only the built-ins run: a plug-in runs on a pool of one, where
-  // one that loops past its budget, ignores Ctrl-C or calls process.exit can still be stopped.
-  const plugins = tasks.filter((t) => !isBuiltin(t.r.strategy));
-  const own = plugins.length > 0 ? createSearchPool(1) : undefined;
-  try {
-    const pooled = own ? onPool(own, plugins, stop.signal, budgetMs) : Promise.resolve([]);
-    const local: Done[] = [];
-    for (const { n, r, task } of tasks.filter((t) => isBuiltin(t.r.strategy))) {
-      await new Promise((ok) => setImmediate(ok));
-      const options = decodeOptions(r.strategy, r.options);
-      const outcome = stop.signal.aborted ? interruptedOutcome(r.strategy.name, task.index)
-        : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }
-        : runTask(problems.get(n)!, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
-      local.push({ n, name: r.strategy.name, outcome });
-    }
-    return [...local, ...(await pooled)];
-  } finally {
-    await own?.close();
+let recipes = 0;
+
+async function runAll(problems: ReadonlyMap<number, Problem>, tasks: readonly Job[], req: SegmentRequest, budgetMs: number, recipe: CostRecipe, stop: AbortController): Promise<Done[]> {
+  // Plug-ins run in threads of their own, beside the built-ins (on the pool, or here with --workers 0).
+  const costKey = `segment-${++recipes}`;
+  const pluginTasks = tasks.filter((t) => t.r.host);
+  const builtinTasks = tasks.filter((t) => !t.r.host);
+  const plugins = Promise.all(pluginTasks.map(async ({ n, r, task }): Promise<Done> => {
+    const name = r.strategy.name;
+    const out = await r.host!.search({
+      costKey, recipe, tpus: n, objective: task.objective, constraints: task.constraints,
+      options: task.options, seed: task.seed, index: task.index, count: task.count, budgetMs,
+    }, 2 * budgetMs + 1000, stop.signal);
+    const outcome: TaskOutcome = E.isRight(out) ? checkOutcome(problems.get(n)!, name, out.right)
+      : out.left._tag === 'Interrupted' ? interruptedOutcome(name, task.index)
+      : { _tag: 'Left', index: task.index, error: workerFailed(name, task.index, /took longer than/.test(out.left.why) ? `exceeded its time budget of ${budgetMs} ms` : out.left.why), evaluations: 0, searchMs: 0 };
+    return { n, name, outcome };
+  }));
+  if (req.pool) return [...(await onPool(req.pool, builtinTasks, stop.signal, budgetMs)), ...(await plugins)];
+  const local: Done[] = [];
+  for (const { n, r, task } of builtinTasks) {
+    await new Promise((ok) => setImmediate(ok));
+    const options = decodeOptions(r.strategy, r.options);
+    const outcome = stop.signal.aborted ? interruptedOutcome(r.strategy.name, task.index)
+      : E.isLeft(options) ? { _tag: 'Left' as const, index: task.index, error: options.left, evaluations: 0, searchMs: 0 }
+      : runTask(problems.get(n)!, r.strategy, options.right, task.seed, task.index, task.count, budgetMs);
+    local.push({ n, name: r.strategy.name, outcome });
   }
+  return [...local, ...(await plugins)];
 }
 
 async function onPool(pool: SearchPool, tasks: readonly Job[], stop: AbortSignal, budgetMs: number): Promise<Done[]> {

@@ -9,6 +9,8 @@ import type { WithLowerBound } from './bound';
 import { timeBudget } from './budget';
 import { compareScores, scorePlan, segmentsOf } from './objective';
 import { checkPlan } from './problem';
+import type { PluginHost } from '../plugins/host';
+import type { CostRecipe } from '../plugins/protocol';
 
 /**
  * One search task (one strategy, one task index) and the combination of a strategy's tasks.
@@ -75,7 +77,9 @@ export function taskCount<O>(s: Strategy<O>, options: O): E.Either<TpusegError, 
 
 export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: string | number, index: number, count: number, timeBudgetMs: number): TaskOutcome {
   const meter = counted(problem.cost);
-  const p: Problem = { ...problem, cost: meter.cost };
+  // A frozen problem (a plug-in's) stays frozen, its counting cost model with it; its cut table
+  // (a typed array, which cannot be frozen) is the plug-in's own copy, so the checks below read the original.
+  const p: Problem = Object.isFrozen(problem) ? Object.freeze({ ...problem, canCut: problem.canCut.slice(), cost: Object.freeze(meter.cost) }) : { ...problem, cost: meter.cost };
   const generator = rng(deriveSeed(seed, s.name, index));
   const budget = timeBudget(timeBudgetMs);
   const t0 = performance.now();
@@ -90,6 +94,8 @@ export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: s
     }
     const cuts = outcome?._tag === 'Right' ? outcome.right?.cuts : undefined;
     if (!Array.isArray(cuts)) return fail(workerFailed(s.name, index, `returned ${describe(r)}, not E.right({ cuts }) or E.left(error)`));
+    const odd = cuts.findIndex((c) => typeof c !== 'number' || !Number.isInteger(c));
+    if (odd >= 0) return fail(workerFailed(s.name, index, `returned cuts ${describe(cuts)}: cut ${odd} is ${typeof cuts[odd] === 'number' ? `${cuts[odd]}, not an integer` : `the ${typeof cuts[odd]} ${describe(cuts[odd])}, not a number`} (cuts are op positions: integers)`));
     const checked = checkPlan(problem, cuts);
     if (E.isLeft(checked)) return fail(workerFailed(s.name, index, `returned an invalid plan: ${(checked.left as { message: string }).message}`));
     const unpriced = nonFiniteStage(problem, cuts);
@@ -104,6 +110,25 @@ export function runTask<O>(problem: Problem, s: Strategy<O>, options: O, seed: s
     if (isTpusegError(e)) return done(E.left(e));
     return done(E.left(workerFailed(s.name, index, `threw: ${describe(e)}`)));
   }
+}
+
+/**
+ * A plug-in's outcome as its own thread reported it, checked again here against this thread's
+ * problem: the plan against the contract and constraints, every stage priced finite, stats numbers.
+ */
+export function checkOutcome(problem: Problem, name: string, o: TaskOutcome): TaskOutcome {
+  if (o._tag === 'Left') return o;
+  const fail = (message: string): TaskOutcome => ({ _tag: 'Left', index: o.index, error: workerFailed(name, o.index, message), evaluations: o.evaluations, searchMs: o.searchMs });
+  const cuts: unknown = o.cuts;
+  if (!Array.isArray(cuts)) return fail(`returned ${describe(cuts)} as its cuts`);
+  const odd = cuts.findIndex((c) => typeof c !== 'number' || !Number.isInteger(c));
+  if (odd >= 0) return fail(`returned cuts ${describe(cuts)}: cut ${odd} is not an integer`);
+  const checked = checkPlan(problem, cuts as number[]);
+  if (E.isLeft(checked)) return fail(`returned an invalid plan: ${(checked.left as { message: string }).message}`);
+  const unpriced = nonFiniteStage(problem, cuts as number[]);
+  if (unpriced !== undefined) return fail(unpriced);
+  const stats = Object.fromEntries(Object.entries(o.stats ?? {}).filter(([, v]) => typeof v === 'number'));
+  return { ...o, cuts: [...(cuts as number[])], stats };
 }
 
 /** A short, printable description of any value a plug-in returned or threw. */
@@ -160,3 +185,26 @@ export function solveInProcess<O>(problem: Problem, s: Strategy<O>, rawOptions: 
   const outcomes = Array.from({ length: count }, (_, i) => runTask(problem, s, options.right, seed, i, count, timeBudgetMs));
   return combineTasks(problem, s.name, outcomes);
 }
+
+/**
+ * Every task of a plug-in in its own thread, one after another, waiting without the event loop
+ * (commands that search synchronously: export, predict); `recipe` rebuilds the problem's cost model there.
+ */
+export function solveInPluginThread(problem: Problem, host: PluginHost, recipe: CostRecipe, seed: string | number, timeBudgetMs = 60_000, rawOptions: unknown = undefined): StrategyOutcome {
+  const name = host.name;
+  const none = (error: TpusegError): StrategyOutcome => ({ strategy: name, tasks: 0, evaluations: 0, searchMs: 0, result: E.left(error) });
+  const decoded = host.decode(rawOptions, timeBudgetMs);
+  if (E.isLeft(decoded)) return none('rejected' in decoded.left ? configInvalid(`options of strategy ${name}`, decoded.left.rejected) : workerFailed(name, 0, decoded.left.failed));
+  const tasks = host.tasks(rawOptions, timeBudgetMs);
+  if (E.isLeft(tasks)) return none(workerFailed(name, 0, tasks.left));
+  const n = Math.min(Math.max(1, Math.floor(tasks.right) || 1), MAX_TASKS);
+  const costKey = `solve-${++solves}`;
+  const outcomes = Array.from({ length: n }, (_, index): TaskOutcome => {
+    const out = host.searchSync({ costKey, recipe, tpus: problem.tpus, objective: problem.objective, constraints: problem.constraints, options: rawOptions, seed, index, count: n, budgetMs: timeBudgetMs }, 2 * timeBudgetMs + 1000);
+    if (E.isRight(out)) return checkOutcome(problem, name, out.right);
+    return { _tag: 'Left', index, error: workerFailed(name, index, out.left._tag === 'Failed' ? out.left.why : 'interrupted'), evaluations: 0, searchMs: 0 };
+  });
+  return combineTasks(problem, name, outcomes);
+}
+
+let solves = 0;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { CostModel, RunnerName } from '../../cost-models/types';
-import { loadStrategy } from '../../strategies';
+import { loadStrategyOrFail, pluginFile } from '../../strategies';
 import type { Constraints, Objective, Problem } from '../../strategies/types';
 import { workerFailed, type TpusegError } from '../errors';
 import { loadModel } from '../model/load';
@@ -24,7 +24,7 @@ export interface WorkerTask {
   readonly tpus: number;
   readonly objective: Objective;
   readonly constraints: Constraints;
-  /** A registered name, or an absolute path to a strategy module. */
+  /** A built-in strategy's name (plug-ins run in threads of their own, src/plugins). */
   readonly strategy: string;
   readonly options: unknown;
   readonly seed: string | number;
@@ -66,7 +66,9 @@ export function runWorkerTask(task: WorkerTask): TaskOutcome & { readonly modelL
     if (E.isLeft(cost)) return fail(cost.left);
     const problem: E.Either<TpusegError, Problem> = makeProblem(cost.right, task.tpus, task.objective, task.constraints);
     if (E.isLeft(problem)) return fail(problem.left);
-    const strategy = loadStrategy(task.strategy);
+    // Pool workers run the built-ins only: plug-ins run in threads of their own (src/plugins).
+    if (pluginFile(task.strategy) !== undefined) return fail(workerFailed(task.strategy, task.index, 'only built-in strategies run in a pool worker'));
+    const strategy = loadStrategyOrFail(task.strategy);
     if (E.isLeft(strategy)) return fail(strategy.left);
     const options = decodeOptions(strategy.right, task.options);
     if (E.isLeft(options)) return fail(options.left);

@@ -86,6 +86,18 @@ describe('input bounds', () => {
     expect((await run('validate', 'export', '--repeats', '1000000000')).err).toEqual(['tpuseg: usage error: validate: --repeats is at most 1,000, got 1000000000']);
   });
 
+  it('should refuse, when reading a workload plan, a board position beyond its board', async () => {
+    expect((await run('advise', '--model', 'zoo:mobilenet_v2=300', '--model', 'zoo:resnet50_v1=60', '--tpus', '4', '-o', 'workload.json')).code).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, 'workload.json'), 'utf8'));
+    const a = plan.assignments.find((x: { id: string }) => x.id === plan.recommended);
+    a.units[0].positions = [100000000];
+    fs.writeFileSync(path.join(dir, 'bad-workload.json'), JSON.stringify(plan));
+    const r = await run('export', '--plan', 'bad-workload.json', '--out', 'bad-workload-out');
+    expect([r.code, r.err.length]).toEqual([2, 1]);
+    expect(r.err[0]).toMatch(/units\[0\]\.positions: board position 100000000 is not on the plan's board of 4 TPUs \(positions 0 to 3\)$/);
+    expect(fs.existsSync(path.join(dir, 'bad-workload-out'))).toBe(false);
+  });
+
   it('should bound an experiment config\'s batch', async () => {
     fs.writeFileSync(path.join(dir, 'big-batch-config.json'), JSON.stringify({ name: 'c', models: ['zoo:resnet50_v1'], tpus: 2, strategies: ['dp'], batch: 1e9 }));
     const r = await run('run', 'big-batch-config.json', '--out', 'o', '--workers', '0');

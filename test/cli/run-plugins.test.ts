@@ -6,6 +6,7 @@ import { captureIo } from '../helpers/io';
 import { pluginModule } from '../helpers/plugins';
 
 // One misbehaving plug-in fails its own cell: not its (model, N) group, not the run, not the resume.
+// Its cells are labelled by its own name.
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-run-plugins-'));
@@ -33,9 +34,9 @@ describe('run with misbehaving plug-ins', () => {
     expect(await main(['run', file, '--out', out, '--workers', '1'], c.io)).toBe(0);
     expect(outcome(out)).toEqual({
       compiler: 'ok',
-      './hang.js': 'stopped after 1 s (time budget exceeded)',
-      './quit.js': 'worker crashed',
-      './lefty.js': 'strategy lefty (task 0) failed: returned an error tpuseg does not know: "not a tpuseg error"',
+      hang: 'strategy hang (task 0) failed: stopped after 1 s (time budget exceeded)',
+      quit: 'strategy quit (task 0) failed: called process.exit(3)',
+      lefty: 'strategy lefty (task 0) failed: returned an error tpuseg does not know: "not a tpuseg error"',
     });
     const again = captureIo(dir);
     expect(await main(['run', file, '--out', out, '--workers', '1'], again.io)).toBe(0);
@@ -49,7 +50,7 @@ describe('run with misbehaving plug-ins', () => {
     const t0 = performance.now();
     expect(await main(['run', file, '--out', out, '--workers', '0'], captureIo(dir).io)).toBe(0);
     expect(performance.now() - t0).toBeLessThan(20_000);
-    expect(outcome(out)).toEqual({ compiler: 'ok', './hang.js': 'stopped after 1 s (time budget exceeded)' });
+    expect(outcome(out)).toEqual({ compiler: 'ok', hang: 'strategy hang (task 0) failed: stopped after 1 s (time budget exceeded)' });
   });
 
   it('should neither crash report nor reuse a stored result with non-finite times', async () => {

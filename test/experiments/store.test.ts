@@ -90,7 +90,7 @@ describe('experiments/store', () => {
       expect(f.fresh.get('a')!.error).toBeUndefined();
       expect(f.failed).toBe(1);
       expect(f.stale.map((s) => [s.record.cell, s.reason])).toEqual([
-        ['b', 'computed by tpuseg 0.9.0, this is 1.0.0'],
+        ['b', 'computed by tpuseg 0.9.0, this is 1.0.0 (the code this cell runs has changed)'],
         ['c', 'profile p has changed since'],
       ]);
       expect(f.orphans).toBe(1);

@@ -45,7 +45,7 @@ describe('strategies/index', () => {
     it('should report a missing file and a module without a strategy', () => {
       expect(E.isLeft(loadStrategy('./no/such.ts'))).toBe(true);
       const s = loadStrategy(path.resolve(__dirname, '../../strategies/options.ts'));
-      expect(E.isLeft(s) && s.left).toEqual({ _tag: 'Usage', message: expect.stringContaining('exports no strategy') });
+      expect(E.isLeft(s) && s.left).toEqual({ _tag: 'PluginFault', ref: path.resolve(__dirname, '../../strategies/options.ts'), message: expect.stringContaining('exports no strategy') });
     });
   });
 });

@@ -161,7 +161,7 @@ export function workloadRequest(argv: readonly string[], cwd: string): E.Either<
   const tpus = positiveInt('advise', 'tpus', v['tpus']);
   if (E.isLeft(tpus)) return tpus;
   if (tpus.right > MAX_ADVISE_TPUS) return E.left(usage(`advise: --tpus expects an integer from 1 to ${MAX_ADVISE_TPUS}, got ${tpus.right}`));
-  const batch = positiveInt('advise', 'batch', v['batch'], 15);
+  const batch = positiveInt('advise', 'batch', v['batch'], 15, MAX_BATCH);
   if (E.isLeft(batch)) return batch;
   const tolerance = v['tolerance'] === undefined ? E.right(undefined) : nonNegativeNumber('advise', 'tolerance', v['tolerance']);
   if (E.isLeft(tolerance)) return tolerance;

@@ -6,6 +6,7 @@ import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../../cost-models/names';
 import { strategies } from '../../../strategies';
 import type { ObjectiveKind, Pin } from '../../../strategies/types';
 import { usage, workerFailed, type TpusegError } from '../../errors';
+import { MAX_OPTION_DEPTH } from '../../limits';
 import type { SegmentReport, SegmentRequest } from '../../search/segment';
 import { DEFAULT_TOLERANCE } from '../../search/tolerance';
 import { DEFAULT_WORKERS_TEXT } from '../../search/workers';
@@ -79,20 +80,59 @@ function pins(raw: string): E.Either<TpusegError, Pin[]> {
   return E.right(out);
 }
 
-function options(raw: readonly string[]): E.Either<TpusegError, Record<string, Record<string, unknown>>> {
-  const out: Record<string, Record<string, unknown>> = {};
+/** Keys that would reach an object's prototype rather than name an option. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The deepest nesting of arrays and objects in a JSON text (strings skipped), without parsing it. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
+/** A parsed JSON value's first key that is a prototype's name, as a dotted path; undefined when none. */
+function forbiddenKey(v: unknown, at: string): string | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const k of Object.keys(v)) {
+    if (FORBIDDEN_KEYS.has(k)) return `${at}.${k}`;
+    const deeper = forbiddenKey((v as Record<string, unknown>)[k], `${at}.${k}`);
+    if (deeper !== undefined) return deeper;
+  }
+  return undefined;
+}
+
+export function options(raw: readonly string[]): E.Either<TpusegError, Record<string, Record<string, unknown>>> {
+  const out: Record<string, Record<string, unknown>> = Object.create(null);
   for (const item of raw) {
-    const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(item);
-    if (!m) return E.left(usage(`segment: --option expects NAME.KEY=VALUE, got "${item}"`));
+    const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(item);
+    if (!m) return E.left(usage(`segment: --option expects NAME.KEY=VALUE, got "${item.length > 80 ? `${item.slice(0, 77)}...` : item}"`));
+    const [name, key, text] = [m[1]!, m[2]!, m[3]!];
+    const bad = [name, ...key.split('.')].find((k) => FORBIDDEN_KEYS.has(k));
+    if (bad !== undefined) return E.left(usage(`segment: --option ${name}.${key}: "${bad}" cannot be a strategy or option name`));
+    if (jsonDepth(text) > MAX_OPTION_DEPTH) return E.left(usage(`segment: --option ${name}.${key}: the value nests deeper than ${MAX_OPTION_DEPTH} levels`));
     let value: unknown;
     try {
-      value = JSON.parse(m[3]!);
+      value = JSON.parse(text);
     } catch {
-      value = m[3];
+      value = text;
     }
-    (out[m[1]!] ??= {})[m[2]!] = value;
+    const inside = forbiddenKey(value, `${name}.${key}`);
+    if (inside !== undefined) return E.left(usage(`segment: --option ${name}.${key}: the value has the key "${inside}", which cannot be an option name`));
+    const own = (out[name] ??= Object.create(null) as Record<string, unknown>);
+    own[key] = value;
   }
-  return E.right(out);
+  // Plain objects again (the decoders and the report expect them), now that no key can reach a prototype.
+  return E.right(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { ...v }])));
 }
 
 /** The request a command line asks for (pure: no file or model is read here). */
