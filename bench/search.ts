@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchGraph } from './graphs';
 import { formatReference, formatTarget, formatValue, loadAverage, median, met, toReference, toTarget, type BenchResults, type Figure } from './figures';
-import { adviseFigures, dpTargetFigures, experimentFigures, offPathFigures, segmentProcessFigures, startupFigures } from './targets';
+import { adviseFigures, bigModelWorkersFigures, dpTargetFigures, experimentFigures, offPathFigures, segmentProcessFigures, startupFigures } from './targets';
 
 /**
  * `npm run bench`: the performance targets (bench/targets.ts: dp against a reference DP, start-up,
@@ -133,6 +133,7 @@ void (async () => {
   figures.push(...startupFigures(9));
   console.error('  done start-up');
   figures.push(...segmentProcessFigures(7));
+  figures.push(...bigModelWorkersFigures(5));
   console.error('  done segment processes');
   figures.push(...adviseFigures(7));
   console.error('  done advise');

@@ -12,6 +12,8 @@ import { runCells } from '../src/experiments/runner';
 import { scorePlan } from '../src/search/objective';
 import { makeProblem } from '../src/search/problem';
 import { solveInProcess } from '../src/search/task';
+import { writeTflite } from '../src/tflite/writer';
+import { buildSynth } from '../src/zoo/synth';
 import { benchGraph } from './graphs';
 import { loadAverage, median, type Figure } from './figures';
 import { priceMatrix, referenceMinMax } from './reference';
@@ -69,6 +71,18 @@ function processMs(args: readonly string[]): number {
   return ms;
 }
 
+/** The same with its peak resident memory (bench/peak-rss.cjs preloaded), MB. */
+function processRun(args: readonly string[]): { ms: number; maxRssMB: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'peak-rss.cjs'), BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  const err = r.stderr.toString();
+  if (r.status !== 0) throw new Error(`tpuseg ${args.join(' ')} exited ${r.status}: ${err.slice(0, 500)}`);
+  const kb = /peak-rss-kb (\d+)\s*$/.exec(err);
+  if (!kb) throw new Error(`tpuseg ${args.join(' ')}: no peak memory reported`);
+  return { ms, maxRssMB: Number(kb[1]) / 1024 };
+}
+
 export function startupFigures(runs: number): Figure[] {
   const l0 = loadAverage(1);
   const [node, top, seg] = interleaved([
@@ -94,6 +108,38 @@ export function segmentProcessFigures(runs: number): Figure[] {
     { what: '`tpuseg segment zoo:resnet152_v1 --tpus 8 --strategy all`, default workers, whole process', value: median(auto!) / 1000, unit: 's', target: { max: 1.2 }, reference, note },
     { what: 'the same, default workers over `--workers 0`', value: median(auto!) / median(here!), unit: 'x', target: { max: 1.1 }, reference, note },
   ];
+}
+
+/**
+ * Default `--workers` against `--workers 0` on a 5,000-op model, whole processes, time and peak
+ * memory: the synth conv family at 4,999 layers (past the 1,000 a synth: spec allows, so written
+ * to a .tflite file first; 45 MiB of weights, which every worker thread would load again).
+ */
+export function bigModelWorkersFigures(runs: number): Figure[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpuseg-bench-'));
+  try {
+    const graph = buildSynth({ family: 'conv', filters: 32, layers: 4999, size: 8, output: 'int8' });
+    const file = path.join(dir, 'conv5000.tflite');
+    fs.writeFileSync(file, writeTflite(graph));
+    const args = ['segment', file, '--tpus', '8', '--strategy', 'all'];
+    const l0 = loadAverage(1);
+    const auto: { ms: number; maxRssMB: number }[] = [];
+    const here: { ms: number; maxRssMB: number }[] = [];
+    interleaved([() => auto.push(processRun(args)), () => here.push(processRun([...args, '--workers', '0']))], runs, 1);
+    // The warm-up round is not measured.
+    const [a, h] = [auto.slice(1), here.slice(1)];
+    const ms = (xs: typeof a): number => median(xs.map((x) => x.ms));
+    const mb = (xs: typeof a): number => median(xs.map((x) => x.maxRssMB));
+    const note = `${graph.ops.length} ops; default workers ${(ms(a) / 1000).toFixed(2)} s, ${mb(a).toFixed(0)} MB; median of ${runs} processes each, interleaved; load ${l0}-${loadAverage(1)}`;
+    return [
+      { what: '`tpuseg segment` of a 5,000-op model `--tpus 8 --strategy all`, default workers over `--workers 0`, whole process', value: ms(a) / ms(h), unit: 'x', target: { max: 1.1 },
+        reference: { what: '`--workers 0`', value: ms(h) / 1000, unit: 's' }, note },
+      { what: 'the same, peak memory of the process, default workers over `--workers 0`', value: mb(a) / mb(h), unit: 'x', target: { max: 1.5 },
+        reference: { what: '`--workers 0`', value: mb(h), unit: 'MB' }, note },
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { SHARED, SHARED_COUNT } from '../cost-models/types';
 import { sharedBoundMs } from '../src/pipeline/evaluate';
-import { capBand, forStates, inBand as inBandOf, type Band } from '../src/search/band';
+import { bandPairs, boundBand, capBand, forStates, inBand as inBandOf, type Band } from '../src/search/band';
+import { leastSumBound } from '../src/search/least-sum';
 import { primaryOf, compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer, StageRowPricer } from '../src/search/rows';
 import type { Budget, Problem } from './types';
@@ -18,8 +19,10 @@ import type { Budget, Problem } from './types';
  * sum and the least max that completing it can add (over the band); a label whose score with
  * these can only exceed U cannot lead to a plan scoring <= U (the score is monotone), so it is
  * dropped. Only the states of a band run: with non-negative stage times sum >= max, so a plan
- * scoring <= U has B * max <= U and its max is within U / B; once the least sum L of the plans in
- * that band is known, also within (U - L) / (B - 1), usually a much narrower band.
+ * scoring <= U has B * max <= U and its max is within U / B; for any lower bound L of the least
+ * sum of the plans in that band, also within (U - L) / (B - 1), usually a much narrower band:
+ * batchBand takes L first from the cost's lower bound (boundCap), then exactly over the band that
+ * gives (completions, which then hold over every plan scoring <= U).
  * Equal labels keep the first.
  */
 
@@ -98,19 +101,66 @@ export function batchOptimum(p: Problem, price: RowPricer, bound: ((a: number, b
   return front && { ...front, band: found.band.states };
 }
 
-/** The band holding every plan that scores at most the incumbent under `batch`, and the completions over the wider band of U / B. */
+/**
+ * The band holding every plan that scores at most the incumbent under `batch`, the completions
+ * over a band that holds it, and the rounds of boundCap that ran.
+ */
 export function batchBand(p: Problem, price: RowPricer, bound: ((a: number, b: number) => number) | undefined, budget: Budget, incumbent: readonly number[]):
-  { band: Band; rest: Completions } | undefined {
+  { band: Band; rest: Completions; rounds: number } | undefined {
   const U = scorePlan(p, incumbent).primary;
   const B = p.objective.batch;
-  // primary >= sum + (B-1) x max >= B x max: every plan scoring <= U has max <= U / B.
-  const wide = capBand(p, price, loosen(U / B), bound, budget);
+  // primary >= sum + (B-1) x max >= B x max: every plan scoring <= U has max <= U / B; and
+  // max <= (U - sum) / (B-1), so a lower bound of the least sum narrows that before anything is priced.
+  const start = B > 1 && bound ? boundCap(p, bound, U, loosen(U / B), budget) : { cap: loosen(U / B), band: undefined, rounds: 0 };
+  if (!start) return undefined;
+  const wide = capBand(p, price, start.cap, bound, budget, start.band);
   if (!wide) return undefined;
   const rest = completions(p, wide, price, budget);
   if (!rest) return undefined;
+  // The least sum over the wide band itself: a cap within it.
   const cap = B > 1 ? loosen((U - rest.total) / (B - 1)) : Infinity;
-  const band = cap < wide.cap ? capBand(p, price, cap, bound, budget) : wide;
-  return band && { band, rest };
+  const band = cap < wide.cap ? capBand(p, price, cap, bound, budget, wide) : wide;
+  return band && { band, rest, rounds: start.rounds };
+}
+
+/** Bound evaluations a round of boundCap may spend, per op: a band with fewer pairs than a round would evaluate is priced as it is. */
+const ROUND_WORK = 4;
+
+/**
+ * The cap of batchBand narrowed by rounds of leastSumBound over the bound's own band (nothing
+ * priced): each round's lower bound L of the least sum gives the cap (U - L) / (B-1), and the next
+ * round runs over its narrower band with finer cells. A round costs about pairs / cell^2 bound
+ * evaluations, so rounds run while cells of 2 or more positions keep that within ROUND_WORK x n:
+ * on fewer pairs, pricing them (and taking the exact least sum) costs about as much as bounding
+ * them. They also stop once a round narrows the cap by less than 1%. Returns the cap, the bound's
+ * band of it and the rounds run; undefined when the budget expires.
+ */
+export function boundCap(p: Problem, bound: (a: number, b: number) => number, U: number, start: number, budget: Budget, work = ROUND_WORK):
+  { cap: number; band: Band; rounds: number } | undefined {
+  const { n } = p;
+  const B = p.objective.batch;
+  let ops: Float64Array | undefined;
+  let cap = start;
+  let band = boundBand(p, cap, bound);
+  let rounds = 0;
+  while (band.states > 0) {
+    const cell = Math.ceil(Math.sqrt(bandPairs(band) / (work * n)));
+    if (cell <= 1) break;
+    if (!ops) {
+      ops = new Float64Array(n);
+      for (let i = 0; i < n; i++) ops[i] = bound(i, i + 1);
+    }
+    const least = leastSumBound(p, band, bound, ops, cell, budget);
+    if (least === undefined) return undefined;
+    rounds++;
+    const next = loosen((U - least) / (B - 1));
+    if (!(next < cap)) break;
+    const narrowing = next < 0.99 * cap;
+    cap = next;
+    band = boundBand(p, cap, bound);
+    if (!narrowing) break;
+  }
+  return { cap, band, rounds };
 }
 
 /** The exact throughput optimum when shared resources can bind: every plan scoring <= U has all its stages <= U. */

@@ -101,6 +101,16 @@ export function rowRange(band: Band, b: number): [number, number] {
   return [Math.max(from, band.lo[b]!), Math.min(to, b)];
 }
 
+/** The pairs (a, b) a dynamic program over the band visits at most: the rows' lengths summed. */
+export function bandPairs(band: Band): number {
+  let total = 0;
+  for (let b = 1; b <= band.n; b++) {
+    const [f, t] = rowRange(band, b);
+    if (f < t) total += t - f;
+  }
+  return total;
+}
+
 /**
  * Visits the band's states, the loop of every dynamic program over it: for each end b (ascending;
  * descending with `backward`) the row of starts the band can use is priced once (row[a] = cost(a,
@@ -153,14 +163,22 @@ class WindowOr {
     this.or = new Int32Array(words);
   }
   add(bits: Int32Array, at: number): void {
-    forBits(bits, at, this.words, (j) => {
-      if (this.count[j]!++ === 0) this.or[j >>> 5]! |= 1 << (j & 31);
-    });
+    const { count, or } = this;
+    for (let w = 0; w < this.words; w++) {
+      for (let x = bits[at + w]!; x !== 0; x &= x - 1) {
+        const j = (w << 5) + 31 - Math.clz32(x & -x);
+        if (count[j]!++ === 0) or[w]! |= 1 << (j & 31);
+      }
+    }
   }
   remove(bits: Int32Array, at: number): void {
-    forBits(bits, at, this.words, (j) => {
-      if (--this.count[j]! === 0) this.or[j >>> 5]! &= ~(1 << (j & 31));
-    });
+    const { count, or } = this;
+    for (let w = 0; w < this.words; w++) {
+      for (let x = bits[at + w]!; x !== 0; x &= x - 1) {
+        const j = (w << 5) + 31 - Math.clz32(x & -x);
+        if (--count[j]! === 0) or[w]! &= ~(1 << (j & 31));
+      }
+    }
   }
 }
 
@@ -200,14 +218,12 @@ function coarseBand(p: Problem, ends: Int32Array, lo: Int32Array, hi: Int32Array
 }
 
 /**
- * The band of `cap`, or undefined when the budget expires. `bound(a, b)` <= cost(a, b), never
- * decreasing as the range grows (or undefined: every pair between allowed states is priced).
+ * Step 1 alone: the states on some allowed plan whose segments all have bound <= cap, pricing
+ * nothing (every allowed state without a bound). It contains the band of `cap`.
  */
-export function capBand(p: Problem, price: RowPricer, cap: number, bound: ((a: number, b: number) => number) | undefined, budget: Budget): Band | undefined {
+export function boundBand(p: Problem, cap: number, bound: ((a: number, b: number) => number) | undefined): Band {
   const { n, tpus: k } = p;
-  if (cap === Infinity) return fullBand(p);
   const W = n + 1;
-  const words = wordsOf(k);
   const ends = endMasks(p);
   const lo = new Int32Array(W);
   const hi = new Int32Array(W).fill(n);
@@ -216,12 +232,27 @@ export function capBand(p: Problem, price: RowPricer, cap: number, bound: ((a: n
       while (a < b && bound(a, b) > cap) a++;
       lo[b] = a;
     }
+    // The bound grows with the range, so bound(a, e) <= cap exactly when lo[e] <= a < e.
     for (let a = n - 1, e = n; a >= 0; a--) {
-      while (e > a && bound(a, e) > cap) e--;
+      while (e > a && lo[e]! > a) e--;
       hi[a] = e;
     }
   }
-  const coarse = finish(n, k, cap, lo, bound ? coarseBand(p, ends, lo, hi) : ends);
+  return finish(n, k, cap, lo, bound ? coarseBand(p, ends, lo, hi) : ends);
+}
+
+/**
+ * The band of `cap`, or undefined when the budget expires. `bound(a, b)` <= cost(a, b), never
+ * decreasing as the range grows (or undefined: every pair between allowed states is priced).
+ * `within`, when given, replaces step 1: a band known to contain this one (the band of a larger
+ * cap, or the bound's band of this cap).
+ */
+export function capBand(p: Problem, price: RowPricer, cap: number, bound: ((a: number, b: number) => number) | undefined, budget: Budget, within?: Band): Band | undefined {
+  const { n, tpus: k } = p;
+  if (cap === Infinity) return fullBand(p);
+  const W = n + 1;
+  const words = wordsOf(k);
+  const coarse = within ?? boundBand(p, cap, bound);
 
   // The rows to price, and where their pair bits go.
   const from = new Int32Array(W);
@@ -296,5 +327,5 @@ export function capBand(p: Problem, price: RowPricer, cap: number, bound: ((a: n
       for (let w = 0; w < words; w++) done[a * words + w]! |= prev[w]!;
     }
   }
-  return finish(n, k, cap, lo, live);
+  return finish(n, k, cap, coarse.lo, live);
 }

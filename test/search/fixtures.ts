@@ -71,6 +71,32 @@ export function boundedCost(graph: LayerGraph, seed: string | number): CostModel
   return fromTables(graph, (a, b) => compute(a, b) + extra[a * (n + 1) + b]!, (a, b) => off[a * (n + 1) + b]!, compute);
 }
 
+/**
+ * A cost whose own bound is not additive: compute plus the parameters past a capacity, streamed
+ * (so splitting a range can cost less than the whole), with noise per pair on top of the bound.
+ */
+export function streamingCost(n: number, seed: number): CostModel & { lowerBoundMs: (a: number, b: number) => number } {
+  const r = seeded(`streaming-${seed}`);
+  const compute = [0];
+  const params = [0];
+  for (let i = 0; i < n; i++) {
+    compute.push(compute[i]! + r.int(0, 4));
+    params.push(params[i]! + r.int(0, 5));
+  }
+  const capacity = r.int(3, 10);
+  const W = n + 1;
+  const extra = new Float64Array(W * W);
+  const off = new Float64Array(W * W);
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b <= n; b++) {
+      extra[a * W + b] = r.int(0, 6);
+      off[a * W + b] = r.int(0, 2) * 1000;
+    }
+  }
+  const bound = (a: number, b: number): number => compute[b]! - compute[a]! + 2 * Math.max(0, params[b]! - params[a]! - capacity);
+  return { ...fromTables(chainGraph(n, `streaming-${seed}`), (a, b) => bound(a, b) + extra[a * W + b]!, (a, b) => off[a * W + b]!), lowerBoundMs: bound };
+}
+
 export function fromTables(graph: LayerGraph, ms: (a: number, b: number) => number, off: (a: number, b: number) => number, compute = ms): CostModel {
   const segment = (a: number, b: number): SegmentCost => ({
     firstOp: a, lastOp: b - 1, ops: b - a, paramBytes: 0, onChipBytes: 0, offChipBytes: off(a, b),

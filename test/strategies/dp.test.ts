@@ -8,7 +8,7 @@ import { unlimited } from '../../src/search/budget';
 import { compareScores, scorePlan } from '../../src/search/objective';
 import { checkPlan, digestProblem, makeProblem } from '../../src/search/problem';
 import { rng } from '../../src/rng';
-import { additiveCost, allPlans, boundedCost, chainGraph, fromTables, randomGraph, tableCost } from '../search/fixtures';
+import { additiveCost, allPlans, boundedCost, chainGraph, fromTables, randomGraph, streamingCost, tableCost } from '../search/fixtures';
 import { computeBound, segmentBound } from '../../src/search/bound';
 
 const problem = (cost: Parameters<typeof makeProblem>[0], k: number, kind: ObjectiveKind = 'throughput', constraints: Constraints = { pins: [] }): Problem => {
@@ -153,6 +153,23 @@ describe('strategies/dp', () => {
           expect([trial, kind, ranked(p, solve(p))]).toEqual([trial, kind, ranked(p, brute(p))]);
         }
       }
+    });
+
+    it('should match brute force on batch when bound rounds narrow the band before pricing', () => {
+      let withRounds = 0;
+      for (let trial = 0; trial < 40; trial++) {
+        const r = rng(`dp-rounds-${trial}`);
+        const n = r.int(18, 26);
+        const k = r.int(3, 5);
+        const cost = streamingCost(n, 300 + trial);
+        const p = makeProblem(cost, k, { kind: 'batch', batch: r.int(2, 15) }, { pins: [] });
+        if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
+        const out = dp.search(p.right, { prune: true }, rng(0), unlimited, { index: 0, count: 1 });
+        if (E.isLeft(out)) throw new Error(JSON.stringify(out.left));
+        if ((out.right.stats?.rounds ?? 0) > 0) withRounds++;
+        expect([trial, ranked(p.right, out.right.cuts)]).toEqual([trial, ranked(p.right, brute(p.right))]);
+      }
+      expect(withRounds).toBeGreaterThan(10);
     });
 
     it('should not prune on a cost table whose compute is not additive', () => {
