@@ -1,4 +1,5 @@
 import type { Problem } from '../../strategies/types';
+import { segmentBound } from './bound';
 
 /**
  * Ripple moves: relieve the slowest stage by moving one of its boundaries inwards, and let the
@@ -19,6 +20,29 @@ export function relieve(p: Problem, cuts: readonly number[], s: number, side: 'l
   const k = p.tpus;
   if ((side === 'left' && s === 0) || (side === 'right' && s === k - 1)) return undefined;
   const bounds = [0, ...cuts, p.n];
+  // A start x (end x) whose segment's lower bound is at least maxMs cannot bring the segment under
+  // it; the bound falls as the start moves right (rises as the end moves right), so the scans
+  // below begin past those positions, found by bisection: the same positions found, fewer prices.
+  const raw = segmentBound(p.cost);
+  const bound = raw && ((a: number, b: number): number => raw(a, b) * (1 - 1e-9) - 1e-12);
+  const firstStart = (lo: number, hi: number, end: number): number => {
+    if (!bound) return lo;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bound(mid, end) >= maxMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lastEnd = (lo: number, hi: number, start: number): number => {
+    if (!bound) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (bound(start, mid) >= maxMs) hi = mid - 1;
+      else lo = mid;
+    }
+    return lo;
+  };
   const start = bounds[s]!;
   const end = bounds[s + 1]!;
   for (let d = 1; d < end - start; d++) {
@@ -31,7 +55,7 @@ export function relieve(p: Problem, cuts: readonly number[], s: number, side: 'l
       for (let i = s - 1; ok && ms(b[i]!, b[i + 1]!, i) >= maxMs; i--) {
         ok = false;
         if (i === 0) break;
-        for (let x = b[i]! + 1; x < b[i + 1]!; x++) {
+        for (let x = firstStart(b[i]! + 1, b[i + 1]!, b[i + 1]!); x < b[i + 1]!; x++) {
           if (allowed(p, i - 1, x) && ms(x, b[i + 1]!, i) < maxMs) {
             b[i] = x;
             ok = true;
@@ -48,7 +72,7 @@ export function relieve(p: Problem, cuts: readonly number[], s: number, side: 'l
       for (let i = s + 1; ok && ms(b[i]!, b[i + 1]!, i) >= maxMs; i++) {
         ok = false;
         if (i === k - 1) break;
-        for (let x = b[i + 1]! - 1; x > b[i]!; x--) {
+        for (let x = lastEnd(b[i]!, b[i + 1]! - 1, b[i]!); x > b[i]!; x--) {
           if (allowed(p, i, x) && ms(b[i]!, x, i) < maxMs) {
             b[i + 1] = x;
             ok = true;
