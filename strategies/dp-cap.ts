@@ -2,6 +2,7 @@ import { SHARED, SHARED_COUNT } from '../cost-models/types';
 import { rowRange, type Band } from '../src/search/band';
 import { compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer } from '../src/search/rows';
+import { backtrack } from './dp-pareto';
 import type { Budget, Problem } from './types';
 
 /**
@@ -347,16 +348,7 @@ function constrained(p: Problem, pairs: Pairs, cap: number, divisor: number, bud
   }
   const last = fronts[(k - 1) * W + n];
   if (!last || last.length === 0) return undefined;
-  const cuts: number[] = [];
-  let b = n;
-  let idx = 0;
-  for (let j = k - 1; j > 0; j--) {
-    const l: Label = fronts[j * W + b]![idx]!;
-    cuts.unshift(l.a);
-    idx = l.from;
-    b = l.a;
-  }
-  return { cuts, labels };
+  return { cuts: backtrack(fronts, W, n, k, 0), labels };
 }
 
 /**

@@ -246,14 +246,18 @@ export function paretoPlans(p: Problem, band: Band, price: RowPricer, budget: Bu
     }
   });
   if (best < 0) return { cuts: [...incumbent], labels };
+  return { cuts: backtrack(fronts, W, n, k, best), labels };
+}
+
+/** The cuts of the plan ending in label `idx` of the front at (k - 1, n): each label's start, then the label it extends. */
+export function backtrack(fronts: readonly (readonly { readonly a: number; readonly from: number }[] | undefined)[], W: number, n: number, k: number, idx: number): number[] {
   const cuts: number[] = [];
   let b = n;
-  let idx = best;
   for (let j = k - 1; j > 0; j--) {
-    const l: Label = fronts[j * W + b]![idx]!;
+    const l = fronts[j * W + b]![idx]!;
     cuts.unshift(l.a);
     idx = l.from;
     b = l.a;
   }
-  return { cuts, labels };
+  return cuts;
 }
