@@ -333,10 +333,10 @@ function reasoningOf(w: Workload, objective: WorkloadObjective, rec: Assignment,
       const fewer = all.filter((a) => a.tpus < rec.tpus);
       const below = fewer.length > 0 ? fewer[fewer.length - 1]! : undefined;
       const belowText = below
-        ? `; on ${below.tpus} TPU${below.tpus === 1 ? '' : 's'} the best assignment serves only ${pct(below.lambda)} of the targets (${reports[all.indexOf(below)]!.limitedBy} sets it)`
+        ? `; on ${below.tpus} TPU${below.tpus === 1 ? '' : 's'} the best assignment serves only ${pct(below.lambda)} of the targets (set by ${reports[all.indexOf(below)]!.limitedBy})`
         : '';
       const margin = r.ratioLow !== undefined && r.ratioLow < 1 ? `; at the low end of the band the targets would not all be met` : '';
-      return `meets every target on ${rec.tpus} of ${K} TPUs with ${pct(rec.lambda - 1)} to spare${band}: ${how}; ${r.limitedBy} sets the margin${belowText}${margin}`;
+      return `meets every target on ${rec.tpus} of ${K} TPUs with ${pct(rec.lambda - 1)} to spare${band}: ${how}; the margin is set by ${r.limitedBy}${belowText}${margin}`;
     }
     const worst = r.models.map((m) => ({ m, short: m.rate! - m.achieved })).sort((a, b) => b.short - a.short)[0]!;
     return `the targets cannot be met on ${K} TPUs: the best assignment serves ${pct(rec.lambda)} of every target${band} (${worst.m.name} ${rateText(worst.m.achieved)} of ${rateText(worst.m.rate!)} inputs/s, `
@@ -346,7 +346,7 @@ function reasoningOf(w: Workload, objective: WorkloadObjective, rec: Assignment,
   const unit = w.mode === 'rates' ? 'target' : 'weight';
   const within = rec === onK ? '' : `, within ${pct(tolerance)} of the best on ${K} TPUs (${best.toFixed(2)} x ${unit})`;
   const met = w.mode === 'rates' ? (rec.lambda >= 1 ? '; every target met' : `; the targets are not all met (${pct(rec.lambda)} of each)`) : '';
-  return `every model ${w.mode === 'rates' ? 'is served' : 'gets'} ${rec.lambda.toFixed(2)} x its ${unit}${w.mode === 'rates' ? '' : ' in inputs/s'}${band} on ${rec.tpus} of ${K} TPUs${within}${met}: ${how}; ${r.limitedBy} sets it`;
+  return `every model ${w.mode === 'rates' ? 'is served' : 'gets'} ${rec.lambda.toFixed(2)} x its ${unit}${w.mode === 'rates' ? '' : ' in inputs/s'}${band} on ${rec.tpus} of ${K} TPUs${within}${met}: ${how}; set by ${r.limitedBy}`;
 }
 
 /** The assignment of a report by id (the plan an export reads). */
