@@ -1,5 +1,5 @@
 import { SHARED, SHARED_COUNT } from '../cost-models/types';
-import { rowRange, type Band } from '../src/search/band';
+import { rowLayout, rowRange, type Band } from '../src/search/band';
 import { compareScores, scorePlan, type Score } from '../src/search/objective';
 import type { RowPricer } from '../src/search/rows';
 import { backtrack } from './dp-pareto';
@@ -58,17 +58,7 @@ export type Aux = { kind: 'none' } | { kind: 'first' } | { kind: 'shared'; resou
 export function pricePairs(p: Problem, band: Band, price: RowPricer, budget: Budget, aux: Aux): Pairs | undefined {
   const { n } = p;
   const W = n + 1;
-  const from = new Int32Array(W);
-  const to = new Int32Array(W);
-  const off = new Float64Array(W);
-  let total = 0;
-  for (let b = 1; b <= n; b++) {
-    const [f, t] = rowRange(band, b);
-    from[b] = f;
-    to[b] = t;
-    off[b] = total - f;
-    if (f < t) total += t - f;
-  }
+  const { from, to, off, total } = rowLayout(band);
   const ms = new Float64Array(total);
   const offChip = new Float64Array(total);
   const auxOf = new Float64Array(aux.kind === 'none' ? 0 : total);

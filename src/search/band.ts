@@ -101,15 +101,32 @@ export function rowRange(band: Band, b: number): [number, number] {
   return [Math.max(from, band.lo[b]!), Math.min(to, b)];
 }
 
-/** The pairs (a, b) a dynamic program over the band visits at most: the rows' lengths summed. */
-export function bandPairs(band: Band): number {
+/** The band's rows packed end to end: row b holds the starts [from[b], to[b]), pair (a, b) at index off[b] + a; total pairs. */
+export interface RowLayout {
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly off: Float64Array;
+  readonly total: number;
+}
+
+export function rowLayout(band: Band): RowLayout {
+  const W = band.n + 1;
+  const from = new Int32Array(W);
+  const to = new Int32Array(W);
+  const off = new Float64Array(W);
   let total = 0;
   for (let b = 1; b <= band.n; b++) {
     const [f, t] = rowRange(band, b);
+    from[b] = f;
+    to[b] = t;
+    off[b] = total - f;
     if (f < t) total += t - f;
   }
-  return total;
+  return { from, to, off, total };
 }
+
+/** The pairs (a, b) a dynamic program over the band visits at most: the rows' lengths summed. */
+export const bandPairs = (band: Band): number => rowLayout(band).total;
 
 /**
  * Visits the band's states, the loop of every dynamic program over it: for each end b (ascending;
@@ -255,17 +272,7 @@ export function capBand(p: Problem, price: RowPricer, cap: number, bound: ((a: n
   const coarse = within ?? boundBand(p, cap, bound);
 
   // The rows to price, and where their pair bits go.
-  const from = new Int32Array(W);
-  const to = new Int32Array(W);
-  const off = new Float64Array(W);
-  let total = 0;
-  for (let b = 1; b <= n; b++) {
-    const [f, t] = rowRange(coarse, b);
-    from[b] = f;
-    to[b] = t;
-    off[b] = total - f;
-    if (f < t) total += t - f;
-  }
+  const { from, to, off, total } = rowLayout(coarse);
   const bits = new Int32Array((total >>> 5) + 1);
   const reach = new Int32Array(W * words);
   // starts[a]: the j for which segment j may start at a (R[a] << 1; segment 0 at 0).
