@@ -3,6 +3,7 @@ import { SHARED, type CostModel, type PipelineParams, type SegmentCost, type Sha
 import type { CostProfile, ProfileValues, RunnerName } from './profile';
 import { computeFactorAt, profileValues } from './profile';
 import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
+import { ELEMENTWISE_MERGED_FRACTION } from './ops';
 
 /**
  * The Edge TPU cost of one segment (ops [a, b) on one TPU), per input, after
@@ -45,7 +46,9 @@ import { graphFacts, type GraphFacts, type PlacementClass } from './facts';
  *   sweeps cache whole layers only (conv-1tpu.csv, fc-L4-1tpu.csv, fc-L5-1tpu.csv). A single layer larger than `maxLayerMiB` always streams and
  *   does not stop later layers from being cached (measured: fc 6912 x 1042 streams while the next
  *   four layers are cached). The constants of elementwise arithmetic (a batch norm no conv absorbs) always
- *   stream and take no cache (compiler-memory/keras-segments.csv: DenseNet-201, cost-models/ops.ts).
+ *   stream and take no cache, at their full 16 bytes per element when nothing else streams and at a
+ *   quarter of it beside streamed layer weights (compiler-memory/keras-segments.csv: DenseNet-201,
+ *   cost-models/ops.ts ELEMENTWISE_MERGED_FRACTION); O(1) more per segment query.
  *   Capacity shrinks with the activation bytes the segment receives from the host
  *   (our inference from the 2-TPU conv runs, whose second segment caches less than the same
  *   layers did on one TPU).
@@ -148,7 +151,10 @@ const BIG_EXTRA = 5;
 const ACT = 6;
 /** The activation part of COMPUTE (activationMsPerMiB x MiB of each TPU op that computes). */
 const ACT_MS = 7;
-const ROWS = 8;
+/** Elementwise constants (streamed whatever the room): bytes and streaming ms at their full size. */
+const EW_BYTES = 8;
+const EW_EXTRA = 9;
+const ROWS = 10;
 
 interface ClassTables {
   readonly place: PlacementClass;
@@ -251,14 +257,17 @@ class EdgeTpuModel implements CostModel {
     for (let i = 0; i < n; i++) {
       const on = place.onTpu[i] === 1;
       const bytes = on ? cb[i]! : 0;
-      // Streamed on every invoke without blocking later layers: a layer above maxLayerMiB, an elementwise constant.
-      const big = bytes > maxLayer || (bytes > 0 && this.f.streamed[i] === 1);
+      // Streamed on every invoke without blocking later layers: an elementwise constant, a layer above maxLayerMiB.
+      const ew = bytes > 0 && this.f.streamed[i] === 1;
+      const big = !ew && bytes > maxLayer;
       t[COMPUTE * w + i + 1] = t[COMPUTE * w + i]! + (on ? tpuMs[i]! : 0);
       t[CPU * w + i + 1] = t[CPU * w + i]! + (on ? 0 : hostMs[i]!);
-      t[CACHE_BYTES * w + i + 1] = t[CACHE_BYTES * w + i]! + (big ? 0 : bytes);
-      t[CACHE_EXTRA * w + i + 1] = t[CACHE_EXTRA * w + i]! + (on && !big ? extra[i]! : 0);
+      t[CACHE_BYTES * w + i + 1] = t[CACHE_BYTES * w + i]! + (big || ew ? 0 : bytes);
+      t[CACHE_EXTRA * w + i + 1] = t[CACHE_EXTRA * w + i]! + (on && !big && !ew ? extra[i]! : 0);
       t[BIG_BYTES * w + i + 1] = t[BIG_BYTES * w + i]! + (big ? bytes : 0);
       t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra[i]! : 0);
+      t[EW_BYTES * w + i + 1] = t[EW_BYTES * w + i]! + (ew ? bytes : 0);
+      t[EW_EXTRA * w + i + 1] = t[EW_EXTRA * w + i]! + (ew ? extra[i]! : 0);
       t[ACT * w + i + 1] = t[ACT * w + i]! + (on ? this.f.actMiB[i]! : 0);
       t[ACT_MS * w + i + 1] = t[ACT_MS * w + i]! + (on && this.f.kinds[i] !== 'free' ? this.f.actMiB[i]! * p.activationMsPerMiB : 0);
     }
@@ -324,17 +333,32 @@ class EdgeTpuModel implements CostModel {
     return onTpu ? max(0, this.f.index.rangeOutputBytes(a, b) + c.place.outAdj[b]! - c.place.outAdj[a]!) : 0;
   }
 
+  /**
+   * The share of their full size at which [a, b)'s elementwise constants stream, with its cached prefix
+   * ending at k and `part` bytes of op k cached: ELEMENTWISE_MERGED_FRACTION when layer weights stream too.
+   */
+  private ewShare(t: Float64Array, a: number, b: number, k: number, part: number): number {
+    const w = this.n + 1;
+    return t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + k]! - part > 0 || t[BIG_BYTES * w + b]! > t[BIG_BYTES * w + a]! ? ELEMENTWISE_MERGED_FRACTION : 1;
+  }
+
   /** Parameter bytes [a, b) streams with its cached prefix ending at k and `part` bytes of op k cached. */
   private offChipAt(c: ClassTables, a: number, b: number, k: number, part: number): number {
     const w = this.n + 1;
-    return (c.t[CACHE_BYTES * w + b]! - c.t[CACHE_BYTES * w + k]! - part) + (c.t[BIG_BYTES * w + b]! - c.t[BIG_BYTES * w + a]!);
+    const t = c.t;
+    return (t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + k]! - part) + (t[BIG_BYTES * w + b]! - t[BIG_BYTES * w + a]!)
+      + (t[EW_BYTES * w + b]! - t[EW_BYTES * w + a]!) * this.ewShare(t, a, b, k, part);
   }
 
-  /** Streaming ms of [a, b) with its cached prefix ending at k and `part` bytes of op k cached. */
-  private streamAt(t: Float64Array, a: number, b: number, k: number, part: number): number {
+  /**
+   * Streaming ms of [a, b) with its cached prefix ending at k and `part` bytes of op k cached; `ewShare`
+   * overrides the share of the elementwise constants (lower bounds take the least).
+   */
+  private streamAt(t: Float64Array, a: number, b: number, k: number, part: number, ewShare = this.ewShare(t, a, b, k, part)): number {
     const w = this.n + 1;
     return (t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]! - (part > 0 ? this.extra[k]! * (part / this.cb[k]!) : 0))
-      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!);
+      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!)
+      + (t[EW_EXTRA * w + b]! - t[EW_EXTRA * w + a]!) * ewShare;
   }
 
   /** Time on the shared host link of a segment's TPU transfers and streamed parameters. */
@@ -471,11 +495,14 @@ class EdgeTpuModel implements CostModel {
         }
       }
       const part = k < b && splitAct[k]! <= cb[k]! ? capacity - (t[cacheBytes + k]! - t[cacheBytes + a]!) : 0;
+      // ewShare, inlined.
+      const ewShare = t[cacheBytes + b]! - t[cacheBytes + k]! - part > 0 || t[BIG_BYTES * w + b]! > t[BIG_BYTES * w + a]! ? ELEMENTWISE_MERGED_FRACTION : 1;
       // runnerMs, inlined.
       const runner = a === 0 && b === n ? 0 : !this.python ? p.hopMs : p.gilMs + ((rangeIn + rangeOut) / MiB) * p.gilMsPerMiB;
       out[a] = (onTpu ? p.fixedMs : 0)
         + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * factor
-        + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]! - (part > 0 ? extra[k]! * (part / cb[k]!) : 0)) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!))
+        + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]! - (part > 0 ? extra[k]! * (part / cb[k]!) : 0)) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!)
+          + (t[EW_EXTRA * w + b]! - t[EW_EXTRA * w + a]!) * ewShare)
         + inB / inRate + outB / outRate
         + runner
         + (t[CPU * w + b]! - t[CPU * w + a]!);
@@ -507,13 +534,14 @@ class EdgeTpuModel implements CostModel {
       // Op k cached in part at full capacity: input bytes only shrink the room, or move the prefix's end back.
       return (c.place.tpuOps[b]! - c.place.tpuOps[a]! > 0 ? this.p.fixedMs : 0)
         + (t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) * min(1, this.minFactor) * min(1, this.p.stageActFactor)
-        + this.streamAt(t, a, b, k, this.partialAt(c, a, b, k, 0))
+        + this.streamAt(t, a, b, k, this.partialAt(c, a, b, k, 0), ELEMENTWISE_MERGED_FRACTION)
         + (t[CPU * w + b]! - t[CPU * w + a]!);
     }
     const excess = max(0, t[CACHE_BYTES * w + b]! - t[CACHE_BYTES * w + a]! - this.p.capacityMiB * MiB);
     const cheaper = this.cheaperOf();
     return (cheaper[b]! - cheaper[a]!)
-      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!) + excess * this.minStreamPerByte;
+      + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!) + (t[EW_EXTRA * w + b]! - t[EW_EXTRA * w + a]!) * ELEMENTWISE_MERGED_FRACTION
+      + excess * this.minStreamPerByte;
   }
 
   /** `segment(a, b).offChipBytes` in O(log n), for searchers' tie-breaks. */

@@ -46,6 +46,17 @@ const ELEMENTWISE_CONST: ReadonlySet<string> = new Set(['MUL', 'ADD', 'SUB']);
 export const ELEMENTWISE_BYTES = 16;
 
 /**
+ * The share of ELEMENTWISE_BYTES an elementwise constant streams when the segment streams layer
+ * weights too: 4 bytes per element. Our inference from ../shared/data/compiler-memory/keras-segments.csv:
+ * the four DenseNet-201 segments whose layers overflow the cache (ops 173, 263, 323, 347 to 512) stream
+ * their layers past the cached prefix plus 21-35% of their batch norms' 16-byte constants, while the ten
+ * that fit stream all of them; with 4 bytes per element all fourteen come within 0.17 MiB. Our reading:
+ * alone, each constant is a transfer of its own padded to 16 bytes per element; beside streamed weights
+ * it travels in their stream as one int32 per element.
+ */
+export const ELEMENTWISE_MERGED_FRACTION = 4 / ELEMENTWISE_BYTES;
+
+/**
  * Whether the compiler streams an op's parameters on every invoke whatever the room on chip: the
  * constants of elementwise arithmetic (MUL, ADD, SUB with a constant operand). Our inference from
  * ../shared/data/compiler-memory/keras-segments.csv: every DenseNet-201 segment streams exactly 32

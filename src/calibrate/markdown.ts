@@ -139,10 +139,13 @@ export function renderReport(r: AccuracyReport, why: Readonly<Record<string, str
     out.push('## The compiler\'s caching on real CNN segments', '',
       `${m.file} (../shared/data/compiler-memory): ${m.rows.length} segments of DenseNet-201, ResNet-50 and ResNet-101, each compiled alone, against`,
       `the caching rule of cost-models/edgetpu.ts under \`${r.benchProfile}\` (a prefix of layers up to the capacity left by the input bytes, the first`,
-      `conv past it cached in part when its weights outweigh its activations, layers above maxLayerMiB and elementwise constants streamed whole): ${m.within} of ${m.rows.length} within 0.5 MiB off-chip (target ${m.target}).`, '',
+      `conv past it cached in part when its weights outweigh its activations, layers above maxLayerMiB streamed whole, elementwise constants streamed`,
+      `whole when nothing else streams and at a quarter of their size beside streamed layers): ${m.within} of ${m.rows.length} within 0.5 MiB off-chip (target ${m.target}).`, '',
       ...table(['model', 'ops', 'parameters MiB', 'off-chip MiB reported', 'predicted', 'on-chip MiB reported', 'predicted', 'within 0.5'],
         m.rows.map((x) => [x.model, `${x.firstOp}-${x.lastOp}`, x.paramMiB.toFixed(2), x.offChipMiB.toFixed(2), x.predictedOffChipMiB.toFixed(2),
           x.onChipMiB === undefined ? '-' : x.onChipMiB.toFixed(2), x.predictedOnChipMiB.toFixed(2), Math.abs(x.predictedOffChipMiB - x.offChipMiB) <= 0.5 ? 'yes' : '**no**'])), '');
+    const notes = why[`notes:${m.file}`];
+    if (notes) out.push(notes, '');
   }
   if (r.batchCurves.length > 0) {
     out.push('## Any batch size', '',

@@ -26,8 +26,16 @@ describeShared('calibrate/compiler-memory on the released real CNN segments', ()
     for (const r of fits) expect(miss(r)).toBeLessThan(0.001);
   });
 
-  it('should put 37 of the 42 segments within 0.5 MiB (the issue asks 38: the overflowing DenseNet tails and one log line are explained in the report)', () => {
+  it('should predict the DenseNet-201 segments that overflow the cache to 0.2 MiB: their batch-norm constants stream at a quarter of their size beside the streamed layers', () => {
+    const over = rows.filter((r) => r.model === 'zoo:densenet201' && r.offChipMiB >= 1);
+    expect(over.map((r) => r.firstOp)).toEqual([173, 263, 323, 347]);
+    for (const r of over) expect([r.firstOp, miss(r) <= 0.2]).toEqual([r.firstOp, true]);
+  });
+
+  it('should put at least 38 of the 42 segments within 0.5 MiB (41: only the resnet101 ops 133-136 log line, explained in the report, is missed)', () => {
     expect(E.isRight(result)).toBe(true);
-    expect(result._tag === 'Right' && result.right.within).toBe(37);
+    const within = result._tag === 'Right' ? result.right.within : 0;
+    expect(within).toBeGreaterThanOrEqual(38);
+    expect(rows.filter((r) => miss(r) > 0.5).map((r) => `${r.model} ${r.firstOp}-${r.lastOp}`)).toEqual(['zoo:resnet101_v1 133-136']);
   });
 });

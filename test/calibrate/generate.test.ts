@@ -82,8 +82,8 @@ describeShared('calibrate/generate', () => {
     it('should price the compiler\'s memory of the released real CNN segments', () => {
       const m = report!.report.compilerMemory!;
       expect(m.rows.length).toBe(42);
-      // 37 of 42 within 0.5 MiB today (the issue's target is 38: missed, explained in explanations.json).
-      expect(m.within).toBeGreaterThanOrEqual(37);
+      // The issue's target is 38 of 42 within 0.5 MiB (41 today: the one miss is explained in explanations.json).
+      expect(m.within).toBeGreaterThanOrEqual(38);
       expect(m.rows.filter((x) => Math.abs(x.predictedOffChipMiB - x.offChipMiB) <= 0.5).length).toBe(m.within);
     });
 
