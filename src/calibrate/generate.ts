@@ -8,6 +8,8 @@ import { DEFAULT_MAPPING, loadMapping } from './mapping';
 import { renderReport } from './markdown';
 import { compilerMemory, type CompilerMemory } from './compiler-memory';
 import { OFF_CHIP_TARGET_MIB } from './accuracy';
+import { readRegularText } from '../read-file';
+import { MAX_TEXT_BYTES } from '../limits';
 import { buildReport, type AccuracyReport } from './report';
 
 /** Reads the data under `shared` (../shared beside the checkout) and builds the accuracy report. */
@@ -57,7 +59,9 @@ export function generateReport(shared: string): E.Either<TpusegError, Generated>
   const memoryFile = path.join(shared, 'data', 'compiler-memory', 'keras-segments.csv');
   let memory: CompilerMemory | undefined;
   if (fs.existsSync(memoryFile)) {
-    const m = compilerMemory(fs.readFileSync(memoryFile, 'utf8'), memoryFile, bench.right, OFF_CHIP_TARGET_MIB);
+    const text = readRegularText(memoryFile, MAX_TEXT_BYTES, 'a compiler-memory file');
+    if (E.isLeft(text)) return E.left(configInvalid(memoryFile, [text.left]));
+    const m = compilerMemory(text.right, memoryFile, bench.right, OFF_CHIP_TARGET_MIB);
     if (E.isLeft(m)) return m;
     memory = m.right;
   }
