@@ -8,7 +8,7 @@ export const BATCH_FIGURE = 'batch.svg';
 function ratioLines(c: RatioCheck): string[] {
   const byTpus = [...new Set(c.pairs.map((p) => p.tpus))];
   return [
-    `${c.against} split against the compiler's on ${byTpus.join(', ')} TPUs, ${c.pairs.length} pairs: median |predicted / measured - 1| ${pct(c.medianAbsErr)}; the faster split picked on ${c.decided - c.wrongPicks}/${c.decided} pairs that differ by more than 5%; 80% band of measured / predicted ratio ${c.band.lo.toFixed(3)} - ${c.band.hi.toFixed(3)}.`,
+    `${c.against} split against the compiler's on ${byTpus.join(', ')} TPUs, ${c.pairs.length} pairs: median |predicted / measured - 1| ${pct(c.medianAbsErr)}; the faster split picked on ${c.decided - c.wrongPicks}/${c.decided} pairs of different splits that differ by more than 5% (a cut timed twice makes no pick); 80% band of measured / predicted ratio ${c.band.lo.toFixed(3)} - ${c.band.hi.toFixed(3)}.`,
     '',
     ...table(['model', 'TPUs', 'measured x compiler', 'predicted x compiler', 'error'],
       c.pairs.map((p) => [p.spec, String(p.tpus), p.measured.toFixed(3), p.predicted.toFixed(3), pct(p.predicted / p.measured - 1)])),
@@ -126,7 +126,7 @@ export function renderReport(r: AccuracyReport, why: Readonly<Record<string, str
       + `${g.computeFactors ? `; compute factor by position ${g.computeFactors.join(', ')}` : ''}.`, '');
     out.push(...fileTable(g.testFiles), '');
     out.push(`Median signed error: ${g.testFiles.map((f) => `${f.file} ${pct(g.medianSignedErr[f.file] ?? NaN)}`).join(', ')}.`, '');
-    for (const c of g.ratios) out.push(`Speedup of the ${c.against} split over the compiler's as this fit predicts it: median |predicted / measured - 1| ${pct(c.medianAbsErr)} over ${c.pairs.length} pairs, the faster split picked on ${c.decided - c.wrongPicks}/${c.decided} pairs that differ by more than 5%.`, '');
+    for (const c of g.ratios) out.push(`Speedup of the ${c.against} split over the compiler's as this fit predicts it: median |predicted / measured - 1| ${pct(c.medianAbsErr)} over ${c.pairs.length} pairs, the faster split picked on ${c.decided - c.wrongPicks}/${c.decided} pairs of different splits that differ by more than 5%.`, '');
   }
   if (r.skipped.length > 0 || r.unmapped.length > 0) {
     out.push('## Not in the report', '');

@@ -15,6 +15,8 @@ export interface RatioPair {
   /** compiler ms / other ms, measured and predicted: above 1 when the other split is faster. */
   readonly measured: number;
   readonly predicted: number;
+  /** Both cut at the same ops: one plan timed twice, so no pick between them (its measured ratio is the bench's run-to-run spread). */
+  readonly sameSplit: boolean;
 }
 
 export interface RatioCheck {
@@ -23,7 +25,7 @@ export interface RatioCheck {
   readonly pairs: readonly RatioPair[];
   /** Median |predicted / measured - 1|. */
   readonly medianAbsErr: number;
-  /** Pairs whose measured ratio is off 1 by more than `PICK_MARGIN`, and those the prediction picks the other way. */
+  /** Pairs of two different splits whose measured ratio is off 1 by more than `PICK_MARGIN`, and those the prediction picks the other way. */
   readonly decided: number;
   readonly wrongPicks: number;
   /** 10th and 90th percentiles of measured / predicted ratio: 8 in 10 pairs fell inside. */
@@ -41,10 +43,13 @@ export function ratioCheck(rows: readonly RowResult[], against: string): RatioCh
   const compiler = new Map(rows.filter((r) => r.split === 'compiler').map((r) => [key(r), r]));
   const pairs: RatioPair[] = rows.filter((r) => r.split === against).flatMap((o) => {
     const c = compiler.get(key(o));
-    return c ? [{ spec: o.spec, tpus: o.cuts.length + 1, measured: c.measuredMs / o.measuredMs, predicted: c.predictedMs / o.predictedMs }] : [];
+    return c ? [{
+      spec: o.spec, tpus: o.cuts.length + 1, measured: c.measuredMs / o.measuredMs, predicted: c.predictedMs / o.predictedMs,
+      sameSplit: c.cuts.length === o.cuts.length && c.cuts.every((x, i) => x === o.cuts[i]),
+    }] : [];
   });
   if (pairs.length === 0) return undefined;
-  const decided = pairs.filter((p) => Math.abs(p.measured - 1) > PICK_MARGIN);
+  const decided = pairs.filter((p) => !p.sameSplit && Math.abs(p.measured - 1) > PICK_MARGIN);
   const ratio = pairs.map((p) => p.measured / p.predicted);
   return {
     against,

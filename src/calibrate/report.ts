@@ -50,7 +50,7 @@ const ratiosOf = (rows: readonly RowResult[]): RatioCheck[] => RATIO_SPLITS.flat
 function ratioTargets(checks: readonly RatioCheck[], prefix: string, label: string): TargetCheck[] {
   return checks.map((r) => ({
     id: `${prefix}ratio:${r.against}`,
-    what: `${label}speedup of the ${r.against} split over the compiler's (${r.pairs.length} pairs): median |predicted / measured - 1| ${pct(r.medianAbsErr)} <= ${pct(RATIO_TARGET)}, faster split picked on ${r.decided - r.wrongPicks}/${r.decided} pairs that differ by more than ${pct(PICK_MARGIN)}`,
+    what: `${label}speedup of the ${r.against} split over the compiler's (${r.pairs.length} pairs): median |predicted / measured - 1| ${pct(r.medianAbsErr)} <= ${pct(RATIO_TARGET)}, faster split picked on ${r.decided - r.wrongPicks}/${r.decided} pairs of different splits that differ by more than ${pct(PICK_MARGIN)}`,
     pass: r.medianAbsErr <= RATIO_TARGET && r.wrongPicks === 0,
   }));
 }

@@ -14,7 +14,7 @@ import { withPositions } from '../../../cost-models/profile';
 
 const fitted0Positions = (fs: readonly number[]): number[] => fs.map((f) => Number(f.toPrecision(4)));
 import { profileBands, ratioBandOf, type RatioBand } from '../../../cost-models/bands';
-import { ratioCheck } from '../../calibrate/ratios';
+import { PICK_MARGIN, ratioCheck } from '../../calibrate/ratios';
 import { parse, positiveInt, profileArg } from '../args';
 import type { Command } from '../command';
 import { tryWrite, writeFileSafe } from '../../safe-write';
@@ -201,6 +201,10 @@ export const calibrateCommand: Command = {
     if (fit.computeFactors) say(`  compute factor by position: ${fitted.positions!.computeFactor.join(', ')}`);
     for (const [k, b] of Object.entries(bands)) say(`  band ${k}: ${b.lo}-${b.hi} x predicted (${b.rows} rows of ${b.from})`);
     if (ratioBand) say(`  speedup band: ${ratioBand.lo}-${ratioBand.hi} x predicted ratio (${ratioBand.pairs} pairs of ${ratioBand.against} and compiler splits of ${ratioBand.from})`);
+    if (pairs) {
+      say(`  speedup of ${pairs.against} over compiler splits: median |predicted / measured - 1| ${(pairs.medianAbsErr * 100).toFixed(1)}% over ${pairs.pairs.length} pairs, `
+        + `the faster split picked on ${pairs.decided - pairs.wrongPicks}/${pairs.decided} pairs of different splits that differ by more than ${(PICK_MARGIN * 100).toFixed(0)}%`);
+    }
     const written = tryWrite(() => writeFileSafe(out, `${JSON.stringify(fitted, null, 2)}\n`));
     if (E.isLeft(written)) return written;
     if (json) {
