@@ -18,10 +18,14 @@ import { ELEMENTWISE_MERGED_FRACTION } from './ops';
  *
  * - compute: per TPU op, MACs at a rate by kind (dense conv, depthwise, fully-connected); convs
  *   with few input channels run at rate x min(1, channels / channelWidth) (domain.md: depthwise
- *   and few-channel layers far below peak); plus the activation bytes each TPU op reads and
- *   writes at an on-chip rate (our inference: with it, MACs / rate + activation MiB x rate
- *   explains the Coral table's on-chip models within 3%, while MACs alone leave EfficientNet 40%
- *   short).
+ *   and few-channel layers far below peak); plus the activation bytes each TPU op reads at an
+ *   on-chip rate (our inference: MACs alone leave EfficientNet 40% short of the Coral table). A layer's
+ *   reads are priced, its writes run alongside its compute: in the UCM bench's pipelines the
+ *   first conv of the synthetic models (3 input channels, a 64x64xF output) costs next to
+ *   nothing, libcoral's profiling splits run conv1-4 on one TPU in the time of three heavy convs
+ *   (conv-2tpu-profiling-batch100.csv against the 2- and 3-TPU compiler splits of the same F);
+ *   priced on reads and writes, the speedup of those splits over the compiler's came out 11.2% off
+ *   (median), on reads about 10%, with outputs overlapped (below) 9.0%.
  * - pipeline stage (any segment but the whole model): its TPU ops' activation traffic (the part of
  *   compute priced by activationMsPerMiB) takes `stageActFactor` times as long as in a whole-model
  *   run, at every position. Rests on ../shared/data/edgetpu-measurements: the same conv layers take
@@ -58,7 +62,13 @@ import { ELEMENTWISE_MERGED_FRACTION } from './ops';
  * - in/out: the bytes the TPU subgraph reads from and writes to the host, at a rate per direction
  *   (domain.md: about 300 MB/s in and 55 MB/s out on USB 3). The rates include libedgetpu's host
  *   passes over those bytes (host-runtime.md s4: int8 inputs XORed in place, outputs relaid,
- *   XORed and copied into the TFLite tensor), which grow with the same bytes.
+ *   XORed and copied into the TFLite tensor), which grow with the same bytes. The output is sent
+ *   while the layer producing it runs: only the part of its transfer longer than the segment's
+ *   last computing TPU layer is paid (host-runtime.md s4: the TPU DMAs outputs into host memory
+ *   by the compiler's DMA hints, interleaved with execution; the input must be in before the
+ *   first layer reads it). Rests on the bench's pipelines: a stage that sends a 64x64xF tensor
+ *   after its heavy convs takes hardly longer than those convs (profiling splits), one that
+ *   receives it pays its transfer (the compiler's 2-TPU splits against the 3-TPU ones).
  * - cpu: host ops (a float input's QUANTIZE, a DEQUANTIZE, ops the compiler leaves behind) per MiB
  *   read + written and per MAC.
  * - fixed per invoke of a TPU subgraph (domain.md: I/O sweeps).
@@ -154,7 +164,12 @@ const ACT_MS = 7;
 /** Elementwise constants (streamed whatever the room): bytes and streaming ms at their full size. */
 const EW_BYTES = 8;
 const EW_EXTRA = 9;
-const ROWS = 10;
+/** Per end b: the last op before b that computes on the TPU (-1: none), its compute ms and its activation ms. */
+const LAST_IDX = 10;
+const LAST_MS = 11;
+const LAST_ACT = 12;
+const ROWS = 13;
+
 
 interface ClassTables {
   readonly place: PlacementClass;
@@ -219,7 +234,7 @@ class EdgeTpuModel implements CostModel {
       if (kind === 'conv') c = (2 * macs) / (convRate * max(min(1, f.channels[i]! / p.channelWidth), 1e-3));
       else if (kind === 'depthwise') c = (2 * macs) / (p.depthwiseTops * 1e9);
       else if (kind === 'fc') c = (2 * macs) / (p.fcTops * 1e9);
-      if (kind !== 'free') c += actMiB * p.activationMsPerMiB;
+      if (kind !== 'free') c += f.actInMiB[i]! * p.activationMsPerMiB;
       tpuMs[i] = c;
       const base = (cb[i]! / MiB) * p.streamMsPerMiB;
       // c includes activation traffic: streaming hides behind all of the layer's on-chip work.
@@ -254,6 +269,7 @@ class EdgeTpuModel implements CostModel {
     if (this.scratch && !reused) this.scratch.tables.set(k, (reused = { t: new F64(ROWS * w), reach: new Int32Array(w) }));
     const t = reused?.t ?? new F64(ROWS * w);
     const maxLayer = p.maxLayerMiB * MiB;
+    t[LAST_IDX * w] = -1;
     for (let i = 0; i < n; i++) {
       const on = place.onTpu[i] === 1;
       const bytes = on ? cb[i]! : 0;
@@ -268,8 +284,12 @@ class EdgeTpuModel implements CostModel {
       t[BIG_EXTRA * w + i + 1] = t[BIG_EXTRA * w + i]! + (big ? extra[i]! : 0);
       t[EW_BYTES * w + i + 1] = t[EW_BYTES * w + i]! + (ew ? bytes : 0);
       t[EW_EXTRA * w + i + 1] = t[EW_EXTRA * w + i]! + (ew ? extra[i]! : 0);
+      const computes = on && this.f.kinds[i] !== 'free';
+      t[LAST_IDX * w + i + 1] = computes ? i : t[LAST_IDX * w + i]!;
+      t[LAST_MS * w + i + 1] = computes ? tpuMs[i]! : t[LAST_MS * w + i]!;
+      t[LAST_ACT * w + i + 1] = computes ? this.f.actInMiB[i]! * p.activationMsPerMiB : t[LAST_ACT * w + i]!;
       t[ACT * w + i + 1] = t[ACT * w + i]! + (on ? this.f.actMiB[i]! : 0);
-      t[ACT_MS * w + i + 1] = t[ACT_MS * w + i]! + (on && this.f.kinds[i] !== 'free' ? this.f.actMiB[i]! * p.activationMsPerMiB : 0);
+      t[ACT_MS * w + i + 1] = t[ACT_MS * w + i]! + (on && this.f.kinds[i] !== 'free' ? this.f.actInMiB[i]! * p.activationMsPerMiB : 0);
     }
     const reach = reused?.reach ?? new Int32Array(w);
     const o = CACHE_BYTES * w;
@@ -361,6 +381,18 @@ class EdgeTpuModel implements CostModel {
       + (t[EW_EXTRA * w + b]! - t[EW_EXTRA * w + a]!) * ewShare;
   }
 
+  /**
+   * Ms of [a, b)'s output transfer at stage `stage`: the part its last computing TPU layer, which the
+   * transfer runs alongside, does not cover.
+   */
+  private outMsAt(t: Float64Array, a: number, b: number, outB: number, stage: number): number {
+    const raw = outB / (this.p.outMBps * 1e3);
+    const w = this.n + 1;
+    if (raw === 0 || t[LAST_IDX * w + b]! < a) return raw;
+    const whole = a === 0 && b === this.n;
+    return max(0, raw - (t[LAST_MS * w + b]! + (whole ? 0 : t[LAST_ACT * w + b]! * this.stageExtra)) * this.factor(stage));
+  }
+
   /** Time on the shared host link of a segment's TPU transfers and streamed parameters. */
   private linkMsOf(inB: number, outB: number, off: number): number {
     return (inB + outB + off) / (this.p.linkSharedMBps * 1e3);
@@ -433,7 +465,7 @@ class EdgeTpuModel implements CostModel {
     return (onTpu ? p.fixedMs : 0)
       + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * this.factor(stage)
       + this.streamAt(t, a, b, k, this.partialAt(c, a, b, k, inB))
-      + inB / (p.inMBps * 1e3) + outB / (p.outMBps * 1e3)
+      + inB / (p.inMBps * 1e3) + this.outMsAt(t, a, b, outB, stage)
       + this.runnerMs(a, b)
       + (t[CPU * w + b]! - t[CPU * w + a]!);
   }
@@ -503,7 +535,7 @@ class EdgeTpuModel implements CostModel {
         + ((t[COMPUTE * w + b]! - t[COMPUTE * w + a]!) + this.stageActMs(t, a, b)) * factor
         + ((t[CACHE_EXTRA * w + b]! - t[CACHE_EXTRA * w + k]! - (part > 0 ? extra[k]! * (part / cb[k]!) : 0)) + (t[BIG_EXTRA * w + b]! - t[BIG_EXTRA * w + a]!)
           + (t[EW_EXTRA * w + b]! - t[EW_EXTRA * w + a]!) * ewShare)
-        + inB / inRate + outB / outRate
+        + inB / inRate + this.outMsAt(t, a, b, outB, stage)
         + runner
         + (t[CPU * w + b]! - t[CPU * w + a]!);
     }
@@ -601,7 +633,7 @@ class EdgeTpuModel implements CostModel {
       computeMs: (sum(COMPUTE, a, b) + this.stageActMs(c.t, a, b)) * this.factor(stage),
       streamMs: this.streamAt(c.t, a, b, k, part),
       inMs: inB / (p.inMBps * 1e3),
-      outMs: outB / (p.outMBps * 1e3),
+      outMs: this.outMsAt(c.t, a, b, outB, stage),
       fixedMs: onTpu ? p.fixedMs : 0,
       hopMs: runner,
       cpuMs: sum(CPU, a, b),

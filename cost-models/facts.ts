@@ -32,6 +32,8 @@ export interface GraphFacts {
   readonly channels: Float64Array;
   readonly macs: Float64Array;
   readonly actMiB: Float64Array;
+  /** Per op: the activation MiB it reads. */
+  readonly actInMiB: Float64Array;
   /** Placement class of each start a in 0..n, and the number of classes. */
   readonly classOf: Int32Array;
   readonly classes: number;
@@ -87,10 +89,12 @@ export function graphFacts(graph: LayerGraph): GraphFacts {
   const channels = new Float64Array(n);
   const macs = new Float64Array(n);
   const actMiB = new Float64Array(n);
+  const actInMiB = new Float64Array(n);
   graph.ops.forEach((op, i) => {
     channels[i] = opChannels(graph, op);
     macs[i] = op.macs;
     actMiB[i] = (op.actInBytes + op.actOutBytes) / MiB;
+    actInMiB[i] = op.actInBytes / MiB;
   });
   const place = placementFacts(graph);
   const thresholds = [...new Set(Array.from(place.tail).filter((t) => t >= 0))].sort((x, y) => x - y);
@@ -108,6 +112,7 @@ export function graphFacts(graph: LayerGraph): GraphFacts {
     channels,
     macs,
     actMiB,
+    actInMiB,
     classOf,
     classes: thresholds.length + 1,
     placement(k) {

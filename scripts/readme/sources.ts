@@ -37,7 +37,7 @@ export const SOURCES: ReadonlyMap<string, Source> = new Map<string, Source>([
   ['table4-8-tpus', { kind: 'reproduced', render: (r) => readFile(TABLE4(r), (md) => tableAt(md, '| model | TPUs |', (row) => row['TPUs'] === '8', ['TPUs', 'TPUs used'])) }],
   ['table4-headline', { kind: 'reproduced', render: (r) => readFile(TABLE4(r), (md) => E.map(quote)(boldLine(md))) }],
   ['advise-workload', { kind: 'command', args: ['advise', '--model', 'zoo:mobilenet_v2=300', '--model', 'zoo:resnet50_v1=60', '--tpus', '4'] }],
-  ['segment-at-most', { kind: 'command', args: ['segment', 'zoo:inception_v3', '--tpus', '8', '--at-most', '--strategy', 'dp'] }],
+  ['segment-at-most', { kind: 'command', args: ['segment', 'zoo:inception_v4', '--tpus', '8', '--at-most', '--strategy', 'dp'] }],
   ['table2-cell-command', {
     kind: 'command',
     args: ['segment', 'zoo:resnet152_v1', '--tpus', '8', '--strategy', 'balanced', '--profile', CELL_PROFILE, '--objective', 'batch', '--batch', '15', '--workers', '0'],

@@ -57,8 +57,8 @@ export const DOMAIN_PRIORS: Priors = {
     source: 'our inference: instruction streams and activation buffers mapped at the first invoke grow with the activations; no measurement isolates it',
   },
   activationMsPerMiB: {
-    center: 0.3, lo: 0.08, hi: 1.1,
-    source: 'edgetpu-usb3 fitted 0.08 ms per MiB on the Coral table (224x224 CNNs); the bench\'s 64x64xF convs move 1-5 MiB per layer (a wide, log-centered range covering both)',
+    center: 0.59, lo: 0.16, hi: 2.2,
+    source: 'per MiB a layer reads: edgetpu-usb3 fitted 0.16 ms per MiB on the Coral table (224x224 CNNs); the bench\'s 64x64xF convs read 0.5-2.7 MiB per layer (a wide, log-centered range covering both)',
   },
   stageActFactor: {
     center: 1.5, lo: 1, hi: 2.2,
@@ -73,7 +73,7 @@ export const DOMAIN_PRIORS: Priors = {
     source: `${DOMAIN}: as inMBps (the bench profile ties both directions to one rate)`,
   },
   convTops: {
-    center: 3.444, lo: 2, hi: 4,
+    center: 3.99, lo: 2, hi: 4,
     source: `center: edgetpu-usb3 (fitted on the Coral table, an independent source); range ${DOMAIN}: wide convs sustain up to 2.0 TOPS, peak 4 TOPS (our model prices activation traffic apart, so its rate sits above the sustained figures)`,
   },
   streamMsPerMiB: {

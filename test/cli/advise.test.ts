@@ -65,10 +65,10 @@ describe('cli: advise', () => {
 describe('cli: segment --at-most and --devices', () => {
   it('should say how many TPUs it left unused', async () => {
     const c = captureIo(tmp());
-    expect(await main(['segment', 'zoo:inception_v3', '--tpus', '8', '--at-most', '--strategy', 'dp', '--workers', '0'], c.io)).toBe(0);
+    expect(await main(['segment', 'zoo:inception_v4', '--tpus', '8', '--at-most', '--strategy', 'dp', '--workers', '0'], c.io)).toBe(0);
     expect(c.out[1]).toMatch(/^at most 8 TPUs: \d used, \d left unused \(\d segments within 2% of the best on up to 8: [\d.]+ ms vs [\d.]+ ms on 8; throughput ms by segments 1: /);
     const j = captureIo(tmp());
-    expect(await main(['segment', 'zoo:inception_v3', '--tpus', '8', '--at-most', '--tolerance', '0', '--strategy', 'dp', '--workers', '0', '--json'], j.io)).toBe(0);
+    expect(await main(['segment', 'zoo:inception_v4', '--tpus', '8', '--at-most', '--tolerance', '0', '--strategy', 'dp', '--workers', '0', '--json'], j.io)).toBe(0);
     const r = JSON.parse(j.out[0]!) as { tpus: number; atMost: { used: number; unused: number; tolerance: number } };
     expect([r.atMost.tolerance, r.tpus, r.atMost.used + r.atMost.unused]).toEqual([0, r.atMost.used, 8]);
   });

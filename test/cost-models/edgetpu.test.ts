@@ -34,9 +34,28 @@ describe('cost-models/edgetpu', () => {
       const macs = 512 * 1024 + 512 * 512 + 1024 * 512;
       expect(s.computeMs).toBeCloseTo((2 * macs) / 2e9, 12);
       expect(s.inMs).toBeCloseTo(1024 / 1e3, 12);
-      expect(s.outMs).toBeCloseTo(1024 / 2e3, 12);
+      // The output is sent while the last layer (1024 x 512) runs: only the rest of its transfer is paid.
+      const last = (2 * 512 * 1024) / 2e9;
+      expect(s.outMs).toBeCloseTo(1024 / 2e3 - last, 12);
       expect(s.hopMs).toBe(0);
-      expect(s.ms).toBeCloseTo(0.5 + (2 * macs) / 2e9 + 0.5 + 1.024 + 0.512, 12);
+      expect(s.ms).toBeCloseTo(0.5 + (2 * macs) / 2e9 + 0.5 + 1.024 + 0.512 - last, 12);
+    });
+
+    it('should hide the output transfer behind the last computing layer, not behind earlier ones, and price a layer\'s activation reads, not its writes', () => {
+      const g = chain([{ kind: 'fc', units: 512 }, { kind: 'fc', units: 512 }, { kind: 'fc', units: 1024 }], { input: [1024] });
+      // A slow last layer covers the whole transfer; a slow first layer covers none of it.
+      const slow = edgeTpuModel(g, profile({ fcTops: 1e-3 })).segment(0, 3);
+      expect(slow.outMs).toBe(0);
+      const m = edgeTpuModel(g, profile({ activationMsPerMiB: 1024, stageActFactor: 1 }));
+      // fc 1024 -> 512 reads 1 KiB and writes 0.5 KiB: 1 ms of reads at 1024 ms per MiB; with outputs of 1 KiB at 2 MB/s = 0.512 ms
+      // covered by the last layer's 0.5 ms of reads plus its MACs.
+      const first = m.segment(0, 1);
+      expect(first.computeMs).toBeCloseTo(1 + (2 * 1024 * 512) / 2e9, 12);
+      expect(first.outMs).toBeCloseTo(Math.max(0, 512 / 2e3 - first.computeMs), 12);
+      const whole = m.segment(0, 3);
+      const lastMs = 0.5 + (2 * 512 * 1024) / 2e9;
+      expect(whole.outMs).toBeCloseTo(Math.max(0, 1024 / 2e3 - lastMs), 12);
+      expect(m.segmentMs(0, 3)).toBe(whole.ms);
     });
 
     it('should stream a layer above maxLayerMiB without stopping later layers from caching', () => {
@@ -284,7 +303,9 @@ describe('cost-models/edgetpu: runner, shared resources, first invokes, position
     expect(m.segment(1, 3, 2).computeMs).toBeCloseTo(4 * c0, 12);
     expect(m.segment(1, 3, 5).computeMs).toBeCloseTo(3 * c0, 12);
     expect(m.segmentMs(1, 3, 1)).toBe(m.segment(1, 3, 1).ms);
-    expect(m.segment(1, 3, 1).ms - m.segment(1, 3, 0).ms).toBeCloseTo(c0, 12);
+    // The stage's compute doubles, and so does its last layer (512 -> 1024), which the output transfer runs alongside.
+    const last0 = (2 * 512 * 1024) / 2e9;
+    expect(m.segment(1, 3, 1).ms - m.segment(1, 3, 0).ms).toBeCloseTo(c0 - last0, 12);
   });
 
   it('should price ops the compiler leaves on the host on the host, and map them again in a segment of their own', () => {

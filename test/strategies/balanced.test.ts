@@ -65,10 +65,10 @@ describe('strategies/balanced', () => {
     expect(cuts[2]).toBeLessThanOrEqual(20);
   });
 
-  it('should improve on profiling where profiling leaves stages unbalanced (resnet50_v1, N = 4, PCIe, batch 15)', () => {
+  it('should improve on profiling where profiling leaves stages unbalanced (inception_v3, N = 4, PCIe, batch 15)', () => {
     const prof = loadProfile('edgetpu-pcie');
     if (E.isLeft(prof)) throw new Error('profile failed to load');
-    const graph = zooModel('zoo:resnet50_v1');
+    const graph = zooModel('zoo:inception_v3');
     if (E.isLeft(graph)) throw new Error('zoo model failed to build');
     const p = problem(costModel(graph.right, prof.right), 4, { kind: 'batch', batch: 15 });
     const b = scorePlan(p, plan(p, 'balanced')).primary;
