@@ -166,11 +166,9 @@ const ACT_MS = 7;
 /** Elementwise constants (streamed whatever the room): bytes and streaming ms at their full size. */
 const EW_BYTES = 8;
 const EW_EXTRA = 9;
-/** Per end b: the last op before b that computes on the TPU (-1: none), its compute ms and its activation ms. */
-const LAST_IDX = 10;
-const LAST_MS = 11;
-const LAST_ACT = 12;
-const ROWS = 13;
+/** Per end b: the last op before b that computes on the TPU (-1: none). */
+const LAST_TPU = 10;
+const ROWS = 11;
 
 
 interface ClassTables {
@@ -271,7 +269,7 @@ class EdgeTpuModel implements CostModel {
     if (this.scratch && !reused) this.scratch.tables.set(k, (reused = { t: new F64(ROWS * w), reach: new Int32Array(w) }));
     const t = reused?.t ?? new F64(ROWS * w);
     const maxLayer = p.maxLayerMiB * MiB;
-    t[LAST_IDX * w] = -1;
+    t[LAST_TPU * w] = -1;
     for (let i = 0; i < n; i++) {
       const on = place.onTpu[i] === 1;
       const bytes = on ? cb[i]! : 0;
@@ -287,9 +285,7 @@ class EdgeTpuModel implements CostModel {
       t[EW_BYTES * w + i + 1] = t[EW_BYTES * w + i]! + (ew ? bytes : 0);
       t[EW_EXTRA * w + i + 1] = t[EW_EXTRA * w + i]! + (ew ? extra[i]! : 0);
       const computes = on && this.f.kinds[i] !== 'free';
-      t[LAST_IDX * w + i + 1] = computes ? i : t[LAST_IDX * w + i]!;
-      t[LAST_MS * w + i + 1] = computes ? tpuMs[i]! : t[LAST_MS * w + i]!;
-      t[LAST_ACT * w + i + 1] = computes ? this.f.actInMiB[i]! * p.activationMsPerMiB : t[LAST_ACT * w + i]!;
+      t[LAST_TPU * w + i + 1] = computes ? i : t[LAST_TPU * w + i]!;
       t[ACT * w + i + 1] = t[ACT * w + i]! + (on ? this.f.actMiB[i]! : 0);
       t[ACT_MS * w + i + 1] = t[ACT_MS * w + i]! + (on && this.f.kinds[i] !== 'free' ? this.f.actInMiB[i]! * p.activationMsPerMiB : 0);
     }
@@ -390,9 +386,10 @@ class EdgeTpuModel implements CostModel {
   private outMsAt(t: Float64Array, a: number, b: number, outB: number, stage: number): number {
     const raw = outB / (this.p.outMBps * 1e3);
     const w = this.n + 1;
-    if (raw === 0 || t[LAST_IDX * w + b]! < a) return raw;
+    const last = t[LAST_TPU * w + b]!;
+    if (raw === 0 || last < a) return raw;
     const whole = a === 0 && b === this.n;
-    return max(0, raw - (t[LAST_MS * w + b]! + (whole ? 0 : t[LAST_ACT * w + b]! * this.stageExtra)) * this.factor(stage));
+    return max(0, raw - (this.tpuMs[last]! + (whole ? 0 : this.f.actInMiB[last]! * this.p.activationMsPerMiB * this.stageExtra)) * this.factor(stage));
   }
 
   /** Time on the shared host link of a segment's TPU transfers and streamed parameters. */

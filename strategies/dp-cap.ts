@@ -194,7 +194,10 @@ function below(x: number): number {
   return f[0]!;
 }
 
-const better = (p: Problem, x: readonly number[], y: { cuts: readonly number[]; score: Score }): { cuts: readonly number[]; score: Score } => {
+/** The best plan found so far, with its score. */
+type Best = { readonly cuts: readonly number[]; readonly score: Score };
+
+const better = (p: Problem, x: readonly number[], y: Best): Best => {
   const s = scorePlan(p, x);
   return compareScores(s, y.score) < 0 ? { cuts: x, score: s } : y;
 };
@@ -205,22 +208,31 @@ const better = (p: Problem, x: readonly number[], y: { cuts: readonly number[]; 
  */
 export function batchByCaps(p: Problem, pairs: Pairs, least: number, budget: Budget, incumbent: readonly number[]): { cuts: number[]; steps: number; unproven?: boolean } {
   const B = p.objective.batch;
-  let best = { cuts: incumbent as readonly number[], score: scorePlan(p, incumbent) };
+  // Every lower step has a key >= this one and a slowest stage >= B*.
+  const w = walkCaps(p, pairs, true, budget, incumbent, (step, best) => (step.sum + step.aux) + (B - 1) * least > best.score.primary);
+  return { cuts: [...w.best.cuts], steps: w.steps, ...(w.unproven ? { unproven: true } : {}) };
+}
+
+/**
+ * The steps walked down from the band's cap, each below the last one's slowest stage, until none is
+ * left or `done` says no lower step can beat the best plan found; `unproven` when the budget ran out.
+ */
+function walkCaps(p: Problem, pairs: Pairs, withSum: boolean, budget: Budget, incumbent: readonly number[],
+  done: (step: Step, best: Best) => boolean): { best: Best; steps: number; unproven: boolean } {
+  let best: Best = { cuts: incumbent, score: scorePlan(p, incumbent) };
   let cap = pairs.band.cap;
   let strict = false;
   let steps = 0;
   for (;;) {
-    const step = capStep(p, pairs, cap, strict, true, budget);
-    if (step === null) return { cuts: [...best.cuts], steps, unproven: true };
-    if (step === undefined) break;
+    const step = capStep(p, pairs, cap, strict, withSum, budget);
+    if (step === null) return { best, steps, unproven: true };
+    if (step === undefined) return { best, steps, unproven: false };
     steps++;
     best = better(p, step.cuts, best);
-    // Every lower step has a key >= this one and a slowest stage >= B*.
-    if ((step.sum + step.aux) + (B - 1) * least > best.score.primary) break;
+    if (done(step, best)) return { best, steps, unproven: false };
     cap = step.max;
     strict = true;
   }
-  return { cuts: [...best.cuts], steps };
 }
 
 /**
@@ -228,21 +240,11 @@ export function batchByCaps(p: Problem, pairs: Pairs, least: number, budget: Bud
  * by `divisor`) can bind and no other: pairs priced with that demand as aux.
  */
 export function sharedByCaps(p: Problem, pairs: Pairs, divisor: number, budget: Budget, incumbent: readonly number[]): { cuts: number[]; steps: number; labels: number; unproven?: boolean } {
-  let best = { cuts: incumbent as readonly number[], score: scorePlan(p, incumbent) };
-  let cap = pairs.band.cap;
-  let strict = false;
-  let steps = 0;
-  for (;;) {
-    const step = capStep(p, pairs, cap, strict, false, budget);
-    if (step === null) return { cuts: [...best.cuts], steps, labels: 0, unproven: true };
-    if (step === undefined) break;
-    steps++;
-    best = better(p, step.cuts, best);
-    // Every lower step has a demand at least this one's.
-    if (step.aux / divisor >= step.max || step.aux / divisor > best.score.primary) break;
-    cap = step.max;
-    strict = true;
-  }
+  // Every lower step has a demand at least this one's.
+  const w = walkCaps(p, pairs, false, budget, incumbent, (step, b) => step.aux / divisor >= step.max || step.aux / divisor > b.score.primary);
+  let best = w.best;
+  const steps = w.steps;
+  if (w.unproven) return { cuts: [...best.cuts], steps, labels: 0, unproven: true };
   // Tie-breaks among the plans within the optimum: the relaxation first (no demand constraint).
   const opt = best.score.primary;
   const relaxed = capStep(p, { ...pairs, aux: new Float64Array(0) }, opt, false, false, budget);

@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { list, nonEmptyString, oneOf, positiveInt, record, reportPaths, slug } from '../../experiments/codecs';
+import { list, nonEmptyString, oneOf, positiveInt, record, slug } from '../../experiments/codecs';
 import type { ObjectiveKind } from '../../strategies/types';
 import { configInvalid, type TpusegError } from '../errors';
 import { MAX_ADVISE_TPUS } from '../limits';
 import { loadModelToPlan } from '../model/load';
-import { readJsonFile } from '../plan/plan-file';
+import { readJsonAs } from '../plan/plan-file';
 import { DEFAULT_TOLERANCE } from '../search/tolerance';
 import { adviseOn, boardOf, DEFAULT_KNEE, type Advice } from './advise';
 import { positionKinds } from './assigned';
@@ -35,10 +35,8 @@ export const AdviseTableConfig = record('an advise table {name, models, tpus, ..
 export type AdviseTableConfig = t.TypeOf<typeof AdviseTableConfig>;
 
 export function loadAdviseTable(file: string): E.Either<TpusegError, AdviseTableConfig> {
-  const json = readJsonFile(file);
-  if (E.isLeft(json)) return json;
-  const c = AdviseTableConfig.decode(json.right);
-  if (E.isLeft(c)) return E.left(configInvalid(file, reportPaths(c.left)));
+  const c = readJsonAs(file, AdviseTableConfig);
+  if (E.isLeft(c)) return c;
   if (c.right.tpus > MAX_ADVISE_TPUS) return E.left(configInvalid(file, [`tpus: at most ${MAX_ADVISE_TPUS}, got ${c.right.tpus}`]));
   if (c.right.devices && c.right.devices.length !== c.right.tpus) return E.left(configInvalid(file, [`devices: ${c.right.devices.length} profiles for ${c.right.tpus} TPUs`]));
   return c;

@@ -23,20 +23,25 @@ function joinDashValues(argv: readonly string[], options: OptionSpec): string[] 
   const byShort = new Map(Object.entries(options).filter(([, o]) => o.short).map(([k, o]) => [o.short!, k]));
   const nameOf = (tok: string): string | undefined => (tok.startsWith('--') ? tok.slice(2) : /^-[^-]$/.test(tok) ? byShort.get(tok[1]!) ?? (tok === '-h' ? 'help' : undefined) : undefined);
   const isOption = (tok: string): boolean => { const n = nameOf(tok.split('=')[0]!); return n !== undefined && (n in options || n === 'help'); };
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
+  return rewriteOptions(argv, (i, out) => {
     const tok = argv[i]!;
-    if (tok === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
     const name = tok.includes('=') ? undefined : nameOf(tok);
     const next = argv[i + 1];
     if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '--' && !isOption(next)) {
       out.push(`--${name}=${next}`);
-      i++;
-    } else out.push(tok);
-  }
+      return 2;
+    }
+    out.push(tok);
+    return 1;
+  });
+}
+
+/** argv with the tokens before `--` rewritten by `step` (which pushes onto `out` and says how many it took), the rest as it is. */
+function rewriteOptions(argv: readonly string[], step: (i: number, out: string[]) => number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i] !== '--') i += step(i, out);
+  out.push(...argv.slice(i));
   return out;
 }
 
@@ -67,26 +72,23 @@ export function coralHelp(names: readonly CoralFlag[]): string {
 
 /** `--num_segments 4` as `--tpus 4`, `--model_path m.tflite` as the positional `m.tflite`, for the Coral names a command takes. */
 function coralToOwn(argv: readonly string[], coral: readonly CoralFlag[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
+  return rewriteOptions(argv, (i, out) => {
     const tok = argv[i]!;
-    if (tok === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
     const m = /^--([a-z_]+)(=.*)?$/.exec(tok);
     const name = m?.[1] as CoralFlag | undefined;
     if (name === undefined || !coral.includes(name)) {
       out.push(tok);
-      continue;
+      return 1;
     }
     const own = CORAL_FLAGS[name].flag;
     if (own !== '') out.push(`--${own}${m![2] ?? ''}`);
     else if (m![2] !== undefined) out.push(m![2].slice(1));
-    else if (i + 1 < argv.length) out.push(argv[++i]!);
-    else out.push(tok);
-  }
-  return out;
+    else if (i + 1 < argv.length) {
+      out.push(argv[i + 1]!);
+      return 2;
+    } else out.push(tok);
+    return 1;
+  });
 }
 
 /** Node's parse errors in tpuseg's words: which flag, what it expects, what was perhaps meant. */

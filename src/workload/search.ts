@@ -36,12 +36,10 @@ export interface AloneOption {
 
 export type Unit = AloneOption | SharedUnit;
 
-/** A unit priced at the workload's rates (lambda = 1). */
-export interface Option {
-  readonly unit: Unit;
-  readonly models: readonly number[];
+/** What a unit, or units together, take and give at the workload's rates. */
+export interface Totals {
   readonly tpus: number;
-  /** The largest factor of every rate this unit serves on its own. */
+  /** The largest factor of every rate served. */
   readonly lambda: number;
   readonly host: HostLoad;
   readonly latency: number;
@@ -50,18 +48,23 @@ export interface Option {
   readonly stages: number;
 }
 
-/** A whole assignment: units covering every model once. */
-export interface Assignment {
+/** A unit priced at the workload's rates (lambda = 1). */
+export interface Option extends Totals {
+  readonly unit: Unit;
+  readonly models: readonly number[];
+}
+
+/** Units chosen so far, with their totals. */
+interface State extends Totals {
   readonly options: readonly Option[];
-  readonly tpus: number;
+}
+
+/** A whole assignment: units covering every model once. */
+export interface Assignment extends State {
   /** min over the units' lambda and the host's. */
   readonly lambda: number;
   readonly unitLambda: number;
   readonly hostLambda: number;
-  readonly host: HostLoad;
-  readonly latency: number;
-  readonly streamed: number;
-  readonly stages: number;
 }
 
 export interface WorkloadModelData {
@@ -188,16 +191,6 @@ export function assignmentOf(options: readonly Option[], host: HostFacts): Assig
 /** Negative when x is the better assignment: larger lambda, then fewer TPUs, lower latency sum, fewer bytes streamed, fewer stages. */
 export const compareAssignments = (x: Assignment, y: Assignment): number =>
   y.lambda - x.lambda || x.tpus - y.tpus || x.latency - y.latency || x.streamed - y.streamed || x.stages - y.stages;
-
-interface State {
-  readonly options: readonly Option[];
-  readonly tpus: number;
-  readonly lambda: number;
-  readonly host: HostLoad;
-  readonly latency: number;
-  readonly streamed: number;
-  readonly stages: number;
-}
 
 const EMPTY: State = { options: [], tpus: 0, lambda: Infinity, host: [0, 0, 0], latency: 0, streamed: 0, stages: 0 };
 

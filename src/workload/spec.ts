@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { list, nonEmptyString, positiveNumber, record, reportPaths } from '../../experiments/codecs';
+import { list, nonEmptyString, positiveNumber, record } from '../../experiments/codecs';
 import { configInvalid, usage, type TpusegError } from '../errors';
-import { readJsonFile } from '../plan/plan-file';
+import { readJsonAs } from '../plan/plan-file';
 
 /**
  * A workload: several models on one board, each with a target rate (inputs per second) or a
@@ -78,10 +78,8 @@ function workloadOf(entries: readonly { model: string; rate?: number; weight?: n
 
 /** A workload file, validated; model paths resolved against the file's folder. */
 export function loadWorkload(file: string): E.Either<TpusegError, Workload> {
-  const json = readJsonFile(file);
-  if (E.isLeft(json)) return json;
-  const decoded = WorkloadCodec.decode(json.right);
-  if (E.isLeft(decoded)) return E.left(configInvalid(file, reportPaths(decoded.left)));
+  const decoded = readJsonAs(file, WorkloadCodec);
+  if (E.isLeft(decoded)) return decoded;
   const dir = path.dirname(file);
   const entries = decoded.right.models.map((m) => ({ ...m, model: isSpec(m.model) ? m.model : path.resolve(dir, m.model) }));
   return workloadOf(entries, (i) => `models[${i}]`, (msg) => configInvalid(file, [msg]));

@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/Either';
-import { list, nonEmptyString, positiveInt, positiveNumber, record, reportPaths, slug } from '../../experiments/codecs';
+import { list, nonEmptyString, positiveInt, positiveNumber, record, slug } from '../../experiments/codecs';
 import * as t from 'io-ts';
 import { configInvalid, type TpusegError } from '../errors';
 import { MAX_ADVISE_TPUS } from '../limits';
-import { readJsonFile } from '../plan/plan-file';
+import { readJsonAs } from '../plan/plan-file';
 import { adviseWorkloadOn, prepare } from './advise';
 import { aloneOption, assignmentOf, sharedOption, type Assignment } from './search';
 import { CapacityModels, coCompile } from './share';
@@ -33,10 +33,8 @@ export const WorkloadTableConfig = record('a workload table {name, workloads, tp
 export type WorkloadTableConfig = t.TypeOf<typeof WorkloadTableConfig>;
 
 export function loadWorkloadTable(file: string): E.Either<TpusegError, WorkloadTableConfig> {
-  const json = readJsonFile(file);
-  if (E.isLeft(json)) return json;
-  const c = WorkloadTableConfig.decode(json.right);
-  if (E.isLeft(c)) return E.left(configInvalid(file, reportPaths(c.left)));
+  const c = readJsonAs(file, WorkloadTableConfig);
+  if (E.isLeft(c)) return c;
   const big = c.right.tpus.findIndex((k) => k > MAX_ADVISE_TPUS);
   if (big >= 0) return E.left(configInvalid(file, [`tpus[${big}]: at most ${MAX_ADVISE_TPUS}, got ${c.right.tpus[big]}`]));
   const many = c.right.workloads.findIndex((w) => w.models.length > MAX_WORKLOAD_MODELS);

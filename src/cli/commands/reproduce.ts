@@ -160,29 +160,16 @@ export const reproduceCommand: Command = {
  * per model), under the results directory's lock as the experiments are.
  */
 async function runAdvise(configFile: string, root: string, name: string, io: Io, stopped: () => boolean): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
-  const outDir = path.join(root, name);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { adviseTable, loadAdviseTable } = require('../../advise/table') as typeof import('../../advise/table');
   const { writeAdviseReport } = require('../../report/advise') as typeof import('../../report/advise');
   const config = loadAdviseTable(configFile);
   if (E.isLeft(config)) return config;
   const c = config.right;
-  return withResultsDir(outDir, io.err, async (): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> => {
-    io.err(`${c.name}: ${c.models.length} models on 1..${c.tpus} TPUs`);
-    const t0 = performance.now();
-    const table = adviseTable(c, stopped);
-    if (E.isLeft(table)) return table;
-    const base = { outDir, count: table.right.rows.length, unit: 'rows' };
-    const rel = (p: string): string => path.relative(io.cwd, p) || '.';
-    if (stopped()) return E.right({ ...base, lines: [`${c.name}: interrupted; run the same command again to finish.`], json: { name: c.name, rows: base.count, interrupted: true } });
-    const report = await writeAdviseReport(table.right, outDir, [`tpuseg ${TOOL_VERSION}`, `Config: \`${configFile}\``, `Profile: ${table.right.profile}; objective ${c.objective ?? 'throughput'}`]);
-    return E.right({
-      ...base, report,
-      lines: [`${c.name}: ${base.count} rows (${c.models.length} models, 1..${c.tpus} TPUs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-        `  report:  ${rel(report.index)}; in a browser: ${rel(report.html)}`, ...report.headlines.map((h) => `  ${h}`)],
-      json: { name: c.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
-    });
-  }, root);
+  return runTable(configFile, path.join(root, name), root, io, stopped, {
+    name: c.name, started: `${c.models.length} models on 1..${c.tpus} TPUs`, scope: `${c.models.length} models, 1..${c.tpus} TPUs`,
+    compute: () => adviseTable(c, stopped), profile: (t) => `${t.profile}; objective ${c.objective ?? 'throughput'}`, write: writeAdviseReport,
+  });
 }
 
 /** The workload table (src/workload/table.ts) into `outDir`: computed afresh each time (a few seconds). */
@@ -193,20 +180,40 @@ async function runWorkloadTable(configFile: string, outDir: string, io: Io, stop
   const config = loadWorkloadTable(configFile);
   if (E.isLeft(config)) return config;
   const c = config.right;
+  const scope = `${c.workloads.length} workloads on ${c.tpus.join(' and ')} TPUs`;
+  return runTable(configFile, outDir, outDir, io, stopped, {
+    name: c.name, started: scope, scope, compute: () => workloadTable(c, stopped), profile: (t) => t.profile, write: writeWorkloadReport,
+  });
+}
+
+/** One table of reproduce's: what it is called and covers, how it is computed, and how its report is written. */
+interface TableRun<T> {
+  readonly name: string;
+  /** What it covers, as the line at its start and the summary at its end say it. */
+  readonly started: string;
+  readonly scope: string;
+  readonly compute: () => E.Either<TpusegError, T>;
+  readonly profile: (table: T) => string;
+  readonly write: (table: T, outDir: string, provenance: readonly string[]) => Promise<ReportOutput> | ReportOutput;
+}
+
+/** A table computed and its report written into `outDir` (below `root`), under the results directory's lock. */
+async function runTable<T extends { readonly rows: readonly unknown[] }>(configFile: string, outDir: string, root: string, io: Io, stopped: () => boolean,
+  run: TableRun<T>): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> {
   return withResultsDir(outDir, io.err, async (): Promise<E.Either<TpusegError, Omit<Done, 'name' | 'title'>>> => {
-    io.err(`${c.name}: ${c.workloads.length} workloads on ${c.tpus.join(' and ')} TPUs`);
+    io.err(`${run.name}: ${run.started}`);
     const t0 = performance.now();
-    const table = workloadTable(c, stopped);
+    const table = run.compute();
     if (E.isLeft(table)) return table;
     const base = { outDir, count: table.right.rows.length, unit: 'rows' };
     const rel = (p: string): string => path.relative(io.cwd, p) || '.';
-    if (stopped()) return E.right({ ...base, lines: [`${c.name}: interrupted; run the same command again to finish.`], json: { name: c.name, rows: base.count, interrupted: true } });
-    const report = writeWorkloadReport(table.right, outDir, [`tpuseg ${TOOL_VERSION}`, `Config: \`${configFile}\``, `Profile: ${table.right.profile}`]);
+    if (stopped()) return E.right({ ...base, lines: [`${run.name}: interrupted; run the same command again to finish.`], json: { name: run.name, rows: base.count, interrupted: true } });
+    const report = await run.write(table.right, outDir, [`tpuseg ${TOOL_VERSION}`, `Config: \`${configFile}\``, `Profile: ${run.profile(table.right)}`]);
     return E.right({
       ...base, report,
-      lines: [`${c.name}: ${base.count} rows (${c.workloads.length} workloads on ${c.tpus.join(' and ')} TPUs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      lines: [`${run.name}: ${base.count} rows (${run.scope}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
         `  report:  ${rel(report.index)}; in a browser: ${rel(report.html)}`, ...report.headlines.map((h) => `  ${h}`)],
-      json: { name: c.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
+      json: { name: run.name, rows: base.count, report: report.index, files: report.files, headlines: report.headlines },
     });
-  });
+  }, root);
 }
